@@ -1,0 +1,227 @@
+// Site settings: everything a site admin (or the district, through a policy file) can change.
+// Names follow the Sign In App writeback article (reference/seeds/003): lateAfter,
+// unauthorisedAfter, presentWriteback, leaverCode, protectedCodes, groups that override.
+import { z } from 'zod';
+
+/** "HH:MM", 24-hour, in the school's own time zone. */
+export const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a 24-hour time such as 09:05.');
+
+/** An attendance code as the MIS spells it: "L", "U", "/", "\\", "M", or a US SIS code like "TU". */
+export const attendanceCode = z
+  .string()
+  .trim()
+  .min(1, 'A code cannot be empty.')
+  .max(8, 'A code is at most 8 characters.')
+  .regex(/^[^\s]+$/, 'A code has no spaces.');
+
+export const sessionName = z.enum(['AM', 'PM']);
+export type SessionName = z.infer<typeof sessionName>;
+
+export const sessionTimes = z
+  .object({
+    start: clockTime,
+    lateAfter: clockTime,
+    unauthorisedAfter: clockTime,
+    end: clockTime,
+  })
+  .superRefine((s, ctx) => {
+    if (!(s.start <= s.lateAfter))
+      ctx.addIssue({ code: 'custom', path: ['lateAfter'], message: 'The late time must be at or after the session start.' });
+    if (!(s.lateAfter <= s.unauthorisedAfter))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unauthorisedAfter'],
+        message: 'The unauthorised time must be at or after the late time.',
+      });
+    if (!(s.unauthorisedAfter < s.end))
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'The session must end after the unauthorised time.' });
+  });
+export type SessionTimes = z.infer<typeof sessionTimes>;
+
+export const direction = z.enum(['sign_in', 'sign_out']);
+export type Direction = z.infer<typeof direction>;
+
+/** What a reason asks for beyond the tap: nothing, a short comment, or who collected the student. */
+export const reasonPrompt = z.enum(['none', 'comment', 'collected_by']);
+
+// A label written "M - Medical appointment" carries its code before the hyphen (the Sign In App
+// convention). Only 1–2 upper-case letters or / \ # count, so "Bus - late" is not a code.
+const CODE_IN_LABEL = /^([A-Z/\\#]{1,2})\s+-\s+(.+)$/;
+
+export function splitReasonLabel(label: string): { code: string | null; text: string } {
+  const m = CODE_IN_LABEL.exec(label.trim());
+  return m ? { code: m[1]!, text: m[2]!.trim() } : { code: null, text: label.trim() };
+}
+
+export const reason = z
+  .object({
+    id: z.string().trim().min(1).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, 'Use lower-case letters, digits, - and _.'),
+    label: z.string().trim().min(1, 'A reason needs a label.').max(80),
+    /** Code written back when this reason is chosen; it wins over the time-based code. */
+    code: attendanceCode.nullable().optional(),
+    directions: z.array(direction).min(1).default(['sign_in', 'sign_out']),
+    prompt: reasonPrompt.default('none'),
+    /** Printed on the pass (SchoolMint Hero prints a message per behaviour code). */
+    passMessage: z.string().max(200).optional(),
+  })
+  .transform((r) => {
+    if (r.code !== undefined) return { ...r, code: r.code };
+    const { code } = splitReasonLabel(r.label);
+    return { ...r, code };
+  });
+export type Reason = z.output<typeof reason>;
+export type ReasonInput = z.input<typeof reason>;
+
+/** The writeback rules a group can override. */
+export const writebackRules = z.object({
+  sessions: z.object({ AM: sessionTimes, PM: sessionTimes }).superRefine((s, ctx) => {
+    if (!(s.AM.end <= s.PM.start))
+      ctx.addIssue({ code: 'custom', path: ['PM', 'start'], message: 'The PM session must start after the AM session ends.' });
+  }),
+  lateCode: attendanceCode.default('L'),
+  unauthorisedCode: attendanceCode.default('U'),
+  presentWriteback: z.boolean().default(false),
+  presentCodes: z.object({ AM: attendanceCode, PM: attendanceCode }).default({ AM: '/', PM: '\\' }),
+  /** Code written for an early sign-out when the reason carries none; null: do not write early sign-outs. */
+  leaverCode: attendanceCode.nullable().default(null),
+  protectedCodes: z.array(attendanceCode).default([]),
+  reasonInComment: z.boolean().default(true),
+  reasons: z.array(reason).min(1, 'Give at least one reason.'),
+  passMessage: z.string().max(200).default(''),
+});
+export type WritebackRules = z.output<typeof writebackRules>;
+
+const ruleOverrides = z.object({
+  sessions: z.object({ AM: sessionTimes, PM: sessionTimes }).optional(),
+  lateCode: attendanceCode.optional(),
+  unauthorisedCode: attendanceCode.optional(),
+  presentWriteback: z.boolean().optional(),
+  presentCodes: z.object({ AM: attendanceCode, PM: attendanceCode }).optional(),
+  leaverCode: attendanceCode.nullable().optional(),
+  protectedCodes: z.array(attendanceCode).optional(),
+  reasonInComment: z.boolean().optional(),
+  reasons: z.array(reason).min(1).optional(),
+  passMessage: z.string().max(200).optional(),
+});
+
+export const group = z.object({
+  id: z.string().trim().min(1).max(64),
+  name: z.string().trim().min(1).max(80),
+  /** Students whose year is in this inclusive range belong here unless the roster names a group. */
+  years: z
+    .object({ from: z.number().int().min(-2).max(14), to: z.number().int().min(-2).max(14) })
+    .refine((y) => y.from <= y.to, 'The first year must not be after the last.')
+    .optional(),
+  overrides: ruleOverrides.default({}),
+});
+export type Group = z.infer<typeof group>;
+
+export const period = z.object({ name: z.string().trim().min(1).max(40), start: clockTime, end: clockTime });
+export type Period = z.infer<typeof period>;
+
+/** A school-wide bell schedule must have no gaps and no overlaps (SchoolMint Hero requires it). */
+export const bellSchedule = z.array(period).superRefine((periods, ctx) => {
+  periods.forEach((p, i) => {
+    if (!(p.start < p.end))
+      ctx.addIssue({ code: 'custom', path: [i, 'end'], message: `${p.name} must end after it starts.` });
+    const next = periods[i + 1];
+    if (next && next.start < p.end)
+      ctx.addIssue({ code: 'custom', path: [i + 1, 'start'], message: `${next.name} overlaps ${p.name}.` });
+    if (next && next.start > p.end)
+      ctx.addIssue({
+        code: 'custom',
+        path: [i + 1, 'start'],
+        message: `There is a gap between ${p.name} (ends ${p.end}) and ${next.name} (starts ${next.start}).`,
+      });
+  });
+});
+
+export const locale = z.enum(['en-GB', 'en-US']);
+export type Locale = z.infer<typeof locale>;
+
+export const siteSettings = z.object({
+  schoolName: z.string().trim().min(1, 'The school needs a name.').max(100),
+  locale: locale.default('en-GB'),
+  timeZone: z
+    .string()
+    .refine((tz) => isValidTimeZone(tz), 'Use an IANA time zone such as Europe/London or America/Chicago.'),
+  rules: writebackRules,
+  groups: z.array(group).default([]),
+  bellSchedule: bellSchedule.default([]),
+  scanner: z
+    .object({
+      /** Badge codes must match this pattern; anything else is refused and never stored. */
+      badgePattern: z
+        .string()
+        .refine((p) => isValidRegex(p), 'This is not a valid pattern.')
+        .default('^\\d{5,10}$'),
+      prefix: z.string().max(8).default(''),
+      suffix: z.string().max(8).default(''),
+      /** Average gap between a scanner's keystrokes; human typing is slower. */
+      maxKeyGapMs: z.number().int().min(5).max(200).default(35),
+      minLength: z.number().int().min(1).max(64).default(4),
+      hid: z
+        .object({
+          enabled: z.boolean().default(true),
+          devices: z
+            .array(z.object({ vendorId: z.number().int().min(0).max(0xffff), productId: z.number().int().min(0).max(0xffff) }))
+            .default([]),
+        })
+        .default({ enabled: true, devices: [] }),
+    })
+    .default({ badgePattern: '^\\d{5,10}$', prefix: '', suffix: '', maxKeyGapMs: 35, minLength: 4, hid: { enabled: true, devices: [] } }),
+  kiosk: z
+    .object({
+      doneSeconds: z.number().int().min(2).max(30).default(6),
+      idleSeconds: z.number().int().min(10).max(300).default(45),
+      showCodeOnDone: z.boolean().default(false),
+    })
+    .default({ doneSeconds: 6, idleSeconds: 45, showCodeOnDone: false }),
+});
+export type SiteSettings = z.output<typeof siteSettings>;
+export type SiteSettingsInput = z.input<typeof siteSettings>;
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return tz.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function isValidRegex(p: string): boolean {
+  try {
+    new RegExp(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The rules in force for one group: the site's, with the group's overrides on top. */
+export function resolveRules(settings: SiteSettings, groupId: string | null | undefined): WritebackRules {
+  const g = groupId ? settings.groups.find((x) => x.id === groupId) : undefined;
+  if (!g) return settings.rules;
+  const o = g.overrides;
+  const merged: WritebackRules = { ...settings.rules };
+  for (const key of Object.keys(o) as (keyof typeof o)[]) {
+    if (o[key] !== undefined) (merged as Record<string, unknown>)[key] = o[key];
+  }
+  return merged;
+}
+
+/** Which site group a student falls in: the roster's explicit group, else the first year rule that fits. */
+export function groupForStudent(settings: SiteSettings, student: { groupId?: string | null; year?: number | null }): string | null {
+  if (student.groupId && settings.groups.some((g) => g.id === student.groupId)) return student.groupId;
+  if (student.year === null || student.year === undefined) return null;
+  const y = student.year;
+  return settings.groups.find((g) => g.years && y >= g.years.from && y <= g.years.to)?.id ?? null;
+}
+
+/** Field-by-field messages a site admin can act on: "rules.sessions.AM.lateAfter: The late time must…". */
+export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
