@@ -1,0 +1,78 @@
+// Opening the kiosk's SQLite database: pragmas, integrity check, migrations.
+// WAL + synchronous=FULL: a student who saw "signed in" must survive a power cut.
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { migrations as allMigrations, type Migration } from './migrations';
+
+export type { Db };
+
+export class DatabaseError extends Error {
+  constructor(
+    readonly kind: 'newer_version' | 'corrupt' | 'migration_failed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseError';
+  }
+}
+
+export interface OpenOptions {
+  /** Native binding path: Electron passes its own build of better-sqlite3 (see scripts/rebuild-electron-native.mjs). */
+  nativeBinding?: string;
+  migrations?: Migration[];
+  readonly?: boolean;
+}
+
+export function latestVersion(migrations: Migration[] = allMigrations): number {
+  return migrations.reduce((v, m) => Math.max(v, m.version), 0);
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const db = new Database(file, {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    readonly: options.readonly ?? false,
+  });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new DatabaseError('corrupt', `The kiosk database failed its integrity check: ${String(check)}`);
+    if (!options.readonly) migrate(db, options.migrations ?? allMigrations);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof DatabaseError) throw e;
+    // SQLITE_NOTADB and friends: the file is not a database we can read.
+    const code = (e as { code?: string }).code ?? '';
+    if (/NOTADB|CORRUPT/.test(code)) throw new DatabaseError('corrupt', `The kiosk database is damaged (${code}).`);
+    throw e;
+  }
+}
+
+/** Apply every pending migration in one transaction; refuse a database from a newer Passdesk. */
+export function migrate(db: Db, migrations: Migration[]): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = latestVersion(migrations);
+  if (current > latest) {
+    throw new DatabaseError(
+      'newer_version',
+      `This database was written by a newer version of Passdesk (schema ${current}; this version knows up to ${latest}). ` +
+        'Install the newer version again, or restore a backup made by this version.',
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return current;
+  db.transaction(() => {
+    for (const m of pending) {
+      try {
+        db.exec(m.sql);
+      } catch (e) {
+        throw new DatabaseError('migration_failed', `Migration ${m.version} (${m.name}) failed: ${(e as Error).message}`);
+      }
+      db.pragma(`user_version = ${m.version}`);
+    }
+  })();
+  return latest;
+}

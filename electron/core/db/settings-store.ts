@@ -1,0 +1,50 @@
+// The site settings, one validated JSON document. Every change is checked as a whole (so that
+// cross-field rules hold) and written with its audit row in one transaction.
+import type { Db } from './database';
+import { describeIssues, siteSettings, type SiteSettings } from '../../../shared/settings';
+import { defaultSettings } from '../../../shared/defaults';
+
+export class SettingsValidationError extends Error {
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n'));
+    this.name = 'SettingsValidationError';
+  }
+}
+
+export function validateSettings(input: unknown): SiteSettings {
+  const parsed = siteSettings.safeParse(input);
+  if (!parsed.success) throw new SettingsValidationError(describeIssues(parsed.error));
+  return parsed.data;
+}
+
+export class SettingsStore {
+  private cached: SiteSettings | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  get(): SiteSettings {
+    if (this.cached) return this.cached;
+    const row = this.db.prepare(`SELECT json FROM settings WHERE key = 'site'`).get() as { json: string } | undefined;
+    this.cached = row ? validateSettings(JSON.parse(row.json)) : validateSettings(defaultSettings);
+    return this.cached;
+  }
+
+  /** Validate, store and audit. Returns the settings now in force. */
+  replace(input: unknown, actor: string, nowIso: string): SiteSettings {
+    const next = validateSettings(input);
+    const before = this.db.prepare(`SELECT json FROM settings WHERE key = 'site'`).get() as { json: string } | undefined;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO settings (key, json, updated_at) VALUES ('site', ?, ?)
+           ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
+        )
+        .run(JSON.stringify(next), nowIso);
+      this.db
+        .prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, 'settings.update', 'site', ?, ?)`)
+        .run(nowIso, actor, before?.json ?? null, JSON.stringify(next));
+    })();
+    this.cached = next;
+    return next;
+  }
+}

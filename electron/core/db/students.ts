@@ -1,0 +1,93 @@
+// The students table: look-ups on the scan path (indexed by badge) and the name search
+// for the forgot-my-badge path (FTS5, prefix match on first name and surname).
+import type { Db } from './database';
+import type { Student } from '../../../shared/model';
+
+interface StudentRow {
+  id: string;
+  mis_id: string | null;
+  forename: string;
+  surname: string;
+  year: number | null;
+  form: string | null;
+  group_id: string | null;
+  badge: string | null;
+  photo: string | null;
+  active: number;
+}
+
+export function rowToStudent(r: StudentRow): Student {
+  return {
+    id: r.id,
+    misId: r.mis_id,
+    forename: r.forename,
+    surname: r.surname,
+    year: r.year,
+    form: r.form,
+    groupId: r.group_id,
+    badge: r.badge,
+    photo: r.photo,
+    active: r.active === 1,
+  };
+}
+
+export class StudentRepository {
+  private readonly byBadge;
+  private readonly byId;
+  private readonly searchStmt;
+  private readonly upsertStmt;
+
+  constructor(private readonly db: Db) {
+    this.byBadge = db.prepare('SELECT * FROM students WHERE badge = ?');
+    this.byId = db.prepare('SELECT * FROM students WHERE id = ?');
+    this.searchStmt = db.prepare(
+      `SELECT s.* FROM students_fts f JOIN students s ON s.rowid = f.rowid
+       WHERE students_fts MATCH ? AND s.active = 1
+       ORDER BY rank LIMIT ?`,
+    );
+    this.upsertStmt = db.prepare(
+      `INSERT INTO students (id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source, updated_at)
+       VALUES (@id, @misId, @forename, @surname, @year, @form, @groupId, @badge, @photo, @active, @source, @updatedAt)
+       ON CONFLICT(id) DO UPDATE SET mis_id = excluded.mis_id, forename = excluded.forename, surname = excluded.surname,
+         year = excluded.year, form = excluded.form, group_id = excluded.group_id, badge = excluded.badge,
+         photo = excluded.photo, active = excluded.active, source = excluded.source, updated_at = excluded.updated_at`,
+    );
+  }
+
+  findByBadge(badge: string): Student | null {
+    const r = this.byBadge.get(badge) as StudentRow | undefined;
+    return r ? rowToStudent(r) : null;
+  }
+
+  get(id: string): Student | null {
+    const r = this.byId.get(id) as StudentRow | undefined;
+    return r ? rowToStudent(r) : null;
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM students').get() as { n: number }).n;
+  }
+
+  /** Prefix search on each word typed: "ame sm" finds Amelia Smith. */
+  search(query: string, limit: number): Student[] {
+    const terms = query
+      .normalize('NFKC')
+      .split(/[^\p{L}\p{N}'-]+/u)
+      .map((t) => t.replace(/['"-]/g, ''))
+      .filter((t) => t.length > 0)
+      .slice(0, 4);
+    if (terms.length === 0) return [];
+    const match = terms.map((t) => `"${t}"*`).join(' ');
+    return (this.searchStmt.all(match, limit) as StudentRow[]).map(rowToStudent);
+  }
+
+  /** Insert or update many students in one transaction (the caller validates first). */
+  upsertMany(students: Student[], source: string, nowIso: string): void {
+    const tx = this.db.transaction((rows: Student[]) => {
+      for (const s of rows) {
+        this.upsertStmt.run({ ...s, active: s.active ? 1 : 0, source, updatedAt: nowIso });
+      }
+    });
+    tx(students);
+  }
+}

@@ -1,0 +1,339 @@
+// KioskCore: the one facade that electron/main (through IPC), the admin CLI, the e2e tests and
+// the benchmarks all drive. No import of 'electron' here: everything that matters runs under
+// plain Node.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type Db } from './db/database';
+import { StudentRepository } from './db/students';
+import { EventRepository } from './db/events';
+import { SettingsStore } from './db/settings-store';
+import { enqueueSessionMark, outboxCounts } from './sync/outbox';
+import { parseRosterCsv, type ParsedRoster } from './roster/csv';
+import { systemClock, type Clock } from './clock';
+import { silentLogger, type Logger } from './log';
+import { CoreError } from './errors';
+import { fileSecretStore, type SecretStore } from './security/secrets';
+import { normaliseScan } from '../../shared/badge';
+import { decide, localClock } from '../../shared/attendance/decision';
+import { groupForStudent, resolveRules, splitReasonLabel, type Direction, type SiteSettings } from '../../shared/settings';
+import type { SearchHit, SignEvent, Student, StudentCard } from '../../shared/model';
+import type {
+  CallRequest,
+  EventName,
+  EventPayload,
+  KioskInfo,
+  KioskStatus,
+  PassOutcome,
+  ReasonView,
+  RecordResult,
+  ScanResult,
+  StudentFlow,
+} from '../../shared/ipc/contract';
+
+/** What the core needs of a pass printer (electron/core/hardware/printer provides the real one). */
+export interface PassPrinterPort {
+  print(event: SignEvent, student: Student, settings: SiteSettings): Promise<PassOutcome>;
+  status(): Promise<KioskStatus['printer']>;
+}
+
+/** What the core needs of the sync engine (electron/core/sync provides the real one). */
+export interface SyncPort {
+  kick(): void;
+  online(): boolean | null;
+}
+
+export interface KioskCoreOptions {
+  dataDir: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Seed the demo roster into an empty database (default true). */
+  demo?: boolean;
+  resourcesDir?: string;
+  /** better-sqlite3 built for Electron's ABI (see scripts/rebuild-electron-native.mjs). */
+  nativeBinding?: string;
+  secrets?: SecretStore;
+  printer?: PassPrinterPort;
+  sync?: SyncPort;
+}
+
+const SEARCH_LIMIT = 6;
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_RESOURCES_DIR = path.resolve(here, '../../resources');
+
+export class KioskCore {
+  readonly db: Db;
+  readonly students: StudentRepository;
+  readonly events: EventRepository;
+  readonly settings: SettingsStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly secrets: SecretStore;
+  readonly dataDir: string;
+  printer: PassPrinterPort | null;
+  sync: SyncPort | null;
+  private readonly emitter = new EventEmitter();
+  private readonly insertRejection;
+
+  static open(options: KioskCoreOptions): KioskCore {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    const db = openDatabase(path.join(options.dataDir, 'passdesk.sqlite'), { nativeBinding: options.nativeBinding });
+    return new KioskCore(db, options);
+  }
+
+  private constructor(db: Db, options: KioskCoreOptions) {
+    this.db = db;
+    this.dataDir = options.dataDir;
+    this.clock = options.clock ?? systemClock;
+    this.log = options.logger ?? silentLogger;
+    this.secrets = options.secrets ?? fileSecretStore(options.dataDir);
+    this.printer = options.printer ?? null;
+    this.sync = options.sync ?? null;
+    this.students = new StudentRepository(db);
+    this.events = new EventRepository(db);
+    this.settings = new SettingsStore(db);
+    this.insertRejection = db.prepare('INSERT INTO scan_rejections (at, reason, badge) VALUES (?, ?, ?)');
+    if (options.demo !== false && this.students.count() === 0) {
+      const csv = fs.readFileSync(path.join(options.resourcesDir ?? DEFAULT_RESOURCES_DIR, 'demo-roster.csv'), 'utf8');
+      const roster = parseRosterCsv(csv);
+      this.students.upsertMany(roster.students, 'demo', this.nowIso());
+      this.log.info('demo roster loaded', { students: roster.students.length });
+    }
+  }
+
+  close(): void {
+    this.emitter.removeAllListeners();
+    this.db.close();
+  }
+
+  /** Today's date in the school's time zone, whatever the kiosk's own clock zone is. */
+  today(): string {
+    return localClock(this.nowIso(), this.settings.get().timeZone).date;
+  }
+
+  private nowIso(): string {
+    return this.clock.now().toISOString();
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.emitter.emit(event, payload);
+  }
+
+  // ---- calls of the IPC contract -------------------------------------------------------------
+
+  getKioskInfo(): KioskInfo {
+    const s = this.settings.get();
+    return {
+      schoolName: s.schoolName,
+      locale: s.locale,
+      timeZone: s.timeZone,
+      now: this.nowIso(),
+      sessions: { AM: { start: s.rules.sessions.AM.start }, PM: { start: s.rules.sessions.PM.start } },
+      kiosk: s.kiosk,
+      scanner: { prefix: s.scanner.prefix, suffix: s.scanner.suffix, maxKeyGapMs: s.scanner.maxKeyGapMs, minLength: s.scanner.minLength },
+    };
+  }
+
+  async getStatus(): Promise<KioskStatus> {
+    const counts = outboxCounts(this.db);
+    const printer = this.printer ? await this.printer.status() : { state: 'disabled' as const, problem: null };
+    return {
+      online: this.sync ? this.sync.online() : null,
+      outbox: { pending: counts.pending + counts.in_flight, failed: counts.failed_permanent, oldestPendingAt: counts.oldestPendingAt },
+      printer,
+      scanner: { state: 'none', problem: null },
+    };
+  }
+
+  scan(req: CallRequest<'scan'>): ScanResult {
+    const s = this.settings.get();
+    const n = normaliseScan(req.code, s.scanner);
+    if (!n.ok) {
+      // Never store what did not look like a badge: it may be a login QR code (a password).
+      this.insertRejection.run(this.nowIso(), n.reason, null);
+      return { ok: false, reason: n.reason };
+    }
+    const student = this.students.findByBadge(n.badge);
+    if (!student || !student.active) {
+      const reason = student ? 'inactive' : 'unknown_badge';
+      this.insertRejection.run(this.nowIso(), reason, n.badge);
+      this.log.info('scan refused', { reason });
+      return { ok: false, reason };
+    }
+    return { ok: true, flow: this.flowFor(student, s) };
+  }
+
+  selectStudent(req: CallRequest<'selectStudent'>): StudentFlow {
+    const student = this.students.get(req.studentId);
+    if (!student || !student.active) throw new CoreError('not_found', 'That student is not on the roster.');
+    return this.flowFor(student, this.settings.get());
+  }
+
+  searchStudents(req: CallRequest<'searchStudents'>): SearchHit[] {
+    if (req.query.trim().length < 2) return [];
+    return this.students.search(req.query, SEARCH_LIMIT).map((st) => ({
+      id: st.id,
+      // Only what a student at the desk needs to find themselves: "Amelia S., Year 9".
+      displayName: `${st.forename} ${st.surname.charAt(0)}.`,
+      year: st.year,
+    }));
+  }
+
+  async record(req: CallRequest<'record'>, actor = 'kiosk'): Promise<RecordResult> {
+    const settings = this.settings.get();
+    const student = this.students.get(req.studentId);
+    if (!student || !student.active) throw new CoreError('not_found', 'That student is not on the roster.');
+    const groupId = groupForStudent(settings, student);
+    const rules = resolveRules(settings, groupId);
+    const reason = rules.reasons.find((r) => r.id === req.reasonId && r.directions.includes(req.direction));
+    if (!reason) throw new CoreError('invalid_request', 'That reason is not offered for this student and direction.');
+
+    const at = this.clock.now();
+    const decision = decide({ rules, at: at.toISOString(), timeZone: settings.timeZone, direction: req.direction, reason, note: req.note });
+    const event: SignEvent = {
+      id: randomUUID(),
+      studentId: student.id,
+      direction: req.direction,
+      occurredAt: at.toISOString(),
+      localDate: decision.localDate,
+      localTime: decision.localTime,
+      session: decision.session,
+      reasonId: reason.id,
+      reasonLabel: reason.label,
+      code: decision.code,
+      minutesLate: decision.minutesLate,
+      comment: decision.comment,
+      writeback: decision.writeback,
+      skipReason: decision.skipReason,
+      actor,
+      supersedes: null,
+      supersededBy: null,
+      excused: null,
+    };
+    const nowIso = this.nowIso();
+    // The event and its writeback job commit together or not at all (synchronous=FULL):
+    // once this returns, the student's sign-in survives a power cut.
+    this.db.transaction(() => {
+      this.events.insert(event, nowIso);
+      if (event.writeback && event.session && event.code) {
+        enqueueSessionMark(
+          this.db,
+          {
+            eventId: event.id,
+            studentId: student.id,
+            misId: student.misId,
+            date: event.localDate,
+            session: event.session,
+            localTime: event.localTime,
+            occurredAt: event.occurredAt,
+            direction: event.direction,
+            code: event.code,
+            comment: event.comment,
+            minutesLate: event.minutesLate,
+            reasonId: event.reasonId,
+            supersedesEventId: null,
+          },
+          nowIso,
+        );
+      }
+    })();
+    this.log.info('event recorded', { event: event.id, student: student.id, code: event.code, writeback: event.writeback });
+    this.sync?.kick();
+
+    const pass = await this.printPass(event, student, settings, actor);
+    void this.getStatus().then((st) => this.emit('status', st), (e: unknown) => this.log.warn('status failed', { error: String(e) }));
+    return { event, pass, why: decision.why };
+  }
+
+  todayEvents(): SignEvent[] {
+    return this.events.ofDay(this.today());
+  }
+
+  getSettings(): SiteSettings {
+    return this.settings.get();
+  }
+
+  updateSettings(req: CallRequest<'updateSettings'>, actor = 'site-admin'): SiteSettings {
+    return this.settings.replace(req.settings, actor, this.nowIso());
+  }
+
+  // ---- beyond the contract: CLI, roster, tests ----------------------------------------------
+
+  importStudents(students: Student[], source = 'import'): void {
+    this.students.upsertMany(students, source, this.nowIso());
+  }
+
+  importRosterCsv(text: string): ParsedRoster & { clashes: { line: number; message: string }[] } {
+    const parsed = parseRosterCsv(text);
+    // A badge already held by another student in the database is a clash, reported, not imported.
+    const clashes: { line: number; message: string }[] = [];
+    const good = parsed.students.filter((st) => {
+      if (!st.badge) return true;
+      const holder = this.students.findByBadge(st.badge);
+      if (holder && holder.id !== st.id) {
+        clashes.push({ line: 0, message: `Badge ${st.badge} of ${st.id} is already held by ${holder.id}.` });
+        return false;
+      }
+      return true;
+    });
+    this.importStudents(good, 'csv');
+    return { students: good, errors: parsed.errors, clashes };
+  }
+
+  async reprintPass(eventId: string, actor: string): Promise<PassOutcome> {
+    const event = this.events.get(eventId);
+    if (!event) throw new CoreError('not_found', 'No such event.');
+    const student = this.students.get(event.studentId);
+    if (!student) throw new CoreError('not_found', 'That student is no longer on the roster.');
+    return this.printPass(event, student, this.settings.get(), actor);
+  }
+
+  private async printPass(event: SignEvent, student: Student, settings: SiteSettings, actor: string): Promise<PassOutcome> {
+    let outcome: PassOutcome = { status: 'disabled', problem: null };
+    if (this.printer) {
+      try {
+        outcome = await this.printer.print(event, student, settings);
+      } catch (e) {
+        // The event is already safe; a printer fault only means "see reception".
+        outcome = { status: 'failed', problem: (e as Error).message };
+      }
+    }
+    this.db
+      .prepare('INSERT INTO passes (event_id, requested_at, status, problem, actor) VALUES (?, ?, ?, ?, ?)')
+      .run(event.id, this.nowIso(), outcome.status, outcome.problem, actor);
+    return outcome;
+  }
+
+  private flowFor(student: Student, settings: SiteSettings): StudentFlow {
+    const groupId = groupForStudent(settings, student);
+    const rules = resolveRules(settings, groupId);
+    const last = this.events.lastOfDay(student.id, this.today());
+    const signedInToday = last?.direction === 'sign_in';
+    const view = (d: Direction): ReasonView[] =>
+      rules.reasons
+        .filter((r) => r.directions.includes(d))
+        .map((r) => ({ id: r.id, label: r.code ? splitReasonLabel(r.label).text : r.label, code: r.code ?? null, prompt: r.prompt }));
+    const card: StudentCard = {
+      id: student.id,
+      forename: student.forename,
+      surname: student.surname,
+      year: student.year,
+      form: student.form,
+      groupName: settings.groups.find((g) => g.id === groupId)?.name ?? null,
+      photo: student.photo,
+    };
+    return {
+      student: card,
+      suggested: signedInToday ? 'sign_out' : 'sign_in',
+      signedInToday,
+      reasons: { sign_in: view('sign_in'), sign_out: view('sign_out') },
+    };
+  }
+}
