@@ -14,7 +14,7 @@ export const attendanceCode = z
   .trim()
   .min(1, 'A code cannot be empty.')
   .max(8, 'A code is at most 8 characters.')
-  .regex(/^[^\s]+$/, 'A code has no spaces.');
+  .regex(/^\S*$/, 'A code has no spaces.');
 
 export const sessionName = z.enum(['AM', 'PM']);
 export type SessionName = z.infer<typeof sessionName>;
