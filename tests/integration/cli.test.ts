@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { run } from '../../electron/core/cli/main';
+import { tempDir } from '../helpers/core';
+
+const dirs: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+});
+function dataDir() {
+  const d = tempDir('passdesk-cli-');
+  dirs.push(d);
+  return d;
+}
+async function cli(args: string[]) {
+  const lines: string[] = [];
+  const errs: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (errs.push(String(s)), true));
+  const code = await run(args, (s) => lines.push(s));
+  vi.restoreAllMocks();
+  return { code, out: lines.join('\n'), err: errs.join('') };
+}
+
+describe('admin CLI', () => {
+  it('imports a roster CSV, reporting broken rows by line and keeping the good ones', async () => {
+    const d = dataDir();
+    const csv = path.join(d, 'roster.csv');
+    fs.writeFileSync(
+      csv,
+      ['id,forename,surname,year,badge', 'x1,Ada,Lovelace,9,555001', 'x2,,Nameless,9,555002', 'x3,Alan,Turing,Year Ten,555003', 'x4,Grace,Hopper,Year 10,555001', 'x5,Tim,Berners-Lee,11,555005'].join('\n'),
+    );
+    const r = await cli(['import-roster', csv, '--data-dir', d, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.imported).toBe(2);
+    expect(out.errors.map((e: { line: number }) => e.line)).toEqual([3, 4, 5]);
+    expect(out.errors[2].message).toMatch(/Badge 555001 is already used on line 2/);
+  });
+
+  it('scans a badge at a given instant with a reason and lists the event', async () => {
+    const d = dataDir();
+    const r = await cli(['scan', '100003', '--at', '2026-11-24T09:25:00Z', '--reason', 'medical', '--data-dir', d, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).event).toMatchObject({ code: 'M', minutesLate: 25, session: 'AM' });
+    const list = await cli(['events', '--date', '2026-11-24', '--data-dir', d]);
+    expect(list.out).toMatch(/09:25 sign_in\s+demo-3\s+M/);
+    const outbox = await cli(['outbox', '--data-dir', d, '--json']);
+    expect(JSON.parse(outbox.out).counts.pending).toBe(1);
+  });
+
+  it('refuses a garbage scan with exit code 1 and never echoes it', async () => {
+    const r = await cli(['scan', 'QUICKCARD:pass=hunter2', '--data-dir', dataDir()]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Refused: bad pattern/);
+    expect(r.out + r.err).not.toContain('hunter2');
+  });
+
+  it('exports settings and imports them on another kiosk; invalid ones are refused field by field', async () => {
+    const a = dataDir();
+    const b = dataDir();
+    const file = path.join(a, 'settings.json');
+    expect((await cli(['settings', 'export', file, '--data-dir', a])).code).toBe(0);
+    const s = JSON.parse(fs.readFileSync(file, 'utf8'));
+    s.schoolName = 'Provisioned School';
+    fs.writeFileSync(file, JSON.stringify(s));
+    expect((await cli(['settings', 'import', file, '--data-dir', b])).out).toMatch(/applied for Provisioned School/);
+    s.rules.sessions.PM.lateAfter = '11:00';
+    fs.writeFileSync(file, JSON.stringify(s));
+    const bad = await cli(['settings', 'import', file, '--data-dir', b]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/rules\.sessions\.PM\.lateAfter: The late time must be at or after the session start/);
+  });
+
+  it('runs as a real command through npm’s entry point', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'electron/core/cli/main.ts', 'scan', '100010', '--at', '2026-11-24T08:50:00Z', '--data-dir', dataDir()], {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/signed in at 08:50/);
+  });
+});
