@@ -104,6 +104,7 @@ export class KioskCore {
   }
 
   close(): void {
+    if (this.statusTimer) clearTimeout(this.statusTimer);
     this.emitter.removeAllListeners();
     this.db.close();
   }
@@ -248,7 +249,7 @@ export class KioskCore {
     this.sync?.kick();
 
     const pass = await this.printPass(event, student, settings, actor);
-    void this.getStatus().then((st) => this.emit('status', st), (e: unknown) => this.log.warn('status failed', { error: String(e) }));
+    this.scheduleStatus();
     return { event, pass, why: decision.why };
   }
 
@@ -295,9 +296,26 @@ export class KioskCore {
     return this.printPass(event, student, this.settings.get(), actor);
   }
 
+  private statusTimer: NodeJS.Timeout | null = null;
+
+  /** Tell the renderer's status chips, coalesced and off the event path. */
+  scheduleStatus(): void {
+    if (this.statusTimer || this.emitter.listenerCount('status') === 0) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = null;
+      this.getStatus().then(
+        (st) => this.emit('status', st),
+        (e: unknown) => this.log.warn('status failed', { error: String(e) }),
+      );
+    }, 50);
+    this.statusTimer.unref?.();
+  }
+
   private async printPass(event: SignEvent, student: Student, settings: SiteSettings, actor: string): Promise<PassOutcome> {
     let outcome: PassOutcome = { status: 'disabled', problem: null };
-    if (this.printer) {
+    // No printer configured: nothing to remember about a pass.
+    if (!this.printer) return outcome;
+    {
       try {
         outcome = await this.printer.print(event, student, settings);
       } catch (e) {

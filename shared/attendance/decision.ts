@@ -4,7 +4,6 @@
 //
 // Times are compared in the school's own time zone at minute resolution: "after 09:00"
 // means from 09:01, so a student at 09:00:40 is on time — what the office clock shows.
-import { DateTime } from 'luxon';
 import type { Direction, Reason, SessionName, WritebackRules } from '../settings';
 import type { WritebackSkip } from '../model';
 
@@ -46,10 +45,38 @@ export function sessionAt(rules: WritebackRules, minuteOfDay: number): SessionNa
   return null;
 }
 
+// One formatter per zone: building Intl formatters is the slow part (luxon would do it per call).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The school's wall clock at an instant: its date, its HH:MM and the minute of its day. */
 export function localClock(at: string | number, timeZone: string): { date: string; time: string; minuteOfDay: number } {
-  const dt = (typeof at === 'number' ? DateTime.fromMillis(at) : DateTime.fromISO(at)).setZone(timeZone);
-  if (!dt.isValid) throw new RangeError(`Invalid instant or time zone: ${String(at)} in ${timeZone}`);
-  return { date: dt.toISODate()!, time: dt.toFormat('HH:mm'), minuteOfDay: dt.hour * 60 + dt.minute };
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  if (Number.isNaN(ms)) throw new RangeError(`Invalid instant: ${String(at)}`);
+  const parts: Record<string, string> = {};
+  for (const p of formatterFor(timeZone).formatToParts(ms)) parts[p.type] = p.value;
+  const hour = Number(parts.hour);
+  const minute = Number(parts.minute);
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    time: `${parts.hour}:${parts.minute}`,
+    minuteOfDay: hour * 60 + minute,
+  };
 }
 
 function commentFor(rules: WritebackRules, reason: Reason | null, note: string | null | undefined): string | null {

@@ -1,0 +1,18 @@
+// Figures for benchmarks: medians and tail percentiles, never means (one GC pause skews a mean).
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function summarise(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { n: s.length, median: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? Number.NaN };
+}
+
+export const ms = (v: number) => `${v.toFixed(3)} ms`;
+
+export function line(label: string, samples: number[]): string {
+  const r = summarise(samples);
+  return `${label.padEnd(44)} n=${r.n}  median ${ms(r.median)}  p95 ${ms(r.p95)}  p99 ${ms(r.p99)}`;
+}
