@@ -1,0 +1,62 @@
+// What was recorded, and "take your pass"; back to idle by itself after a few seconds.
+import { useTranslation } from 'react-i18next';
+import { CheckIcon, PrinterIcon } from '../components/Icons';
+import { fullName } from '../components/names';
+import { reasonText } from '../components/reasonText';
+import { formatLocalTime } from '../i18n';
+import { useKiosk } from '../state/context';
+import { useCountdown } from '../state/useTimeouts';
+
+export function DoneScreen() {
+  const { t } = useTranslation();
+  const result = useKiosk((s) => s.result);
+  const flow = useKiosk((s) => s.flow);
+  const info = useKiosk((s) => s.info);
+  const screenSeq = useKiosk((s) => s.screenSeq);
+  const reset = useKiosk((s) => s.reset);
+  const left = useCountdown(info?.kiosk.doneSeconds ?? 6, reset, screenSeq);
+  if (!result || !flow || !info) return null;
+  const { event, pass } = result;
+  const signedIn = event.direction === 'sign_in';
+  const when = [t('done.atTime', { time: formatLocalTime(info.locale, event.localTime) })];
+  if (event.minutesLate) when.push(t('done.minutesLate', { count: event.minutesLate }));
+  const showCode = info.kiosk.showCodeOnDone && event.code;
+  return (
+    <main className="screen screen-done" aria-labelledby="done-title">
+      <div className="done-body" role="status">
+        <div className="done-check">
+          <CheckIcon />
+        </div>
+        <p className="done-name">{fullName(flow.student)}</p>
+        <h1 id="done-title" className="done-title">
+          {signedIn ? t('done.signedIn') : t('done.signedOut')}
+        </h1>
+        <p className="done-when" data-testid="done-when">
+          {when.join(' · ')}
+        </p>
+        {event.reasonLabel && <p className="done-reason">{t('done.reason', { reason: reasonText(event.reasonLabel) })}</p>}
+        {showCode && (
+          <p className="done-code" data-testid="done-code">
+            {event.session
+              ? t('done.codeLine', { code: event.code, session: t(`session.${event.session}`) })
+              : t('done.codeOnly', { code: event.code })}
+          </p>
+        )}
+        <div className={`pass pass-${pass.status}`}>
+          {pass.status !== 'disabled' && <PrinterIcon />}
+          <span>
+            {pass.status === 'printed' ? t('done.takePass') : pass.status === 'failed' ? t('done.passFailed') : t('done.noPass')}
+          </span>
+        </div>
+      </div>
+      <div className="done-foot">
+        <p className="countdown" aria-live="off">
+          {t('done.returning', { count: left })}
+        </p>
+        <button type="button" className="btn btn-primary" onClick={reset}>
+          {t('done.finish')}
+        </button>
+      </div>
+    </main>
+  );
+}

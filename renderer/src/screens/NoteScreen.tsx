@@ -1,0 +1,66 @@
+// A short comment, or who is collecting the student, typed on the on-screen keyboard.
+import { useTranslation } from 'react-i18next';
+import { BackIcon } from '../components/Icons';
+import { shortName } from '../components/names';
+import { Notice } from '../components/Notice';
+import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
+import { reasonText } from '../components/reasonText';
+import { TopBar } from '../components/TopBar';
+import { useKiosk } from '../state/context';
+
+const NOTE_MAX = 80;
+
+export function NoteScreen() {
+  const { t } = useTranslation();
+  const flow = useKiosk((s) => s.flow);
+  const direction = useKiosk((s) => s.direction);
+  const reason = useKiosk((s) => s.reason);
+  const note = useKiosk((s) => s.note);
+  const busy = useKiosk((s) => s.busy);
+  const setNote = useKiosk((s) => s.setNote);
+  const confirm = useKiosk((s) => s.confirmNote);
+  const back = useKiosk((s) => s.backToStudent);
+  if (!flow || !reason || !direction) return null;
+  const collected = reason.prompt === 'collected_by';
+  const ready = !busy && (!collected || note.trim().length > 0);
+  return (
+    <main className="screen screen-note" aria-labelledby="note-title" aria-busy={busy}>
+      <TopBar
+        action={
+          <button type="button" className="btn btn-secondary" onClick={back} aria-label={t('reason.back')}>
+            <BackIcon /> {t('reason.back')}
+          </button>
+        }
+      />
+      <Notice />
+      <div className="note-body">
+        <p className="reason-who">
+          {shortName(flow.student)} · {reasonText(reason.label)}
+        </p>
+        <h1 id="note-title" className="screen-title">
+          {collected ? t('reason.collectedByTitle') : t('reason.commentTitle')}
+        </h1>
+        <div className="note-row">
+          <div
+            className="field"
+            role="textbox"
+            aria-readonly="true"
+            aria-label={t('reason.noteLabel')}
+            aria-describedby="note-hint"
+            data-testid="note-field"
+          >
+            {note || <span className="field-placeholder">{collected ? t('reason.collectedByHint') : t('reason.commentHint')}</span>}
+            <span className="caret" aria-hidden="true" />
+          </div>
+          <button type="button" className="btn btn-primary btn-done" disabled={!ready} onClick={() => void confirm()}>
+            {busy ? t('reason.saving') : direction === 'sign_in' ? t('reason.doneSignIn') : t('reason.doneSignOut')}
+          </button>
+        </div>
+        <p id="note-hint" className="hint">
+          {collected ? t('reason.collectedByRequired') : t('reason.commentHint')}
+        </p>
+        <OnScreenKeyboard value={note} onChange={setNote} maxLength={NOTE_MAX} withDigits />
+      </div>
+    </main>
+  );
+}
