@@ -16,6 +16,8 @@ import { systemClock, type Clock } from './clock';
 import { silentLogger, type Logger } from './log';
 import { CoreError } from './errors';
 import { fileSecretStore, type SecretStore } from './security/secrets';
+import { StaffDesk } from './staff/desk';
+import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
 import { normaliseScan } from '../../shared/badge';
 import { decide, localClock } from '../../shared/attendance/decision';
 import { groupForStudent, resolveRules, splitReasonLabel, type Direction, type SiteSettings } from '../../shared/settings';
@@ -57,6 +59,18 @@ export interface KioskCoreOptions {
   secrets?: SecretStore;
   printer?: PassPrinterPort;
   sync?: SyncPort;
+  /** The district's policy file; default `<dataDir>/district-policy.json` when it exists. */
+  policyFile?: string;
+}
+
+/** Read the district policy; a broken file is refused loudly rather than silently ignored. */
+export function loadDistrictPolicy(file: string): DistrictPolicy | null {
+  if (!fs.existsSync(file)) return null;
+  const parsed = districtPolicy.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new CoreError('validation_failed', `The district policy file ${file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
 }
 
 const SEARCH_LIMIT = 6;
@@ -68,6 +82,7 @@ export class KioskCore {
   readonly students: StudentRepository;
   readonly events: EventRepository;
   readonly settings: SettingsStore;
+  readonly staff: StaffDesk;
   readonly clock: Clock;
   readonly log: Logger;
   readonly secrets: SecretStore;
@@ -93,7 +108,8 @@ export class KioskCore {
     this.sync = options.sync ?? null;
     this.students = new StudentRepository(db);
     this.events = new EventRepository(db);
-    this.settings = new SettingsStore(db);
+    this.settings = new SettingsStore(db, loadDistrictPolicy(options.policyFile ?? path.join(options.dataDir, 'district-policy.json')));
+    this.staff = new StaffDesk(this);
     this.insertRejection = db.prepare('INSERT INTO scan_rejections (at, reason, badge) VALUES (?, ?, ?)');
     if (options.demo !== false && this.students.count() === 0) {
       const csv = fs.readFileSync(path.join(options.resourcesDir ?? DEFAULT_RESOURCES_DIR, 'demo-roster.csv'), 'utf8');
@@ -261,7 +277,7 @@ export class KioskCore {
     return this.settings.get();
   }
 
-  updateSettings(req: CallRequest<'updateSettings'>, actor = 'site-admin'): SiteSettings {
+  updateSettings(req: { settings: unknown }, actor = 'site_admin'): SiteSettings {
     return this.settings.replace(req.settings, actor, this.nowIso());
   }
 

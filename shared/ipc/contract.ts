@@ -4,7 +4,8 @@
 // map to a KioskCore in the test process. Add a call here first; the types follow.
 import { z } from 'zod';
 import { scanRejection, searchHit, signEvent, studentCard } from '../model';
-import { direction, locale, sessionName, siteSettings } from '../settings';
+import { direction, locale, siteSettings } from '../settings';
+import { staffCalls } from './staff-contract';
 
 export const reasonView = z.object({
   id: z.string(),
@@ -88,8 +89,9 @@ export const calls = {
     response: recordResult,
   },
   todayEvents: { request: empty, response: z.array(signEvent) },
+  /** Read-only; changing settings takes a site admin's token (saveSettings). */
   getSettings: { request: empty, response: siteSettings },
-  updateSettings: { request: z.object({ settings: z.unknown() }).strict(), response: siteSettings },
+  ...staffCalls,
 } as const;
 
 export const events = {

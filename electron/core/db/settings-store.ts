@@ -3,6 +3,7 @@
 import type { Db } from './database';
 import { describeIssues, siteSettings, type SiteSettings } from '../../../shared/settings';
 import { defaultSettings } from '../../../shared/defaults';
+import { applyPolicy, lockedChanges, type DistrictPolicy } from '../../../shared/policy';
 
 export class SettingsValidationError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {
@@ -20,17 +21,24 @@ export function validateSettings(input: unknown): SiteSettings {
 export class SettingsStore {
   private cached: SiteSettings | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The district's locks, laid over whatever the site stored. */
+    readonly policy: DistrictPolicy | null = null,
+  ) {}
 
   get(): SiteSettings {
     if (this.cached) return this.cached;
     const row = this.db.prepare(`SELECT json FROM settings WHERE key = 'site'`).get() as { json: string } | undefined;
-    this.cached = row ? validateSettings(JSON.parse(row.json)) : validateSettings(defaultSettings);
+    const stored = row ? (JSON.parse(row.json) as unknown) : defaultSettings;
+    this.cached = validateSettings(applyPolicy(stored, this.policy));
     return this.cached;
   }
 
   /** Validate, store and audit. Returns the settings now in force. */
   replace(input: unknown, actor: string, nowIso: string): SiteSettings {
+    const locked = lockedChanges(this.get(), input, this.policy);
+    if (locked.length) throw new SettingsValidationError(locked);
     const next = validateSettings(input);
     const before = this.db.prepare(`SELECT json FROM settings WHERE key = 'site'`).get() as { json: string } | undefined;
     this.db.transaction(() => {

@@ -7,8 +7,7 @@ import { describeIssues } from '../../../shared/settings';
 import { SettingsValidationError } from '../db/settings-store';
 import { CoreError } from '../errors';
 import type { KioskCore } from '../kiosk';
-
-type Handler = (core: KioskCore, request: never) => unknown;
+import { staffHandlers, type Handler } from './staff-handlers';
 
 const handlers: { [N in CallName]: Handler } = {
   getKioskInfo: (core) => core.getKioskInfo(),
@@ -19,7 +18,7 @@ const handlers: { [N in CallName]: Handler } = {
   record: (core, req) => core.record(req),
   todayEvents: (core) => core.todayEvents(),
   getSettings: (core) => core.getSettings(),
-  updateSettings: (core, req) => core.updateSettings(req),
+  ...staffHandlers,
 };
 
 export function isCallName(name: unknown): name is CallName {

@@ -2,6 +2,9 @@
 // A test (tests/unit/migrations.test.ts) proves every step applies to a real database and that
 // later steps only add.
 import { migration001 } from './001-initial';
+import { migration002 } from './002-sync';
+import { migration003 } from './003-roster';
+import { migration004 } from './004-staff';
 
 export interface Migration {
   version: number;
@@ -9,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004];

@@ -1,0 +1,62 @@
+// Handlers for the staff calls (shared/ipc/staff-contract.ts). Each checks the PIN session's
+// token and role before it touches anything.
+import path from 'node:path';
+import type { staffCalls } from '../../../shared/ipc/staff-contract';
+import type { KioskCore } from '../kiosk';
+import { exportWritebackLog, queryWritebackLog } from '../staff/writeback-log';
+import { fieldLocks } from '../../../shared/policy';
+
+export type Handler = (core: KioskCore, request: never) => unknown;
+
+type Req<N extends keyof typeof staffCalls> = import('zod').output<(typeof staffCalls)[N]['request']>;
+
+export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, req: Req<N>) => unknown } = {
+  staffPinStatus: (core) => core.staff.pinStatus(),
+  staffUnlock: (core, req) => core.staff.unlock(req.pin),
+  staffLock: (core, req) => (core.staff.lock(req.token), {}),
+  setPin: async (core, req) => (await core.staff.setPin(req.token, req.role, req.pin), {}),
+  staffEvents: (core, req) => {
+    core.staff.require(req.token, 'receptionist');
+    return core.staff.events({ query: req.query, direction: req.direction });
+  },
+  overrideEvent: (core, req) => {
+    const role = core.staff.require(req.token, 'receptionist');
+    return core.staff.override({ eventId: req.eventId, reasonId: req.reasonId, code: req.code, note: req.note }, role);
+  },
+  manualSign: (core, req) => {
+    const role = core.staff.require(req.token, 'receptionist');
+    return core.record({ studentId: req.studentId, direction: req.direction, reasonId: req.reasonId, note: req.note }, role);
+  },
+  reprintPass: (core, req) => {
+    const role = core.staff.require(req.token, 'receptionist');
+    return core.reprintPass(req.eventId, role);
+  },
+  finaliseEvent: (core, req) => {
+    const role = core.staff.require(req.token, 'receptionist');
+    return core.staff.finalise(req.eventId, req.excused, role);
+  },
+  writebackLog: (core, req) => {
+    core.staff.require(req.token, 'site_admin');
+    return queryWritebackLog(core.db, req.filter, req.offset, req.limit);
+  },
+  retryWriteback: (core, req) => {
+    const role = core.staff.require(req.token, 'site_admin');
+    return { retried: core.staff.retry(req.outboxIds, role) };
+  },
+  exportWritebackLog: (core, req) => {
+    core.staff.require(req.token, 'site_admin');
+    return exportWritebackLog(core.db, req.filter, path.join(core.dataDir, 'exports'), core.clock.now().toISOString());
+  },
+  adminSettings: (core, req) => {
+    core.staff.require(req.token, 'site_admin');
+    return { settings: core.getSettings(), locks: fieldLocks(core.settings.policy), secrets: { backend: core.secrets.backend, weak: core.secrets.weak } };
+  },
+  saveSettings: (core, req) => {
+    const role = core.staff.require(req.token, 'site_admin');
+    return core.updateSettings({ settings: req.settings }, role);
+  },
+  auditLog: (core, req) => {
+    core.staff.require(req.token, 'site_admin');
+    return core.staff.auditLog(req.limit);
+  },
+};

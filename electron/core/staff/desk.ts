@@ -1,0 +1,214 @@
+// The staff side of the kiosk: PIN sessions, the receptionist's day (override, sign by hand,
+// reprint, finalise) and the site admin's settings. Every change is audited: who, when, before, after.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CoreError } from '../errors';
+import { PinService, type StaffRole } from './pins';
+import { supersede, retryRows, type SessionMarkPayload } from '../sync/outbox';
+import { decide } from '../../../shared/attendance/decision';
+import { attendanceCode, groupForStudent, resolveRules } from '../../../shared/settings';
+import type { SignEvent } from '../../../shared/model';
+import type { KioskCore } from '../kiosk';
+
+const SESSION_IDLE_MS = 5 * 60_000;
+
+interface StaffSession {
+  role: StaffRole;
+  expiresAt: number;
+}
+
+export interface StaffEventRow {
+  event: SignEvent;
+  studentName: string;
+  year: number | null;
+  writeback: { state: string; lastError: string | null } | null;
+}
+
+export class StaffDesk {
+  readonly pins: PinService;
+  private readonly sessions = new Map<string, StaffSession>();
+
+  constructor(private readonly core: KioskCore) {
+    this.pins = new PinService(core.db, core.clock);
+  }
+
+  // ---- sessions -------------------------------------------------------------------------------
+
+  async unlock(pin: string): Promise<{ role: StaffRole; token: string; idleSeconds: number }> {
+    const r = await this.pins.check(pin);
+    if (!r.ok) {
+      this.audit('staff', 'pin.failed', null, null, { locked: r.locked });
+      if (r.locked) throw new CoreError('locked', `Too many wrong PINs. Try again in ${formatWait(r.retryAfterSeconds)}.`);
+      throw new CoreError('forbidden', `That PIN is not right. ${r.attemptsLeft} ${r.attemptsLeft === 1 ? 'try' : 'tries'} left.`);
+    }
+    const token = randomBytes(24).toString('base64url');
+    this.sessions.set(token, { role: r.role, expiresAt: this.core.clock.now().getTime() + SESSION_IDLE_MS });
+    this.audit(r.role, 'staff.unlock', null, null, null);
+    return { role: r.role, token, idleSeconds: SESSION_IDLE_MS / 1000 };
+  }
+
+  lock(token: string): void {
+    this.sessions.delete(token);
+  }
+
+  /** The role behind a token, refreshed on use; refuses an expired token or too low a role. */
+  require(token: string | undefined, role: StaffRole): StaffRole {
+    const s = token ? this.sessions.get(token) : undefined;
+    const now = this.core.clock.now().getTime();
+    if (!s || s.expiresAt < now) {
+      if (token) this.sessions.delete(token);
+      throw new CoreError('forbidden', 'Staff mode has timed out. Enter your PIN again.');
+    }
+    if (role === 'site_admin' && s.role !== 'site_admin') throw new CoreError('forbidden', 'Only a site admin can do this.');
+    s.expiresAt = now + SESSION_IDLE_MS;
+    return s.role;
+  }
+
+  pinStatus(): { receptionist: boolean; site_admin: boolean; lockedForSeconds: number | null } {
+    const { lockedUntil } = this.pins.lockState();
+    return {
+      ...this.pins.status(),
+      lockedForSeconds: lockedUntil ? Math.ceil((lockedUntil.getTime() - this.core.clock.now().getTime()) / 1000) : null,
+    };
+  }
+
+  /** A site admin sets either PIN; on a new kiosk with no admin PIN yet, anyone at the desk sets the first one. */
+  async setPin(token: string | undefined, role: StaffRole, pin: string): Promise<void> {
+    const firstRun = !this.pins.status().site_admin;
+    if (!(firstRun && role === 'site_admin')) this.require(token, 'site_admin');
+    try {
+      await this.pins.setPin(role, pin);
+    } catch (e) {
+      throw new CoreError('validation_failed', (e as Error).message, [{ path: 'pin', message: (e as Error).message }]);
+    }
+    this.audit(firstRun ? 'first-run' : 'site_admin', 'pin.set', role, null, null);
+  }
+
+  // ---- the receptionist's day -----------------------------------------------------------------
+
+  events(filter: { query?: string; direction?: 'sign_in' | 'sign_out' }): StaffEventRow[] {
+    const q = filter.query?.trim().toLowerCase();
+    const rows = this.core.db
+      .prepare(
+        `SELECT e.id, s.forename, s.surname, s.year,
+                (SELECT o.state FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS state,
+                (SELECT o.last_error FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS last_error
+         FROM events e JOIN students s ON s.id = e.student_id
+         WHERE e.local_date = ? ORDER BY e.occurred_at DESC, e.rowid DESC`,
+      )
+      .all(this.core.today()) as { id: string; forename: string; surname: string; year: number | null; state: string | null; last_error: string | null }[];
+    return rows
+      .map((r) => ({
+        event: this.core.events.get(r.id)!,
+        studentName: `${r.forename} ${r.surname}`,
+        year: r.year,
+        writeback: r.state ? { state: r.state, lastError: r.last_error } : null,
+      }))
+      .filter((r) => (!q || r.studentName.toLowerCase().includes(q)) && (!filter.direction || r.event.direction === filter.direction));
+  }
+
+  /**
+   * Change the reason (or the code) of an event. The new event supersedes the old: an unsent mark
+   * is never sent, a sent one is corrected. The decision is made at the ORIGINAL time of the event.
+   */
+  override(req: { eventId: string; reasonId: string; code?: string | null; note?: string }, actor: StaffRole): SignEvent {
+    const old = this.core.events.get(req.eventId);
+    if (!old) throw new CoreError('not_found', 'No such event.');
+    if (old.supersededBy) throw new CoreError('invalid_request', 'This event has already been changed; change the newer one.');
+    const student = this.core.students.get(old.studentId);
+    if (!student) throw new CoreError('not_found', 'That student is no longer on the roster.');
+    const settings = this.core.settings.get();
+    const rules = resolveRules(settings, groupForStudent(settings, student));
+    const reason = rules.reasons.find((r) => r.id === req.reasonId && r.directions.includes(old.direction));
+    if (!reason) throw new CoreError('invalid_request', 'That reason is not offered for this direction.');
+    let forcedCode: string | null = null;
+    if (req.code) {
+      const parsed = attendanceCode.safeParse(req.code);
+      if (!parsed.success) throw new CoreError('validation_failed', parsed.error.issues[0]!.message, [{ path: 'code', message: parsed.error.issues[0]!.message }]);
+      forcedCode = parsed.data;
+    }
+    const d = decide({ rules, at: old.occurredAt, timeZone: settings.timeZone, direction: old.direction, reason, note: req.note ?? null });
+    const code = forcedCode ?? d.code;
+    const writeback = forcedCode ? d.session !== null : d.writeback;
+    const next: SignEvent = {
+      ...old,
+      id: randomUUID(),
+      reasonId: reason.id,
+      reasonLabel: reason.label,
+      code,
+      comment: d.comment,
+      minutesLate: d.minutesLate,
+      writeback,
+      skipReason: writeback ? null : d.skipReason,
+      actor: `${actor}`,
+      supersedes: old.id,
+      supersededBy: null,
+    };
+    const nowIso = this.core.clock.now().toISOString();
+    const payload: SessionMarkPayload | null =
+      writeback && next.session && code
+        ? {
+            eventId: next.id,
+            studentId: student.id,
+            misId: student.misId,
+            date: next.localDate,
+            session: next.session,
+            localTime: next.localTime,
+            occurredAt: next.occurredAt,
+            direction: next.direction,
+            code,
+            comment: next.comment,
+            minutesLate: next.minutesLate,
+            reasonId: next.reasonId,
+            supersedesEventId: old.id,
+          }
+        : null;
+    this.core.db.transaction(() => {
+      this.core.events.insert(next, nowIso);
+      this.core.db.prepare('UPDATE events SET superseded_by = ? WHERE id = ?').run(next.id, old.id);
+      supersede(this.core.db, old.id, payload, nowIso);
+      this.audit(actor, 'event.override', old.id, { reason: old.reasonLabel, code: old.code }, { event: next.id, reason: next.reasonLabel, code: next.code });
+    })();
+    this.core.sync?.kick();
+    this.core.scheduleStatus();
+    return next;
+  }
+
+  /** Navigate360's "finalise": a late arrival marked excused or not excused. */
+  finalise(eventId: string, excused: boolean, actor: StaffRole): SignEvent {
+    const ev = this.core.events.get(eventId);
+    if (!ev) throw new CoreError('not_found', 'No such event.');
+    this.core.db.transaction(() => {
+      this.core.db.prepare('UPDATE events SET excused = ? WHERE id = ?').run(excused ? 1 : 0, eventId);
+      this.audit(actor, 'event.finalise', eventId, { excused: ev.excused }, { excused });
+    })();
+    return this.core.events.get(eventId)!;
+  }
+
+  retry(which: number[] | 'all_failed', actor: StaffRole): number {
+    const n = retryRows(this.core.db, which, this.core.clock.now().toISOString());
+    this.audit(actor, 'writeback.retry', Array.isArray(which) ? which.join(',') : which, null, { rows: n });
+    this.core.sync?.kick();
+    return n;
+  }
+
+  audit(actor: string, action: string, subject: string | null, before: unknown, after: unknown): void {
+    this.core.db
+      .prepare('INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(
+        this.core.clock.now().toISOString(),
+        actor,
+        action,
+        subject,
+        before === null || before === undefined ? null : JSON.stringify(before),
+        after === null || after === undefined ? null : JSON.stringify(after),
+      );
+  }
+
+  auditLog(limit: number): { at: string; actor: string; action: string; subject: string | null; before: string | null; after: string | null }[] {
+    return this.core.db.prepare('SELECT at, actor, action, subject, before, after FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as never;
+  }
+}
+
+function formatWait(seconds: number): string {
+  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}

@@ -1,0 +1,116 @@
+// Staff calls of the IPC contract: receptionist and site admin. Every one carries the token a
+// PIN unlock returned; main never trusts the renderer's idea of who is at the desk.
+import { z } from 'zod';
+import { signEvent } from '../model';
+import { direction, siteSettings } from '../settings';
+
+const token = z.string().min(10).max(200);
+const role = z.enum(['receptionist', 'site_admin']);
+
+export const staffEventRow = z.object({
+  event: signEvent,
+  studentName: z.string(),
+  year: z.number().nullable(),
+  writeback: z.object({ state: z.string(), lastError: z.string().nullable() }).nullable(),
+});
+export type StaffEventRow = z.infer<typeof staffEventRow>;
+
+export const writebackLogFilter = z
+  .object({
+    status: z.enum(['all', 'pending', 'succeeded', 'failed', 'skipped']).optional(),
+    name: z.string().max(64).optional(),
+    type: direction.optional(),
+    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  })
+  .strict();
+
+export const writebackLogRow = z.object({
+  eventId: z.string(),
+  outboxId: z.number().nullable(),
+  type: direction,
+  studentName: z.string(),
+  misId: z.string().nullable(),
+  date: z.string(),
+  time: z.string(),
+  year: z.number().nullable(),
+  reason: z.string().nullable(),
+  code: z.string().nullable(),
+  status: z.enum(['pending', 'succeeded', 'failed', 'skipped']),
+  detail: z.string().nullable(),
+  attempts: z.number(),
+  superseded: z.boolean(),
+});
+export type WritebackLogRow = z.infer<typeof writebackLogRow>;
+
+export const fieldLock = z.object({ path: z.string(), reason: z.string(), district: z.string() });
+
+export const staffCalls = {
+  staffPinStatus: {
+    request: z.object({}).strict(),
+    response: z.object({ receptionist: z.boolean(), site_admin: z.boolean(), lockedForSeconds: z.number().nullable() }),
+  },
+  staffUnlock: {
+    request: z.object({ pin: z.string().max(16) }).strict(),
+    response: z.object({ role, token: z.string(), idleSeconds: z.number() }),
+  },
+  staffLock: { request: z.object({ token }).strict(), response: z.object({}) },
+  setPin: {
+    request: z.object({ token: token.optional(), role, pin: z.string().max(16) }).strict(),
+    response: z.object({}),
+  },
+  staffEvents: {
+    request: z.object({ token, query: z.string().max(64).optional(), direction: direction.optional() }).strict(),
+    response: z.array(staffEventRow),
+  },
+  overrideEvent: {
+    request: z
+      .object({ token, eventId: z.string().min(1).max(64), reasonId: z.string().min(1).max(64), code: z.string().max(8).nullable().optional(), note: z.string().max(200).optional() })
+      .strict(),
+    response: signEvent,
+  },
+  manualSign: {
+    request: z
+      .object({ token, studentId: z.string().min(1).max(64), direction, reasonId: z.string().min(1).max(64), note: z.string().max(200).optional() })
+      .strict(),
+    response: z.object({ event: signEvent, pass: z.object({ status: z.enum(['printed', 'failed', 'disabled']), problem: z.string().nullable() }), why: z.string() }),
+  },
+  reprintPass: {
+    request: z.object({ token, eventId: z.string().min(1).max(64) }).strict(),
+    response: z.object({ status: z.enum(['printed', 'failed', 'disabled']), problem: z.string().nullable() }),
+  },
+  finaliseEvent: {
+    request: z.object({ token, eventId: z.string().min(1).max(64), excused: z.boolean() }).strict(),
+    response: signEvent,
+  },
+  writebackLog: {
+    request: z.object({ token, filter: writebackLogFilter, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+    response: z.object({ rows: z.array(writebackLogRow), total: z.number() }),
+  },
+  retryWriteback: {
+    request: z.object({ token, outboxIds: z.union([z.array(z.number().int()).max(1000), z.literal('all_failed')]) }).strict(),
+    response: z.object({ retried: z.number() }),
+  },
+  exportWritebackLog: {
+    request: z.object({ token, filter: writebackLogFilter }).strict(),
+    response: z.object({ path: z.string(), rows: z.number() }),
+  },
+  adminSettings: {
+    request: z.object({ token }).strict(),
+    response: z.object({
+      settings: siteSettings,
+      locks: z.array(fieldLock),
+      secrets: z.object({ backend: z.string(), weak: z.boolean() }),
+    }),
+  },
+  saveSettings: {
+    request: z.object({ token, settings: z.unknown() }).strict(),
+    response: siteSettings,
+  },
+  auditLog: {
+    request: z.object({ token, limit: z.number().int().min(1).max(500) }).strict(),
+    response: z.array(
+      z.object({ at: z.string(), actor: z.string(), action: z.string(), subject: z.string().nullable(), before: z.string().nullable(), after: z.string().nullable() }),
+    ),
+  },
+} as const;

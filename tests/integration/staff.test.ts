@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openTestCore, tempDir } from '../helpers/core';
+import { dispatch } from '../../electron/core/ipc/dispatch';
+import type { KioskCore } from '../../electron/core/kiosk';
+
+const disposers: (() => void)[] = [];
+afterEach(() => disposers.splice(0).forEach((d) => d()));
+function setup(at = '2026-11-24T09:12:00Z', options: Parameters<typeof openTestCore>[1] = {}) {
+  const t = openTestCore(at, options);
+  disposers.push(t.dispose);
+  return t;
+}
+async function call(core: KioskCore, name: string, payload: unknown) {
+  return dispatch(core, name, payload) as Promise<{ ok: boolean; value?: any; error?: any }>;
+}
+async function withPins(core: KioskCore) {
+  expect((await call(core, 'setPin', { role: 'site_admin', pin: '246810' })).ok).toBe(true); // first run: no token needed
+  const admin = (await call(core, 'staffUnlock', { pin: '246810' })).value.token as string;
+  expect((await call(core, 'setPin', { token: admin, role: 'receptionist', pin: '1357' })).ok).toBe(true);
+  const reception = (await call(core, 'staffUnlock', { pin: '1357' })).value.token as string;
+  return { admin, reception };
+}
+
+describe('PINs and lockout', () => {
+  it('stores PINs hashed, tells roles apart, and locks the keypad after five wrong tries, longer each time', async () => {
+    const { core, clock } = setup();
+    await withPins(core);
+    const stored = JSON.stringify(core.db.prepare('SELECT * FROM staff_pins').all());
+    expect(stored).not.toContain('246810');
+    expect(stored).not.toContain('1357');
+    expect((await call(core, 'staffUnlock', { pin: '1357' })).value.role).toBe('receptionist');
+    for (let i = 4; i >= 1; i--) {
+      const r = await call(core, 'staffUnlock', { pin: '0000' });
+      expect(r.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining(`${i} ${i === 1 ? 'try' : 'tries'} left`) });
+    }
+    expect((await call(core, 'staffUnlock', { pin: '0000' })).error).toMatchObject({ code: 'locked', message: expect.stringContaining('30 seconds') });
+    // Even the right PIN waits out the lock.
+    expect((await call(core, 'staffUnlock', { pin: '246810' })).error.code).toBe('locked');
+    clock.set('2026-11-24T09:12:31Z');
+    for (let i = 0; i < 5; i++) await call(core, 'staffUnlock', { pin: '9999' });
+    expect((await call(core, 'staffPinStatus', {})).value.lockedForSeconds).toBe(60);
+    clock.set('2026-11-24T09:13:32Z');
+    expect((await call(core, 'staffUnlock', { pin: '246810' })).value.role).toBe('site_admin');
+    expect(core.staff.auditLog(50).filter((a) => a.action === 'pin.failed').length).toBe(11);
+  });
+
+  it('refuses a second first-run PIN and staff calls without a valid token', async () => {
+    const { core } = setup();
+    const { reception } = await withPins(core);
+    expect((await call(core, 'setPin', { role: 'site_admin', pin: '111111' })).error.code).toBe('forbidden');
+    expect((await call(core, 'staffEvents', { token: 'not-a-real-token-at-all' })).error.code).toBe('forbidden');
+    expect((await call(core, 'adminSettings', { token: reception })).error).toMatchObject({ code: 'forbidden', message: 'Only a site admin can do this.' });
+  });
+
+  it('times a staff session out after five idle minutes', async () => {
+    const { core, clock } = setup();
+    const { reception } = await withPins(core);
+    clock.set('2026-11-24T09:18:00Z');
+    expect((await call(core, 'staffEvents', { token: reception })).error.message).toMatch(/timed out/);
+  });
+});
+
+describe('receptionist overrides', () => {
+  it('an override before the mark was sent: the old mark is never sent, the new one is queued', async () => {
+    const { core } = setup();
+    const { reception } = await withPins(core);
+    const rec = await core.record({ studentId: 'demo-3', direction: 'sign_in', reasonId: 'traffic' });
+    const r = await call(core, 'overrideEvent', { token: reception, eventId: rec.event.id, reasonId: 'medical' });
+    expect(r.ok).toBe(true);
+    expect(r.value).toMatchObject({ code: 'M', supersedes: rec.event.id, minutesLate: 12, localTime: '09:12', actor: 'receptionist' });
+    const rows = core.db.prepare('SELECT event_id, state, payload FROM outbox ORDER BY id').all() as { event_id: string; state: string; payload: string }[];
+    expect(rows.map((x) => [x.event_id === rec.event.id ? 'old' : 'new', x.state])).toEqual([
+      ['old', 'superseded'],
+      ['new', 'pending'],
+    ]);
+    expect(JSON.parse(rows[1]!.payload)).toMatchObject({ code: 'M', supersedesEventId: rec.event.id });
+    const audit = core.staff.auditLog(10).find((a) => a.action === 'event.override')!;
+    expect(JSON.parse(audit.before!)).toMatchObject({ code: 'L' });
+    expect(JSON.parse(audit.after!)).toMatchObject({ code: 'M' });
+    // The superseded event can no longer be changed; the list shows both.
+    expect((await call(core, 'overrideEvent', { token: reception, eventId: rec.event.id, reasonId: 'overslept' })).error.message).toMatch(/already been changed/);
+  });
+
+  it('an override after the mark was sent queues the correction', async () => {
+    const { core } = setup();
+    const { reception } = await withPins(core);
+    const rec = await core.record({ studentId: 'demo-3', direction: 'sign_in', reasonId: 'traffic' });
+    core.db.prepare(`UPDATE outbox SET state = 'done' WHERE event_id = ?`).run(rec.event.id);
+    const r = await call(core, 'overrideEvent', { token: reception, eventId: rec.event.id, reasonId: 'overslept', code: 'U' });
+    expect(r.value.code).toBe('U');
+    const states = core.db.prepare('SELECT state FROM outbox ORDER BY id').all();
+    expect(states).toEqual([{ state: 'done' }, { state: 'pending' }]);
+  });
+
+  it('signs a student in by hand, finalises a late arrival and lists the day with filters', async () => {
+    const { core } = setup();
+    const { reception } = await withPins(core);
+    const manual = await call(core, 'manualSign', { token: reception, studentId: 'demo-5', direction: 'sign_in', reasonId: 'overslept' });
+    expect(manual.value.event).toMatchObject({ actor: 'receptionist', code: 'L' });
+    await core.record({ studentId: 'demo-6', direction: 'sign_out', reasonId: 'medical' });
+    const fin = await call(core, 'finaliseEvent', { token: reception, eventId: manual.value.event.id, excused: true });
+    expect(fin.value.excused).toBe(true);
+    const all = (await call(core, 'staffEvents', { token: reception })).value;
+    expect(all).toHaveLength(2);
+    const outs = (await call(core, 'staffEvents', { token: reception, direction: 'sign_out' })).value;
+    expect(outs).toHaveLength(1);
+    const name = all[0].studentName.split(' ')[0];
+    expect((await call(core, 'staffEvents', { token: reception, query: name.toLowerCase() })).value.length).toBeGreaterThan(0);
+  });
+});
+
+describe('site admin settings and district policy', () => {
+  it('a locked district field shows as locked and a change to it is refused with the reason', async () => {
+    const dataDir = tempDir();
+    fs.writeFileSync(
+      path.join(dataDir, 'district-policy.json'),
+      JSON.stringify({ district: 'Northshire Schools', locked: [{ path: 'rules.presentWriteback', value: false, reason: 'Present marks come from the register.' }] }),
+    );
+    const { core } = setup(undefined, { dataDir });
+    const { admin } = await withPins(core);
+    const view = (await call(core, 'adminSettings', { token: admin })).value;
+    expect(view.settings.rules.presentWriteback).toBe(false); // the district's value wins
+    expect(view.locks).toEqual([{ path: 'rules.presentWriteback', reason: 'Present marks come from the register.', district: 'Northshire Schools' }]);
+    const s = structuredClone(view.settings);
+    s.rules.presentWriteback = true;
+    const r = await call(core, 'saveSettings', { token: admin, settings: s });
+    expect(r.error).toMatchObject({ code: 'validation_failed', issues: [{ path: 'rules.presentWriteback', message: 'Locked by Northshire Schools: Present marks come from the register.' }] });
+    s.rules.presentWriteback = false;
+    s.schoolName = 'Northshire Primary';
+    expect((await call(core, 'saveSettings', { token: admin, settings: s })).ok).toBe(true);
+    expect(core.getKioskInfo().schoolName).toBe('Northshire Primary');
+  });
+});
+
+describe('writeback log', () => {
+  it('filters by status, name, type and date, pages, retries failed rows and exports safe CSV', async () => {
+    const { core, clock } = setup('2026-11-23T09:05:00Z');
+    core.importStudents([{ id: 'evil', misId: null, forename: '=HYPERLINK("x")', surname: 'Student', year: 9, form: null, groupId: null, badge: '555555', photo: null, active: true }]);
+    await core.record({ studentId: 'demo-1', direction: 'sign_in', reasonId: 'traffic' });
+    clock.set('2026-11-24T09:30:00Z');
+    const { admin } = await withPins(core);
+    const b = await core.record({ studentId: 'demo-2', direction: 'sign_in', reasonId: 'traffic' });
+    await core.record({ studentId: 'evil', direction: 'sign_out', reasonId: 'other' }); // no leaver code: skipped
+    core.db.prepare(`UPDATE outbox SET state = 'failed_permanent', last_error = 'Student not found in the MIS.' WHERE event_id = ?`).run(b.event.id);
+
+    const q = async (filter: object, offset = 0, limit = 50) => (await call(core, 'writebackLog', { token: admin, filter, offset, limit })).value;
+    expect((await q({})).total).toBe(3);
+    expect((await q({ status: 'failed' })).rows[0]).toMatchObject({ status: 'failed', detail: 'Student not found in the MIS.' });
+    expect((await q({ status: 'skipped' })).rows[0]).toMatchObject({ type: 'sign_out', detail: expect.stringMatching(/no leaver code/) });
+    expect((await q({ status: 'pending' })).total).toBe(1);
+    expect((await q({ from: '2026-11-24', to: '2026-11-24' })).total).toBe(2);
+    expect((await q({ type: 'sign_out' })).total).toBe(1);
+    expect((await q({}, 1, 1)).rows).toHaveLength(1);
+
+    expect((await call(core, 'retryWriteback', { token: admin, outboxIds: 'all_failed' })).value.retried).toBe(1);
+    expect((await q({ status: 'failed' })).total).toBe(0);
+
+    const exp = (await call(core, 'exportWritebackLog', { token: admin, filter: {} })).value;
+    const csv = fs.readFileSync(exp.path, 'utf8');
+    expect(exp.rows).toBe(3);
+    expect(csv.split('\r\n')[0]).toBe('Type,Student,MIS id,Date,Time,Year,Reason,Code,Status,Detail,Attempts');
+    expect(csv).toContain(`"'=HYPERLINK(""x"") Student"`);
+  });
+});
