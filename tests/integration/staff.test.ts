@@ -12,8 +12,11 @@ function setup(at = '2026-11-24T09:12:00Z', options: Parameters<typeof openTestC
   disposers.push(t.dispose);
   return t;
 }
+// Loosely typed on purpose: these tests read the wire shape the renderer receives.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
 async function call(core: KioskCore, name: string, payload: unknown) {
-  return dispatch(core, name, payload) as Promise<{ ok: boolean; value?: any; error?: any }>;
+  return dispatch(core, name, payload) as Promise<{ ok: boolean; value?: Loose; error?: Loose }>;
 }
 async function withPins(core: KioskCore) {
   expect((await call(core, 'setPin', { role: 'site_admin', pin: '246810' })).ok).toBe(true); // first run: no token needed

@@ -1,6 +1,7 @@
 // Handlers for the staff calls (shared/ipc/staff-contract.ts). Each checks the PIN session's
 // token and role before it touches anything.
 import path from 'node:path';
+import type { output } from 'zod';
 import type { staffCalls } from '../../../shared/ipc/staff-contract';
 import type { KioskCore } from '../kiosk';
 import { exportWritebackLog, queryWritebackLog } from '../staff/writeback-log';
@@ -8,7 +9,7 @@ import { fieldLocks } from '../../../shared/policy';
 
 export type Handler = (core: KioskCore, request: never) => unknown;
 
-type Req<N extends keyof typeof staffCalls> = import('zod').output<(typeof staffCalls)[N]['request']>;
+type Req<N extends keyof typeof staffCalls> = output<(typeof staffCalls)[N]['request']>;
 
 export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, req: Req<N>) => unknown } = {
   staffPinStatus: (core) => core.staff.pinStatus(),
