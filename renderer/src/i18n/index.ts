@@ -34,7 +34,8 @@ export function yearLabel(t: TFunction, year: number | null): string {
 
 /** Wall-clock time in the school's zone: 09:07 in the UK, 9:07 AM in the US. */
 export function formatClock(locale: Locale, timeZone: string, at: Date): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', hour12: locale === 'en-US', timeZone }).format(at);
+  const hour12 = locale === 'en-US';
+  return new Intl.DateTimeFormat(locale, { hour: hour12 ? 'numeric' : '2-digit', minute: '2-digit', hour12, timeZone }).format(at);
 }
 
 export function formatDate(locale: Locale, timeZone: string, at: Date): string {
