@@ -1,0 +1,139 @@
+// The Electron side of Passdesk, kept thin: one instance, one kiosk window, the IPC contract
+// bound to the KioskCore, safeStorage for secrets, the screen kept awake and the renderer kept
+// alive. Everything that decides anything lives in electron/core and runs under plain Node.
+import { BrowserWindow, Menu, app, dialog, ipcMain, powerSaveBlocker, safeStorage, session } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { KioskCore, type KioskCoreOptions } from '../core/kiosk';
+import { stderrLogger, type Logger } from '../core/log';
+import { bindKioskIpc, forwardKioskEvents, type KioskPage } from './ipc';
+import { explainNativeLoadError, kioskPaths, parseLaunchOptions, resolveNativeBinding, type LaunchOptions } from './launch';
+import { openSecretStore, type SecretsWarning } from './secrets';
+import { KIOSK_CSP, devCsp, guardAllContents, hardenSession } from './security';
+import { keepRendererAlive, kioskWindowOptions } from './window';
+
+export interface RunOptions {
+  argv?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  log?: Logger;
+  /** The tests open the core with Node's own better-sqlite3; production uses KioskCore.open. */
+  openCore?: (options: KioskCoreOptions) => KioskCore;
+}
+
+export interface RunningKiosk {
+  core: KioskCore;
+  window: BrowserWindow;
+  launch: LaunchOptions;
+  secretsWarning: SecretsWarning | null;
+}
+
+/** An error whose message is already written for the admin who will read it on the kiosk. */
+class StartupError extends Error {}
+
+/** Start the kiosk. Resolves to null when this process is not the one to run it (or could not). */
+export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk | null> {
+  const log = options.log ?? stderrLogger();
+  const platform = options.platform ?? process.platform;
+
+  // A second launch (a double-tapped icon, an autostart racing a user) must not open a second
+  // database writer: hand over to the running kiosk, which comes to the front.
+  if (!app.requestSingleInstanceLock()) {
+    log.info('Passdesk is already running; handing over to it');
+    app.quit();
+    return null;
+  }
+  // Every renderer sandboxed, whatever a future window forgets to say.
+  app.enableSandbox();
+  guardAllContents(app, log);
+
+  let launch: LaunchOptions;
+  try {
+    launch = parseLaunchOptions(options.argv ?? process.argv, options.env ?? process.env, app.isPackaged);
+  } catch (e) {
+    return failStart(log, (e as Error).message);
+  }
+
+  let win: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (!win || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+
+  await app.whenReady();
+
+  const appPath = app.getAppPath();
+  const paths = kioskPaths(appPath, app.isPackaged, process.resourcesPath);
+  let core: KioskCore;
+  let secretsWarning: SecretsWarning | null;
+  try {
+    const dataDir = app.getPath('userData');
+    const native = resolveNativeBinding({
+      packaged: app.isPackaged,
+      appPath,
+      resourcesPath: process.resourcesPath,
+      electronVersion: process.versions.electron ?? 'unknown',
+      platform,
+      arch: process.arch,
+    });
+    if (!native.ok) throw new StartupError(native.message);
+    // safeStorage can only answer after 'ready'.
+    const secrets = openSecretStore(dataDir, safeStorage, platform, log);
+    secretsWarning = secrets.warning;
+    const openCore = options.openCore ?? ((o: KioskCoreOptions) => KioskCore.open(o));
+    core = openCore({ dataDir, logger: log, resourcesDir: paths.resourcesDir, nativeBinding: native.path, secrets: secrets.store });
+    log.info('kiosk core open', { windowed: launch.windowed, secrets: secrets.store.backend });
+  } catch (e) {
+    const message = e instanceof StartupError ? e.message : (explainNativeLoadError(e) ?? `The kiosk could not open its data: ${(e as Error).message}`);
+    return failStart(log, message);
+  }
+
+  hardenSession(session.defaultSession, { csp: launch.devUrl ? devCsp(launch.devUrl) : KIOSK_CSP, log });
+  // The default menu carries reload and devtools shortcuts: none of them at a public desk.
+  if (!launch.windowed) Menu.setApplicationMenu(null);
+
+  const window = new BrowserWindow(kioskWindowOptions({ windowed: launch.windowed, preloadPath: paths.preload }));
+  win = window;
+  window.once('ready-to-show', () => window.show());
+  const contents = () => (win && !win.isDestroyed() ? win.webContents : null);
+  const stopKeepAlive = keepRendererAlive(window.webContents, { log });
+  const page: KioskPage = launch.devUrl
+    ? { kind: 'dev', origin: new URL(launch.devUrl).origin }
+    : { kind: 'file', indexUrl: pathToFileURL(paths.indexHtml).href };
+  const unbindIpc = bindKioskIpc({ ipcMain, core, contents, page, log });
+  const stopEvents = forwardKioskEvents(core, contents, log);
+  // A reception screen that dims mid-morning looks broken to the next late student.
+  const blocker = powerSaveBlocker.start('prevent-display-sleep');
+  window.on('closed', () => {
+    win = null;
+  });
+
+  app.once('will-quit', () => {
+    stopKeepAlive();
+    unbindIpc();
+    stopEvents();
+    if (powerSaveBlocker.isStarted(blocker)) powerSaveBlocker.stop(blocker);
+    core.close();
+    log.info('kiosk closed');
+  });
+
+  if (secretsWarning && launch.windowed) {
+    // An admin setting the kiosk up sees this; the full-screen kiosk must never sit behind a dialog.
+    void dialog.showMessageBox({ type: 'warning', title: 'Passdesk', message: 'Secrets are not encrypted', detail: secretsWarning.message });
+  }
+
+  const loaded = launch.devUrl ? window.loadURL(launch.devUrl) : window.loadFile(paths.indexHtml);
+  loaded.catch((e: unknown) => log.error('kiosk screen failed to load', { error: (e as Error).message, page: page.kind }));
+
+  return { core, window, launch, secretsWarning };
+}
+
+function failStart(log: Logger, message: string): null {
+  log.error('Passdesk cannot start', { message });
+  // The error box is the one thing an admin standing at a blank kiosk will see.
+  dialog.showErrorBox('Passdesk cannot start', message);
+  app.exit(1);
+  return null;
+}
