@@ -28,27 +28,41 @@ function run(command: string, args: string[], input: Uint8Array | null, o: CupsO
     let stdout = '';
     let stderr = '';
     let failure: string | null = null;
+    let settled = false;
+    const finish = (code: number | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, failure });
+    };
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(command, args, { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      // Its own process group, so that a timeout also ends whatever lp started.
+      child = spawn(command, args, { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     } catch (e) {
       resolve({ code: null, stdout, stderr, failure: errnoOf(e) });
       return;
     }
     const timer = setTimeout(() => {
       failure = 'timeout';
-      child.kill('SIGKILL');
+      try {
+        if (child.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      finish(null);
     }, o.timeoutMs);
     timer.unref?.();
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d.slice(0, 4000)));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d.slice(0, 4000)));
-    child.on('error', (e) => (failure ??= errnoOf(e)));
+    child.on('error', (e) => {
+      failure ??= errnoOf(e);
+      finish(null);
+    });
     // lp exiting before reading all of stdin gives EPIPE: the exit code tells the real story.
     child.stdin?.on('error', () => undefined);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, failure });
-    });
+    child.on('close', (code) => finish(code));
     if (input) child.stdin?.end(input);
     else child.stdin?.end();
   });
