@@ -1,8 +1,10 @@
-// Roster CSV import for the CLI and first run: one row per student. Bad rows are reported with
-// their line and reason and never stop the good ones. (Column mapping, OneRoster bundles and the
-// nightly schedule build on this in roster/.)
+// Roster CSV import: one row per student, columns mapped by the admin (a saved mapping) or
+// guessed from common header names. Bad rows are reported with their line and reason and never
+// stop the good ones; a file-level problem (not CSV, a mapped column missing) is a RosterError.
 import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
 import { student, type Student } from '../../../shared/model';
+import { contact, describeRowIssues, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 export interface RowError {
   line: number;
@@ -14,22 +16,59 @@ export interface ParsedRoster {
   errors: RowError[];
 }
 
-// Header names a school's export may use for each field.
-const ALIASES: Record<string, string[]> = {
+export const rosterFields = [
+  'id',
+  'misId',
+  'forename',
+  'surname',
+  'year',
+  'form',
+  'group',
+  'badge',
+  'photo',
+  'contactName',
+  'contactRelationship',
+  'contactPhone',
+  'contactEmail',
+] as const;
+export type RosterField = (typeof rosterFields)[number];
+
+/** Which header of the school's export feeds each field. Saved by name so the nightly import reuses it. */
+export const columnMapping = z
+  .object(Object.fromEntries(rosterFields.map((f) => [f, z.string().trim().min(1).max(100).optional()])) as Record<
+    RosterField,
+    z.ZodOptional<z.ZodString>
+  >)
+  .refine((m) => m.forename && m.surname, 'Map a column to forename and to surname.');
+export type ColumnMapping = Partial<Record<RosterField, string>>;
+
+// Header names a school's export may use for each field: the starting point the admin corrects.
+const ALIASES: Record<RosterField, string[]> = {
   id: ['id', 'student_id', 'studentid', 'sourcedid', 'pupil_id'],
-  misId: ['mis_id', 'misid', 'sis_id', 'upn', 'student_number'],
-  forename: ['forename', 'first_name', 'firstname', 'givenname', 'given_name', 'legal_forename'],
+  misId: ['mis_id', 'misid', 'sis_id', 'upn', 'student_number', 'admission_number', 'adno'],
+  forename: ['forename', 'first_name', 'firstname', 'givenname', 'given_name', 'legal_forename', 'preferred_forename'],
   surname: ['surname', 'last_name', 'lastname', 'familyname', 'family_name', 'legal_surname'],
-  year: ['year', 'year_group', 'grade', 'grade_level'],
+  year: ['year', 'year_group', 'grade', 'grade_level', 'nc_year'],
   form: ['form', 'reg_group', 'registration_group', 'homeroom', 'tutor_group'],
-  groupId: ['group', 'group_id', 'site_group'],
-  badge: ['badge', 'badge_code', 'card', 'barcode'],
+  group: ['group', 'group_id', 'site_group'],
+  badge: ['badge', 'badge_code', 'card', 'barcode', 'card_number'],
   photo: ['photo', 'photo_url'],
+  contactName: ['contact_name', 'parent_name', 'carer_name'],
+  contactRelationship: ['contact_relationship', 'relationship'],
+  contactPhone: ['contact_phone', 'parent_phone', 'carer_phone', 'phone'],
+  contactEmail: ['contact_email', 'parent_email', 'carer_email', 'email'],
 };
 
-function columnFor(headers: string[], field: string): string | undefined {
-  const norm = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  return headers.find((h) => ALIASES[field]!.includes(norm(h)));
+const normHeader = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
+
+/** A first guess at the mapping from the file's header row; the admin screen shows it for correction. */
+export function suggestMapping(headers: string[]): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  for (const field of rosterFields) {
+    const h = headers.find((x) => ALIASES[field].includes(normHeader(x)));
+    if (h !== undefined) mapping[field] = h;
+  }
+  return mapping;
 }
 
 /** "Year 9", "9", "Grade 10", "K" → a number; anything else → NaN (reported). */
@@ -41,52 +80,132 @@ export function parseYear(v: string | undefined): number | null {
   return m ? Number(m[1]) : Number.NaN;
 }
 
-export function parseRosterCsv(text: string): ParsedRoster {
-  let records: Record<string, string>[];
+/** Rows of a CSV text with the line each row starts on. Throws RosterError when it is not CSV. */
+export function readCsvRows(text: string, what = 'The file'): { header: string[]; rows: { line: number; cells: string[] }[] } {
+  let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, bom: true, relax_column_count: true, trim: true });
+    parsed = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof parsed;
   } catch (e) {
-    return { students: [], errors: [{ line: 0, message: `The file is not readable as CSV: ${(e as Error).message}` }] };
+    throw new RosterError('source_unreadable', `${what} is not readable as CSV: ${(e as Error).message}`);
   }
-  const headers = records.length ? Object.keys(records[0]!) : [];
-  const col = Object.fromEntries(Object.keys(ALIASES).map((f) => [f, columnFor(headers, f)]));
-  const errors: RowError[] = [];
-  if (records.length && (!col.forename || !col.surname)) {
-    return { students: [], errors: [{ line: 1, message: 'The header needs forename and surname columns (e.g. forename,surname,year,badge).' }] };
+  const [head, ...rest] = parsed;
+  // info.lines is the line a record ends on; a quoted field may span lines, so count back.
+  const rows = rest.map((r) => {
+    let inner = 0;
+    for (const c of r.record) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) inner++;
+    return { line: r.info.lines - inner, cells: r.record };
+  });
+  return { header: head?.record ?? [], rows };
+}
+
+/** Parse with a saved (or suggested) mapping. Every row either becomes a record or an issue. */
+export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records: RosterRecord[]; issues: RosterIssue[]; mapping: ColumnMapping } {
+  const { header, rows } = readCsvRows(text);
+  const map = mapping ?? suggestMapping(header);
+  if (!map.forename || !map.surname) {
+    throw new RosterError('mapping_invalid', 'The header needs forename and surname columns (e.g. forename,surname,year,badge), or a saved column mapping.');
   }
-  const students: Student[] = [];
-  const seenBadges = new Map<string, number>();
-  records.forEach((r, i) => {
-    const line = i + 2; // header is line 1
-    const get = (f: string) => (col[f] ? r[col[f]!] : undefined);
+  const index: Partial<Record<RosterField, number>> = {};
+  const missing: string[] = [];
+  for (const field of rosterFields) {
+    const h = map[field];
+    if (h === undefined) continue;
+    // Exact header first; "Year Group" saved against a file headed "year_group" still matches.
+    let i = header.indexOf(h);
+    if (i < 0) i = header.findIndex((x) => normHeader(x) === normHeader(h));
+    if (i < 0) missing.push(`"${h}" (for ${field})`);
+    else index[field] = i;
+  }
+  if (missing.length) {
+    throw new RosterError('mapping_invalid', `The file has no column ${missing.join(', ')}. Check the column mapping against the file's first line.`);
+  }
+  const hasContacts = index.contactName !== undefined || index.contactPhone !== undefined || index.contactEmail !== undefined;
+  const records: RosterRecord[] = [];
+  const issues: RosterIssue[] = [];
+  for (const { line, cells } of rows) {
+    const get = (f: RosterField): string => (index[f] !== undefined ? (cells[index[f]!] ?? '') : '');
     const year = parseYear(get('year'));
     if (Number.isNaN(year)) {
-      errors.push({ line, message: `"${get('year')}" is not a year or grade.` });
-      return;
+      issues.push({ line, severity: 'error', message: `"${get('year')}" is not a year or grade.` });
+      continue;
     }
     const id = get('id') || get('misId') || (get('badge') ? `badge-${get('badge')}` : '');
+    if (!id) {
+      issues.push({ line, severity: 'error', message: 'The row has no student id, MIS id or badge to know the student by.' });
+      continue;
+    }
     const parsed = student.safeParse({
       id,
       misId: get('misId') || null,
-      forename: get('forename') ?? '',
-      surname: get('surname') ?? '',
+      forename: get('forename'),
+      surname: get('surname'),
       year,
       form: get('form') || null,
-      groupId: get('groupId') || null,
+      groupId: null,
       badge: get('badge') || null,
       photo: get('photo') || null,
     });
     if (!parsed.success) {
-      errors.push({ line, message: parsed.error.issues.map((x) => `${x.path.join('.') || 'row'}: ${x.message}`).join('; ') });
-      return;
+      issues.push({ line, severity: 'error', message: describeRowIssues(parsed.error), studentId: id });
+      continue;
     }
-    const badge = parsed.data.badge;
-    if (badge && seenBadges.has(badge)) {
-      errors.push({ line, message: `Badge ${badge} is already used on line ${seenBadges.get(badge)}.` });
-      return;
+    let contacts: Contact[] | undefined;
+    if (hasContacts) {
+      const c = contact.safeParse({
+        name: get('contactName') || null,
+        relationship: get('contactRelationship') || null,
+        phone: get('contactPhone') || null,
+        email: get('contactEmail') || null,
+      });
+      if (!c.success) issues.push({ line, severity: 'warning', message: `Contact details not kept: ${describeRowIssues(c.error)}`, studentId: id });
+      contacts = c.success && (c.data.name || c.data.phone || c.data.email) ? [c.data] : [];
     }
-    if (badge) seenBadges.set(badge, line);
-    students.push(parsed.data);
-  });
+    records.push({
+      line,
+      student: parsed.data,
+      groupName: get('group') || null,
+      photoGiven: index.photo !== undefined,
+      badgeGiven: index.badge !== undefined,
+      contacts,
+    });
+  }
+  return { records, issues, mapping: map };
+}
+
+/**
+ * The first-run and CLI import (KioskCore.importRosterCsv): guessed columns, the group column taken
+ * as a site group id, and a row whose badge repeats an earlier row's is left out.
+ */
+export function parseRosterCsv(text: string): ParsedRoster {
+  let result: ReturnType<typeof parseMappedCsv>;
+  try {
+    result = parseMappedCsv(text);
+  } catch (e) {
+    if (!(e instanceof RosterError)) throw e;
+    const { rows } = safeRows(text);
+    if (e.kind === 'mapping_invalid' && rows === 0) return { students: [], errors: [] };
+    return { students: [], errors: [{ line: e.kind === 'mapping_invalid' ? 1 : 0, message: e.message }] };
+  }
+  const errors: RowError[] = result.issues.filter((i) => i.severity === 'error').map(({ line, message }) => ({ line, message }));
+  const students: Student[] = [];
+  const seenBadges = new Map<string, number>();
+  for (const r of result.records) {
+    const s = { ...r.student, groupId: r.groupName };
+    if (s.badge && seenBadges.has(s.badge)) {
+      errors.push({ line: r.line, message: `Badge ${s.badge} is already used on line ${seenBadges.get(s.badge)}.` });
+      continue;
+    }
+    if (s.badge) seenBadges.set(s.badge, r.line);
+    students.push(s);
+  }
+  errors.sort((a, b) => a.line - b.line);
   return { students, errors };
+}
+
+function safeRows(text: string): { rows: number } {
+  try {
+    return { rows: readCsvRows(text).rows.length };
+  } catch {
+    return { rows: 0 };
+  }
 }

@@ -1,0 +1,98 @@
+// The one validated shape every roster source lands in (CSV with a saved mapping, a OneRoster
+// bundle, the MIS through its connector), and the typed errors an admin sees.
+import { z } from 'zod';
+import type { Student } from '../../../shared/model';
+
+/** A parent/carer (or the student's own) phone and e-mail: the only thing a summer pause still updates. */
+export const contact = z.object({
+  name: z.string().trim().max(120).nullable().default(null),
+  relationship: z.string().trim().max(40).nullable().default(null),
+  phone: z.string().trim().max(40).nullable().default(null),
+  email: z.string().trim().max(254).nullable().default(null),
+});
+export type Contact = z.output<typeof contact>;
+
+/** One student as a source gave it, already validated. */
+export interface RosterRecord {
+  /** Where the admin finds it: CSV line number, or position in the MIS list (1-based). */
+  line: number;
+  student: Student;
+  /** The group the source names ("Sixth Form", "6th-form"), matched against the site's groups at import. */
+  groupName: string | null;
+  /** Other groups the MIS lists (houses, year groups…): the first that is a site group is used, silently. */
+  groupHints?: string[];
+  /** false: this source carries no badge codes: keep the badge the kiosk has. */
+  badgeGiven: boolean;
+  /** false: this source has no photo column (or the school withholds photos): keep what the kiosk has. */
+  photoGiven: boolean;
+  /** undefined: the source carries no contact details: keep what the kiosk has. */
+  contacts?: Contact[];
+}
+
+export type IssueSeverity = 'error' | 'warning';
+
+/** A row that was skipped (error) or imported with a caveat (warning), with the reason in plain words. */
+export interface RosterIssue {
+  line: number;
+  severity: IssueSeverity;
+  message: string;
+  studentId?: string;
+}
+
+/** What a source hands over: the good records and the bad rows, side by side. */
+export interface SourceResult {
+  records: RosterRecord[];
+  issues: RosterIssue[];
+  /** Human label for the admin screen: "Wonde (SIMS)", "roster.csv", "OneRoster bundle /media/usb". */
+  label: string;
+}
+
+export type ImportPhase = 'reading' | 'checking' | 'writing' | 'done';
+
+export interface ImportProgress {
+  phase: ImportPhase;
+  /** Records (or pages, for a paginated MIS) handled so far in this phase. */
+  done: number;
+  /** null when the source cannot say in advance. */
+  total: number | null;
+  message: string;
+}
+
+export type ProgressListener = (p: ImportProgress) => void;
+
+export interface SourceContext {
+  progress: ProgressListener;
+  signal?: AbortSignal;
+}
+
+/** Anything the roster can be read from. `kind` is stored with each student as its source. */
+export interface RosterSource {
+  kind: 'wonde' | 'csv' | 'oneroster' | (string & {});
+  read(ctx: SourceContext): Promise<SourceResult>;
+}
+
+export type RosterErrorKind =
+  | 'busy'
+  | 'source_unreadable'
+  | 'source_failed'
+  | 'empty_roster'
+  | 'too_many_leavers'
+  | 'mapping_invalid'
+  | 'no_source'
+  | 'no_pending_rollover';
+
+/** An import that did not happen, with a message an admin can act on. The roster is left as it was. */
+export class RosterError extends Error {
+  constructor(
+    readonly kind: RosterErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RosterError';
+  }
+}
+
+/** zod issues → "surname: Too small…" for one row. */
+export function describeRowIssues(error: z.ZodError): string {
+  return error.issues.map((x) => `${x.path.join('.') || 'row'}: ${x.message}`).join('; ');
+}

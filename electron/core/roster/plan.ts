@@ -1,0 +1,266 @@
+// Sync, not replace: from the roster the kiosk holds and the roster a source gives, work out who
+// is new, who changed, who left, and who keeps which badge. Pure (no database), so every rule a
+// school could ask "why?" about is tested with a table of cases.
+import { groupForStudent, type Group, type SiteSettings } from '../../../shared/settings';
+import type { Student } from '../../../shared/model';
+import type { Contact, RosterIssue, RosterRecord } from './model';
+
+/** A student as the kiosk holds it, with where it came from ('manual' students are never made leavers). */
+export type CurrentStudent = Student & { source: string };
+
+export type StudentField = Exclude<keyof Student, 'id'>;
+
+export interface StudentChange {
+  before: Student;
+  after: Student;
+  changed: StudentField[];
+}
+
+export interface ContactChange {
+  studentId: string;
+  contacts: Contact[];
+  /** false: the student is new in this import (a frozen roster cannot take their contacts). */
+  existing: boolean;
+}
+
+export interface PlanCounts {
+  received: number;
+  skipped: number;
+  added: number;
+  updated: number;
+  returned: number;
+  leavers: number;
+  unchanged: number;
+  clashes: number;
+  badgesReleased: number;
+  contactsChanged: number;
+}
+
+export interface RosterPlan {
+  added: Student[];
+  /** Changed students, including returners (inactive → active). */
+  updated: StudentChange[];
+  /** Active students the source no longer lists: deactivated, their events kept, their badge refused. */
+  leavers: Student[];
+  /** Former students whose badge a current student now holds: the leaver's badge is cleared. */
+  releasedBadges: { studentId: string; badge: string }[];
+  contacts: ContactChange[];
+  issues: RosterIssue[];
+  counts: PlanCounts;
+  /** How many active students each site group will hold after the import (key '' = no group). */
+  groups: Record<string, number>;
+}
+
+export interface PlanInput {
+  current: CurrentStudent[];
+  incoming: RosterRecord[];
+  /** Rows the source already refused (bad year, missing name…), carried into the report. */
+  sourceIssues?: RosterIssue[];
+  settings: SiteSettings;
+  /** Contacts the kiosk holds now, as stored JSON, to skip writing what did not change. */
+  currentContacts?: Map<string, string>;
+}
+
+const COMPARED: StudentField[] = ['misId', 'forename', 'surname', 'year', 'form', 'groupId', 'badge', 'photo', 'active'];
+
+const slug = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+/** Match the group a source names to a site group, by id or by name ("Sixth Form" = "sixth-form"). */
+export function matchSiteGroup(groups: Group[], name: string | null): Group | null {
+  if (!name) return null;
+  const n = slug(name);
+  if (!n) return null;
+  return groups.find((g) => slug(g.id) === n || slug(g.name) === n) ?? null;
+}
+
+export function planImport(input: PlanInput): RosterPlan {
+  const { current, settings } = input;
+  const issues: RosterIssue[] = [...(input.sourceIssues ?? [])];
+  const currentById = new Map(current.map((s) => [s.id, s]));
+  const currentByBadge = new Map(current.filter((s) => s.badge).map((s) => [s.badge!, s]));
+
+  // 1. One record per student: a repeated id is a bad row, the first one counts.
+  const firstLine = new Map<string, number>();
+  const records: RosterRecord[] = [];
+  for (const r of input.incoming) {
+    const seen = firstLine.get(r.student.id);
+    if (seen !== undefined) {
+      issues.push({ line: r.line, severity: 'error', studentId: r.student.id, message: `Student ${r.student.id} is listed again (first on line ${seen}); this row was skipped.` });
+      continue;
+    }
+    firstLine.set(r.student.id, r.line);
+    records.push(r);
+  }
+  const incomingIds = new Set(records.map((r) => r.student.id));
+
+  // 2. Groups the source names: matched to site groups; an unknown name falls back to the year rule.
+  const unknownGroups = new Map<string, { line: number; count: number }>();
+  const groupIdOf = new Map<string, string | null>();
+  for (const r of records) {
+    let g = matchSiteGroup(settings.groups, r.groupName);
+    for (const hint of r.groupHints ?? []) g ??= matchSiteGroup(settings.groups, hint);
+    groupIdOf.set(r.student.id, g?.id ?? null);
+    if (r.groupName && !g) {
+      const u = unknownGroups.get(r.groupName) ?? { line: r.line, count: 0 };
+      u.count++;
+      unknownGroups.set(r.groupName, u);
+    }
+  }
+  for (const [name, u] of unknownGroups) {
+    issues.push({
+      line: u.line,
+      severity: 'warning',
+      message: `${u.count} student(s) name the group "${name}", which is not one of this site's groups; they are placed by their year instead.`,
+    });
+  }
+
+  // 3. Badges stay unique. The student who already holds a badge keeps it; otherwise the first row wins.
+  const claims = new Map<string, RosterRecord[]>();
+  for (const r of records) {
+    // A source without badges claims the badge the student already has, so it is still guarded.
+    const b = r.badgeGiven ? r.student.badge : (currentById.get(r.student.id)?.badge ?? null);
+    if (b) claims.set(b, [...(claims.get(b) ?? []), r]);
+  }
+  const badgeOf = new Map<string, string | null>();
+  const releasedBadges: RosterPlan['releasedBadges'] = [];
+  let clashes = 0;
+  // A student who cannot have the badge they were given keeps the one they had, if nobody else wants it.
+  const fallback = (id: string): string | null => {
+    const had = currentById.get(id)?.badge ?? null;
+    return had && !claims.has(had) ? had : null;
+  };
+  for (const [badge, claimants] of claims) {
+    const winner = claimants.find((r) => currentById.get(r.student.id)?.badge === badge) ?? claimants[0]!;
+    for (const loser of claimants) {
+      if (loser === winner) continue;
+      clashes++;
+      badgeOf.set(loser.student.id, fallback(loser.student.id));
+      issues.push({
+        line: loser.line,
+        severity: 'warning',
+        studentId: loser.student.id,
+        message: `Badge ${badge} of ${loser.student.id} is also given to ${winner.student.id} (line ${winner.line}); ${loser.student.id} was imported without it.`,
+      });
+    }
+    const holder = currentByBadge.get(badge);
+    if (holder && holder.id !== winner.student.id && !incomingIds.has(holder.id)) {
+      if (holder.active && holder.source === 'manual') {
+        clashes++;
+        badgeOf.set(winner.student.id, fallback(winner.student.id));
+        issues.push({
+          line: winner.line,
+          severity: 'warning',
+          studentId: winner.student.id,
+          message: `Badge ${badge} of ${winner.student.id} is held by ${holder.id}, added by hand at the kiosk; ${winner.student.id} was imported without it.`,
+        });
+        continue;
+      }
+      releasedBadges.push({ studentId: holder.id, badge });
+      issues.push({
+        line: winner.line,
+        severity: 'warning',
+        studentId: winner.student.id,
+        message: `Badge ${badge} passed from former student ${holder.id} to ${winner.student.id}.`,
+      });
+    }
+    badgeOf.set(winner.student.id, badge);
+  }
+
+  // 4. Added, changed, unchanged.
+  const added: Student[] = [];
+  const updated: StudentChange[] = [];
+  const contacts: ContactChange[] = [];
+  let unchanged = 0;
+  let returned = 0;
+  for (const r of records) {
+    const before = currentById.get(r.student.id);
+    const after: Student = {
+      ...r.student,
+      groupId: groupIdOf.get(r.student.id) ?? null,
+      badge: badgeOf.has(r.student.id) ? badgeOf.get(r.student.id)! : r.badgeGiven ? r.student.badge : (before?.badge ?? null),
+      photo: r.photoGiven ? r.student.photo : (before?.photo ?? null),
+      active: true,
+    };
+    if (r.contacts !== undefined) {
+      const json = JSON.stringify(r.contacts);
+      if (input.currentContacts?.get(r.student.id) !== json && !(r.contacts.length === 0 && !input.currentContacts?.has(r.student.id))) {
+        contacts.push({ studentId: r.student.id, contacts: r.contacts, existing: before !== undefined });
+      }
+    }
+    if (!before) {
+      added.push(after);
+      continue;
+    }
+    const changed = COMPARED.filter((f) => before[f] !== after[f]);
+    if (changed.length === 0) {
+      unchanged++;
+      continue;
+    }
+    if (!before.active) returned++;
+    updated.push({ before: stripSource(before), after, changed });
+  }
+
+  // 5. Leavers: on the kiosk, active, and no longer in the source. Hand-added students stay.
+  const leavers = current.filter((s) => s.active && s.source !== 'manual' && !incomingIds.has(s.id)).map(stripSource);
+
+  // 6. Who lands in which group once this is applied (the admin screen shows it before and after).
+  const groups: Record<string, number> = {};
+  const count = (s: Student) => {
+    const g = groupForStudent(settings, s) ?? '';
+    groups[g] = (groups[g] ?? 0) + 1;
+  };
+  const changedSet = new Set(updated.map((u) => u.after.id));
+  added.forEach(count);
+  updated.forEach((u) => count(u.after));
+  for (const s of current) {
+    if (!s.active || changedSet.has(s.id)) continue;
+    if (incomingIds.has(s.id) || s.source === 'manual') count(s);
+  }
+
+  const skipped = issues.filter((i) => i.severity === 'error').length;
+  issues.sort((a, b) => a.line - b.line);
+  return {
+    added,
+    updated,
+    leavers,
+    releasedBadges,
+    contacts,
+    issues,
+    groups,
+    counts: {
+      received: input.incoming.length + (input.sourceIssues ?? []).filter((i) => i.severity === 'error').length,
+      skipped,
+      added: added.length,
+      updated: updated.length,
+      returned,
+      leavers: leavers.length,
+      unchanged,
+      clashes,
+      badgesReleased: releasedBadges.length,
+      contactsChanged: contacts.length,
+    },
+  };
+}
+
+function stripSource(s: Student | CurrentStudent): Student {
+  const { source: _source, ...rest } = s as CurrentStudent;
+  return rest;
+}
+
+/**
+ * The summer pause (SchoolStatus keeps contacts syncing over the summer, nothing else): the roster
+ * is frozen, so only contact details of students the kiosk already has are applied.
+ */
+export function freezePlan(plan: RosterPlan): RosterPlan & { held: PlanCounts } {
+  const contacts = plan.contacts.filter((c) => c.existing);
+  return {
+    ...plan,
+    added: [],
+    updated: [],
+    leavers: [],
+    releasedBadges: [],
+    contacts,
+    held: plan.counts,
+    counts: { ...plan.counts, added: 0, updated: 0, returned: 0, leavers: 0, badgesReleased: 0, contactsChanged: contacts.length },
+  };
+}
