@@ -68,7 +68,6 @@ export function StudentScreen() {
                   aria-pressed={isSelected}
                   data-direction={d}
                   onClick={() => choose(d)}
-                  autoFocus={isSelected}
                 >
                   <Icon />
                   <span className="direction-text">
