@@ -1,0 +1,102 @@
+// The rotating file logger: what reaches the disk, what never does, and that a kiosk left alone
+// keeps a bounded amount of logs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileLogger, logFiles, scrub } from '../../electron/core/fleet/logging';
+import { tempDir } from '../helpers/core';
+
+const dirs: string[] = [];
+const newDir = () => {
+  const d = tempDir('passdesk-log-');
+  dirs.push(d);
+  return d;
+};
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+const lines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('file logger', () => {
+  it('writes one JSON line per entry with time, level and message, synchronously', () => {
+    const dir = newDir();
+    const log = createFileLogger({ dir });
+    log.info('event recorded', { event: 'e-1', student: 'S001', code: 'L' });
+    // No flush, no close: a crash right now must not lose the line.
+    const [line] = lines(log.file);
+    expect(line).toMatchObject({ level: 'info', msg: 'event recorded', event: 'e-1', student: 'S001', code: 'L' });
+    expect(typeof line!.time).toBe('string');
+    log.close();
+  });
+
+  it('never writes a secret, at any level or depth, in fields or in the message', () => {
+    const dir = newDir();
+    const log = createFileLogger({ dir, level: 'debug' });
+    log.error('request failed: Authorization: Bearer abc.def-123 to https://x/?token=s3cret&page=2', {
+      config: { headers: { Authorization: 'Bearer abc.def-123' }, token: 'tkn-999' },
+      clientSecret: 'cs-42',
+      password: 'hunter2',
+      badge: '2000123',
+      errors: [{ access_token: 'at-1' }],
+    });
+    log.debug('debug too', { apiKey: 'k-1', nested: { deeper: { refresh_token: 'rt-1' } } });
+    const text = fs.readFileSync(log.file, 'utf8');
+    for (const secret of ['abc.def-123', 's3cret', 'tkn-999', 'cs-42', 'hunter2', '2000123', 'at-1', 'k-1', 'rt-1']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('page=2');
+    log.close();
+  });
+
+  it('keeps names and notes out at info level, and lets them through only at debug', () => {
+    const dir = newDir();
+    const info = createFileLogger({ dir, level: 'info' });
+    info.info('flow', { student: { id: 'S001', forename: 'Amelia', surname: 'Smith' }, note: 'collected by her aunt' });
+    info.debug('not written at info level', { forename: 'Amelia' });
+    const [line] = lines(info.file);
+    expect(line).toMatchObject({ student: { id: 'S001', forename: '[personal]', surname: '[personal]' }, note: '[personal]' });
+    expect(fs.readFileSync(info.file, 'utf8')).not.toMatch(/Amelia|Smith|aunt/);
+    info.close();
+
+    const dir2 = newDir();
+    const debug = createFileLogger({ dir: dir2, level: 'debug' });
+    debug.debug('diagnosis', { forename: 'Amelia' });
+    expect(lines(debug.file)[0]).toMatchObject({ forename: 'Amelia' });
+    debug.close();
+  });
+
+  it('rotates by size and keeps only the newest files', () => {
+    const dir = newDir();
+    const log = createFileLogger({ dir, maxBytes: 2_000, keep: 3 });
+    for (let i = 0; i < 400; i++) log.info('tick', { i });
+    log.close();
+    const files = logFiles(dir);
+    expect(files.map((f) => path.basename(f))).toEqual(['passdesk.log', 'passdesk.log.1', 'passdesk.log.2', 'passdesk.log.3']);
+    for (const f of files) expect(fs.statSync(f).size).toBeLessThanOrEqual(2_000);
+    // The newest entries are in the current file; the rotated ones hold older, contiguous runs.
+    const current = lines(files[0]!);
+    expect(current.at(-1)).toMatchObject({ i: 399 });
+    const previous = lines(files[1]!);
+    expect(previous.at(-1)!.i).toBe((current[0]!.i as number) - 1);
+  });
+
+  it('appends to the existing file after a restart', () => {
+    const dir = newDir();
+    const a = createFileLogger({ dir });
+    a.info('first run');
+    a.close();
+    const b = createFileLogger({ dir });
+    b.info('second run');
+    b.close();
+    expect(lines(path.join(dir, 'passdesk.log')).map((l) => l.msg)).toEqual(['first run', 'second run']);
+  });
+
+  it('scrub turns errors into name and message, with secrets masked', () => {
+    const e = Object.assign(new Error('401 for Bearer zzz'), { code: 'E401' });
+    expect(scrub({ error: e })).toEqual({ error: { name: 'Error', message: '401 for Bearer [redacted]', code: 'E401' } });
+  });
+});
