@@ -1,0 +1,79 @@
+// Roster sources that are files the admin (or the SIS, on a schedule) puts on the kiosk: a CSV with
+// a saved column mapping, a OneRoster bundle unpacked in a folder, and any MIS connector's plain
+// roster pages (names and ids only) for an MIS without a richer roster source.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MisConnector } from '../../mis/types';
+import { student } from '../../../../shared/model';
+import { parseMappedCsv, type ColumnMapping } from '../csv';
+import { describeRowIssues, RosterError, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext, type SourceResult } from '../model';
+import { parseOneRoster, readOneRosterFolder } from '../oneroster';
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RosterError('source_unreadable', `The roster file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}
+
+export function csvTextSource(text: string, label: string, mapping?: ColumnMapping): RosterSource {
+  return {
+    kind: 'csv',
+    async read(ctx: SourceContext): Promise<SourceResult> {
+      ctx.progress({ phase: 'reading', done: 0, total: null, message: `Reading ${label}` });
+      const { records, issues } = parseMappedCsv(text, mapping);
+      ctx.progress({ phase: 'reading', done: records.length + issues.length, total: records.length + issues.length, message: `Read ${records.length} students from ${label}` });
+      return { records, issues, label };
+    },
+  };
+}
+
+export function csvFileSource(file: string, mapping?: ColumnMapping): RosterSource {
+  return {
+    kind: 'csv',
+    read: (ctx) => csvTextSource(readText(file), path.basename(file), mapping).read(ctx),
+  };
+}
+
+export function oneRosterFolderSource(dir: string, schoolSourcedId: string | null = null): RosterSource {
+  return {
+    kind: 'oneroster',
+    async read(ctx: SourceContext): Promise<SourceResult> {
+      ctx.progress({ phase: 'reading', done: 0, total: null, message: `Reading the OneRoster bundle in ${dir}` });
+      const { records, issues, schoolName } = parseOneRoster(readOneRosterFolder(dir), { schoolSourcedId });
+      ctx.progress({ phase: 'reading', done: records.length, total: records.length, message: `Read ${records.length} students` });
+      return { records, issues, label: `OneRoster ${schoolName ? `(${schoolName}) ` : ''}${path.basename(dir)}` };
+    },
+  };
+}
+
+/** Any connector's roster pages: ids, names, year and form where the connector gives them; no badges. */
+export function connectorRosterSource(connector: MisConnector): RosterSource {
+  return {
+    kind: connector.name,
+    async read(ctx: SourceContext): Promise<SourceResult> {
+      const records: RosterRecord[] = [];
+      const issues: RosterIssue[] = [];
+      let cursor: string | null = null;
+      do {
+        if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
+        let page;
+        try {
+          page = await connector.fetchRosterPage(cursor);
+        } catch (e) {
+          throw new RosterError('source_failed', `The roster could not be read from the MIS: ${(e as Error).message}`);
+        }
+        for (const s of page.students) {
+          const line = records.length + issues.length + 1;
+          const parsed = student.safeParse({ id: s.misId, misId: s.misId, forename: s.forename, surname: s.surname, year: s.year, form: s.form });
+          if (parsed.success) records.push({ line, student: parsed.data, groupName: null, badgeGiven: false, photoGiven: false });
+          else issues.push({ line, severity: 'error', studentId: s.misId, message: `MIS student ${s.misId}: ${describeRowIssues(parsed.error)}` });
+        }
+        ctx.progress({ phase: 'reading', done: records.length + issues.length, total: null, message: `Read ${records.length} students from the MIS` });
+        cursor = page.next;
+      } while (cursor);
+      return { records, issues, label: `MIS (${connector.name})` };
+    },
+  };
+}
