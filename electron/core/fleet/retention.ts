@@ -1,0 +1,115 @@
+// Retention: a school must not hoard children's data. Sign-in events older than the school's
+// retention period are deleted once the MIS has them (or was never meant to have them), with
+// everything that hangs off them (writeback jobs, printed-pass records, and whatever a later
+// table links to an event). An event whose writeback is still pending or failed is kept until
+// an admin has dealt with it, however old: deleting it would hide a mark the register lacks.
+// The count goes in the audit log; SQLite's secure_delete overwrites the freed pages so the
+// data is gone from the file, not only from the tables.
+import { DateTime } from 'luxon';
+import type { Db } from '../db/database';
+import { silentLogger, type Logger } from '../log';
+
+/** Outbox states in which the MIS does not have the mark yet and a person may still need the event. */
+export const UNFINISHED_WRITEBACK = ['pending', 'in_flight', 'failed_permanent'] as const;
+
+export interface PurgeOptions {
+  days: number;
+  now: Date;
+  /** The school's IANA zone: "older than 60 days" is counted in school days, not UTC ones. */
+  timeZone: string;
+  actor?: string;
+  log?: Logger;
+}
+
+export interface PurgeResult {
+  /** Events on dates before this (school-local) were purged. */
+  cutoffDate: string;
+  events: number;
+  /** Rows deleted with them, per table (outbox, passes, …). */
+  related: Record<string, number>;
+  scanRejections: number;
+  /** Old events kept because their writeback is not finished. */
+  keptAwaitingWriteback: number;
+}
+
+export function retentionCutoff(now: Date, days: number, timeZone: string): { date: string; instant: string } {
+  const start = DateTime.fromJSDate(now, { zone: timeZone }).startOf('day').minus({ days });
+  return { date: start.toISODate()!, instant: start.toUTC().toISO()! };
+}
+
+export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
+  const log = options.log ?? silentLogger;
+  const cutoff = retentionCutoff(options.now, options.days, options.timeZone);
+  const unfinished = UNFINISHED_WRITEBACK.map((s) => `'${s}'`).join(', ');
+  const wasSecure = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  let result: PurgeResult;
+  try {
+    result = db.transaction((): PurgeResult => {
+      db.exec('DROP TABLE IF EXISTS temp.retention_purge; CREATE TEMP TABLE retention_purge (id TEXT PRIMARY KEY)');
+      db.prepare(
+        `INSERT INTO temp.retention_purge (id)
+         SELECT e.id FROM events e
+         WHERE e.local_date < ?
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.state IN (${unfinished}))`,
+      ).run(cutoff.date);
+      const keptAwaitingWriteback = (
+        db.prepare(`SELECT COUNT(*) AS n FROM events WHERE local_date < ? AND id NOT IN (SELECT id FROM temp.retention_purge)`).get(cutoff.date) as { n: number }
+      ).n;
+      // An override and the event it replaced go together: never leave a kept event pointing at a purged one.
+      const unlinkKept = db.prepare(
+        `DELETE FROM temp.retention_purge WHERE id IN (
+           SELECT supersedes FROM events WHERE supersedes IS NOT NULL AND id NOT IN (SELECT id FROM temp.retention_purge)
+           UNION SELECT superseded_by FROM events WHERE superseded_by IS NOT NULL AND id NOT IN (SELECT id FROM temp.retention_purge))`,
+      );
+      while (unlinkKept.run().changes > 0);
+
+      const related: Record<string, number> = {};
+      const events = deleteWithChildren(db, 'events', 'id IN (SELECT id FROM temp.retention_purge)', related, 0);
+      delete related.events;
+      const scanRejections = db.prepare('DELETE FROM scan_rejections WHERE at < ?').run(cutoff.instant).changes;
+      const outcome: PurgeResult = { cutoffDate: cutoff.date, events, related, scanRejections, keptAwaitingWriteback };
+      db.prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, 'retention.purge', 'events', NULL, ?)`).run(
+        options.now.toISOString(),
+        options.actor ?? 'retention',
+        JSON.stringify({ days: options.days, ...outcome }),
+      );
+      db.exec('DROP TABLE temp.retention_purge');
+      return outcome;
+    })();
+  } finally {
+    db.pragma(`secure_delete = ${wasSecure ? 'ON' : 'OFF'}`);
+  }
+  // The WAL still holds copies of the deleted pages until a checkpoint folds it into the file.
+  if (result.events > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+  log.info('retention purge', { days: options.days, cutoff: result.cutoffDate, events: result.events, kept: result.keptAwaitingWriteback, ...result.related });
+  return result;
+}
+
+/**
+ * Delete rows of `table` matching `where`, after the rows of every table that points at them
+ * (found from the schema's foreign keys, so a table another issue adds is covered too).
+ */
+function deleteWithChildren(db: Db, table: string, where: string, counts: Record<string, number>, depth: number): number {
+  if (depth > 4) throw new Error(`Retention: foreign keys nest too deep under ${table}.`);
+  for (const child of childrenOf(db, table)) {
+    const parentKey = child.to ?? 'rowid';
+    const childWhere = `"${child.from}" IN (SELECT "${parentKey}" FROM "${table}" WHERE ${where})`;
+    deleteWithChildren(db, child.table, childWhere, counts, depth + 1);
+  }
+  const n = db.prepare(`DELETE FROM "${table}" WHERE ${where}`).run().changes;
+  if (n) counts[table] = (counts[table] ?? 0) + n;
+  return n;
+}
+
+function childrenOf(db: Db, parent: string): { table: string; from: string; to: string | null }[] {
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[];
+  const out: { table: string; from: string; to: string | null }[] = [];
+  for (const { name } of tables) {
+    if (name === parent) continue; // self-links (supersedes) are handled by keeping chains whole
+    for (const fk of db.prepare('SELECT "table", "from", "to" FROM pragma_foreign_key_list(?)').all(name) as { table: string; from: string; to: string | null }[]) {
+      if (fk.table === parent) out.push({ table: name, from: fk.from, to: fk.to });
+    }
+  }
+  return out;
+}
