@@ -1,5 +1,6 @@
 // The outbox: the durable job queue of writebacks (Signal's job-queue idea). A row is written in
 // the SAME transaction as its event, so an event can never exist without its writeback job.
+import { z } from 'zod';
 import type { Db } from '../db/database';
 import type { Direction, SessionName } from '../../../shared/settings';
 
@@ -54,4 +55,193 @@ export function outboxCounts(db: Db): Record<OutboxState, number> & { oldestPend
     .prepare(`SELECT MIN(created_at) AS t FROM outbox WHERE state IN ('pending', 'in_flight')`)
     .get() as { t: string | null };
   return { ...counts, oldestPendingAt: oldest.t };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine's side of the queue. Every state change is one short transaction, so that a kill at
+// any moment leaves each row either where it was or where it was going, never half-way.
+
+export const sessionMarkPayload = z.object({
+  eventId: z.string().min(1),
+  studentId: z.string().min(1),
+  misId: z.string().nullable(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  session: z.enum(['AM', 'PM']),
+  localTime: z.string().regex(/^\d{2}:\d{2}$/),
+  occurredAt: z.string(),
+  direction: z.enum(['sign_in', 'sign_out']),
+  code: z.string().min(1),
+  comment: z.string().nullable(),
+  minutesLate: z.number().int().nullable(),
+  reasonId: z.string().nullable(),
+  supersedesEventId: z.string().nullable(),
+});
+
+export interface OutboxRow {
+  id: number;
+  event_id: string;
+  student_id: string;
+  idempotency_key: string;
+  kind: string;
+  payload: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  last_error_kind: string | null;
+  writeback_id: string | null;
+  sent_at: string | null;
+  target: string | null;
+  previous_mark: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A receptionist's override: the old event's mark is replaced by `newPayload` (null: the new
+ * reason writes nothing). Call inside the override's transaction. A mark not yet sent is never
+ * sent; one already sent (or being sent) stays, and the new row, queued behind it for the same
+ * student, writes the correction over it.
+ */
+export function supersede(
+  db: Db,
+  oldEventId: string,
+  newPayload: SessionMarkPayload | null,
+  nowIso: string,
+): { superseded: number; outboxId: number | null } {
+  const info = db
+    .prepare(
+      `UPDATE outbox SET state = 'superseded', last_error_kind = 'superseded',
+         last_error = 'Replaced by an override before it was sent.', updated_at = ?
+       WHERE event_id = ? AND state IN ('pending', 'failed_permanent', 'skipped_protected')`,
+    )
+    .run(nowIso, oldEventId);
+  const outboxId = newPayload ? enqueueSessionMark(db, { ...newPayload, supersedesEventId: oldEventId }, nowIso) : null;
+  return { superseded: info.changes, outboxId };
+}
+
+/**
+ * Claim up to `limit` due rows and mark them in_flight (attempts + 1) in one transaction. A row
+ * is due only when no earlier row of the same student is still pending or in flight, so one
+ * student's marks reach the MIS in the order they were made; other students are not held up.
+ */
+export function claimDue(db: Db, nowIso: string, limit: number): OutboxRow[] {
+  return db.transaction(() => {
+    const rows = db
+      .prepare(
+        `SELECT o.* FROM outbox o
+         WHERE o.state = 'pending' AND o.next_attempt_at <= ?
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.student_id = o.student_id AND p.id < o.id AND p.state IN ('pending', 'in_flight'))
+         ORDER BY o.next_attempt_at, o.id LIMIT ?`,
+      )
+      .all(nowIso, limit) as OutboxRow[];
+    const claim = db.prepare(`UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'pending'`);
+    for (const r of rows) {
+      claim.run(nowIso, r.id);
+      r.state = 'in_flight';
+      r.attempts += 1;
+    }
+    return rows;
+  })();
+}
+
+export type Outcome =
+  | { id: number; state: 'done'; writebackId: string | null; target: string | null; previousMark: string | null; note?: string }
+  | { id: number; state: 'pending'; nextAttemptAt: string; kind: string; message: string }
+  | { id: number; state: 'failed_permanent'; kind: string; message: string; target?: string | null; previousMark?: string | null }
+  | { id: number; state: 'skipped_protected'; message: string; target: string | null; previousMark: string | null };
+
+/** Record what happened to claimed rows, all in one transaction. Only in_flight rows move. */
+export function settle(db: Db, outcomes: Outcome[], nowIso: string): void {
+  if (outcomes.length === 0) return;
+  const done = db.prepare(
+    `UPDATE outbox SET state = 'done', writeback_id = ?, target = ?, previous_mark = ?, sent_at = ?, last_error = ?, last_error_kind = NULL, updated_at = ?
+     WHERE id = ? AND state = 'in_flight'`,
+  );
+  const retry = db.prepare(
+    `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?, last_error_kind = ?, updated_at = ? WHERE id = ? AND state = 'in_flight'`,
+  );
+  const fail = db.prepare(
+    `UPDATE outbox SET state = ?, last_error = ?, last_error_kind = ?, target = COALESCE(?, target), previous_mark = ?, updated_at = ?
+     WHERE id = ? AND state = 'in_flight'`,
+  );
+  db.transaction(() => {
+    for (const o of outcomes) {
+      if (o.state === 'done') done.run(o.writebackId, o.target, o.previousMark, nowIso, o.note ?? null, nowIso, o.id);
+      else if (o.state === 'pending') retry.run(o.nextAttemptAt, o.message, o.kind, nowIso, o.id);
+      else if (o.state === 'failed_permanent') fail.run('failed_permanent', o.message, o.kind, o.target ?? null, o.previousMark ?? null, nowIso, o.id);
+      else fail.run('skipped_protected', o.message, 'protected_code', o.target, o.previousMark, nowIso, o.id);
+    }
+  })();
+}
+
+/**
+ * At start-up: rows left in_flight by a crash go back to pending, due now. Their attempts stay
+ * above zero, which tells the engine to read the MIS's current mark before any resend.
+ */
+export function recoverInFlight(db: Db, nowIso: string): number {
+  return db
+    .prepare(`UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE state = 'in_flight'`)
+    .run(nowIso, nowIso).changes;
+}
+
+/** After the admin fixed settings: failed (or, by id, skipped) rows go back to the queue. */
+export function retryRows(db: Db, which: number[] | 'all_failed', nowIso: string): number {
+  if (which === 'all_failed') {
+    return db
+      .prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE state = 'failed_permanent'`)
+      .run(nowIso, nowIso).changes;
+  }
+  const stmt = db.prepare(
+    `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state IN ('failed_permanent', 'skipped_protected')`,
+  );
+  return db.transaction(() => which.reduce((n, id) => n + stmt.run(nowIso, nowIso, id).changes, 0))();
+}
+
+/**
+ * When the network comes back, rows waiting out a network backoff are due at once. Not those
+ * that timed out: their write may still be landing, and they keep their wait (see the engine).
+ */
+export function wakeNetworkWaiters(db: Db, nowIso: string): number {
+  return db
+    .prepare(`UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ? AND last_error_kind = 'network'`)
+    .run(nowIso, nowIso).changes;
+}
+
+export function nextDueAt(db: Db): string | null {
+  // Only rows that are first in their student's line: a row waiting behind another is not "due".
+  return (
+    db
+      .prepare(
+        `SELECT MIN(o.next_attempt_at) AS t FROM outbox o WHERE o.state = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.student_id = o.student_id AND p.id < o.id AND p.state IN ('pending', 'in_flight'))`,
+      )
+      .get() as { t: string | null }
+  ).t;
+}
+
+export function lastSuccessAt(db: Db): string | null {
+  return (db.prepare(`SELECT MAX(sent_at) AS t FROM outbox WHERE state = 'done'`).get() as { t: string | null }).t;
+}
+
+/**
+ * The code our own last sent mark put on this register slot, if any: overwriting it with a
+ * correction is fine even when that code is protected (we wrote it, the school did not).
+ */
+export function ourLastMark(db: Db, studentId: string, date: string, session: string, beforeId: number): string | null {
+  const row = db
+    .prepare(
+      `SELECT json_extract(payload, '$.code') AS code FROM outbox
+       WHERE student_id = ? AND state = 'done' AND id < ? AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ?
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .get(studentId, beforeId, date, session) as { code: string } | undefined;
+  return row?.code ?? null;
+}
+
+/** For the admin's writeback log: what became of an event's mark. */
+export function writebackFor(db: Db, eventId: string): Pick<OutboxRow, 'id' | 'state' | 'attempts' | 'last_error' | 'last_error_kind' | 'writeback_id' | 'sent_at' | 'target' | 'previous_mark'>[] {
+  return db
+    .prepare(`SELECT id, state, attempts, last_error, last_error_kind, writeback_id, sent_at, target, previous_mark FROM outbox WHERE event_id = ? ORDER BY id`)
+    .all(eventId) as ReturnType<typeof writebackFor>;
 }

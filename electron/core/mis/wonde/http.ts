@@ -1,0 +1,134 @@
+// Wonde over HTTP: auth, the school's regional domain, `next`-link paging, and every failure
+// turned into a MisError the engine knows how to act on. Uses axios (the project's HTTP client).
+import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import http from 'node:http';
+import https from 'node:https';
+import type { Logger } from '../../log';
+import { MisError } from '../errors';
+import type { RateLimiter } from '../rate-limit';
+
+export interface WondeHttpOptions {
+  baseUrl: string; // https://api.wonde.com/v1.0/
+  token: () => string | null;
+  limiter: RateLimiter;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
+export interface WondePage<T> {
+  data: T[];
+  meta?: { pagination?: { next?: string | null; more?: boolean } };
+}
+
+export class WondeHttp {
+  private readonly ax: AxiosInstance;
+  private readonly origin: string;
+
+  constructor(private readonly opts: WondeHttpOptions) {
+    this.origin = new URL(opts.baseUrl).origin;
+    this.ax = axios.create({
+      baseURL: opts.baseUrl,
+      timeout: opts.timeoutMs ?? 15_000,
+      // Keep-alive: a backlog of thousands of marks must not open a socket per request.
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 8 }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 8 }),
+      headers: { Accept: 'application/json', 'User-Agent': 'Passdesk' },
+      // We sort statuses ourselves, so that no status turns into an unhelpful generic throw.
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+  }
+
+  async get<T>(pathOrUrl: string, params?: Record<string, string | number>): Promise<T> {
+    return this.request<T>({ method: 'GET', url: pathOrUrl, params });
+  }
+
+  async post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>({ method: 'POST', url: path, data: body, headers: { 'Content-Type': 'application/json' } });
+  }
+
+  /** Every item of a paginated list, following `meta.pagination.next` as given. */
+  async *all<T>(path: string, params?: Record<string, string | number>): AsyncGenerator<T> {
+    let page = await this.get<WondePage<T>>(path, params);
+    for (;;) {
+      for (const item of page.data ?? []) yield item;
+      const next = page.meta?.pagination?.next;
+      if (!next) return;
+      // The token must never go to another host, whatever a response says.
+      if (new URL(next, this.opts.baseUrl).origin !== this.origin) {
+        throw new MisError('server_error', `Wonde pointed the next page at another host (${new URL(next, this.opts.baseUrl).host}); refusing to follow.`);
+      }
+      page = await this.get<WondePage<T>>(next);
+    }
+  }
+
+  private async request<T>(config: AxiosRequestConfig): Promise<T> {
+    const token = this.opts.token();
+    if (!token) throw new MisError('auth', 'No Wonde access token is saved on this kiosk. Paste the token in Admin → MIS connection.');
+    await this.opts.limiter.acquire();
+    let res;
+    try {
+      res = await this.ax.request({ ...config, headers: { ...config.headers, Authorization: `Bearer ${token}` } });
+    } catch (e) {
+      throw networkError(e);
+    }
+    const { status } = res;
+    if (status >= 200 && status < 300) return res.data as T;
+    const what = `${config.method} ${String(config.url).replace(/^https?:\/\/[^/]+/, '')}`;
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+      if (retryAfterMs !== null) this.opts.limiter.pauseUntil(Date.now() + retryAfterMs);
+      throw new MisError('rate_limited', `Wonde asked us to slow down (429)${retryAfterMs !== null ? `; retrying after ${Math.ceil(retryAfterMs / 1000)} s` : ''}.`, {
+        status,
+        ...(retryAfterMs !== null ? { retryAfterMs } : {}),
+      });
+    }
+    if (status === 401) throw new MisError('auth', 'Wonde refused the access token (401). Check the token in Admin → MIS connection.', { status });
+    if (status === 403)
+      throw new MisError('forbidden', 'Wonde refused access (403): the school has not granted Passdesk this permission in Wonde.', { status, body: res.data });
+    if (status >= 500) throw new MisError('server_error', `Wonde had a server error (${status}) on ${what}.`, { status });
+    if (status === 422) throw validationError(res.data);
+    if (status === 404) throw new MisError('rejected', `Wonde does not know ${what} (404): check the school id.`, { status });
+    throw new MisError('rejected', `Wonde refused ${what} (${status}).`, { status, body: res.data });
+  }
+}
+
+function networkError(e: unknown): MisError {
+  const ax = e as AxiosError;
+  const code = ax.code ?? '';
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(ax.message ?? '')) {
+    return new MisError('timeout', 'Wonde did not answer in time.');
+  }
+  return new MisError('network', `Cannot reach Wonde (${code || ax.message || 'network error'}).`);
+}
+
+/** Retry-After is seconds or an HTTP date. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * A 422 body's shape is not documented; Laravel's `{message, errors: {field: [msg]}}` is the
+ * likely one, and a plain `{error}` or `{message}` is tolerated. Field names say what was wrong,
+ * which decides the kind: an unknown student or code is more useful to an admin than "rejected".
+ */
+export function validationError(body: unknown): MisError {
+  const b = (body ?? {}) as { message?: unknown; error?: unknown; errors?: unknown };
+  const fields: string[] = [];
+  const messages: string[] = [];
+  if (b.errors && typeof b.errors === 'object') {
+    for (const [field, v] of Object.entries(b.errors as Record<string, unknown>)) {
+      fields.push(field);
+      for (const m of Array.isArray(v) ? v : [v]) if (typeof m === 'string') messages.push(m);
+    }
+  }
+  for (const m of [b.message, b.error]) if (typeof m === 'string' && !messages.includes(m)) messages.push(m);
+  const text = messages.join(' ') || 'Wonde refused the mark (422).';
+  const all = (fields.join(' ') + ' ' + text).toLowerCase();
+  const kind = /student/.test(all) ? 'student_not_in_mis' : /attendance_code|code/.test(all) ? 'unknown_code' : 'rejected';
+  const prefix = kind === 'student_not_in_mis' ? 'Wonde does not know this student: ' : kind === 'unknown_code' ? 'Wonde refused the attendance code: ' : 'Wonde refused the mark: ';
+  return new MisError(kind, prefix + text, { status: 422, body });
+}

@@ -1,0 +1,189 @@
+// One batch of claimed outbox rows → the MIS. For each row: check what the MIS can take, find
+// the register slot (the session, or the first lesson of the session where the MIS takes no
+// session marks), read the mark it holds now, then write, skip or settle. Every row ends in an
+// Outcome; nothing here throws, so one bad row can never hold up the others.
+import type { Capabilities, ExistingMark, LessonMarkWrite, MisConnector, SessionMarkWrite } from '../mis/types';
+import { asMisError, type MisError } from '../mis/errors';
+import { ourLastMark, sessionMarkPayload, type OutboxRow, type Outcome, type SessionMarkPayload } from './outbox';
+import type { Db } from '../db/database';
+
+/** What the engine needs of the school's rules at send time (settings may change after the event). */
+export interface RowRules {
+  protectedCodes: readonly string[];
+  /** Session bounds, "HH:MM" local, to find the first lesson of a session. */
+  sessions?: { AM: { start: string; end: string }; PM: { start: string; end: string } };
+}
+
+export interface BatchContext {
+  db: Db;
+  connector: MisConnector;
+  caps: Capabilities;
+  rulesFor: (p: SessionMarkPayload) => RowRules;
+  /** Transient failure → when to try again. */
+  retryAt: (row: OutboxRow, error: MisError) => string;
+  mapLimit: <T, R>(items: T[], fn: (t: T) => Promise<R>) => Promise<R[]>;
+  onTransient: (error: MisError) => void;
+  onSuccess: () => void;
+}
+
+const DEFAULT_SESSIONS = { AM: { start: '00:00', end: '12:00' }, PM: { start: '12:00', end: '23:59' } };
+
+type Planned =
+  | { row: OutboxRow; kind: 'session'; write: SessionMarkWrite; target: string; previousMark: string | null }
+  | { row: OutboxRow; kind: 'lesson'; write: LessonMarkWrite; target: string; previousMark: string | null };
+
+const permanent = (row: OutboxRow, kind: string, message: string, target: string | null = null): Outcome => ({
+  id: row.id,
+  state: 'failed_permanent',
+  kind,
+  message,
+  target,
+});
+
+export async function processBatch(rows: OutboxRow[], ctx: BatchContext): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const planned: Planned[] = [];
+  const results = await ctx.mapLimit(rows, (row) => planRow(row, ctx));
+  for (const r of results) {
+    if ('state' in r) outcomes.push(r);
+    else planned.push(r);
+  }
+  const sessions = planned.filter((p): p is Extract<Planned, { kind: 'session' }> => p.kind === 'session');
+  const lessons = planned.filter((p): p is Extract<Planned, { kind: 'lesson' }> => p.kind === 'lesson');
+  outcomes.push(...(await writeAll(sessions, (ws) => ctx.connector.writeSessionMarks(ws), ctx)));
+  outcomes.push(...(await writeAll(lessons, (ws) => ctx.connector.writeLessonMarks(ws), ctx)));
+  return outcomes;
+}
+
+async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Outcome> {
+  const parsed = sessionMarkPayload.safeParse(safeJson(row.payload));
+  if (!parsed.success) return permanent(row, 'bad_payload', `This queued mark cannot be read (${parsed.error.issues[0]?.message ?? 'invalid'}); it was not sent.`);
+  const p = parsed.data;
+  const { caps } = ctx;
+  if (!p.misId) {
+    return permanent(row, 'no_mis_id', `Student ${p.studentId} has no MIS id on the kiosk's roster. Re-import the roster from the MIS, then retry.`);
+  }
+  if (p.direction === 'sign_out' && !caps.earlyLeaverCodes) {
+    return permanent(row, 'capability_missing', `The school's MIS takes no early-leaver codes through ${ctx.connector.name}: this early sign-out is kept on the kiosk only.`);
+  }
+  const comment = caps.comment ? p.comment : null;
+  const minutesLate = caps.minutesLate ? p.minutesLate : null;
+  const rules = ctx.rulesFor(p);
+  try {
+    if (caps.sessionMark) {
+      const target = `session ${p.session}`;
+      const existing = caps.readMarks ? pick(await ctx.connector.readMarks({ misId: p.misId, date: p.date, target: 'session' }), (m) => m.session === p.session) : null;
+      const verdict = judge(row, p, existing, rules, target, ctx);
+      if (verdict) return verdict;
+      return {
+        row,
+        kind: 'session',
+        target,
+        previousMark: existing?.code ?? null,
+        write: { ref: row.id, misId: p.misId, date: p.date, session: p.session, localTime: p.localTime, occurredAt: p.occurredAt, direction: p.direction, code: p.code, comment, minutesLate },
+      };
+    }
+    if (caps.lessonMark) {
+      const bounds = (rules.sessions ?? DEFAULT_SESSIONS)[p.session];
+      const lessons = await ctx.connector.listLessons({ misId: p.misId, date: p.date });
+      const lesson = lessons.find((l) => l.start >= bounds.start && l.start < bounds.end);
+      if (!lesson) {
+        return permanent(row, 'no_lesson', `The MIS takes marks on lessons only, and it lists no lesson for this student in the ${p.session} session of ${p.date}.`);
+      }
+      const target = `lesson ${lesson.id}${lesson.name ? ` (${lesson.name} ${lesson.start})` : ''}`;
+      const existing = caps.readMarks ? pick(await ctx.connector.readMarks({ misId: p.misId, date: p.date, target: 'lesson' }), (m) => m.lessonId === lesson.id) : null;
+      const verdict = judge(row, p, existing, rules, target, ctx);
+      if (verdict) return verdict;
+      return {
+        row,
+        kind: 'lesson',
+        target,
+        previousMark: existing?.code ?? null,
+        write: { ref: row.id, misId: p.misId, lessonId: lesson.id, date: p.date, code: p.code, comment, minutesLate },
+      };
+    }
+    return permanent(row, 'capability_missing', `The school's MIS takes no attendance writeback through ${ctx.connector.name}.`);
+  } catch (e) {
+    return failure(row, asMisError(e), ctx);
+  }
+}
+
+/**
+ * What the register holds decides between writing, skipping and "already there":
+ * - after a crash or an ambiguous failure (attempts > 1), our own code already on the register
+ *   means the earlier attempt landed: settle as done, do not write twice;
+ * - a protected code the school put there is never overwritten; one we wrote ourselves is.
+ */
+function judge(row: OutboxRow, p: SessionMarkPayload, existing: ExistingMark | null, rules: RowRules, target: string, ctx: BatchContext): Outcome | null {
+  if (!existing) return null;
+  if (row.attempts > 1 && existing.code === p.code) {
+    return { id: row.id, state: 'done', writebackId: null, target, previousMark: null, note: 'Confirmed on the MIS after an interrupted attempt; not written again.' };
+  }
+  if (rules.protectedCodes.includes(existing.code) && ourLastMark(ctx.db, p.studentId, p.date, p.session, row.id) !== existing.code) {
+    return {
+      id: row.id,
+      state: 'skipped_protected',
+      target,
+      previousMark: existing.code,
+      message: `The register already holds ${existing.code}, a protected code: ${p.code} was not written over it.`,
+    };
+  }
+  return null;
+}
+
+/** Write a group in batches; on a permanent refusal, isolate the bad records and write the rest. */
+async function writeAll<W extends { ref: number }>(
+  items: { row: OutboxRow; write: W; target: string; previousMark: string | null }[],
+  send: (ws: W[]) => Promise<{ writebackId: string | null }>,
+  ctx: BatchContext,
+): Promise<Outcome[]> {
+  const out: Outcome[] = [];
+  for (let i = 0; i < items.length; i += Math.max(1, ctx.caps.maxBatch)) {
+    out.push(...(await writeChunk(items.slice(i, i + Math.max(1, ctx.caps.maxBatch)), send, ctx)));
+  }
+  return out;
+}
+
+async function writeChunk<W extends { ref: number }>(
+  items: { row: OutboxRow; write: W; target: string; previousMark: string | null }[],
+  send: (ws: W[]) => Promise<{ writebackId: string | null }>,
+  ctx: BatchContext,
+): Promise<Outcome[]> {
+  if (items.length === 0) return [];
+  try {
+    const { writebackId } = await send(items.map((i) => i.write));
+    ctx.onSuccess();
+    return items.map((i) => ({ id: i.row.id, state: 'done', writebackId, target: i.target, previousMark: i.previousMark }));
+  } catch (e) {
+    const err = asMisError(e);
+    if (err.transient) return items.map((i) => failure(i.row, err, ctx));
+    const refs = new Set(err.details.refs ?? []);
+    if (refs.size > 0) {
+      const bad = items.filter((i) => refs.has(i.write.ref));
+      const good = items.filter((i) => !refs.has(i.write.ref));
+      return [...bad.map((i) => permanent(i.row, err.kind, err.message, i.target)), ...(await writeChunk(good, send, ctx))];
+    }
+    if (items.length === 1) return [permanent(items[0]!.row, err.kind, err.message, items[0]!.target)];
+    // The MIS refused the batch without saying which record: halve until the bad one is alone.
+    const mid = Math.ceil(items.length / 2);
+    return [...(await writeChunk(items.slice(0, mid), send, ctx)), ...(await writeChunk(items.slice(mid), send, ctx))];
+  }
+}
+
+function failure(row: OutboxRow, err: MisError, ctx: BatchContext): Outcome {
+  if (!err.transient) return permanent(row, err.kind, err.message);
+  ctx.onTransient(err);
+  return { id: row.id, state: 'pending', nextAttemptAt: ctx.retryAt(row, err), kind: err.kind, message: err.message };
+}
+
+function pick(marks: ExistingMark[], match: (m: ExistingMark) => boolean): ExistingMark | null {
+  return marks.find(match) ?? null;
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+}

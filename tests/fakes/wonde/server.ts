@@ -1,0 +1,334 @@
+// A fake Wonde on 127.0.0.1 that behaves like Wonde on the wire: /v1.0 paths, bearer (or Basic)
+// token, `{data, meta.pagination.next}` paging with absolute next links, 422 with Laravel-style
+// `{message, errors}` for what the real API refuses, and fault injection (5xx, 429 with
+// Retry-After, slow answers, dropped connections, expired tokens). Every write is recorded so
+// tests can count them. It stops by itself after `lifetimeMs`.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { makeSchool, type FakeSchool, type SchoolInput, type SessionMarkRecord } from './school';
+
+export type Fault =
+  | { kind: 'status'; status: number; times?: number; match?: RouteMatch }
+  | { kind: 'rate_limit'; retryAfter: string; times?: number; match?: RouteMatch }
+  | { kind: 'slow'; delayMs: number; times?: number; match?: RouteMatch }
+  /** Close the socket without an answer, before doing anything. */
+  | { kind: 'drop'; times?: number; match?: RouteMatch }
+  /** Apply the write, then close the socket without an answer: the client cannot know it landed. */
+  | { kind: 'drop_after_write'; times?: number; match?: RouteMatch };
+
+export interface RouteMatch {
+  method?: 'GET' | 'POST';
+  /** Substring of the path, e.g. '/attendance/session'. */
+  path?: string;
+}
+
+export interface WriteRecord {
+  seq: number;
+  school: string;
+  kind: 'session' | 'lesson';
+  writebackId: string;
+  records: Record<string, unknown>[];
+}
+
+export interface FakeWondeOptions {
+  schools?: SchoolInput[];
+  tokens?: string[];
+  /** Requests per second the fake accepts before answering 429 (token bucket). */
+  rateLimit?: { perSecond: number; burst?: number };
+  /** Added to every answer, ms. */
+  latencyMs?: number;
+  defaultPerPage?: number;
+  /** false: ignore student_id/date filters on mark reads (the filters are undocumented). */
+  honourReadFilters?: boolean;
+  lifetimeMs?: number;
+}
+
+export interface FakeWonde {
+  url: string;
+  /** What the connector takes as baseUrl: http://127.0.0.1:PORT/v1.0/ */
+  baseUrl: string;
+  port: number;
+  schools: Map<string, FakeSchool>;
+  tokens: Set<string>;
+  writes: WriteRecord[];
+  requests: { method: string; path: string; status: number }[];
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  /** Every written session record for one student (how many times a mark was written). */
+  sessionWritesFor(studentId: string): Record<string, unknown>[];
+  setSessionMark(school: string, student: string, date: string, session: 'AM' | 'PM', code: string, comment?: string | null): void;
+  sessionMark(school: string, student: string, date: string, session: 'AM' | 'PM'): (SessionMarkRecord & { code: string }) | null;
+  stats(): { requests: number; rejected429: number; writes: number; records: number };
+  close(): Promise<void>;
+}
+
+export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<FakeWonde> {
+  const schools = new Map<string, FakeSchool>((options.schools ?? []).map((s) => [s.id, makeSchool(s)]));
+  const tokens = new Set(options.tokens ?? ['test-token']);
+  const faults: (Fault & { left: number })[] = [];
+  const writes: WriteRecord[] = [];
+  const requests: FakeWonde['requests'] = [];
+  const sockets = new Set<Socket>();
+  let seq = 0;
+  let rejected429 = 0;
+  let bucket = options.rateLimit ? (options.rateLimit.burst ?? Math.max(1, Math.ceil(options.rateLimit.perSecond / 10))) : 0;
+  let bucketAt = Date.now();
+
+  const takeFault = (method: string, path: string): Fault | null => {
+    const i = faults.findIndex((f) => (!f.match?.method || f.match.method === method) && (!f.match?.path || path.includes(f.match.path)));
+    if (i < 0) return null;
+    const f = faults[i]!;
+    f.left -= 1;
+    if (f.left <= 0) faults.splice(i, 1);
+    return f;
+  };
+
+  const rateLimited = (): boolean => {
+    if (!options.rateLimit) return false;
+    const now = Date.now();
+    const burst = options.rateLimit.burst ?? Math.max(1, Math.ceil(options.rateLimit.perSecond / 10));
+    bucket = Math.min(burst, bucket + ((now - bucketAt) / 1000) * options.rateLimit.perSecond);
+    bucketAt = now;
+    if (bucket >= 1) {
+      bucket -= 1;
+      return false;
+    }
+    return true;
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      const method = req.method ?? 'GET';
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        requests.push({ method, path: url.pathname, status });
+        const go = () => {
+          if (res.destroyed) return;
+          res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+          res.end(JSON.stringify(body));
+        };
+        if (options.latencyMs) setTimeout(go, options.latencyMs);
+        else go();
+      };
+      if (url.pathname.startsWith('/__fake/')) return send(200, control(url.pathname));
+      const fault = takeFault(method, url.pathname);
+      if (fault?.kind === 'drop') return void req.socket.destroy();
+      if (fault?.kind === 'status') return send(fault.status, { error: 'Server Error' });
+      if (fault?.kind === 'rate_limit') {
+        rejected429 += 1;
+        return send(429, { error: 'Too Many Requests' }, { 'Retry-After': fault.retryAfter });
+      }
+      if (rateLimited()) {
+        rejected429 += 1;
+        return send(429, { error: 'Too Many Requests' }, { 'Retry-After': '1' });
+      }
+      if (!authorised(req.headers.authorization)) return send(401, { error: 'Unauthenticated.' });
+      const answer = () => {
+        const out = route(method, url, Buffer.concat(chunks).toString('utf8'));
+        if (fault?.kind === 'drop_after_write') return void req.socket.destroy();
+        send(out.status, out.body);
+      };
+      if (fault?.kind === 'slow') setTimeout(answer, fault.delayMs);
+      else answer();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  const authorised = (header: string | undefined): boolean => {
+    if (!header) return false;
+    const [scheme, value] = header.split(' ');
+    if (scheme === 'Bearer') return tokens.has(value ?? '');
+    if (scheme === 'Basic') return tokens.has(Buffer.from(value ?? '', 'base64').toString('utf8').replace(/:$/, ''));
+    return false;
+  };
+
+  const page = <T>(url: URL, items: T[]) => {
+    const perPage = Math.min(200, Math.max(1, Number(url.searchParams.get('per_page') ?? options.defaultPerPage ?? 50)));
+    const current = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+    const data = items.slice((current - 1) * perPage, current * perPage);
+    const more = current * perPage < items.length;
+    const link = (p: number) => {
+      const u = new URL(url);
+      u.searchParams.set('page', String(p));
+      return u.toString();
+    };
+    return {
+      status: 200,
+      body: { data, meta: { pagination: { next: more ? link(current + 1) : null, previous: current > 1 ? link(current - 1) : null, more, per_page: perPage, current_page: current } } },
+    };
+  };
+
+  const wondeDate = (d: string) => ({ date: `${d}.000000`, timezone_type: 3, timezone: 'Europe/London' });
+
+  const route = (method: string, url: URL, raw: string): { status: number; body: unknown } => {
+    const m = /^\/v1\.0\/schools\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (!m) return { status: 404, body: { error: 'Not found' } };
+    const school = schools.get(decodeURIComponent(m[1]!));
+    if (!school) return { status: 404, body: { error: 'School not found' } };
+    const rest = m[2] ?? '';
+    const include = (url.searchParams.get('include') ?? '').split(',');
+    if (method === 'GET' && rest === '') {
+      return {
+        status: 200,
+        body: {
+          data: {
+            id: school.id,
+            name: school.name,
+            mis: school.mis,
+            timezone: school.timezone,
+            extended: { allows_writeback: school.allowsWriteback, has_lesson_attendance: school.lessonWriteback },
+            region: { domain: url.host },
+          },
+        },
+      };
+    }
+    if (method === 'GET' && rest === '/attendance-codes') return page(url, school.codes);
+    if (method === 'GET' && rest === '/students') return page(url, [...school.students.values()].map((s) => ({ ...s, mis_id: s.id })));
+    if (method === 'GET' && rest === '/lessons') {
+      const after = url.searchParams.get('lessons_start_after');
+      const before = url.searchParams.get('lessons_start_before');
+      const items = school.lessons
+        .filter((l) => (!after || `${l.date} ${l.start}:00` >= after) && (!before || `${l.date} ${l.start}:00` <= before))
+        .map((l) => ({
+          id: l.id,
+          start_at: wondeDate(`${l.date} ${l.start}:00`),
+          end_at: wondeDate(`${l.date} ${l.end}:00`),
+          ...(include.includes('class.students') || include.includes('class')
+            ? { class: { data: { id: `C-${l.id}`, name: l.className, ...(include.includes('class.students') ? { students: { data: l.students.map((id) => ({ id })) } } : {}) } } }
+            : {}),
+        }));
+      return page(url, items);
+    }
+    const codeView = (id: string) => {
+      const c = school.codes.find((x) => x.id === id);
+      return include.includes('attendance_code') && c ? { data: { id: c.id, code: c.code, description: c.description } } : id;
+    };
+    if (method === 'GET' && rest === '/attendance/session') {
+      const filterStudent = options.honourReadFilters === false ? null : url.searchParams.get('student_id');
+      const filterDate = options.honourReadFilters === false ? null : url.searchParams.get('date');
+      const items = [...school.sessionMarks]
+        .map(([key, mark]) => {
+          const [student, date, session] = key.split('|') as [string, string, string];
+          return { key, student, date, session, mark };
+        })
+        .filter((r) => (!filterStudent || r.student === filterStudent) && (!filterDate || r.date === filterDate))
+        .map((r) => ({ id: r.key, student: r.student, date: wondeDate(`${r.date} 00:00:00`), session: r.session, attendance_code: codeView(r.mark.code_id), comment: r.mark.comment }));
+      return page(url, items);
+    }
+    if (method === 'GET' && rest === '/attendance/lesson') {
+      const filterStudent = options.honourReadFilters === false ? null : url.searchParams.get('student_id');
+      const items = [...school.lessonMarks]
+        .map(([key, mark]) => {
+          const [lesson, student] = key.split('|') as [string, string];
+          const l = school.lessons.find((x) => x.id === lesson);
+          return { key, lesson, student, date: l?.date ?? '', mark };
+        })
+        .filter((r) => !filterStudent || r.student === filterStudent)
+        .map((r) => ({ id: r.key, lesson: r.lesson, student: r.student, date: wondeDate(`${r.date} 00:00:00`), attendance_code: codeView(r.mark.code_id), comment: r.mark.comment }));
+      return page(url, items);
+    }
+    if (method === 'POST' && (rest === '/attendance/session' || rest === '/attendance/lesson')) {
+      return write(school, rest === '/attendance/session' ? 'session' : 'lesson', raw);
+    }
+    return { status: 404, body: { error: 'Not found' } };
+  };
+
+  /** Laravel validation: every record is checked; one bad record refuses the whole request. */
+  const write = (school: FakeSchool, kind: 'session' | 'lesson', raw: string): { status: number; body: unknown } => {
+    let body: { attendance?: Record<string, unknown>[] };
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch {
+      return { status: 400, body: { error: 'Malformed JSON' } };
+    }
+    const errors: Record<string, string[]> = {};
+    const fail = (field: string, msg: string) => (errors[field] ??= []).push(msg);
+    if (!school.allowsWriteback) fail('attendance', 'Writeback is not enabled for this school.');
+    if (kind === 'session' && !school.sessionWriteback) fail('attendance', `Session attendance writeback is not supported by ${school.mis}.`);
+    if (kind === 'lesson' && !school.lessonWriteback) fail('attendance', `Lesson attendance writeback is not supported by ${school.mis}.`);
+    const records = Array.isArray(body.attendance) ? body.attendance : [];
+    if (records.length === 0) fail('attendance', 'The attendance field is required.');
+    records.forEach((r, i) => {
+      if (typeof r.student_id !== 'string' || !school.students.has(r.student_id)) fail(`attendance.${i}.student_id`, 'The selected student id is invalid.');
+      if (typeof r.attendance_code_id !== 'string' || !school.codes.some((c) => c.id === r.attendance_code_id))
+        fail(`attendance.${i}.attendance_code_id`, 'The selected attendance code id is invalid.');
+      if (kind === 'session') {
+        if (typeof r.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.date)) fail(`attendance.${i}.date`, 'The date does not match the format Y-m-d.');
+        if (r.session !== 'AM' && r.session !== 'PM') fail(`attendance.${i}.session`, 'The selected session is invalid.');
+      } else if (typeof r.lesson_id !== 'string' || !school.lessons.some((l) => l.id === r.lesson_id)) {
+        fail(`attendance.${i}.lesson_id`, 'The selected lesson id is invalid.');
+      }
+      if (r.comment !== undefined && !school.comment) fail(`attendance.${i}.comment`, `${school.mis} does not accept comments.`);
+      if (r.minutes_late !== undefined && (!school.minutesLate || typeof r.minutes_late !== 'number' || r.minutes_late < 0))
+        fail(`attendance.${i}.minutes_late`, 'The minutes late must be a positive integer.');
+    });
+    if (Object.keys(errors).length) return { status: 422, body: { message: 'The given data was invalid.', errors } };
+    seq += 1;
+    const writebackId = `WB${String(seq).padStart(8, '0')}`;
+    for (const r of records) {
+      const mark = { code_id: String(r.attendance_code_id), comment: typeof r.comment === 'string' ? r.comment : null, minutes_late: typeof r.minutes_late === 'number' ? r.minutes_late : null };
+      if (kind === 'session') school.sessionMarks.set(`${String(r.student_id)}|${String(r.date)}|${String(r.session)}`, mark);
+      else school.lessonMarks.set(`${String(r.lesson_id)}|${String(r.student_id)}`, mark);
+    }
+    writes.push({ seq, school: school.id, kind, writebackId, records });
+    return { status: 200, body: { writeback_id: writebackId } };
+  };
+
+  const stats = () => ({ requests: requests.length, rejected429, writes: writes.length, records: writes.reduce((n, w) => n + w.records.length, 0) });
+
+  const control = (path: string): unknown => {
+    if (path === '/__fake/stats') return stats();
+    if (path === '/__fake/writes') return writes;
+    return { error: 'unknown control path' };
+  };
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const lifetime = setTimeout(() => void close(), options.lifetimeMs ?? 5 * 60_000);
+  lifetime.unref();
+
+  const close = () =>
+    new Promise<void>((resolve) => {
+      clearTimeout(lifetime);
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}/v1.0/`,
+    port,
+    schools,
+    tokens,
+    writes,
+    requests,
+    inject(fault) {
+      faults.push({ ...fault, left: fault.times ?? 1 });
+    },
+    clearFaults() {
+      faults.length = 0;
+    },
+    sessionWritesFor(studentId) {
+      return writes.filter((w) => w.kind === 'session').flatMap((w) => w.records.filter((r) => r.student_id === studentId));
+    },
+    setSessionMark(schoolId, student, date, session, code, comment = null) {
+      const school = schools.get(schoolId)!;
+      const c = school.codes.find((x) => x.code === code);
+      if (!c) throw new Error(`fake: school ${schoolId} has no code ${code}`);
+      school.sessionMarks.set(`${student}|${date}|${session}`, { code_id: c.id, comment, minutes_late: null });
+    },
+    sessionMark(schoolId, student, date, session) {
+      const school = schools.get(schoolId)!;
+      const m = school.sessionMarks.get(`${student}|${date}|${session}`);
+      if (!m) return null;
+      return { ...m, code: school.codes.find((c) => c.id === m.code_id)?.code ?? '?' };
+    },
+    stats,
+    close,
+  };
+}
