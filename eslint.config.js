@@ -2,6 +2,7 @@
 // core never imports Electron, the renderer never reaches Node, shared/ stays pure.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'os', 'crypto', 'http', 'https'];
 
@@ -52,6 +53,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['scripts/**/*.{js,mjs,cjs}', 'build/**/*.{js,cjs}', '*.config.{js,mjs}'],
+    languageOptions: { globals: { ...globals.node } },
   },
   {
     // Command-line entry points, scripts, benchmarks and tests print to the terminal on purpose.

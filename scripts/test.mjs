@@ -39,10 +39,14 @@ if (!only || only === 'static') {
   for (const [name, cmd, args] of [
     ['typecheck (node)', npx, ['tsc', '-p', 'tsconfig.node.json', '--noEmit']],
     ['typecheck (web)', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']],
+    ['typecheck (e2e, bench)', npx, ['tsc', '-p', 'tsconfig.e2e.json', '--noEmit']],
     ['lint', npx, ['eslint', '.', '--max-warnings=0']],
   ]) {
-    const ok = step(name, cmd, args);
-    ok ? passed++ : (failed++, failures.push(name));
+    if (step(name, cmd, args)) passed++;
+    else {
+      failed++;
+      failures.push(name);
+    }
   }
 }
 

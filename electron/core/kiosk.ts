@@ -166,6 +166,7 @@ export class KioskCore {
       outbox: { pending: counts.pending + counts.in_flight, failed: counts.failed_permanent, oldestPendingAt: counts.oldestPendingAt },
       printer,
       scanner: { state: 'none', problem: null },
+      secrets: { backend: this.secrets.backend, weak: this.secrets.weak },
     };
   }
 

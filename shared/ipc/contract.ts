@@ -50,6 +50,8 @@ export const kioskStatus = z.object({
   outbox: z.object({ pending: z.number(), failed: z.number(), oldestPendingAt: z.string().nullable() }),
   printer: z.object({ state: z.enum(['ok', 'problem', 'disabled']), problem: z.string().nullable() }),
   scanner: z.object({ state: z.enum(['ok', 'problem', 'none']), problem: z.string().nullable() }),
+  /** weak: secrets are only obfuscated (Linux basic_text, or a plain file): staff should be told. */
+  secrets: z.object({ backend: z.string(), weak: z.boolean() }),
 });
 export type KioskStatus = z.infer<typeof kioskStatus>;
 

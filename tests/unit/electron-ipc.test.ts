@@ -123,6 +123,7 @@ describe('event forwarding', () => {
     outbox: { pending: 1, failed: 0, oldestPendingAt: null },
     printer: { state: 'ok', problem: null },
     scanner: { state: 'none', problem: null },
+    secrets: { backend: 'file', weak: true },
   } as const;
 
   it('sends core events to the screen on the contract channel', () => {
