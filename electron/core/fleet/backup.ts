@@ -1,0 +1,184 @@
+// The nightly online backup. better-sqlite3's backup API copies the live database page by page
+// while the kiosk keeps taking sign-ins (WAL: readers and the one writer do not block each other).
+// A backup is written as `.partial`, checked with a full integrity check, flushed to disk and
+// only then renamed into place: a file named passdesk-….sqlite is always a good one, which is
+// what the start-up recovery and `kiosk restore` rely on.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Db } from '../db/database';
+import { latestVersion } from '../db/database';
+import { systemClock, type Clock } from '../clock';
+import { silentLogger, type Logger } from '../log';
+
+export const BACKUP_DIR_NAME = 'backups';
+const PREFIX = 'passdesk-';
+const SUFFIX = '.sqlite';
+// passdesk-2026-01-24T02-30-00-000Z.sqlite: an ISO instant with the characters Windows refuses replaced.
+const NAME = /^passdesk-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.sqlite$/;
+
+export interface BackupInfo {
+  file: string;
+  /** When the backup was taken (UTC ISO instant, from its name). */
+  takenAt: string;
+  bytes: number;
+}
+
+export type BackupCheck =
+  | { ok: true; schemaVersion: number; events: number; newestEventAt: string | null }
+  | { ok: false; problem: string };
+
+export class BackupError extends Error {
+  constructor(
+    readonly kind: 'failed' | 'unusable' | 'not_found',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackupError';
+  }
+}
+
+export interface BackupOptions {
+  keep: number;
+  clock?: Clock;
+  log?: Logger;
+  nativeBinding?: string;
+}
+
+export function backupsDirOf(dataDir: string): string {
+  return path.join(dataDir, BACKUP_DIR_NAME);
+}
+
+export function backupFileName(at: Date): string {
+  return `${PREFIX}${at.toISOString().replace(/[:.]/g, '-')}${SUFFIX}`;
+}
+
+/** Take one backup of the open database into `dir`, then keep only the newest `keep`. */
+export async function backupDatabase(db: Db, dir: string, options: BackupOptions): Promise<BackupInfo & BackupCheck> {
+  const log = options.log ?? silentLogger;
+  const at = (options.clock ?? systemClock).now();
+  const file = path.join(dir, backupFileName(at));
+  const partial = `${file}.partial`;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.rmSync(partial, { force: true });
+    await db.backup(partial);
+    selfContained(partial, options.nativeBinding);
+    const check = checkBackup(partial, options.nativeBinding);
+    if (!check.ok) throw new BackupError('unusable', `The new backup failed its check: ${check.problem}`);
+    fsyncFile(partial);
+    fs.renameSync(partial, file);
+    fsyncDir(dir);
+    const pruned = pruneBackups(dir, options.keep);
+    const info = { file, takenAt: at.toISOString(), bytes: fs.statSync(file).size, ...check };
+    log.info('backup written', { file: path.basename(file), bytes: info.bytes, events: check.events, pruned: pruned.length });
+    return info;
+  } catch (e) {
+    try {
+      fs.rmSync(partial, { force: true });
+    } catch {
+      // The folder itself is the problem; the message below says so.
+    }
+    const message = e instanceof BackupError ? e.message : `The backup could not be written to ${dir}: ${(e as Error).message}`;
+    log.error('backup failed', { error: message });
+    throw e instanceof BackupError ? e : new BackupError('failed', message);
+  }
+}
+
+/** Backups in `dir`, newest first. Unfinished (.partial) and foreign files are ignored. */
+export function listBackups(dir: string): BackupInfo[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: BackupInfo[] = [];
+  for (const name of names) {
+    const m = NAME.exec(name);
+    if (!m) continue;
+    const file = path.join(dir, name);
+    try {
+      out.push({ file, takenAt: `${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`, bytes: fs.statSync(file).size });
+    } catch {
+      // Deleted between readdir and stat (a prune running in the kiosk while the CLI lists).
+    }
+  }
+  return out.sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
+}
+
+/** Delete all but the newest `keep` backups, and any `.partial` left by a crash. Returns what went. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  const gone: string[] = [];
+  for (const b of listBackups(dir).slice(Math.max(keep, 1))) {
+    fs.rmSync(b.file, { force: true });
+    gone.push(b.file);
+  }
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(PREFIX) && name.endsWith('.partial')) {
+      const f = path.join(dir, name);
+      // A .partial younger than an hour may be another process's backup in progress.
+      if (Date.now() - fs.statSync(f).mtimeMs > 3_600_000) fs.rmSync(f, { force: true });
+    }
+  }
+  return gone;
+}
+
+/**
+ * Is this file a kiosk database we could run on? Full integrity check (not the quick one: a
+ * backup is read once a night and must be trustworthy), a schema this version knows, and the
+ * events table readable to its last row.
+ */
+export function checkBackup(file: string, nativeBinding?: string): BackupCheck {
+  let db: Db | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') return { ok: false, problem: `integrity check: ${String(integrity)}` };
+    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+    if (schemaVersion === 0) return { ok: false, problem: 'it is not a Passdesk database (no schema).' };
+    if (schemaVersion > latestVersion()) {
+      return { ok: false, problem: `it was written by a newer Passdesk (schema ${schemaVersion}; this version knows up to ${latestVersion()}).` };
+    }
+    const row = db.prepare('SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM events').get() as { n: number; newest: string | null };
+    return { ok: true, schemaVersion, events: row.n, newestEventAt: row.newest };
+  } catch (e) {
+    return { ok: false, problem: (e as Error).message };
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * The copy carries the live database's WAL flag; switching it to a rollback journal makes it
+ * one self-contained file (no -wal/-shm appearing beside it when it is read, safe to copy to a
+ * USB stick). Opening it as the kiosk database switches it back to WAL.
+ */
+function selfContained(file: string, nativeBinding?: string): void {
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
+  try {
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
+  }
+}
+
+export function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Make a rename durable. Windows cannot open a folder for fsync; NTFS journals the rename itself. */
+export function fsyncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
