@@ -15,9 +15,30 @@ import { bindKiosk, KIOSK_URL } from './kiosk-binding';
 export const SCHOOL_MORNING = '2026-11-24T09:07:00Z';
 
 /** From resources/demo-roster.csv. */
-export const AVA_SMITH = { badge: '100003', id: 'demo-3', name: 'Ava Smith', short: 'Ava S.', year: 9, form: '9C' };
-export const MAJA_PATEL = { badge: '100002', id: 'demo-2', name: 'Maja Patel', short: 'Maja P.', year: 8, form: '8C' };
-export const IVY_HUGHES = { badge: '100004', id: 'demo-4', name: 'Ivy Hughes', short: 'Ivy H.', year: 10, form: '10A' };
+export const AVA_SMITH = {
+  badge: '100003',
+  id: 'demo-3',
+  name: 'Ava Smith',
+  short: 'Ava S.',
+  year: 9,
+  form: '9C',
+};
+export const MAJA_PATEL = {
+  badge: '100002',
+  id: 'demo-2',
+  name: 'Maja Patel',
+  short: 'Maja P.',
+  year: 8,
+  form: '8C',
+};
+export const IVY_HUGHES = {
+  badge: '100004',
+  id: 'demo-4',
+  name: 'Ivy Hughes',
+  short: 'Ivy H.',
+  year: 10,
+  form: '10A',
+};
 
 export interface FakePrinter extends PassPrinterPort {
   next: PassOutcome;
@@ -33,7 +54,9 @@ function fakePrinter(): FakePrinter {
       return printer.next;
     },
     async status() {
-      return printer.next.status === 'failed' ? { state: 'problem', problem: printer.next.problem } : { state: 'ok', problem: null };
+      return printer.next.status === 'failed'
+        ? { state: 'problem', problem: printer.next.problem }
+        : { state: 'ok', problem: null };
     },
   };
   return printer;
@@ -78,7 +101,12 @@ export const test = base.extend<{ kiosk: KioskHarness }>({
     const clock = fixedClock(SCHOOL_MORNING);
     const printer = fakePrinter();
     const core = KioskCore.open({ dataDir, clock, printer });
-    core.updateSettings({ settings: { ...core.getSettings(), scanner: { ...core.getSettings().scanner, maxKeyGapMs: E2E_MAX_KEY_GAP_MS } } });
+    core.updateSettings({
+      settings: {
+        ...core.getSettings(),
+        scanner: { ...core.getSettings().scanner, maxKeyGapMs: E2E_MAX_KEY_GAP_MS },
+      },
+    });
     let unbind = () => {};
     const harness: KioskHarness = {
       core,
@@ -89,7 +117,10 @@ export const test = base.extend<{ kiosk: KioskHarness }>({
         const next: Record<string, unknown> = { ...current };
         for (const [k, v] of Object.entries(patch)) {
           const cur = (current as Record<string, unknown>)[k];
-          next[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' ? { ...cur, ...v } : v;
+          next[k] =
+            v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object'
+              ? { ...cur, ...v }
+              : v;
         }
         core.updateSettings({ settings: next });
       },
@@ -104,7 +135,8 @@ export const test = base.extend<{ kiosk: KioskHarness }>({
         const status = { ...(await core.getStatus()), ...patch };
         core.emit('status', status);
       },
-      storedEvents: () => core.db.prepare('SELECT * FROM events ORDER BY occurred_at').all() as Record<string, unknown>[],
+      storedEvents: () =>
+        core.db.prepare('SELECT * FROM events ORDER BY occurred_at').all() as Record<string, unknown>[],
     };
     try {
       await use(harness);

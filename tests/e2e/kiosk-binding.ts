@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import { callNames, eventNames } from '../../shared/ipc/contract';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import type { KioskCore } from '../../electron/core/kiosk';
+import type { PageGlobals } from './page-globals';
 
 /** A made-up origin that never touches the network: page.route serves it from dist/renderer. */
 export const KIOSK_ORIGIN = 'http://passdesk.test';
@@ -20,39 +21,37 @@ export function assertRendererBuilt(): void {
     throw new Error(`No renderer bundle in ${RENDERER_DIST}: run \`npm run build:renderer\` first.`);
 }
 
-declare global {
-  interface Window {
-    __kioskInvoke?: (name: string, payload: unknown) => Promise<unknown>;
-    __kioskEmit?: (event: string, payload: unknown) => void;
-  }
-}
-
 /** Call before page.goto. Returns a function that unbinds the core's events from the page. */
 export async function bindKiosk(page: Page, core: KioskCore): Promise<() => void> {
   assertRendererBuilt();
   await page.route(`${KIOSK_ORIGIN}/**`, async (route) => {
-    const rel = decodeURIComponent(new URL(route.request().url()).pathname).replace(/^\/+/, '') || 'index.html';
+    const rel =
+      decodeURIComponent(new URL(route.request().url()).pathname).replace(/^\/+/, '') || 'index.html';
     const file = path.resolve(RENDERER_DIST, rel);
-    if (!file.startsWith(RENDERER_DIST + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404 });
+    if (!file.startsWith(RENDERER_DIST + path.sep) || !fs.existsSync(file))
+      return route.fulfill({ status: 404 });
     return route.fulfill({ path: file });
   });
 
-  await page.exposeBinding('__kioskInvoke', (_source, name: unknown, payload: unknown) => dispatch(core, name, payload));
+  await page.exposeBinding('__kioskInvoke', (_source, name: unknown, payload: unknown) =>
+    dispatch(core, name, payload),
+  );
 
   // Runs in the page before any of the bundle: the same shape electron/preload exposes.
   await page.addInitScript(
     ({ calls, events }: { calls: string[]; events: string[] }) => {
+      const page = globalThis as unknown as PageGlobals;
       const listeners = new Map<string, Set<(payload: unknown) => void>>();
       const api: Record<string, unknown> = {};
-      for (const name of calls) api[name] = (request: unknown) => window.__kioskInvoke!(name, request ?? {});
+      for (const name of calls) api[name] = (request: unknown) => page.__kioskInvoke!(name, request ?? {});
       api.on = (event: string, listener: (payload: unknown) => void) => {
         if (!events.includes(event)) throw new Error(`Unknown kiosk event: ${event}`);
         if (!listeners.has(event)) listeners.set(event, new Set());
         listeners.get(event)!.add(listener);
         return () => listeners.get(event)?.delete(listener);
       };
-      Object.defineProperty(window, 'kiosk', { value: Object.freeze(api), writable: false });
-      window.__kioskEmit = (event, payload) => listeners.get(event)?.forEach((l) => l(payload));
+      Object.defineProperty(page, 'kiosk', { value: Object.freeze(api), writable: false });
+      page.__kioskEmit = (event, payload) => listeners.get(event)?.forEach((l) => l(payload));
     },
     { calls: callNames as string[], events: eventNames as string[] },
   );
@@ -60,7 +59,12 @@ export async function bindKiosk(page: Page, core: KioskCore): Promise<() => void
   const offs = eventNames.map((name) =>
     core.on(name, (payload) => {
       // A page that has gone (test over) just misses the event, as a closed window would.
-      page.evaluate(([n, p]) => window.__kioskEmit?.(n, p), [name, payload] as const).catch(() => {});
+      page
+        .evaluate(([n, p]) => (globalThis as unknown as PageGlobals).__kioskEmit?.(n, p), [
+          name,
+          payload,
+        ] as const)
+        .catch(() => {});
     }),
   );
   return () => offs.forEach((off) => off());

@@ -2,7 +2,10 @@
 // bound to a real KioskCore (own data directory per test) and what lands in its SQLite file.
 import { AVA_SMITH, IVY_HUGHES, MAJA_PATEL, expect, test } from './fixtures';
 
-test('a late sign-in by wedge scan lands in SQLite with the late code and minutes late', async ({ page, kiosk }) => {
+test('a late sign-in by wedge scan lands in SQLite with the late code and minutes late', async ({
+  page,
+  kiosk,
+}) => {
   await kiosk.open();
   await expect(page.getByRole('heading', { name: 'Scan your badge' })).toBeVisible();
 
@@ -32,7 +35,10 @@ test('a late sign-in by wedge scan lands in SQLite with the late code and minute
   expect(kiosk.printer.printed).toBe(1);
 });
 
-test('an early sign-out: sign-out is pre-selected for a student who is in, and asks who collects them', async ({ page, kiosk }) => {
+test('an early sign-out: sign-out is pre-selected for a student who is in, and asks who collects them', async ({
+  page,
+  kiosk,
+}) => {
   // Signed in this morning; now it is 13:40.
   await kiosk.core.record({ studentId: MAJA_PATEL.id, direction: 'sign_in', reasonId: 'overslept' });
   kiosk.clock.set('2026-11-24T13:40:00Z');
@@ -61,7 +67,13 @@ test('an early sign-out: sign-out is pre-selected for a student who is in, and a
   await expect(page.getByTestId('done-code')).toHaveText('Register code I, afternoon session');
 
   const out = kiosk.storedEvents().find((e) => e.direction === 'sign_out');
-  expect(out).toMatchObject({ student_id: MAJA_PATEL.id, code: 'I', session: 'PM', minutes_late: null, reason_id: 'unwell' });
+  expect(out).toMatchObject({
+    student_id: MAJA_PATEL.id,
+    code: 'I',
+    session: 'PM',
+    minutes_late: null,
+    reason_id: 'unwell',
+  });
   expect(String(out?.comment)).toContain('Mum');
 });
 
@@ -77,7 +89,10 @@ test('an unknown badge says "see reception" and never shows what was scanned', a
   await expect(page.getByRole('heading', { name: 'Scan your badge' })).toBeVisible();
 });
 
-test('slow human typing is never a scan, and the scanner still works straight after', async ({ page, kiosk }) => {
+test('slow human typing is never a scan, and the scanner still works straight after', async ({
+  page,
+  kiosk,
+}) => {
   await kiosk.open();
   // Someone at a keyboard typing a badge number, then Enter: a person, not a scanner.
   await page.keyboard.type(AVA_SMITH.badge, { delay: 180 });
@@ -94,7 +109,10 @@ test('slow human typing is never a scan, and the scanner still works straight af
   expect(kiosk.core.db.prepare('SELECT COUNT(*) AS n FROM scan_rejections').get()).toEqual({ n: 0 });
 });
 
-test('forgot badge: find yourself by name on the on-screen keyboard, then sign in', async ({ page, kiosk }) => {
+test('forgot badge: find yourself by name on the on-screen keyboard, then sign in', async ({
+  page,
+  kiosk,
+}) => {
   await kiosk.open();
   await page.getByRole('button', { name: 'Forgot your badge?' }).click();
   await expect(page.getByRole('heading', { name: 'Find yourself by name' })).toBeVisible();
@@ -115,7 +133,10 @@ test('forgot badge: find yourself by name on the on-screen keyboard, then sign i
   expect(kiosk.storedEvents()[0]).toMatchObject({ student_id: AVA_SMITH.id, code: 'L', minutes_late: 7 });
 });
 
-test('the idle timeout returns any screen to idle and takes the student off the screen', async ({ page, kiosk }) => {
+test('the idle timeout returns any screen to idle and takes the student off the screen', async ({
+  page,
+  kiosk,
+}) => {
   await page.clock.install();
   await kiosk.open();
   await kiosk.scan(AVA_SMITH.badge);
@@ -134,7 +155,10 @@ test('the idle timeout returns any screen to idle and takes the student off the 
   await expect(page.getByRole('heading', { name: 'Scan your badge' })).toBeVisible();
 });
 
-test('a scan during another student’s flow: asks during Reason, switches at once during Done', async ({ page, kiosk }) => {
+test('a scan during another student’s flow: asks during Reason, switches at once during Done', async ({
+  page,
+  kiosk,
+}) => {
   await kiosk.open();
   await kiosk.scan(AVA_SMITH.badge);
   await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.name}`);
@@ -187,7 +211,10 @@ test('status chips tell staff about the MIS, waiting writebacks and the printer'
   await expect(chips).toContainText('Printer: Out of paper');
 });
 
-test('a failed pass print tells the student to ask at reception, and the sign-in still counts', async ({ page, kiosk }) => {
+test('a failed pass print tells the student to ask at reception, and the sign-in still counts', async ({
+  page,
+  kiosk,
+}) => {
   kiosk.printer.next = { status: 'failed', problem: 'Out of paper' };
   await kiosk.open();
   await kiosk.scan(AVA_SMITH.badge);

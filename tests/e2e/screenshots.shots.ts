@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { AVA_SMITH, MAJA_PATEL, expect, test } from './fixtures';
+import type { PageGlobals } from './page-globals';
 
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots');
 
@@ -19,30 +20,37 @@ const SAMPLE_PHOTO =
 /** Nothing on a kiosk screen may sit outside the window: there is no scrolling at the desk. */
 async function assertFits(page: Page, screen: string) {
   const spill = await page.evaluate(() => {
-    const w = window.innerWidth;
-    const h = window.innerHeight;
-    return [...document.querySelectorAll('.kiosk button, .kiosk h1, .kiosk h2, .kiosk p, .kiosk li, .kiosk [role="textbox"]')]
-      .filter((el) => (el as HTMLElement).offsetParent !== null)
+    const { innerWidth: w, innerHeight: h, document } = globalThis as unknown as PageGlobals;
+    return [
+      ...document.querySelectorAll(
+        '.kiosk button, .kiosk h1, .kiosk h2, .kiosk p, .kiosk li, .kiosk [role="textbox"]',
+      ),
+    ]
+      .filter((el) => el.offsetParent !== null)
       .map((el) => ({ el, r: el.getBoundingClientRect() }))
       .filter(({ r }) => r.bottom > h + 1 || r.right > w + 1 || r.top < -1 || r.left < -1)
       .map(({ el }) => `${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 40)}"`);
   });
   expect(spill, `${screen}: elements outside the window`).toEqual([]);
-  const small = await page.evaluate(() =>
-    [...document.querySelectorAll('.kiosk button')]
-      .map((el) => el.getBoundingClientRect())
-      .filter((r) => r.width > 0 && (r.height < 63.5 || r.width < 63.5)).length,
+  const small = await page.evaluate(
+    () =>
+      [...(globalThis as unknown as PageGlobals).document.querySelectorAll('.kiosk button')]
+        .map((el) => el.getBoundingClientRect())
+        .filter((r) => r.width > 0 && (r.height < 63.5 || r.width < 63.5)).length,
   );
   expect(small, `${screen}: buttons smaller than 64 px`).toBe(0);
 }
 
 for (const locale of ['en-GB', 'en-US'] as const) {
   test(`every screen, ${locale}`, async ({ page, kiosk }, testInfo) => {
-    test.skip(testInfo.project.name === 'wide' && locale === 'en-US', 'wide is a layout check, en-GB is enough');
+    test.skip(
+      testInfo.project.name === 'wide' && locale === 'en-US',
+      'wide is a layout check, en-GB is enough',
+    );
     const layout = testInfo.project.name;
     let n = 0;
     const shot = async (screen: string) => {
-      await page.evaluate(() => document.fonts.ready);
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).document.fonts.ready);
       await assertFits(page, screen);
       n++;
       const file = path.join(OUT, layout, `${locale}-${String(n).padStart(2, '0')}-${screen}.png`);
@@ -63,7 +71,11 @@ for (const locale of ['en-GB', 'en-US'] as const) {
     });
     await expect(page.locator('[data-chip="printer"]')).toBeVisible();
     await shot('idle-status');
-    await kiosk.pushStatus({ online: true, outbox: { pending: 0, failed: 0, oldestPendingAt: null }, printer: { state: 'ok', problem: null } });
+    await kiosk.pushStatus({
+      online: true,
+      outbox: { pending: 0, failed: 0, oldestPendingAt: null },
+      printer: { state: 'ok', problem: null },
+    });
 
     await kiosk.scan(AVA_SMITH.badge);
     await expect(page.getByTestId('student-name')).toBeVisible();

@@ -3,7 +3,7 @@
 // all work; letters are capitalised at the start of each word, as names are.
 import { useTranslation } from 'react-i18next';
 
-const LETTER_ROWS = ['QWERTYUIOP', 'ASDFGHJKL\'', 'ZXCVBNM-.'];
+const LETTER_ROWS = ['QWERTYUIOP', "ASDFGHJKL'", 'ZXCVBNM-.'];
 const DIGIT_ROW = '1234567890';
 
 export interface OnScreenKeyboardProps {
@@ -38,10 +38,19 @@ export function OnScreenKeyboard({ value, onChange, maxLength, withDigits = fals
         </div>
       ))}
       <div className="keyboard-row">
-        <button type="button" className="key key-wide" onClick={() => onChange('')} aria-label={t('keyboard.clearLabel')}>
+        <button
+          type="button"
+          className="key key-wide"
+          onClick={() => onChange('')}
+          aria-label={t('keyboard.clearLabel')}
+        >
           {t('keyboard.clear')}
         </button>
-        <button type="button" className="key key-space" onClick={() => value && !value.endsWith(' ') && type(' ')}>
+        <button
+          type="button"
+          className="key key-space"
+          onClick={() => value && !value.endsWith(' ') && type(' ')}
+        >
           {t('keyboard.space')}
         </button>
         <button

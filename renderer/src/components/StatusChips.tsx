@@ -19,13 +19,17 @@ export function StatusChips() {
     chips.push({
       key: 'printer',
       tone: 'bad',
-      text: status.printer.problem ? t('status.printer', { problem: status.printer.problem }) : t('status.printerUnknown'),
+      text: status.printer.problem
+        ? t('status.printer', { problem: status.printer.problem })
+        : t('status.printerUnknown'),
     });
   if (status.scanner.state === 'problem')
     chips.push({
       key: 'scanner',
       tone: 'bad',
-      text: status.scanner.problem ? t('status.scanner', { problem: status.scanner.problem }) : t('status.scannerUnknown'),
+      text: status.scanner.problem
+        ? t('status.scanner', { problem: status.scanner.problem })
+        : t('status.scannerUnknown'),
     });
   return (
     <ul className="chips" aria-label={t('status.label')} data-testid="status-chips">

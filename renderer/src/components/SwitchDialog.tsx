@@ -19,7 +19,13 @@ export function SwitchDialog() {
   const currentName = shortName(current.student);
   return (
     <div className="overlay">
-      <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="switch-title" aria-describedby="switch-body">
+      <div
+        className="dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="switch-title"
+        aria-describedby="switch-body"
+      >
         <h2 id="switch-title">{t('switch.title')}</h2>
         <p id="switch-body">{t('switch.body', { name: nextName })}</p>
         <div className="dialog-actions">

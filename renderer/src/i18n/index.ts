@@ -35,11 +35,18 @@ export function yearLabel(t: TFunction, year: number | null): string {
 /** Wall-clock time in the school's zone: 09:07 in the UK, 9:07 AM in the US. */
 export function formatClock(locale: Locale, timeZone: string, at: Date): string {
   const hour12 = locale === 'en-US';
-  return new Intl.DateTimeFormat(locale, { hour: hour12 ? 'numeric' : '2-digit', minute: '2-digit', hour12, timeZone }).format(at);
+  return new Intl.DateTimeFormat(locale, {
+    hour: hour12 ? 'numeric' : '2-digit',
+    minute: '2-digit',
+    hour12,
+    timeZone,
+  }).format(at);
 }
 
 export function formatDate(locale: Locale, timeZone: string, at: Date): string {
-  return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(at);
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(
+    at,
+  );
 }
 
 /** "09:07" from the event's local time, shown the locale's way. */

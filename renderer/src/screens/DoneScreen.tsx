@@ -34,7 +34,9 @@ export function DoneScreen() {
         <p className="done-when" data-testid="done-when">
           {when.join(' · ')}
         </p>
-        {event.reasonLabel && <p className="done-reason">{t('done.reason', { reason: reasonText(event.reasonLabel) })}</p>}
+        {event.reasonLabel && (
+          <p className="done-reason">{t('done.reason', { reason: reasonText(event.reasonLabel) })}</p>
+        )}
         {showCode && (
           <p className="done-code" data-testid="done-code">
             {event.session
@@ -45,7 +47,11 @@ export function DoneScreen() {
         <div className={`pass pass-${pass.status}`}>
           {pass.status !== 'disabled' && <PrinterIcon />}
           <span>
-            {pass.status === 'printed' ? t('done.takePass') : pass.status === 'failed' ? t('done.passFailed') : t('done.noPass')}
+            {pass.status === 'printed'
+              ? t('done.takePass')
+              : pass.status === 'failed'
+                ? t('done.passFailed')
+                : t('done.noPass')}
           </span>
         </div>
       </div>

@@ -49,11 +49,24 @@ export function NoteScreen() {
             aria-describedby="note-hint"
             data-testid="note-field"
           >
-            {note || <span className="field-placeholder">{collected ? t('reason.collectedByHint') : t('reason.commentHint')}</span>}
+            {note || (
+              <span className="field-placeholder">
+                {collected ? t('reason.collectedByHint') : t('reason.commentHint')}
+              </span>
+            )}
             <span className="caret" aria-hidden="true" />
           </div>
-          <button type="button" className="btn btn-primary btn-done" disabled={!ready} onClick={() => void confirm()}>
-            {busy ? t('reason.saving') : direction === 'sign_in' ? t('reason.doneSignIn') : t('reason.doneSignOut')}
+          <button
+            type="button"
+            className="btn btn-primary btn-done"
+            disabled={!ready}
+            onClick={() => void confirm()}
+          >
+            {busy
+              ? t('reason.saving')
+              : direction === 'sign_in'
+                ? t('reason.doneSignIn')
+                : t('reason.doneSignOut')}
           </button>
         </div>
         <p id="note-hint" className="hint">

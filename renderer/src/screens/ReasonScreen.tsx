@@ -21,7 +21,12 @@ export function ReasonScreen() {
     <main className="screen screen-reason" aria-labelledby="reason-title" aria-busy={busy}>
       <TopBar
         action={
-          <button type="button" className="btn btn-secondary" onClick={back} aria-label={t('reason.backLabel')}>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={back}
+            aria-label={t('reason.backLabel')}
+          >
             <BackIcon /> {t('reason.back')}
           </button>
         }

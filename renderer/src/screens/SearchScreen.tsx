@@ -21,7 +21,12 @@ export function SearchScreen() {
     <main className="screen screen-search" aria-labelledby="search-title">
       <TopBar
         action={
-          <button type="button" className="btn btn-secondary" onClick={reset} aria-label={t('search.backLabel')}>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={reset}
+            aria-label={t('search.backLabel')}
+          >
             <BackIcon /> {t('search.back')}
           </button>
         }
@@ -33,7 +38,13 @@ export function SearchScreen() {
             <h1 id="search-title" className="screen-title">
               {t('search.title')}
             </h1>
-            <div className="field" role="searchbox" aria-readonly="true" aria-label={t('search.fieldLabel')} data-testid="search-field">
+            <div
+              className="field"
+              role="searchbox"
+              aria-readonly="true"
+              aria-label={t('search.fieldLabel')}
+              data-testid="search-field"
+            >
               {query || <span className="field-placeholder">{t('search.placeholder')}</span>}
               <span className="caret" aria-hidden="true" />
             </div>

@@ -36,7 +36,12 @@ export function StudentScreen() {
     <main className="screen screen-student" aria-labelledby="student-name">
       <TopBar
         action={
-          <button type="button" className="btn btn-secondary" onClick={reset} aria-label={t('student.notMeLabel')}>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={reset}
+            aria-label={t('student.notMeLabel')}
+          >
             {t('student.notMe')}
           </button>
         }

@@ -94,7 +94,10 @@ async function invoke<T>(call: () => Promise<IpcResult<T>>): Promise<IpcResult<T
   try {
     return await call();
   } catch (err) {
-    return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
+    return {
+      ok: false,
+      error: { code: 'internal', message: err instanceof Error ? err.message : String(err) },
+    };
   }
 }
 
@@ -111,8 +114,7 @@ export function createKioskStore(api: KioskApi) {
     const go = (screen: Screen, patch: Partial<KioskState> = {}) =>
       set((s) => ({ ...patch, screen, screenSeq: s.screenSeq + 1 }));
 
-    const showFlow = (flow: StudentFlow) =>
-      go('student', { ...cleared, flow, direction: flow.suggested });
+    const showFlow = (flow: StudentFlow) => go('student', { ...cleared, flow, direction: flow.suggested });
 
     const record = async (note: string | undefined) => {
       const { flow, direction, reason } = get();
@@ -226,7 +228,11 @@ export function createKioskStore(api: KioskApi) {
         const res = await invoke(() => api.searchStudents({ query: q }));
         // Only the answer to the latest keystroke counts, and only while search is on screen.
         if (seq !== searchSeq || get().screen !== 'search') return;
-        set(res.ok ? { hits: res.value.slice(0, MAX_SEARCH_HITS), notice: null } : { hits: [], notice: 'error' });
+        set(
+          res.ok
+            ? { hits: res.value.slice(0, MAX_SEARCH_HITS), notice: null }
+            : { hits: [], notice: 'error' },
+        );
       },
 
       pickHit(studentId) {
