@@ -119,7 +119,10 @@ export function planImport(input: PlanInput): RosterPlan {
   for (const r of records) {
     // A source without badges claims the badge the student already has, so it is still guarded.
     const b = r.badgeGiven ? r.student.badge : (currentById.get(r.student.id)?.badge ?? null);
-    if (b) claims.set(b, [...(claims.get(b) ?? []), r]);
+    if (!b) continue;
+    const list = claims.get(b);
+    if (list) list.push(r);
+    else claims.set(b, [r]);
   }
   const badgeOf = new Map<string, string | null>();
   const releasedBadges: RosterPlan['releasedBadges'] = [];
@@ -191,7 +194,8 @@ export function planImport(input: PlanInput): RosterPlan {
       added.push(after);
       continue;
     }
-    const changed = COMPARED.filter((f) => before[f] !== after[f]);
+    const changed: StudentField[] = [];
+    for (const f of COMPARED) if (before[f] !== after[f]) changed.push(f);
     if (changed.length === 0) {
       unchanged++;
       continue;

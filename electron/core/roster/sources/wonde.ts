@@ -1,0 +1,208 @@
+// The roster from the MIS through Wonde: GET /schools/{id}/students, page after page, following
+// `meta.pagination.next` as given, with year, groups and contacts included; photos from
+// /schools/{id}/photos only where the school allows them. Which includes exist and how they are
+// shaped is UNCONFIRMED (reference/mis-apis.md), so every reading below tolerates the likely shapes.
+// The HTTP layer (auth, regional domain, errors) is the Wonde connector's WondeHttp.
+import type { WondeSettings } from '../../../../shared/mis';
+import { secretKeys } from '../../../../shared/mis';
+import { student } from '../../../../shared/model';
+import type { Logger } from '../../log';
+import { isMisError, MisError } from '../../mis/errors';
+import { unlimited } from '../../mis/rate-limit';
+import { WondeHttp, type WondePage } from '../../mis/wonde/http';
+import type { SecretStore } from '../../security/secrets';
+import { parseYear } from '../csv';
+import { contact, describeRowIssues, RosterError, type Contact, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext } from '../model';
+
+/** The one call the roster needs of Wonde's HTTP layer (WondeHttp has it). */
+export interface WondeGet {
+  get<T>(pathOrUrl: string, params?: Record<string, string | number>): Promise<T>;
+}
+
+export interface WondeRosterOptions {
+  http: WondeGet;
+  schoolId: string;
+  /** Where `next` links may point: the token never goes to another host. */
+  origin: string;
+  photos: boolean;
+  contacts: boolean;
+  badgeFrom: 'none' | 'mis_id' | 'upi' | 'id';
+  perPage: number;
+  logger?: Logger;
+  /** Tries per page for a transient failure (network, 5xx, 429) before the import gives up. */
+  attempts?: number;
+  /** Waits between tries (ms); tests shorten them. */
+  backoffMs?: number;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
+/** Wonde wraps includes as {data: …}; tolerate a bare value too. */
+const unwrap = (v: unknown): unknown => obj(v)?.data ?? v;
+const list = (v: unknown): Obj[] => {
+  const u = unwrap(v);
+  return Array.isArray(u) ? (u.map(obj).filter(Boolean) as Obj[]) : [];
+};
+
+/** Year from `year` ({code:"9"} or {name:"Year 9"}), else `education_details.current_nc_year`. */
+export function wondeYear(s: Obj): number | null {
+  const y = obj(unwrap(s.year));
+  const candidates = [y?.code, y?.name, y?.description, obj(unwrap(s.education_details))?.current_nc_year];
+  for (const c of candidates) {
+    const t = str(c);
+    if (t === null) continue;
+    const n = parseYear(t);
+    if (!Number.isNaN(n)) return n;
+  }
+  return null;
+}
+
+function wondeGroups(s: Obj): { form: string | null; names: string[] } {
+  const groups = list(s.groups);
+  const reg = groups.find((g) => /registration|form|tutor/i.test(str(g.type) ?? ''));
+  const form = str(reg?.name) ?? str(reg?.code) ?? str(unwrap(s.registration_group)) ?? str(obj(unwrap(s.registration_group))?.name) ?? null;
+  return { form, names: groups.map((g) => str(g.name)).filter((n): n is string => n !== null) };
+}
+
+function wondeContacts(s: Obj): Contact[] {
+  const out: Contact[] = [];
+  for (const c of list(s.contacts)) {
+    const details = obj(unwrap(c.contact_details));
+    const emails = obj(details?.emails);
+    const phones = obj(details?.telephones);
+    const rel = obj(unwrap(c.relationship));
+    const parsed = contact.safeParse({
+      name: [str(c.forename), str(c.surname)].filter(Boolean).join(' ') || null,
+      relationship: str(rel?.relationship) ?? str(c.relationship) ?? null,
+      phone: str(phones?.mobile) ?? str(phones?.phone) ?? str(phones?.home) ?? null,
+      email: str(emails?.email) ?? str(emails?.primary) ?? null,
+    });
+    if (parsed.success && (parsed.data.phone || parsed.data.email)) out.push(parsed.data);
+  }
+  return out;
+}
+
+/** One Wonde student → a record, or the reason it cannot be one. */
+export function wondeStudentToRecord(s: Obj, line: number, opts: Pick<WondeRosterOptions, 'badgeFrom' | 'contacts'>): RosterRecord | RosterIssue {
+  const id = str(s.id);
+  if (!id) return { line, severity: 'error', message: 'A student in the MIS list has no id.' };
+  const { form, names } = wondeGroups(s);
+  const badge = opts.badgeFrom === 'none' ? null : opts.badgeFrom === 'id' ? id : str(s[opts.badgeFrom]);
+  const parsed = student.safeParse({
+    id,
+    misId: id, // writeback refers to the student by Wonde's id
+    forename: str(s.forename) ?? str(s.legal_forename) ?? '',
+    surname: str(s.surname) ?? str(s.legal_surname) ?? '',
+    year: wondeYear(s),
+    form,
+    groupId: null,
+    badge,
+    photo: null,
+  });
+  if (!parsed.success) return { line, severity: 'error', studentId: id, message: `MIS student ${id}: ${describeRowIssues(parsed.error)}` };
+  return {
+    line,
+    student: parsed.data,
+    groupName: null,
+    groupHints: names,
+    badgeGiven: opts.badgeFrom !== 'none',
+    photoGiven: false,
+    contacts: opts.contacts ? wondeContacts(s) : undefined,
+  };
+}
+
+export class WondeRosterSource implements RosterSource {
+  readonly kind = 'wonde';
+
+  constructor(private readonly opts: WondeRosterOptions) {}
+
+  async read(ctx: SourceContext) {
+    const o = this.opts;
+    const base = `schools/${encodeURIComponent(o.schoolId)}`;
+    const include = ['year', 'groups', ...(o.contacts ? ['contacts.contact_details'] : [])].join(',');
+    const records: RosterRecord[] = [];
+    const issues: RosterIssue[] = [];
+    let pages = 0;
+    for await (const page of this.pages(`${base}/students`, { include, per_page: o.perPage }, ctx)) {
+      for (const s of page) {
+        const r = wondeStudentToRecord(s, records.length + issues.length + 1, o);
+        if ('student' in r) records.push(r);
+        else issues.push(r);
+      }
+      pages++;
+      ctx.progress({ phase: 'reading', done: records.length + issues.length, total: null, message: `Read ${records.length} students from the MIS (page ${pages})` });
+    }
+    if (o.photos) await this.addPhotos(base, records, ctx);
+    return { records, issues, label: 'MIS (Wonde)' };
+  }
+
+  /** Photos are optional: a failure here keeps the roster and says so. */
+  private async addPhotos(base: string, records: RosterRecord[], ctx: SourceContext): Promise<void> {
+    const byId = new Map(records.map((r) => [r.student.id, r]));
+    try {
+      for await (const page of this.pages(`${base}/photos`, { per_page: this.opts.perPage }, ctx)) {
+        for (const p of page) {
+          const owner = str(p.student_id) ?? str(p.person_id) ?? str(obj(unwrap(p.student))?.id) ?? str(p.id);
+          const r = owner ? byId.get(owner) : undefined;
+          if (!r) continue;
+          const content = str(p.content);
+          const photo = content ? (content.startsWith('data:') ? content : `data:image/jpeg;base64,${content}`) : str(p.url);
+          if (photo && photo.length <= 2_000_000) {
+            r.student = { ...r.student, photo };
+            r.photoGiven = true;
+          }
+        }
+      }
+    } catch (e) {
+      this.opts.logger?.warn('roster: photos not read', { error: (e as Error).message });
+    }
+  }
+
+  /** Pages of a Wonde list; a transient failure is retried so one bad page does not lose the night. */
+  private async *pages(path: string, params: Record<string, string | number>, ctx: SourceContext): AsyncGenerator<Obj[]> {
+    let url: string | null = path;
+    let first = true;
+    while (url) {
+      if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
+      const page: WondePage<Obj> = await this.withRetry(url, first ? params : undefined);
+      first = false;
+      yield (page.data ?? []).map(obj).filter(Boolean) as Obj[];
+      const next: string | null = page.meta?.pagination?.next ?? null;
+      if (next && new URL(next, this.opts.origin).origin !== this.opts.origin) {
+        throw new RosterError('source_failed', `Wonde pointed the next page at another host (${new URL(next, this.opts.origin).host}); the import stopped.`);
+      }
+      url = next;
+    }
+  }
+
+  private async withRetry(url: string, params?: Record<string, string | number>): Promise<WondePage<Obj>> {
+    const attempts = this.opts.attempts ?? 4;
+    for (let i = 1; ; i++) {
+      try {
+        return await this.opts.http.get<WondePage<Obj>>(url, params);
+      } catch (e) {
+        const err = isMisError(e) ? e : new MisError('network', (e as Error).message);
+        if (!err.transient || err.kind === 'auth' || i >= attempts) {
+          throw new RosterError('source_failed', `The roster could not be read from the MIS: ${err.message}`);
+        }
+        const wait = err.details.retryAfterMs ?? (this.opts.backoffMs ?? 1000) * 2 ** (i - 1);
+        this.opts.logger?.warn('roster: MIS page failed, retrying', { attempt: i, kind: err.kind });
+        await new Promise((r) => setTimeout(r, Math.min(wait, 30_000)));
+      }
+    }
+  }
+}
+
+/** The Wonde roster source for the school the MIS connection names, with its saved token. */
+export function wondeRosterSource(
+  settings: WondeSettings,
+  secrets: SecretStore,
+  logger: Logger,
+  options: Pick<WondeRosterOptions, 'photos' | 'contacts' | 'badgeFrom' | 'perPage'> & { baseUrl?: string },
+): WondeRosterSource {
+  const baseUrl = options.baseUrl ?? `${settings.protocol}://${settings.domain}/v1.0/`;
+  // One request at a time, already; the nightly pull must not wait on the writeback's bucket.
+  const http = new WondeHttp({ baseUrl, token: () => secrets.get(secretKeys.wondeToken), limiter: unlimited, logger, timeoutMs: 30_000 });
+  return new WondeRosterSource({ http, schoolId: settings.schoolId, origin: new URL(baseUrl).origin, logger, ...options });
+}
