@@ -54,7 +54,7 @@ export function backupFileName(at: Date): string {
 }
 
 /** Take one backup of the open database into `dir`, then keep only the newest `keep`. */
-export async function backupDatabase(db: Db, dir: string, options: BackupOptions): Promise<BackupInfo & BackupCheck> {
+export async function backupDatabase(db: Db, dir: string, options: BackupOptions): Promise<BackupInfo & Extract<BackupCheck, { ok: true }>> {
   const log = options.log ?? silentLogger;
   const at = (options.clock ?? systemClock).now();
   const file = path.join(dir, backupFileName(at));

@@ -32,6 +32,11 @@ export interface FileLogger extends Logger {
   close(): void;
 }
 
+/** Where the kiosk keeps its logs: <data dir>/logs. */
+export function logDirOf(dataDir: string): string {
+  return path.join(dataDir, 'logs');
+}
+
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 const DEFAULT_KEEP = 5;
 
