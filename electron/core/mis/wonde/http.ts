@@ -54,15 +54,16 @@ export class WondeHttp {
       for (const item of page.data ?? []) yield item;
       const next = page.meta?.pagination?.next;
       if (!next) return;
-      // The token must never go to another host, whatever a response says.
-      if (new URL(next, this.opts.baseUrl).origin !== this.origin) {
-        throw new MisError('server_error', `Wonde pointed the next page at another host (${new URL(next, this.opts.baseUrl).host}); refusing to follow.`);
-      }
       page = await this.get<WondePage<T>>(next);
     }
   }
 
   private async request<T>(config: AxiosRequestConfig): Promise<T> {
+    // The token must never go to another host, whatever a `next` link says.
+    const target = new URL(String(config.url), this.opts.baseUrl);
+    if (target.origin !== this.origin) {
+      throw new MisError('server_error', `Wonde pointed a page at another host (${target.host}); refusing to follow it with the school's token.`);
+    }
     const token = this.opts.token();
     if (!token) throw new MisError('auth', 'No Wonde access token is saved on this kiosk. Paste the token in Admin → MIS connection.');
     await this.opts.limiter.acquire();
