@@ -3,7 +3,11 @@
 // year, the leaver guard, progress, the schedule, and the MIS through a fake Wonde over HTTP.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openTestCore } from '../helpers/core';
+import path from 'node:path';
+import fs from 'node:fs';
 import { RosterService } from '../../electron/core/roster/service';
+import { rosterSourceFactory } from '../../electron/core/roster';
+import { memorySecretStore } from '../../electron/core/security/secrets';
 import { csvTextSource } from '../../electron/core/roster/sources/files';
 import { WondeRosterSource } from '../../electron/core/roster/sources/wonde';
 import { WondeHttp } from '../../electron/core/mis/wonde/http';
@@ -302,5 +306,50 @@ describe('the nightly schedule', () => {
   it('an import with no source set up says what to do', async () => {
     const { roster } = setup();
     await expect(roster.importNow()).rejects.toMatchObject({ kind: 'no_source', message: expect.stringMatching(/Admin → Roster/) });
+  });
+});
+
+describe('the configured source (rosterSourceFactory)', () => {
+  const samples = path.resolve(__dirname, '../../resources/samples');
+  function withFactory(mis: Parameters<typeof rosterSourceFactory>[0]['mis'] = () => null) {
+    const t = openTestCore('2026-11-24T09:07:00Z', { demo: false });
+    disposers.push(t.dispose);
+    const roster = new RosterService({
+      db: t.core.db,
+      settings: () => t.core.getSettings(),
+      clock: t.clock,
+      sourceFor: rosterSourceFactory({ mis, secrets: memorySecretStore(), logger: silentLogger }),
+    });
+    return { ...t, roster };
+  }
+
+  it('imports the sample export with the admin’s saved column mapping', async () => {
+    const { core, roster, clock } = withFactory();
+    const mapping = JSON.parse(fs.readFileSync(path.join(samples, 'roster-mapping.json'), 'utf8'));
+    roster.store.saveMapping('SIMS export', mapping, clock.now().toISOString());
+    roster.saveConfig({ source: { kind: 'csv', path: path.join(samples, 'roster.csv'), mapping: 'SIMS export' } }, 'site-admin');
+    const run = await roster.importNow();
+    expect(run).toMatchObject({ outcome: 'applied', sourceLabel: 'roster.csv', counts: { added: 6, groups: { 'sixth-form': 2, 'years-7-11': 4 } } });
+    expect(core.students.get('4105')).toMatchObject({ forename: 'Freya', groupId: 'sixth-form', badge: '100105' });
+    expect(roster.store.contactsOf('4101')).toEqual([expect.objectContaining({ name: 'Jo Smith', phone: '07700 900101' })]);
+  });
+
+  it('imports the sample OneRoster folder for one school', async () => {
+    const { core, roster } = withFactory();
+    roster.saveConfig({ source: { kind: 'oneroster', path: path.join(samples, 'oneroster'), schoolSourcedId: 'org-lincoln' } }, 'site-admin');
+    const run = await roster.importNow();
+    expect(run).toMatchObject({ outcome: 'applied', sourceLabel: 'OneRoster (Lincoln Middle School) oneroster', counts: { added: 3 } });
+    expect(core.students.findByBadge('200102')).toMatchObject({ forename: 'Noah', year: 7, form: 'Homeroom 7-Green' });
+  });
+
+  it('a nightly run that cannot start leaves its reason in the import log', async () => {
+    const { roster } = withFactory();
+    roster.saveConfig({ source: { kind: 'csv', path: '/nowhere.csv', mapping: 'deleted mapping' } }, 'site-admin');
+    await expect(roster.importNow(undefined, { trigger: 'scheduled' })).rejects.toMatchObject({ kind: 'mapping_invalid' });
+    expect(roster.lastImport()).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/mapping "deleted mapping" no longer exists/) });
+    roster.saveConfig({ source: { kind: 'wonde' } }, 'site-admin');
+    await expect(roster.importNow()).rejects.toMatchObject({ kind: 'no_source', message: expect.stringMatching(/not Wonde/) });
+    roster.saveConfig({ source: { kind: 'csv', path: '/nowhere.csv' } }, 'site-admin');
+    expect(await roster.importNow()).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/nowhere.csv cannot be read \(ENOENT\)/) });
   });
 });

@@ -132,8 +132,18 @@ export class RosterService {
   /** Import now from `source`, or from the configured source. */
   async importNow(source?: RosterSource, options: ImportOptions = {}): Promise<ImportRun> {
     if (this.current) throw new RosterError('busy', 'A roster import is already running; wait for it to finish.');
-    const src = source ?? this.configuredSource();
     const trigger = options.trigger ?? 'manual';
+    let src: RosterSource;
+    try {
+      src = source ?? this.configuredSource();
+    } catch (e) {
+      // Nobody watches a nightly run: leave the reason in the import log for the admin screen.
+      if (trigger === 'scheduled' && e instanceof RosterError) {
+        const id = this.store.beginRun(trigger, this.store.config().source?.kind ?? 'none', 'not set up', this.nowIso());
+        this.store.finishRun(id, 'failed', this.nowIso(), { message: e.message });
+      }
+      throw e;
+    }
     const runId = this.store.beginRun(trigger, src.kind, src.kind, this.nowIso());
     const progress: ProgressListener = (p) => {
       this.current = p;
