@@ -236,3 +236,11 @@ test('en-US: grades, check-in words and 12-hour times', async ({ page, kiosk }) 
   await expect(page.getByTestId('done-when')).toHaveText('at 9:07 AM · 7 minutes tardy');
   await expect(page.getByTestId('done-code')).toHaveText('Attendance code L, morning');
 });
+
+test('a HID POS scanner’s code from main is handled like a wedge scan, on any screen', async ({ page, kiosk }) => {
+  await kiosk.open();
+  await page.getByRole('button', { name: 'Forgot your badge?' }).click();
+  await expect(page.getByRole('heading', { name: 'Find yourself by name' })).toBeVisible();
+  kiosk.core.emit('scannerCode', { code: AVA_SMITH.badge });
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.name}`);
+});

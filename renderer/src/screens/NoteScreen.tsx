@@ -1,6 +1,5 @@
 // A short comment, or who is collecting the student, typed on the on-screen keyboard.
 import { useTranslation } from 'react-i18next';
-import { BackIcon } from '../components/Icons';
 import { shortName } from '../components/names';
 import { Notice } from '../components/Notice';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
@@ -25,13 +24,7 @@ export function NoteScreen() {
   const ready = !busy && (!collected || note.trim().length > 0);
   return (
     <main className="screen screen-note" aria-labelledby="note-title" aria-busy={busy}>
-      <TopBar
-        action={
-          <button type="button" className="btn btn-secondary" onClick={back} aria-label={t('reason.back')}>
-            <BackIcon /> {t('reason.back')}
-          </button>
-        }
-      />
+      <TopBar wayOut={{ label: t('reason.back'), onClick: back, back: true }} />
       <Notice />
       <div className="note-body">
         <p className="reason-who">

@@ -1,6 +1,5 @@
 // The group's reasons as big buttons: one tap, and a student with nothing to add is done.
 import { useTranslation } from 'react-i18next';
-import { BackIcon } from '../components/Icons';
 import { shortName } from '../components/names';
 import { Notice } from '../components/Notice';
 import { reasonText } from '../components/reasonText';
@@ -20,16 +19,7 @@ export function ReasonScreen() {
   return (
     <main className="screen screen-reason" aria-labelledby="reason-title" aria-busy={busy}>
       <TopBar
-        action={
-          <button
-            type="button"
-            className="btn btn-secondary"
-            onClick={back}
-            aria-label={t('reason.backLabel')}
-          >
-            <BackIcon /> {t('reason.back')}
-          </button>
-        }
+        wayOut={{ label: t('reason.back'), ariaLabel: t('reason.backLabel'), onClick: back, back: true }}
       />
       <Notice />
       <div className="reason-body">

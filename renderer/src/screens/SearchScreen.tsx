@@ -1,7 +1,6 @@
 // Forgot badge: find yourself by name. Only first name, last initial and year are shown, and
 // only a handful, so the roll cannot be browsed from the front door.
 import { useTranslation } from 'react-i18next';
-import { BackIcon } from '../components/Icons';
 import { Notice } from '../components/Notice';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { TopBar } from '../components/TopBar';
@@ -20,16 +19,7 @@ export function SearchScreen() {
   return (
     <main className="screen screen-search" aria-labelledby="search-title">
       <TopBar
-        action={
-          <button
-            type="button"
-            className="btn btn-secondary"
-            onClick={reset}
-            aria-label={t('search.backLabel')}
-          >
-            <BackIcon /> {t('search.back')}
-          </button>
-        }
+        wayOut={{ label: t('search.back'), ariaLabel: t('search.backLabel'), onClick: reset, back: true }}
       />
       <Notice />
       <div className="search-body">

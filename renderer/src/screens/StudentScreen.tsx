@@ -34,18 +34,7 @@ export function StudentScreen() {
 
   return (
     <main className="screen screen-student" aria-labelledby="student-name">
-      <TopBar
-        action={
-          <button
-            type="button"
-            className="btn btn-secondary"
-            onClick={reset}
-            aria-label={t('student.notMeLabel')}
-          >
-            {t('student.notMe')}
-          </button>
-        }
-      />
+      <TopBar wayOut={{ label: t('student.notMe'), ariaLabel: t('student.notMeLabel'), onClick: reset }} />
       <Notice />
       <div className="student-body">
         <section className="student-card">
