@@ -15,6 +15,8 @@ export interface Fault {
   delayMs?: number;
   /** Destroy the socket without an answer (a network failure). */
   drop?: boolean;
+  /** Let the server do the work, then destroy the socket: a write that landed but whose answer was lost. */
+  dropAfterHandling?: boolean;
   /** How many matching requests it hits (default 1). */
   times?: number;
 }
@@ -80,6 +82,10 @@ export async function startFakeHttp(handler: Handler, faults: FaultBook, log: Lo
           }
         }
         entry.status = answer.status;
+        if (fault?.dropAfterHandling) {
+          req.socket.destroy();
+          return;
+        }
         const payload = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
         res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
         res.end(payload);

@@ -73,6 +73,12 @@ export class FakePowerschool {
     this.tokens.clear();
   }
 
+  /** Tokens stop working once this many more attendance writes have succeeded (mid-drain expiry). */
+  expireTokensAfterWrites(n: number): void {
+    this.expireAfter = n;
+  }
+  private expireAfter: number | null = null;
+
   writes(path?: string): LoggedRequest[] {
     return this.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/ws/attendance') && (!path || r.path === path) && r.status === 200);
   }
@@ -83,9 +89,23 @@ export class FakePowerschool {
     const exp = m ? this.tokens.get(m[1]!) : undefined;
     if (exp === undefined || exp < Date.now()) return { status: 401, body: { message: 'Invalid or expired access token' } };
     const body = r.raw ? (JSON.parse(r.raw) as unknown) : null;
-    if (r.method === 'POST' && r.path === '/ws/attendance/daily_time') return this.dailyTime(body, 1);
-    if (r.method === 'POST' && r.path === '/ws/attendance/batch_daily_time') return this.batch ? this.dailyTime(body, 200) : { status: 404, body: { message: 'Not Found' } };
-    if (r.method === 'POST' && r.path === '/ws/attendance/meeting_interval') return this.meeting(body);
+    if (r.method === 'POST' && r.path.startsWith('/ws/attendance/')) {
+      const res =
+        r.path === '/ws/attendance/daily_time'
+          ? this.dailyTime(body, 1)
+          : r.path === '/ws/attendance/batch_daily_time'
+            ? this.batch
+              ? this.dailyTime(body, 200)
+              : { status: 404, body: { message: 'Not Found' } }
+            : r.path === '/ws/attendance/meeting_interval'
+              ? this.meeting(body)
+              : { status: 404, body: { message: 'Not Found' } };
+      if (res.status === 200 && this.expireAfter !== null && --this.expireAfter <= 0) {
+        this.expireAfter = null;
+        this.tokens.clear();
+      }
+      return res;
+    }
     const table = /^\/ws\/schema\/table\/([a-z_]+)$/.exec(r.path);
     if (r.method === 'GET' && table) return this.table(table[1]!, r.query);
     const v1 = /^\/ws\/v1\/school\/(\d+)\/student$/.exec(r.path);
