@@ -1,9 +1,9 @@
 // The Ed-Fi connector against the fake ODS/API: tokens, the event body, upserts, refusals.
 import { afterEach, describe, expect, it } from 'vitest';
 import { EdfiConnector } from '../../electron/core/mis/edfi/connector';
-import { isMisError, type MisError } from '../../electron/core/mis/errors';
 import { unlimited } from '../../electron/core/mis/rate-limit';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
+import { caught } from '../fakes/powerschool/caught';
 import { silentLogger } from '../../electron/core/log';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { edfiUsSettings, usSecretKeys, type EdfiUsSettingsInput } from '../../shared/mis-us';
@@ -36,16 +36,6 @@ const mark = (o: Partial<SessionMarkWrite> = {}): SessionMarkWrite => ({
   minutesLate: 7,
   ...o,
 });
-
-async function caught(p: Promise<unknown>): Promise<MisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isMisError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a MisError');
-}
 
 describe('Ed-Fi', () => {
   it('a late arrival is a Tardy event with arrival time, reason and the session that holds the date', async () => {

@@ -7,8 +7,8 @@ import { utils } from 'ssh2';
 import { FileExportConnector } from '../../electron/core/mis/fileexport/connector';
 import { folderDestination, type Destination } from '../../electron/core/mis/fileexport/destination';
 import { ExportLedger } from '../../electron/core/mis/fileexport/ledger';
-import { isMisError, type MisError } from '../../electron/core/mis/errors';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
+import { caught } from '../fakes/powerschool/caught';
 import { silentLogger } from '../../electron/core/log';
 import { fixedClock } from '../../electron/core/clock';
 import { memorySecretStore } from '../../electron/core/security/secrets';
@@ -77,16 +77,6 @@ const mark = (o: Partial<SessionMarkWrite> = {}): SessionMarkWrite => ({
 });
 
 const files = (dir: string) => fs.readdirSync(dir).sort();
-
-async function caught(p: Promise<unknown>): Promise<MisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isMisError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a MisError');
-}
 
 describe('file export: content', () => {
   it('writes the chosen fields in order, with the SIS’s external codes and the period in force', async () => {

@@ -1,9 +1,9 @@
 // The PowerSchool connector against the fake: tokens, modes, codes, students, batches and faults.
 import { afterEach, describe, expect, it } from 'vitest';
 import { PowerschoolConnector } from '../../electron/core/mis/powerschool/connector';
-import { isMisError, type MisError } from '../../electron/core/mis/errors';
 import { unlimited } from '../../electron/core/mis/rate-limit';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
+import { caught } from '../fakes/powerschool/caught';
 import { silentLogger } from '../../electron/core/log';
 import { fixedClock } from '../../electron/core/clock';
 import { memorySecretStore } from '../../electron/core/security/secrets';
@@ -43,16 +43,6 @@ async function setup(mode: PsMode, o: { settings?: Partial<PowerschoolUsSettings
 let ref = 0;
 function mark(o: Partial<SessionMarkWrite> = {}): SessionMarkWrite {
   return { ref: ++ref, misId: '1001', date: '2026-11-24', session: 'AM', localTime: '09:07', occurredAt: '2026-11-24T15:07:00Z', direction: 'sign_in', code: 'T', comment: 'Bus late', minutesLate: 7, ...o };
-}
-
-async function caught(p: Promise<unknown>): Promise<MisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isMisError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a MisError');
 }
 
 describe('PowerSchool: tokens', () => {

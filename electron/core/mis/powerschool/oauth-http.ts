@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { Logger } from '../../log';
 import { MisError } from '../errors';
 import type { RateLimiter } from '../rate-limit';
+import { parseRetryAfter } from '../wonde/http';
 
 export interface OAuthHttpOptions {
   /** 'PowerSchool', 'Ed-Fi': named in every message the admin sees. */
@@ -193,14 +194,6 @@ export class OAuthHttp {
     }
     return new MisError('network', `Cannot reach ${this.opts.service} (${code || ax.message || 'network error'}).`);
   }
-}
-
-/** Retry-After is seconds or an HTTP date. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** The human part of an error body, whatever its shape: message, error, errors[].message … */
