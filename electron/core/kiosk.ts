@@ -45,6 +45,12 @@ export interface PassPrinterPort {
 export interface SyncPort {
   kick(): void;
   online(): boolean | null;
+  testConnection?(): Promise<{ ok: boolean; message: string }>;
+}
+
+/** What the core needs of the HID scanner service (electron/core/hardware/scanner). */
+export interface ScannerPort {
+  status(): KioskStatus['scanner'];
 }
 
 export interface KioskCoreOptions {
@@ -89,6 +95,9 @@ export class KioskCore {
   readonly dataDir: string;
   printer: PassPrinterPort | null;
   sync: SyncPort | null;
+  scanner: ScannerPort | null = null;
+  /** Called after settings or secrets change, so services apply them without a restart. */
+  private readonly settingsListeners = new Set<(s: SiteSettings) => void>();
   private readonly emitter = new EventEmitter();
   private readonly insertRejection;
 
@@ -165,7 +174,7 @@ export class KioskCore {
       online: this.sync ? this.sync.online() : null,
       outbox: { pending: counts.pending + counts.in_flight, failed: counts.failed_permanent, oldestPendingAt: counts.oldestPendingAt },
       printer,
-      scanner: { state: 'none', problem: null },
+      scanner: this.scanner ? this.scanner.status() : { state: 'none', problem: null },
       secrets: { backend: this.secrets.backend, weak: this.secrets.weak },
     };
   }
@@ -279,7 +288,46 @@ export class KioskCore {
   }
 
   updateSettings(req: { settings: unknown }, actor = 'site_admin'): SiteSettings {
-    return this.settings.replace(req.settings, actor, this.nowIso());
+    const next = this.settings.replace(req.settings, actor, this.nowIso());
+    this.onSettingsChanged();
+    return next;
+  }
+
+  /** Subscribe to changes of the settings (or the secrets behind them). Returns an unsubscribe. */
+  onSettings(listener: (s: SiteSettings) => void): () => void {
+    this.settingsListeners.add(listener);
+    return () => this.settingsListeners.delete(listener);
+  }
+
+  onSettingsChanged(): void {
+    const s = this.settings.get();
+    for (const l of this.settingsListeners) {
+      try {
+        l(s);
+      } catch (e) {
+        this.log.error('applying settings failed', { error: (e as Error).message });
+      }
+    }
+    this.scheduleStatus();
+  }
+
+  /** A sample pass from the settings screen: a made-up student, today, now. */
+  async testPrint(actor: string): Promise<PassOutcome> {
+    if (!this.printer) return { status: 'disabled', problem: 'No printer is set up.' };
+    const settings = this.settings.get();
+    const now = this.clock.now();
+    const clock = localClock(now.toISOString(), settings.timeZone);
+    const sample: Student = { id: 'test-pass', misId: null, forename: 'Test', surname: 'Pass', year: 9, form: null, groupId: null, badge: null, photo: null, active: true };
+    const event: SignEvent = {
+      id: `test-${now.getTime()}`, studentId: sample.id, direction: 'sign_in', occurredAt: now.toISOString(), localDate: clock.date, localTime: clock.time,
+      session: 'AM', reasonId: null, reasonLabel: 'Test print', code: null, minutesLate: null, comment: null, writeback: false, skipReason: null,
+      actor, supersedes: null, supersededBy: null, excused: null,
+    };
+    try {
+      return await this.printer.print(event, sample, settings);
+    } catch (e) {
+      return { status: 'failed', problem: (e as Error).message };
+    }
   }
 
   // ---- beyond the contract: CLI, roster, tests ----------------------------------------------

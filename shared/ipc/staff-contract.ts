@@ -107,6 +107,25 @@ export const staffCalls = {
     request: z.object({ token, settings: z.unknown() }).strict(),
     response: siteSettings,
   },
+  /** A sample pass to the configured printer, from the settings screen. */
+  testPrint: {
+    request: z.object({ token }).strict(),
+    response: z.object({ status: z.enum(['printed', 'failed', 'disabled']), problem: z.string().nullable() }),
+  },
+  /** "Test connection": says exactly what failed (address, credentials, permissions). */
+  testMisConnection: {
+    request: z.object({ token }).strict(),
+    response: z.object({ ok: z.boolean(), message: z.string() }),
+  },
+  /** Credentials go straight into the secret store and are never sent back to the screen. */
+  saveSecret: {
+    request: z.object({ token, name: z.string().regex(/^[a-z0-9]+(\.[a-zA-Z0-9]+)+$/), value: z.string().min(1).max(4096) }).strict(),
+    response: z.object({}),
+  },
+  secretsSet: {
+    request: z.object({ token, names: z.array(z.string().max(64)).max(20) }).strict(),
+    response: z.record(z.string(), z.boolean()),
+  },
   auditLog: {
     request: z.object({ token, limit: z.number().int().min(1).max(500) }).strict(),
     response: z.array(

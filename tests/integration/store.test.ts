@@ -8,6 +8,7 @@ import { openDatabase, latestVersion, DatabaseError } from '../../electron/core/
 import { migrations } from '../../electron/core/db/migrations';
 import { KioskCore } from '../../electron/core/kiosk';
 import { dispatch } from '../../electron/core/ipc/dispatch';
+import { SettingsValidationError } from '../../electron/core/db/settings-store';
 
 const disposers: (() => void)[] = [];
 afterEach(() => disposers.splice(0).forEach((d) => d()));
@@ -181,12 +182,11 @@ describe('name search (forgot my badge)', () => {
 });
 
 describe('settings', () => {
-  it('applies valid settings at once and audits the change', async () => {
+  it('applies valid settings at once and audits the change', () => {
     const { core: c } = core();
     const s = structuredClone(c.getSettings());
     s.schoolName = 'Riverside High';
-    const r = await dispatch(c, 'updateSettings', { settings: s });
-    expect(r.ok).toBe(true);
+    c.updateSettings({ settings: s });
     expect(c.getKioskInfo().schoolName).toBe('Riverside High');
     const audit = c.db.prepare(`SELECT actor, action FROM audit_log WHERE action = 'settings.update'`).all();
     expect(audit).toHaveLength(1);
@@ -196,9 +196,14 @@ describe('settings', () => {
     const { core: c } = core();
     const s = structuredClone(c.getSettings()) as unknown as { rules: { sessions: { AM: { unauthorisedAfter: string } } } };
     s.rules.sessions.AM.unauthorisedAfter = '08:45';
-    const r = await dispatch(c, 'updateSettings', { settings: s });
-    expect(r).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
-    if (!r.ok) expect(r.error.issues?.[0]).toMatchObject({ path: 'rules.sessions.AM.unauthorisedAfter' });
+    expect(() => c.updateSettings({ settings: s })).toThrowError(SettingsValidationError);
+    try {
+      c.updateSettings({ settings: s });
+    } catch (e) {
+      expect((e as SettingsValidationError).issues[0]).toMatchObject({ path: 'rules.sessions.AM.unauthorisedAfter' });
+    }
+    // Through IPC, changing settings takes a site admin's PIN session.
+    expect(await dispatch(c, 'saveSettings', { token: 'x'.repeat(20), settings: s })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(c.getSettings().rules.sessions.AM.unauthorisedAfter).toBe('09:20');
   });
 });

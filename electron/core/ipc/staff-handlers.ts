@@ -56,6 +56,26 @@ export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, 
     const role = core.staff.require(req.token, 'site_admin');
     return core.updateSettings({ settings: req.settings }, role);
   },
+  testPrint: (core, req) => {
+    const role = core.staff.require(req.token, 'site_admin');
+    return core.testPrint(role);
+  },
+  testMisConnection: async (core, req) => {
+    core.staff.require(req.token, 'site_admin');
+    if (!core.sync?.testConnection) return { ok: false, message: 'No MIS is connected. Choose one and save the settings first.' };
+    return core.sync.testConnection();
+  },
+  saveSecret: (core, req) => {
+    const role = core.staff.require(req.token, 'site_admin');
+    core.secrets.set(req.name, req.value);
+    core.staff.audit(role, 'secret.set', req.name, null, null);
+    core.onSettingsChanged();
+    return {};
+  },
+  secretsSet: (core, req) => {
+    core.staff.require(req.token, 'site_admin');
+    return Object.fromEntries(req.names.map((n) => [n, core.secrets.get(n) !== null]));
+  },
   auditLog: (core, req) => {
     core.staff.require(req.token, 'site_admin');
     return core.staff.auditLog(req.limit);
