@@ -232,6 +232,12 @@ describe('the MIS through Wonde (fake over HTTP)', () => {
     await roster.importNow(wondeSource(fake, { photos: true }));
     expect(core.students.get('S000010')!.photo).toMatch(/^data:image\/jpeg;base64,/);
     expect(core.students.get('S000011')!.photo).toBeNull();
+
+    // A later import without photos (or from a source with none) changes the name, keeps the photo.
+    const g = generatedRoster(30);
+    fake.setStudents({ count: g.count, make: (i) => (i === 10 ? { ...g.make(i)!, surname: 'Renamed' } : g.make(i)) });
+    expect((await roster.importNow(wondeSource(fake, { photos: false }))).counts.updated).toBe(1);
+    expect(core.students.get('S000010')).toMatchObject({ surname: 'Renamed', photo: expect.stringMatching(/^data:image/) });
   });
 });
 

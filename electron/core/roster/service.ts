@@ -183,7 +183,8 @@ export class RosterService {
 
     const settings = this.opts.settings();
     const config = this.store.config();
-    const current = this.store.currentStudents();
+    const photos = result.records.some((r) => r.photoGiven);
+    const current = this.store.currentStudents(photos);
     let plan: RosterPlan = planImport({
       current,
       incoming: result.records,
@@ -225,7 +226,7 @@ export class RosterService {
         // Until the admin approves, the old roster stays; contact details still come in.
         const frozen = freezePlan(plan);
         plan = frozen;
-        await this.write(plan, src.kind, progress);
+        await this.write(plan, src.kind, progress, photos);
         return finish('rollover_pending', 'A new academic year was found in the roster. It waits for approval in Admin → Roster before it replaces this year\'s roster.', {
           held: frozen.held,
           rollover: verdict,
@@ -236,7 +237,7 @@ export class RosterService {
     if (mode === 'frozen') {
       const frozen = freezePlan(plan);
       plan = frozen;
-      await this.write(plan, src.kind, progress);
+      await this.write(plan, src.kind, progress, photos);
       return finish('frozen', 'Summer pause: the roster is frozen; only contact details were updated.', { held: frozen.held });
     }
 
@@ -249,7 +250,7 @@ export class RosterService {
       );
     }
 
-    await this.write(plan, src.kind, progress, () => {
+    await this.write(plan, src.kind, progress, photos, () => {
       // A normal year's roster came in after a staged roll-over: the MIS went back; the stage is stale.
       if (!approval && verdict && this.store.pendingRollover(false)) this.store.clearRollover();
       if (approval) this.store.clearRollover();
@@ -257,12 +258,12 @@ export class RosterService {
     return finish('applied', null);
   }
 
-  private async write(plan: RosterPlan, source: string, progress: ProgressListener, alsoInTransaction?: () => void): Promise<void> {
+  private async write(plan: RosterPlan, source: string, progress: ProgressListener, photosRead: boolean, alsoInTransaction?: () => void): Promise<void> {
     const total = plan.added.length + plan.updated.length + plan.leavers.length + plan.contacts.length;
     progress({ phase: 'writing', done: 0, total, message: `Saving ${total} change(s)` });
     await yieldToEventLoop();
     this.opts.db.transaction(() => {
-      this.store.apply(plan, source, this.nowIso(), progress);
+      this.store.apply(plan, source, this.nowIso(), progress, { keepPhotos: !photosRead });
       alsoInTransaction?.();
     })();
   }

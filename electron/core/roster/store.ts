@@ -68,10 +68,13 @@ const toRun = (r: ImportRow): ImportRun => ({
 export class RosterStore {
   constructor(private readonly db: Db) {}
 
-  /** Every student row, inactive ones too (a returning student is reactivated, not duplicated). */
-  currentStudents(): CurrentStudent[] {
+  /**
+   * Every student row, inactive ones too (a returning student is reactivated, not duplicated).
+   * Photos are large: they are read only when the source brings photos to compare with.
+   */
+  currentStudents(withPhotos = true): CurrentStudent[] {
     const rows = this.db
-      .prepare('SELECT id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source FROM students')
+      .prepare(`SELECT id, mis_id, forename, surname, year, form, group_id, badge, ${withPhotos ? 'photo' : 'NULL'}, active, source FROM students`)
       .raw()
       .all() as [string, string | null, string, string, number | null, string | null, string | null, string | null, string | null, number, string][];
     return rows.map(([id, misId, forename, surname, year, form, groupId, badge, photo, active, source]) => ({
@@ -104,14 +107,16 @@ export class RosterStore {
    * trips the unique badge index half-way. Progress is reported between chunks of the same
    * transaction (the transaction is synchronous; listeners must not touch the database).
    */
-  apply(plan: RosterPlan, source: string, nowIso: string, progress?: (p: ImportProgress) => void): void {
+  apply(plan: RosterPlan, source: string, nowIso: string, progress?: (p: ImportProgress) => void, options: { keepPhotos?: boolean } = {}): void {
     const clearBadge = this.db.prepare('UPDATE students SET badge = NULL, updated_at = ? WHERE id = ?');
+    // keepPhotos: the plan was made without reading photos (the source has none), so leave them be.
+    const photo = options.keepPhotos ? 'students.photo' : 'excluded.photo';
     const upsert = this.db.prepare(
       `INSERT INTO students (id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
        ON CONFLICT(id) DO UPDATE SET mis_id = excluded.mis_id, forename = excluded.forename, surname = excluded.surname,
          year = excluded.year, form = excluded.form, group_id = excluded.group_id, badge = excluded.badge,
-         photo = excluded.photo, active = 1, source = excluded.source, updated_at = excluded.updated_at`,
+         photo = ${photo}, active = 1, source = excluded.source, updated_at = excluded.updated_at`,
     );
     const deactivate = this.db.prepare('UPDATE students SET active = 0, updated_at = ? WHERE id = ?');
     const putContacts = this.db.prepare(
