@@ -4,7 +4,7 @@
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import CodepageEncoder, { type Codepage } from '@point-of-sale/codepage-encoder';
 import { columnsFor, layoutFor, passLines, type PassLine, type PassModel, type PrinterSettings } from '../../../../shared/pass';
-import { COMMON_CODEPAGES, isKnownCodepage, printableText } from './text';
+import { COMMON_CODEPAGES, codepageRuns, isKnownCodepage, printableText } from './text';
 
 type EncoderOptions = ConstructorParameters<typeof ReceiptPrinterEncoder>[0] & object;
 type PrinterModelId = NonNullable<EncoderOptions['printerModel']>;
@@ -75,12 +75,13 @@ export function renderPass(model: PassModel, settings: PrinterSettings): RenderR
       // Clear the cutter: the blade sits a few lines above the print head.
       feedBeforeCut: 4,
     });
-    enc.initialize().codepage('auto');
+    enc.initialize();
     for (const line of all) {
       switch (line.kind) {
         case 'text':
-          enc.align(line.align).bold(line.bold).size(line.size, line.size).line(line.text);
-          enc.size(1, 1).bold(false).align('left');
+          enc.align(line.align).bold(line.bold).size(line.size, line.size);
+          for (const run of codepageRuns(line.text, cps)) enc.codepage(run.codepage).text(run.text);
+          enc.newline().size(1, 1).bold(false).align('left');
           break;
         case 'rule':
           enc.rule({ style: 'single' });
