@@ -2,7 +2,7 @@
 // itself up, whether it updates itself, and the shape of a `kiosk doctor` report that both the
 // CLI and the admin screen show. Pure: no Node, no DOM.
 import { z } from 'zod';
-import { clockTime } from './settings';
+import { clockTime } from './primitives';
 
 /**
  * Events older than `days` (school-local date) that have been written back are purged: a school

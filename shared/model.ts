@@ -1,6 +1,6 @@
 // The things a kiosk stores and shows: students, sign events, and what the renderer may see of them.
 import { z } from 'zod';
-import { direction, sessionName } from './settings';
+import { direction, sessionName } from './primitives';
 
 export const student = z.object({
   id: z.string().min(1).max(64),

@@ -4,16 +4,8 @@
 // Pure: no Node, no DOM.
 import { z } from 'zod';
 import type { SignEvent, Student } from './model';
-import {
-  direction,
-  groupForStudent,
-  locale,
-  resolveRules,
-  sessionName,
-  splitReasonLabel,
-  type Locale,
-  type SiteSettings,
-} from './settings';
+import { direction, locale, sessionName, type Locale } from './primitives';
+import { groupForStudent, resolveRules, splitReasonLabel, type SiteSettings } from './settings';
 
 // ---------------------------------------------------------------------------------------------
 // The model

@@ -2,22 +2,13 @@
 // Names follow the Sign In App writeback article (reference/seeds/003): lateAfter,
 // unauthorisedAfter, presentWriteback, leaverCode, protectedCodes, groups that override.
 import { z } from 'zod';
+import { attendanceCode, clockTime, direction, locale, sessionName } from './primitives';
+import { printerSettings } from './pass';
+import { misSettings } from './mis';
+import { fleetSettings } from './fleet';
 
-/** "HH:MM", 24-hour, in the school's own time zone. */
-export const clockTime = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a 24-hour time such as 09:05.');
-
-/** An attendance code as the MIS spells it: "L", "U", "/", "\\", "M", or a US SIS code like "TU". */
-export const attendanceCode = z
-  .string()
-  .trim()
-  .min(1, 'A code cannot be empty.')
-  .max(8, 'A code is at most 8 characters.')
-  .regex(/^\S*$/, 'A code has no spaces.');
-
-export const sessionName = z.enum(['AM', 'PM']);
-export type SessionName = z.infer<typeof sessionName>;
+export { attendanceCode, clockTime, direction, locale, sessionName };
+export type { Direction, Locale, SessionName } from './primitives';
 
 export const sessionTimes = z
   .object({
@@ -39,9 +30,6 @@ export const sessionTimes = z
       ctx.addIssue({ code: 'custom', path: ['end'], message: 'The session must end after the unauthorised time.' });
   });
 export type SessionTimes = z.infer<typeof sessionTimes>;
-
-export const direction = z.enum(['sign_in', 'sign_out']);
-export type Direction = z.infer<typeof direction>;
 
 /** What a reason asks for beyond the tap: nothing, a short comment, or who collected the student. */
 export const reasonPrompt = z.enum(['none', 'comment', 'collected_by']);
@@ -138,9 +126,6 @@ export const bellSchedule = z.array(period).superRefine((periods, ctx) => {
   });
 });
 
-export const locale = z.enum(['en-GB', 'en-US']);
-export type Locale = z.infer<typeof locale>;
-
 export const siteSettings = z.object({
   schoolName: z.string().trim().min(1, 'The school needs a name.').max(100),
   locale: locale.default('en-GB'),
@@ -179,6 +164,9 @@ export const siteSettings = z.object({
       showCodeOnDone: z.boolean().default(false),
     })
     .default({ doneSeconds: 6, idleSeconds: 45, showCodeOnDone: false }),
+  printer: printerSettings.prefault({}),
+  mis: misSettings.default({ connector: 'none' }),
+  fleet: fleetSettings.prefault({}),
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;
