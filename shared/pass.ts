@@ -3,9 +3,9 @@
 // paper and the admin screen cannot disagree. Also the printer part of the site settings.
 // Pure: no Node, no DOM.
 import { z } from 'zod';
-import type { SignEvent, Student } from './model';
+// No runtime import of ./settings: settings imports printerSettings from here, and a cycle
+// leaves one side undefined depending on which module loads first.
 import { direction, locale, sessionName, type Locale } from './primitives';
-import { groupForStudent, resolveRules, splitReasonLabel, type SiteSettings } from './settings';
 
 // ---------------------------------------------------------------------------------------------
 // The model
@@ -37,37 +37,6 @@ export const passModel = z.object({
 });
 export type PassModel = z.output<typeof passModel>;
 export type PassModelInput = z.input<typeof passModel>;
-
-/** Builds the pass for a recorded event: the message comes from the reason, else the student's group rules. */
-export function passFromEvent(
-  event: SignEvent,
-  student: Pick<Student, 'forename' | 'surname' | 'year' | 'form' | 'groupId'>,
-  settings: SiteSettings,
-  options: { reprintedAt?: string | null } = {},
-): PassModel {
-  const rules = resolveRules(settings, groupForStudent(settings, student));
-  const reason = rules.reasons.find((r) => r.id === event.reasonId) ?? settings.rules.reasons.find((r) => r.id === event.reasonId);
-  const label = event.reasonLabel ?? reason?.label ?? null;
-  return passModel.parse({
-    eventId: event.id,
-    schoolName: settings.schoolName,
-    locale: settings.locale,
-    forename: student.forename,
-    surname: student.surname,
-    year: student.year,
-    form: student.form,
-    direction: event.direction,
-    localDate: event.localDate,
-    localTime: event.localTime,
-    minutesLate: event.minutesLate,
-    session: event.session,
-    reason: label === null ? null : splitReasonLabel(label).text,
-    code: event.code,
-    note: event.comment,
-    message: reason?.passMessage ?? rules.passMessage,
-    reprintedAt: options.reprintedAt ?? null,
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Words on the pass. UK and US schools say different things; a caller with i18n strings can pass

@@ -149,11 +149,12 @@ describe('the KioskCore port', () => {
   it('builds the pass from the event, and marks a later reprint as such', async () => {
     emulator = await startPrinterEmulator({ columns: 48 });
     const clock = fixedClock('2025-03-14T09:07:05Z');
-    const printer = new PassPrinter({ clock, settings: { transport: 'tcp', host: emulator.host, port: emulator.port } });
+    const printer = new PassPrinter({ clock });
     const port = printer.kioskPort();
-    await expect(port.print(event, student, settings)).resolves.toEqual({ status: 'printed', problem: null });
+    const site = { ...settings, printer: { transport: 'tcp', host: emulator.host, port: emulator.port } } as typeof settings;
+    await expect(port.print(event, student, site)).resolves.toEqual({ status: 'printed', problem: null });
     clock.set('2025-03-14T10:20:00Z');
-    await port.print(event, student, settings);
+    await port.print(event, student, site);
     const [first, reprint] = await emulator.waitForReceipts(2);
     expect(first!.text()).toContain('Siobhán Ó Súilleabháin');
     expect(first!.text()).toMatch(/Reason +Medical appointment/);

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   code128Fits,
-  passFromEvent,
   passLines,
   passModel,
   printerSettings,
@@ -13,6 +12,7 @@ import {
 import { siteSettings } from '../../shared/settings';
 import { defaultSettings } from '../../shared/defaults';
 import type { SignEvent } from '../../shared/model';
+import { passFromEvent } from '../../electron/core/hardware/printer/from-event';
 
 const zoe: PassModelInput = {
   eventId: '3f2a9c1e-8d7b-4b1a-9f00-1234567890ab',

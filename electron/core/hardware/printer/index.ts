@@ -1,6 +1,7 @@
 // The pass printer: ESC/POS rendering, transports (raw TCP 9100 with DLE EOT status, device
 // file, CUPS raw queue, OS driver through electron/main) and the PassPrinter service.
 export { PassPrinter, type PassPrinterOptions, type PrintOutcome, type OsPrint, type OsPrintJob, type KioskPrinterPort } from './pass-printer';
+export { passFromEvent } from './from-event';
 export { renderPass, codepagesFor, printerModels, type RenderResult } from './render';
 export { printableText, COMMON_CODEPAGES } from './text';
 export { statusFromBytes, kioskPrinterStatus, blocksPrinting, type StatusBytes } from './status';

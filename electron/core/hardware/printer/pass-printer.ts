@@ -2,12 +2,13 @@
 // committed when a pass is printed, and a printer fault only means "see reception" and a problem
 // on the idle screen. There is no automatic retry later: a pass printed ten minutes after the
 // scan would show the wrong time; staff reprint on purpose (and the reprint says so).
-import { printerSettings, passFromEvent, columnsFor, type PassModel, type PrinterSettings, type PrinterSettingsInput, type PrinterStatus } from '../../../../shared/pass';
+import { printerSettings, columnsFor, type PassModel, type PrinterSettings, type PrinterSettingsInput, type PrinterStatus } from '../../../../shared/pass';
 import type { SignEvent, Student } from '../../../../shared/model';
 import type { SiteSettings } from '../../../../shared/settings';
 import { systemClock, type Clock } from '../../clock';
 import { silentLogger, type Logger } from '../../log';
 import { renderPass } from './render';
+import { passFromEvent } from './from-event';
 import { kioskPrinterStatus, notConfigured, printerStatus } from './status';
 import { tcpTransport } from './tcp';
 import { deviceTransport } from './device';
