@@ -54,8 +54,10 @@ export interface SyncEngineOptions {
   rulesFor?: (payload: SessionMarkPayload) => RowRules;
   /** Rows claimed per batch (capped by the connector's maxBatch). */
   batchSize?: number;
-  /** Batches in flight at once; reads inside a batch share the same bound. */
+  /** Batches in flight at once. */
   concurrency?: number;
+  /** Reads (register, lessons) in flight at once within one batch; the connector's rate limit still applies. */
+  readConcurrency?: number;
   /** The sweep for due retries, ms. */
   intervalMs?: number;
   /** While offline, how often to ask the MIS whether it is back, ms. */
@@ -103,6 +105,7 @@ export class SyncEngine {
       rulesFor: options.rulesFor ?? (() => ({ protectedCodes: [] })),
       batchSize: options.batchSize ?? 50,
       concurrency: Math.max(1, options.concurrency ?? 4),
+      readConcurrency: Math.max(1, options.readConcurrency ?? 8),
       intervalMs: options.intervalMs ?? 30_000,
       probeMs: options.probeMs ?? 15_000,
       backoff: options.backoff ?? defaultBackoff,
@@ -231,7 +234,7 @@ export class SyncEngine {
         if (err.kind === 'timeout') wait = Math.max(wait, this.opts.timeoutRetryFloorMs);
         return new Date(this.clock.now().getTime() + wait).toISOString();
       },
-      mapLimit: (items, fn) => mapLimit(items, this.opts.concurrency * 2, fn),
+      mapLimit: (items, fn) => mapLimit(items, this.opts.readConcurrency, fn),
       onTransient: (err) => this.noteTransient(err),
       onSuccess: () => this.markOnline(),
     });

@@ -69,10 +69,13 @@ async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Out
   const comment = caps.comment ? p.comment : null;
   const minutesLate = caps.minutesLate ? p.minutesLate : null;
   const rules = ctx.rulesFor(p);
+  // The register is read only when its answer can change what we do: a protected code may be
+  // there, or an earlier attempt may have landed. Otherwise the read is a wasted request.
+  const mustRead = caps.readMarks && (rules.protectedCodes.length > 0 || row.attempts > 1);
   try {
     if (caps.sessionMark) {
       const target = `session ${p.session}`;
-      const existing = caps.readMarks ? pick(await ctx.connector.readMarks({ misId: p.misId, date: p.date, target: 'session' }), (m) => m.session === p.session) : null;
+      const existing = mustRead ? pick(await ctx.connector.readMarks({ misId: p.misId, date: p.date, target: 'session' }), (m) => m.session === p.session) : null;
       const verdict = judge(row, p, existing, rules, target, ctx);
       if (verdict) return verdict;
       return {
@@ -91,7 +94,7 @@ async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Out
         return permanent(row, 'no_lesson', `The MIS takes marks on lessons only, and it lists no lesson for this student in the ${p.session} session of ${p.date}.`);
       }
       const target = `lesson ${lesson.id}${lesson.name ? ` (${lesson.name} ${lesson.start})` : ''}`;
-      const existing = caps.readMarks ? pick(await ctx.connector.readMarks({ misId: p.misId, date: p.date, target: 'lesson' }), (m) => m.lessonId === lesson.id) : null;
+      const existing = mustRead ? pick(await ctx.connector.readMarks({ misId: p.misId, date: p.date, target: 'lesson' }), (m) => m.lessonId === lesson.id) : null;
       const verdict = judge(row, p, existing, rules, target, ctx);
       if (verdict) return verdict;
       return {

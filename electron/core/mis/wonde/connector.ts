@@ -33,6 +33,8 @@ export interface WondeConnectorOptions {
   logger: Logger;
   limiter?: RateLimiter;
   timeoutMs?: number;
+  /** Connections kept open to Wonde (default 8: plenty at a school's request rate). */
+  maxSockets?: number;
   /** Overrides `${protocol}://${domain}/v1.0/` (tests). */
   baseUrl?: string;
 }
@@ -66,6 +68,7 @@ export class WondeConnector implements MisConnector {
       limiter: opts.limiter ?? tokenBucket(opts.settings.requestsPerSecond),
       logger: opts.logger,
       timeoutMs: opts.timeoutMs ?? 15_000,
+      ...(opts.maxSockets ? { maxSockets: opts.maxSockets } : {}),
     });
   }
 

@@ -13,6 +13,8 @@ export interface WondeHttpOptions {
   limiter: RateLimiter;
   logger: Logger;
   timeoutMs?: number;
+  /** Connections kept open to Wonde (keep-alive). */
+  maxSockets?: number;
 }
 
 export interface WondePage<T> {
@@ -30,8 +32,8 @@ export class WondeHttp {
       baseURL: opts.baseUrl,
       timeout: opts.timeoutMs ?? 15_000,
       // Keep-alive: a backlog of thousands of marks must not open a socket per request.
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 8 }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 8 }),
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8 }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8 }),
       headers: { Accept: 'application/json', 'User-Agent': 'Passdesk' },
       // We sort statuses ourselves, so that no status turns into an unhelpful generic throw.
       validateStatus: () => true,

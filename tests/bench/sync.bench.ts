@@ -1,0 +1,155 @@
+// Drain a backlog of 10,000 marks to a rate-limited fake Wonde (in its own process) and report
+// how much of the allowed rate the engine used, and its memory while doing it (it should stay
+// flat: the engine holds one batch per worker, never the backlog).
+//   npx tsx tests/bench/sync.bench.ts
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { systemClock } from '../../electron/core/clock';
+import { silentLogger } from '../../electron/core/log';
+import { tokenBucket } from '../../electron/core/mis/rate-limit';
+import { WondeConnector } from '../../electron/core/mis/wonde/connector';
+import { memorySecretStore } from '../../electron/core/security/secrets';
+import { SyncEngine } from '../../electron/core/sync/engine';
+import { outboxCounts } from '../../electron/core/sync/outbox';
+import { secretKeys } from '../../shared/mis';
+import { openSeedDb, payloadOf, addStudent } from '../fakes/wonde/seed';
+import { enqueueSessionMark } from '../../electron/core/sync/outbox';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SCHOOL = 'A1930499544';
+// The fake allows RATE requests in any one second (a token bucket holding one second's worth, as
+// a per-second API limit behaves); the kiosk's own limiter releases at most RATE/s in bursts of
+// a tenth of that, so it should use the allowance without meeting a 429.
+const RATE = Number(process.env.SYNC_BENCH_RATE ?? 500);
+const BACKLOG = Number(process.env.SYNC_BENCH_BACKLOG ?? 10_000);
+
+async function startFake(students: string[]): Promise<{ child: ChildProcess; baseUrl: string; stats: () => Promise<{ requests: number; rejected429: number; records: number }> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../fakes/wonde/main.ts'), JSON.stringify({ schools: [{ id: SCHOOL, students }], rateLimit: { perSecond: RATE, burst: RATE }, lifetimeMs: 110_000 })], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /PORT (\d+)/.exec(d.toString());
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (c) => reject(new Error(`fake exited (${c})`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    baseUrl: `${base}/v1.0/`,
+    stats: async () => (await (await fetch(`${base}/__fake/stats`)).json()) as { requests: number; rejected429: number; records: number },
+  };
+}
+
+function seed(dbFile: string, n: number, prefix: string) {
+  const db = openSeedDb(dbFile);
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const p = payloadOf({ eventId: `${prefix}${i}`, studentId: `${prefix}${i}` });
+      addStudent(db, p.studentId, p.misId);
+      db.prepare(
+        `INSERT INTO events (id, student_id, direction, occurred_at, local_date, local_time, session, code, minutes_late, comment, writeback, actor, created_at)
+         VALUES (?, ?, 'sign_in', ?, ?, ?, 'AM', 'L', 7, ?, 1, 'kiosk', ?)`,
+      ).run(p.eventId, p.studentId, p.occurredAt, p.date, p.localTime, p.comment, now);
+      enqueueSessionMark(db, p, now);
+    }
+  })();
+  return db;
+}
+
+// A collection before each sample, so the figure is what the engine keeps alive, not garbage.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
+
+async function drain(n: number, label: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passdesk-sync-bench-'));
+  const prefix = `${label}-`;
+  const students = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  const fake = await startFake(students);
+  const db = seed(path.join(dir, 'kiosk.db'), n, prefix);
+  const connector = new WondeConnector({
+    settings: { connector: 'wonde', domain: '127.0.0.1', schoolId: SCHOOL, requestsPerSecond: RATE, protocol: 'http' },
+    secrets: memorySecretStore({ [secretKeys.wondeToken]: 'test-token' }),
+    logger: silentLogger,
+    baseUrl: fake.baseUrl,
+    limiter: tokenBucket(RATE),
+    maxSockets: 64,
+  });
+  // The default settings' protected codes, so every mark costs a read of the register and a share of a write.
+  const engine = new SyncEngine({
+    db,
+    connector,
+    clock: systemClock,
+    logger: silentLogger,
+    rulesFor: () => ({ protectedCodes: ['/', '\\', 'M'] }),
+    batchSize: 100,
+    concurrency: 4,
+    readConcurrency: 32,
+    intervalMs: 200,
+  });
+  gc();
+  const heap: number[] = [];
+  let peakRss = 0;
+  const byProgress: Record<string, number> = {};
+  const sample = () => {
+    gc();
+    const m = process.memoryUsage();
+    heap.push(m.heapUsed);
+    peakRss = Math.max(peakRss, m.rss);
+    const done = outboxCounts(db).done / n;
+    for (const mark of [0.1, 0.5, 0.9]) if (done >= mark && byProgress[mark] === undefined) byProgress[mark] = m.heapUsed;
+  };
+  const sampler = setInterval(sample, 1_000);
+  const batchMs: number[] = [];
+  let lastBatch = performance.now();
+  engine.on('status', () => {
+    const t = performance.now();
+    batchMs.push(t - lastBatch);
+    lastBatch = t;
+  });
+  const before = await fake.stats();
+  const t0 = performance.now();
+  engine.start();
+  await new Promise<void>((resolve, reject) => {
+    const hard = setTimeout(() => reject(new Error('backlog did not drain in 100 s')), 100_000);
+    const check = setInterval(() => {
+      const c = outboxCounts(db);
+      if (c.done === n) {
+        clearInterval(check);
+        clearTimeout(hard);
+        resolve();
+      }
+    }, 20);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  sample();
+  await engine.stop();
+  const after = await fake.stats();
+  const accepted = after.requests - before.requests - (after.rejected429 - before.rejected429);
+  fake.child.kill('SIGTERM');
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { seconds, accepted, rejected: after.rejected429 - before.rejected429, records: after.records, heap, peakRss, byProgress, batchMs };
+}
+
+const small = await drain(Math.max(100, Math.round(BACKLOG / 10)), 'warm');
+const big = await drain(BACKLOG, 'bench');
+const achieved = big.accepted / big.seconds;
+console.log(`sync drain: ${BACKLOG} marks against a fake Wonde allowing ${RATE} requests/s`);
+console.log(`elapsed: ${big.seconds.toFixed(1)} s; marks/s: ${(BACKLOG / big.seconds).toFixed(0)}; requests accepted: ${big.accepted}; 429s: ${big.rejected}; records written: ${big.records}`);
+console.log(`achieved rate: ${achieved.toFixed(0)} req/s = ${(achieved / RATE).toFixed(3)} of the allowed rate (target >= 0.9)`);
+console.log(`status interval between settled batches: median ${median(big.batchMs).toFixed(0)} ms, p95 ${pct(big.batchMs, 95).toFixed(0)} ms, p99 ${pct(big.batchMs, 99).toFixed(0)} ms`);
+console.log(`live heap (after GC) at 10% / 50% / 90% drained: ${mb(big.byProgress[0.1] ?? 0)} / ${mb(big.byProgress[0.5] ?? 0)} / ${mb(big.byProgress[0.9] ?? 0)} MB`);
+console.log(`peak live heap: ${mb(Math.max(...small.heap))} MB for ${Math.round(BACKLOG / 10)} marks vs ${mb(Math.max(...big.heap))} MB for ${BACKLOG} (ratio ${(Math.max(...big.heap) / Math.max(...small.heap)).toFixed(2)}); peak RSS ${mb(big.peakRss)} MB`);
