@@ -6,25 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassPrinter, renderPass } from '../../electron/core/hardware/printer';
-import { passModel, printerSettings } from '../../shared/pass';
+import { printerSettings } from '../../shared/pass';
 import { parseEscPos } from '../fakes/printer/escpos';
 import { startPrinterEmulator } from '../fakes/printer/emulator';
+import { zoePass } from '../fakes/printer/passes';
 
-const zoe = passModel.parse({
-  eventId: '3f2a9c1e-8d7b-4b1a-9f00-1234567890ab',
-  schoolName: 'Oakfield Academy',
-  forename: 'Zoë',
-  surname: 'Łukasz-Nguyễn',
-  year: 9,
-  form: '9B',
-  direction: 'sign_in',
-  localDate: '2025-03-14',
-  localTime: '09:07',
-  minutesLate: 7,
-  session: 'AM',
-  reason: 'Medical appointment',
-  code: 'M',
-});
+const zoe = zoePass();
 
 let dir: string;
 beforeAll(() => {

@@ -3,28 +3,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PassPrinter } from '../../electron/core/hardware/printer';
 import { fixedClock } from '../../electron/core/clock';
-import { passModel, type PassModelInput } from '../../shared/pass';
+import { passModel } from '../../shared/pass';
 import { siteSettings } from '../../shared/settings';
 import { defaultSettings } from '../../shared/defaults';
 import type { SignEvent, Student } from '../../shared/model';
 import { startPrinterEmulator, type EmulatorOptions, type PrinterEmulator } from '../fakes/printer/emulator';
+import { zoeInput } from '../fakes/printer/passes';
 
-const zoe: PassModelInput = {
-  eventId: '3f2a9c1e-8d7b-4b1a-9f00-1234567890ab',
-  schoolName: 'Oakfield Academy',
-  forename: 'Zoë',
-  surname: 'Łukasz-Nguyễn',
-  year: 9,
-  form: '9B',
-  direction: 'sign_in',
-  localDate: '2025-03-14',
-  localTime: '09:07',
-  minutesLate: 7,
-  session: 'AM',
-  reason: 'Medical appointment',
-  code: 'M',
-  message: 'Go straight to your lesson.',
-};
+const zoe = zoeInput;
 
 let emulator: PrinterEmulator | null = null;
 afterEach(async () => {

@@ -2,25 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { codepagesFor, renderPass } from '../../electron/core/hardware/printer/render';
 import { passHtml, passHeightMicrons } from '../../electron/core/hardware/printer/html';
-import { passModel, printerSettings, type PrinterSettingsInput } from '../../shared/pass';
+import { printerSettings, type PrinterSettingsInput } from '../../shared/pass';
 import { parseEscPos } from '../fakes/printer/escpos';
+import { zoePass } from '../fakes/printer/passes';
 
-const zoe = passModel.parse({
-  eventId: '3f2a9c1e-8d7b-4b1a-9f00-1234567890ab',
-  schoolName: 'Oakfield Academy',
-  forename: 'Zoë',
-  surname: 'Łukasz-Nguyễn',
-  year: 9,
-  form: '9B',
-  direction: 'sign_in',
-  localDate: '2025-03-14',
-  localTime: '09:07',
-  minutesLate: 7,
-  session: 'AM',
-  reason: 'Medical appointment',
-  code: 'M',
-  message: 'Go straight to your lesson.',
-});
+const zoe = zoePass();
 
 function paper(settings: PrinterSettingsInput, model = zoe) {
   const s = printerSettings.parse(settings);

@@ -7,29 +7,14 @@ import {
   printerSettings,
   wrap,
   type PassLine,
-  type PassModelInput,
 } from '../../shared/pass';
 import { siteSettings } from '../../shared/settings';
 import { defaultSettings } from '../../shared/defaults';
 import type { SignEvent } from '../../shared/model';
 import { passFromEvent } from '../../electron/core/hardware/printer/from-event';
+import { zoeInput } from '../fakes/printer/passes';
 
-const zoe: PassModelInput = {
-  eventId: '3f2a9c1e-8d7b-4b1a-9f00-1234567890ab',
-  schoolName: 'Oakfield Academy',
-  forename: 'Zoë',
-  surname: 'Łukasz-Nguyễn',
-  year: 9,
-  form: '9B',
-  direction: 'sign_in',
-  localDate: '2025-03-14',
-  localTime: '09:07',
-  minutesLate: 7,
-  session: 'AM',
-  reason: 'Medical appointment',
-  code: 'M',
-  message: 'Go straight to your lesson.',
-};
+const zoe = zoeInput;
 const layout = { columns: 48, showCode: true, showSession: true, checkCode: 'qr' as const };
 const texts = (lines: PassLine[]) => lines.flatMap((l) => (l.kind === 'text' ? [l.text] : []));
 

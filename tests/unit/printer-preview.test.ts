@@ -3,9 +3,10 @@ import { createElement, type FunctionComponent } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { renderPass, printableText, COMMON_CODEPAGES } from '../../electron/core/hardware/printer';
-import { passModel, printerSettings } from '../../shared/pass';
+import { printerSettings } from '../../shared/pass';
 import { parseEscPos } from '../fakes/printer/escpos';
 import type { PassModel } from '../../shared/pass';
+import { zoePass } from '../fakes/printer/passes';
 
 // Imported by a computed path: the Node typecheck (tsconfig.node.json) has no JSX, and the web
 // typecheck covers the component itself.
@@ -14,22 +15,7 @@ const { PassPreview } = (await import(/* @vite-ignore */ previewPath)) as {
   PassPreview: FunctionComponent<{ model: PassModel; settings?: { paperWidth?: 58 | 80 }; printable?: (s: string) => string }>;
 };
 
-const zoe = passModel.parse({
-  eventId: '3f2a9c1e-8d7b-4b1a-9f00-1234567890ab',
-  schoolName: 'Oakfield Academy',
-  forename: 'Zoë',
-  surname: 'Łukasz-Nguyễn',
-  year: 9,
-  form: '9B',
-  direction: 'sign_in',
-  localDate: '2025-03-14',
-  localTime: '09:07',
-  minutesLate: 7,
-  session: 'AM',
-  reason: 'Medical appointment',
-  code: 'M',
-  message: 'Go straight to your lesson.',
-});
+const zoe = zoePass();
 
 const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x27;/g, "'").replace(/&quot;/g, '"');
 
