@@ -45,6 +45,10 @@ export type WritebackLogRow = z.infer<typeof writebackLogRow>;
 
 export const fieldLock = z.object({ path: z.string(), reason: z.string(), district: z.string() });
 
+/** A student as reception sees them when signing by hand: the full name, unlike the kiosk's search. */
+export const staffStudentHit = z.object({ id: z.string(), name: z.string(), year: z.number().nullable(), form: z.string().nullable() });
+export type StaffStudentHit = z.infer<typeof staffStudentHit>;
+
 export const staffCalls = {
   staffPinStatus: {
     request: z.object({}).strict(),
@@ -68,6 +72,11 @@ export const staffCalls = {
       .object({ token, eventId: z.string().min(1).max(64), reasonId: z.string().min(1).max(64), code: z.string().max(8).nullable().optional(), note: z.string().max(200).optional() })
       .strict(),
     response: signEvent,
+  },
+  /** Reception's search for signing by hand: full names, active students only, at most 12. */
+  staffFindStudents: {
+    request: z.object({ token, query: z.string().max(64) }).strict(),
+    response: z.array(staffStudentHit),
   },
   manualSign: {
     request: z

@@ -97,6 +97,15 @@ describe('receptionist overrides', () => {
     expect(states).toEqual([{ state: 'done' }, { state: 'pending' }]);
   });
 
+  it('finds students by full name for signing by hand, only with a staff token', async () => {
+    const { core } = setup();
+    const { reception } = await withPins(core);
+    const hits = (await call(core, 'staffFindStudents', { token: reception, query: 'ava smi' })).value;
+    expect(hits[0]).toMatchObject({ id: 'demo-3', name: 'Ava Smith', year: 9, form: '9C' });
+    expect((await call(core, 'staffFindStudents', { token: reception, query: 'a' })).value).toEqual([]);
+    expect((await call(core, 'staffFindStudents', { token: 'not-a-real-token-at-all', query: 'ava' })).error.code).toBe('forbidden');
+  });
+
   it('signs a student in by hand, finalises a late arrival and lists the day with filters', async () => {
     const { core } = setup();
     const { reception } = await withPins(core);

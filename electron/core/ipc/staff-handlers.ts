@@ -24,6 +24,15 @@ export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, 
     const role = core.staff.require(req.token, 'receptionist');
     return core.staff.override({ eventId: req.eventId, reasonId: req.reasonId, code: req.code, note: req.note }, role);
   },
+  staffFindStudents: (core, req) => {
+    core.staff.require(req.token, 'receptionist');
+    if (req.query.trim().length < 2) return [];
+    return core.students
+      .search(req.query, 20)
+      .filter((s) => s.active)
+      .slice(0, 12)
+      .map((s) => ({ id: s.id, name: `${s.forename} ${s.surname}`, year: s.year, form: s.form }));
+  },
   manualSign: (core, req) => {
     const role = core.staff.require(req.token, 'receptionist');
     return core.record({ studentId: req.studentId, direction: req.direction, reasonId: req.reasonId, note: req.note }, role);
