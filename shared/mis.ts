@@ -2,6 +2,7 @@
 // Credentials are NOT here: they go to the SecretStore under the keys below, so a settings
 // export or a screenshot of the admin screen never carries a token.
 import { z } from 'zod';
+import { edfiUsSettings, fileExportUsSettings, powerschoolUsSettings, usSecretKeys } from './mis-us';
 
 export const connectorName = z.enum(['none', 'wonde', 'powerschool', 'edfi', 'file']);
 export type ConnectorName = z.infer<typeof connectorName>;
@@ -9,8 +10,7 @@ export type ConnectorName = z.infer<typeof connectorName>;
 /** SecretStore keys. The UI writes them and never reads them back. */
 export const secretKeys = {
   wondeToken: 'mis.wonde.token',
-  powerschoolClientSecret: 'mis.powerschool.clientSecret',
-  edfiClientSecret: 'mis.edfi.clientSecret',
+  ...usSecretKeys,
 } as const;
 
 /** A host name only (the school's regional Wonde domain), not a URL. */
@@ -38,34 +38,12 @@ export const wondeSettings = z.object({
 });
 export type WondeSettings = z.output<typeof wondeSettings>;
 
-// The other connectors are added by their own issue; their shape here is the minimum they will
-// need, so the admin screen can already show the choice.
-export const powerschoolSettings = z.object({
-  connector: z.literal('powerschool'),
-  baseUrl: z.string().url('Give the PowerSchool address, such as https://ps.district.org'),
-  clientId: z.string().trim().min(1),
-  schoolId: z.string().trim().min(1),
-  mode: z.enum(['daily', 'time', 'meeting']).default('daily'),
-});
-
-export const edfiSettings = z.object({
-  connector: z.literal('edfi'),
-  baseUrl: z.string().url('Give the Ed-Fi ODS/API address.'),
-  clientKey: z.string().trim().min(1),
-  schoolId: z.string().trim().min(1),
-});
-
-export const fileExportSettings = z.object({
-  connector: z.literal('file'),
-  folder: z.string().trim().min(1),
-});
-
 export const misSettings = z.discriminatedUnion('connector', [
   z.object({ connector: z.literal('none') }),
   wondeSettings,
-  powerschoolSettings,
-  edfiSettings,
-  fileExportSettings,
+  powerschoolUsSettings,
+  edfiUsSettings,
+  fileExportUsSettings,
 ]);
 export type MisSettings = z.output<typeof misSettings>;
 export type MisSettingsInput = z.input<typeof misSettings>;

@@ -4,16 +4,44 @@ import type { MisSettings } from '../../../shared/mis';
 import type { Logger } from '../log';
 import type { SecretStore } from '../security/secrets';
 import type { MisConnector } from './types';
+import path from 'node:path';
+import type { SiteSettings } from '../../../shared/settings';
 import { WondeConnector } from './wonde/connector';
+import { PowerschoolConnector } from './powerschool/connector';
+import { EdfiConnector } from './edfi/connector';
+import { FileExportConnector } from './fileexport/connector';
 
 export type { MisConnector, Capabilities } from './types';
 export { MisError } from './errors';
 
-type Factory<S> = (settings: S, secrets: SecretStore, logger: Logger) => MisConnector;
+/** What some connectors need of the kiosk beyond their own settings. */
+export interface ConnectorContext {
+  dataDir: string;
+  site: () => SiteSettings;
+  studentName: (misId: string) => { forename: string; surname: string } | null;
+}
+
+type Factory<S> = (settings: S, secrets: SecretStore, logger: Logger, ctx: ConnectorContext) => MisConnector;
 type FactoryMap = { [K in MisSettings['connector']]?: Factory<Extract<MisSettings, { connector: K }>> };
 
 const factories: FactoryMap = {
   wonde: (settings, secrets, logger) => new WondeConnector({ settings, secrets, logger }),
+  powerschool: (settings, secrets, logger, ctx) =>
+    new PowerschoolConnector({ settings, secrets, logger, bellSchedule: () => ctx.site().bellSchedule }),
+  edfi: (settings, secrets, logger) => new EdfiConnector({ settings, secrets, logger }),
+  file: (settings, secrets, logger, ctx) => {
+    const c = new FileExportConnector({
+      settings,
+      secrets,
+      logger,
+      ledgerFile: path.join(ctx.dataDir, 'file-export.sqlite'),
+      timeZone: ctx.site().timeZone,
+      bellSchedule: () => ctx.site().bellSchedule,
+      studentName: ctx.studentName,
+    });
+    c.start();
+    return c;
+  },
 };
 
 const LABELS: Record<MisSettings['connector'], string> = {
@@ -32,9 +60,16 @@ export class ConnectorUnavailableError extends Error {
 }
 
 /** The connector for the configured MIS, or null when writeback is off ('none'). */
-export function createConnector(settings: MisSettings, secrets: SecretStore, logger: Logger): MisConnector | null {
+export function createConnector(settings: MisSettings, secrets: SecretStore, logger: Logger, ctx?: ConnectorContext): MisConnector | null {
   if (settings.connector === 'none') return null;
   const factory = factories[settings.connector] as Factory<MisSettings> | undefined;
   if (!factory) throw new ConnectorUnavailableError(settings.connector);
-  return factory(settings, secrets, logger);
+  const context: ConnectorContext = ctx ?? {
+    dataDir: process.cwd(),
+    site: () => {
+      throw new ConnectorUnavailableError(settings.connector);
+    },
+    studentName: () => null,
+  };
+  return factory(settings, secrets, logger, context);
 }

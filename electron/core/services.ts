@@ -1,0 +1,161 @@
+// The kiosk's background services around a KioskCore: pass printer, HID scanner, sync engine
+// (with the connector for the configured MIS) and the roster schedule. electron/main starts them;
+// so can a test or a headless kiosk under plain Node. Settings changes apply without a restart.
+import path from 'node:path';
+import type { KioskCore } from './kiosk';
+import type { Logger } from './log';
+import { PassPrinter, type OsPrint } from './hardware/printer';
+import { kioskPrinterStatus } from './hardware/printer/status';
+import { HidScannerService, loadNodeHidBackend, toKioskScannerStatus } from './hardware/scanner';
+import type { HidBackend } from './hardware/scanner/types';
+import { SyncEngine } from './sync/engine';
+import { createConnector } from './mis';
+import type { MisConnector } from './mis/types';
+import { RosterService, rosterSourceFactory } from './roster';
+import { groupForStudent, resolveRules, type SiteSettings } from '../../shared/settings';
+
+export interface ServiceOptions {
+  logger: Logger;
+  resourcesDir: string;
+  /** Electron's silent print for driver-only printers (electron/main/print-os.ts). */
+  osPrint?: OsPrint;
+  /** node-hid by default; tests pass a fake. `null`: no HID scanning (CLI, CI). */
+  hidBackend?: (() => Promise<HidBackend>) | null;
+  /** Start the sync engine's timers and the roster schedule (default true). */
+  schedules?: boolean;
+}
+
+export interface KioskServices {
+  printer: PassPrinter;
+  hid: HidScannerService | null;
+  roster: RosterService;
+  engine(): SyncEngine | null;
+  /** Tell the engine the OS says the network is back (or gone). */
+  connectivityChanged(online: boolean): void;
+  stop(): Promise<void>;
+}
+
+export async function startServices(core: KioskCore, options: ServiceOptions): Promise<KioskServices> {
+  const log = options.logger;
+  const schedules = options.schedules ?? true;
+
+  // ---- printer: the core prints through the port; status chips follow the printer ----------
+  const printer = new PassPrinter({ logger: log, clock: core.clock, osPrint: options.osPrint, settings: core.getSettings().printer });
+  core.printer = printer.kioskPort();
+  const stopPrinterStatus = printer.onStatus((s) => {
+    log.info('printer status', { state: kioskPrinterStatus(s).state });
+    core.scheduleStatus();
+  });
+
+  // ---- HID POS scanner: each code goes to the renderer like a wedge burst -------------------
+  let hid: HidScannerService | null = null;
+  if (options.hidBackend !== null) {
+    hid = new HidScannerService({
+      backend: options.hidBackend ?? loadNodeHidBackend,
+      settings: core.getSettings().scanner.hid,
+      logger: log,
+      udevRulePath: path.join(options.resourcesDir, 'udev', '70-passdesk-scanner.rules'),
+    });
+    const h = hid;
+    core.scanner = { status: () => toKioskScannerStatus(h.status()) };
+    h.onCode(({ code }) => core.emit('scannerCode', { code }));
+    h.onStatus(() => core.scheduleStatus());
+    await h.start();
+  }
+
+  // ---- sync engine: rebuilt when the MIS connection changes ---------------------------------
+  let engine: SyncEngine | null = null;
+  let connector: MisConnector | null = null;
+  let misKey = '';
+  const rulesFor = (payload: { studentId: string }) => {
+    const s = core.getSettings();
+    const student = core.students.get(payload.studentId);
+    return resolveRules(s, student ? groupForStudent(s, student) : null);
+  };
+  const connectMis = async (s: SiteSettings) => {
+    const key = JSON.stringify(s.mis);
+    if (key === misKey) return;
+    misKey = key;
+    await engine?.stop();
+    await connector?.close?.();
+    engine = null;
+    connector = null;
+    core.sync = null;
+    try {
+      connector = createConnector(s.mis, core.secrets, log, {
+        dataDir: core.dataDir,
+        site: () => core.getSettings(),
+        studentName: (misId) => {
+          const row = core.db.prepare('SELECT forename, surname FROM students WHERE mis_id = ?').get(misId) as
+            | { forename: string; surname: string }
+            | undefined;
+          return row ?? null;
+        },
+      });
+    } catch (e) {
+      log.error('MIS connector unavailable', { connector: s.mis.connector, error: (e as Error).message });
+      return;
+    }
+    if (!connector) return;
+    const c = connector;
+    const eng = new SyncEngine({ db: core.db, connector: c, clock: core.clock, logger: log, rulesFor });
+    engine = eng;
+    core.sync = {
+      kick: () => eng.kick(),
+      online: () => eng.status().online,
+      testConnection: async () => {
+        try {
+          await c.ping();
+          return { ok: true, message: `Connected to ${c.name}.` };
+        } catch (e) {
+          return { ok: false, message: (e as Error).message };
+        }
+      },
+    };
+    eng.on('status', () => core.scheduleStatus());
+    if (schedules) eng.start();
+    log.info('sync engine ready', { connector: c.name });
+  };
+  await connectMis(core.getSettings());
+
+  // ---- roster: nightly import from the configured source -----------------------------------
+  const roster = new RosterService({
+    db: core.db,
+    settings: () => core.getSettings(),
+    clock: core.clock,
+    logger: log,
+    sourceFor: rosterSourceFactory({ mis: () => core.getSettings().mis, secrets: core.secrets, logger: log }),
+  });
+  if (schedules) roster.schedule.start();
+
+  const stopSettings = core.onSettings((s) => {
+    try {
+      printer.configure(s.printer);
+    } catch (e) {
+      log.error('printer settings refused', { error: (e as Error).message });
+    }
+    void hid?.configure(s.scanner.hid);
+    // Secrets may have changed with the same settings (a new token): reconnect on every save.
+    misKey = '';
+    void connectMis(s);
+  });
+
+  return {
+    printer,
+    hid,
+    roster,
+    engine: () => engine,
+    connectivityChanged: (online) => engine?.connectivityChanged(online),
+    async stop() {
+      stopSettings();
+      stopPrinterStatus();
+      roster.schedule.stop();
+      await hid?.stop();
+      await engine?.stop();
+      await connector?.close?.();
+      core.printer = null;
+      core.sync = null;
+      core.scanner = null;
+    },
+  };
+}
