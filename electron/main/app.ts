@@ -1,7 +1,7 @@
 // The Electron side of Passdesk, kept thin: one instance, one kiosk window, the IPC contract
 // bound to the KioskCore, safeStorage for secrets, the screen kept awake and the renderer kept
 // alive. Everything that decides anything lives in electron/core and runs under plain Node.
-import { BrowserWindow, Menu, app, dialog, ipcMain, powerSaveBlocker, safeStorage, session } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, net, powerMonitor, powerSaveBlocker, safeStorage, session } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { KioskCore, type KioskCoreOptions } from '../core/kiosk';
 import { stderrLogger, type Logger } from '../core/log';
@@ -10,6 +10,8 @@ import { explainNativeLoadError, kioskPaths, parseLaunchOptions, resolveNativeBi
 import { openSecretStore, type SecretsWarning } from './secrets';
 import { KIOSK_CSP, devCsp, guardAllContents, hardenSession } from './security';
 import { keepRendererAlive, kioskWindowOptions } from './window';
+import { startServices, type KioskServices } from '../core/services';
+import { makeOsPrint, osPrintWindowOptions } from './print-os';
 
 export interface RunOptions {
   argv?: readonly string[];
@@ -104,6 +106,23 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
     : { kind: 'file', indexUrl: pathToFileURL(paths.indexHtml).href };
   const unbindIpc = bindKioskIpc({ ipcMain, core, contents, page, log });
   const stopEvents = forwardKioskEvents(core, contents, log);
+
+  // Printer, HID scanner, sync engine and roster schedule: all plain-Node services around the core.
+  let services: KioskServices | null = null;
+  try {
+    services = await startServices(core, {
+      logger: log,
+      resourcesDir: paths.resourcesDir,
+      osPrint: makeOsPrint(() => new BrowserWindow(osPrintWindowOptions)),
+    });
+  } catch (e) {
+    // The kiosk still signs students in without them; the idle chips show what is missing.
+    log.error('kiosk services failed to start', { error: (e as Error).message });
+  }
+  // The OS knows first when the network comes back: writebacks go at once, not at the next sweep.
+  const onlineTimer = setInterval(() => services?.connectivityChanged(net.isOnline()), 15_000);
+  onlineTimer.unref();
+  powerMonitor.on('resume', () => services?.connectivityChanged(net.isOnline()));
   // A reception screen that dims mid-morning looks broken to the next late student.
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
   window.on('closed', () => {
@@ -111,6 +130,8 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
   });
 
   app.once('will-quit', () => {
+    clearInterval(onlineTimer);
+    void services?.stop();
     stopKeepAlive();
     unbindIpc();
     stopEvents();

@@ -158,7 +158,7 @@ describe('runKiosk', () => {
     app.emit('will-quit');
     expect(powerSaveBlocker.stop).toHaveBeenCalledWith(42);
     expect(ipcHandlers.size).toBe(0);
-    expect(() => running!.core.getKioskInfo()).toThrow(); // the database is closed
+    expect(() => running!.core.students.count()).toThrow(); // the database is closed
   });
 
   it('reloads the screen when the renderer process dies', async () => {

@@ -170,6 +170,9 @@ export const dialog = {
 
 export const Menu = { setApplicationMenu: vi.fn() };
 
+export const powerMonitor = new EventEmitter();
+export const net = { isOnline: vi.fn(() => true) };
+
 export const exposed: Record<string, unknown> = {};
 export const contextBridge = {
   exposeInMainWorld: vi.fn((key: string, api: unknown) => {
@@ -191,6 +194,8 @@ export const electronModule = {
   powerSaveBlocker,
   dialog,
   Menu,
+  powerMonitor,
+  net,
   contextBridge,
   ipcRenderer,
 };
@@ -209,6 +214,7 @@ export function resetElectronStub(): void {
   FakeBrowserWindow.instances = [];
   session.defaultSession = new FakeSession();
   powerSaveBlocker.started.clear();
+  powerMonitor.removeAllListeners();
   vi.clearAllMocks();
 }
 
