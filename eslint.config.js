@@ -7,7 +7,7 @@ import globals from 'globals';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'os', 'crypto', 'http', 'https'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'docs/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['node_modules/**', '.scratch/**', '.electron-native/**', 'dist/**', 'release/**', 'docs/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -95,7 +95,7 @@ test('slow human typing is never a scan, and the scanner still works straight af
 }) => {
   await kiosk.open();
   // Someone at a keyboard typing a badge number, then Enter: a person, not a scanner.
-  await page.keyboard.type(AVA_SMITH.badge, { delay: 180 });
+  await page.keyboard.type(AVA_SMITH.badge, { delay: 350 });
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Scan your badge' })).toBeVisible();
   await expect(page.getByTestId('student-name')).toHaveCount(0);
