@@ -12,6 +12,7 @@ import { SettingsValidationError } from '../db/settings-store';
 import { DatabaseError } from '../db/database';
 import { outboxCounts } from '../sync/outbox';
 import { direction as directionSchema } from '../../../shared/settings';
+import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
 
 const USAGE = `Passdesk admin CLI
 
@@ -52,6 +53,9 @@ function print(o: Output, value: unknown, human: () => string): void {
 }
 
 export async function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+  // doctor, backup, restore … parse their own options: some must run when the database cannot open.
+  const fleet = fleetCommandIn(argv);
+  if (fleet) return fleet.run({ argv: fleet.argv, out, defaultDataDir });
   let parsed;
   try {
     parsed = parseArgs({
@@ -74,7 +78,7 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (!command || command === 'help' || values.help) {
-    out(USAGE);
+    out(`${USAGE}\n${FLEET_USAGE}`);
     return command || values.help ? 0 : 2;
   }
   const o: Output = { json: values.json ?? false, out };
