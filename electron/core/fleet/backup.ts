@@ -4,7 +4,9 @@
 // only then renamed into place: a file named passdesk-….sqlite is always a good one, which is
 // what the start-up recovery and `kiosk restore` rely on.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/database';
 import { latestVersion } from '../db/database';
@@ -64,11 +66,13 @@ export async function backupDatabase(db: Db, dir: string, options: BackupOptions
     fs.rmSync(partial, { force: true });
     await db.backup(partial);
     selfContained(partial, options.nativeBinding);
-    const check = checkBackup(partial, options.nativeBinding);
+    // Off the main thread: a full integrity check of a year's database takes a third of a
+    // second, and a catch-up backup may run while students are scanning.
+    const check = await checkBackupOffThread(partial, options.nativeBinding);
     if (!check.ok) throw new BackupError('unusable', `The new backup failed its check: ${check.problem}`);
-    fsyncFile(partial);
+    await fsyncFileAsync(partial);
     fs.renameSync(partial, file);
-    fsyncDir(dir);
+    await fsyncDirAsync(dir);
     const pruned = pruneBackups(dir, options.keep);
     const info = { file, takenAt: at.toISOString(), bytes: fs.statSync(file).size, ...check };
     log.info('backup written', { file: path.basename(file), bytes: info.bytes, events: check.events, pruned: pruned.length });
@@ -130,23 +134,91 @@ export function pruneBackups(dir: string, keep: number): string[] {
  * events table readable to its last row.
  */
 export function checkBackup(file: string, nativeBinding?: string): BackupCheck {
-  let db: Db | null = null;
+  let integrity: string;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-    const integrity = db.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') return { ok: false, problem: `integrity check: ${String(integrity)}` };
-    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
-    if (schemaVersion === 0) return { ok: false, problem: 'it is not a Passdesk database (no schema).' };
-    if (schemaVersion > latestVersion()) {
-      return { ok: false, problem: `it was written by a newer Passdesk (schema ${schemaVersion}; this version knows up to ${latestVersion()}).` };
-    }
-    const row = db.prepare('SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM events').get() as { n: number; newest: string | null };
-    return { ok: true, schemaVersion, events: row.n, newestEventAt: row.newest };
+    integrity = withReadOnly(file, nativeBinding, (db) => String(db.pragma('integrity_check', { simple: true })));
   } catch (e) {
     return { ok: false, problem: (e as Error).message };
-  } finally {
-    db?.close();
   }
+  return describeBackup(file, integrity, nativeBinding);
+}
+
+/** checkBackup with the integrity check in a worker thread; in-thread if a worker cannot start. */
+export async function checkBackupOffThread(file: string, nativeBinding?: string): Promise<BackupCheck> {
+  let integrity: { ok: true; value: string } | { ok: false; error: string } | null = null;
+  try {
+    integrity = await integrityInWorker(file, nativeBinding);
+  } catch {
+    // No worker (an unusual runtime): the check still runs, on this thread.
+  }
+  if (!integrity) return checkBackup(file, nativeBinding);
+  if (!integrity.ok) return { ok: false, problem: integrity.error };
+  return describeBackup(file, integrity.value, nativeBinding);
+}
+
+/** The cheap half of the check (milliseconds): schema version and the events table. */
+function describeBackup(file: string, integrity: string, nativeBinding?: string): BackupCheck {
+  if (integrity !== 'ok') return { ok: false, problem: `integrity check: ${integrity}` };
+  try {
+    return withReadOnly(file, nativeBinding, (db): BackupCheck => {
+      const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+      if (schemaVersion === 0) return { ok: false, problem: 'it is not a Passdesk database (no schema).' };
+      if (schemaVersion > latestVersion()) {
+        return { ok: false, problem: `it was written by a newer Passdesk (schema ${schemaVersion}; this version knows up to ${latestVersion()}).` };
+      }
+      const row = db.prepare('SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM events').get() as { n: number; newest: string | null };
+      return { ok: true, schemaVersion, events: row.n, newestEventAt: row.newest };
+    });
+  } catch (e) {
+    return { ok: false, problem: (e as Error).message };
+  }
+}
+
+function withReadOnly<T>(file: string, nativeBinding: string | undefined, use: (db: Db) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
+// The worker is given better-sqlite3's resolved path: an eval'd worker resolves bare names from
+// the working directory, not from here. In a packaged app the module is unpacked from the asar.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+try {
+  const Database = require(workerData.module);
+  const db = new Database(workerData.file, { readonly: true, fileMustExist: true, ...(workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {}) });
+  try { parentPort.postMessage({ ok: true, value: String(db.pragma('integrity_check', { simple: true })) }); } finally { db.close(); }
+} catch (e) {
+  parentPort.postMessage({ ok: false, error: String((e && e.message) || e) });
+}`;
+
+/** PRAGMA integrity_check of a database file (live or not) in a worker; in-thread if no worker starts. */
+export async function integrityCheckOffThread(file: string, nativeBinding?: string): Promise<string> {
+  let r: { ok: true; value: string } | { ok: false; error: string } | null = null;
+  try {
+    r = await integrityInWorker(file, nativeBinding);
+  } catch {
+    // No worker: below, on this thread.
+  }
+  if (!r) return withReadOnly(file, nativeBinding, (db) => String(db.pragma('integrity_check', { simple: true })));
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+function integrityInWorker(file: string, nativeBinding?: string): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
+  const module = createRequire(import.meta.url).resolve('better-sqlite3').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, nativeBinding, module } });
+    worker.once('message', (m: { ok: true; value: string } | { ok: false; error: string }) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`integrity worker exited with ${code}`)));
+  });
 }
 
 /**
@@ -169,6 +241,25 @@ export function fsyncFile(file: string): void {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+async function fsyncFileAsync(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fsyncDirAsync(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

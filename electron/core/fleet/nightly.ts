@@ -7,7 +7,7 @@ import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { backupDatabase, backupsDirOf, listBackups, type BackupInfo } from './backup';
-import { purgeExpiredEvents, type PurgeResult } from './retention';
+import { purgeInBatches, type PurgeResult } from './retention';
 import { fleetSettingsOf } from '../../../shared/fleet';
 
 /** What the night's work needs of the kiosk; KioskCore fits it as it is. */
@@ -36,7 +36,7 @@ export async function runNightly(core: FleetCore, options: NightlyOptions = {}):
   const fleet = fleetSettingsOf(site);
   const run: NightlyRun = { purge: null, backup: null, problems: [] };
   try {
-    run.purge = purgeExpiredEvents(core.db, { days: fleet.retention.days, now: core.clock.now(), timeZone: site.timeZone, log: core.log });
+    run.purge = await purgeInBatches(core.db, { days: fleet.retention.days, now: core.clock.now(), timeZone: site.timeZone, log: core.log });
   } catch (e) {
     run.problems.push(`Retention purge failed: ${(e as Error).message}`);
     core.log.error('retention purge failed', { error: (e as Error).message });

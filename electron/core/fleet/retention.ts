@@ -19,6 +19,10 @@ export interface PurgeOptions {
   timeZone: string;
   actor?: string;
   log?: Logger;
+  /** At most this many events in this call, oldest first (see purgeInBatches). */
+  limit?: number;
+  /** Write the audit row (default true; purgeInBatches writes one for the whole run). */
+  audit?: boolean;
 }
 
 export interface PurgeResult {
@@ -42,7 +46,12 @@ export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
   const cutoff = retentionCutoff(options.now, options.days, options.timeZone);
   const unfinished = UNFINISHED_WRITEBACK.map((s) => `'${s}'`).join(', ');
   const wasSecure = db.pragma('secure_delete', { simple: true }) as number;
+  const hadForeignKeys = db.pragma('foreign_keys', { simple: true }) as number;
   db.pragma('secure_delete = ON');
+  // Row-by-row foreign-key checks would scan the whole events table for every deleted event
+  // (nothing indexes events.supersedes): minutes for a year of events. Children go first and
+  // chains stay whole by construction, and a check before commit proves it.
+  db.pragma('foreign_keys = OFF');
   let result: PurgeResult;
   try {
     result = db.transaction((): PurgeResult => {
@@ -51,10 +60,17 @@ export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
         `INSERT INTO temp.retention_purge (id)
          SELECT e.id FROM events e
          WHERE e.local_date < ?
-           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.state IN (${unfinished}))`,
-      ).run(cutoff.date);
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.state IN (${unfinished}))
+         ORDER BY e.local_date LIMIT ?`,
+      ).run(cutoff.date, options.limit ?? -1);
+      // Through the outbox's state index: the old events whose mark the MIS does not have yet.
       const keptAwaitingWriteback = (
-        db.prepare(`SELECT COUNT(*) AS n FROM events WHERE local_date < ? AND id NOT IN (SELECT id FROM temp.retention_purge)`).get(cutoff.date) as { n: number }
+        db
+          .prepare(
+            `SELECT COUNT(DISTINCT o.event_id) AS n FROM outbox o JOIN events e ON e.id = o.event_id
+             WHERE o.state IN (${unfinished}) AND e.local_date < ?`,
+          )
+          .get(cutoff.date) as { n: number }
       ).n;
       // An override and the event it replaced go together: never leave a kept event pointing at a purged one.
       const unlinkKept = db.prepare(
@@ -69,21 +85,62 @@ export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
       delete related.events;
       const scanRejections = db.prepare('DELETE FROM scan_rejections WHERE at < ?').run(cutoff.instant).changes;
       const outcome: PurgeResult = { cutoffDate: cutoff.date, events, related, scanRejections, keptAwaitingWriteback };
-      db.prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, 'retention.purge', 'events', NULL, ?)`).run(
-        options.now.toISOString(),
-        options.actor ?? 'retention',
-        JSON.stringify({ days: options.days, ...outcome }),
-      );
+      if (options.audit !== false) auditPurge(db, options, outcome);
+      // Every table pointing at events lost its rows above; only links between events could
+      // still point at a purged one. A throw here rolls the whole purge back.
+      const { n: dangling } = db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM events
+           WHERE supersedes IN (SELECT id FROM temp.retention_purge) OR superseded_by IN (SELECT id FROM temp.retention_purge)`,
+        )
+        .get() as { n: number };
+      if (dangling) throw new Error(`Retention would leave ${dangling} event(s) linked to a purged one; nothing was purged.`);
       db.exec('DROP TABLE temp.retention_purge');
       return outcome;
     })();
   } finally {
     db.pragma(`secure_delete = ${wasSecure ? 'ON' : 'OFF'}`);
+    db.pragma(`foreign_keys = ${hadForeignKeys ? 'ON' : 'OFF'}`);
   }
+  if (options.audit !== false) finishPurge(db, options, result, log);
+  return result;
+}
+
+/**
+ * The same purge in batches of `batch` events, yielding to the event loop between them: a
+ * kiosk's first purge after a year (or a catch-up run in the school day) never freezes the desk
+ * for more than a few milliseconds. One audit row for the whole run.
+ */
+export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: number }): Promise<PurgeResult> {
+  const total: PurgeResult = { cutoffDate: retentionCutoff(options.now, options.days, options.timeZone).date, events: 0, related: {}, scanRejections: 0, keptAwaitingWriteback: 0 };
+  for (;;) {
+    const r = purgeExpiredEvents(db, { ...options, limit: options.batch ?? 500, audit: false });
+    total.events += r.events;
+    total.scanRejections += r.scanRejections;
+    total.keptAwaitingWriteback = r.keptAwaitingWriteback;
+    for (const [table, n] of Object.entries(r.related)) total.related[table] = (total.related[table] ?? 0) + n;
+    if (r.events === 0) break;
+    // Fold each batch into the file as it goes: one big checkpoint at the end would be the stall.
+    db.pragma('wal_checkpoint(PASSIVE)');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  auditPurge(db, options, total);
+  finishPurge(db, options, total, options.log ?? silentLogger);
+  return total;
+}
+
+function auditPurge(db: Db, options: PurgeOptions, outcome: PurgeResult): void {
+  db.prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, 'retention.purge', 'events', NULL, ?)`).run(
+    options.now.toISOString(),
+    options.actor ?? 'retention',
+    JSON.stringify({ days: options.days, ...outcome }),
+  );
+}
+
+function finishPurge(db: Db, options: PurgeOptions, result: PurgeResult, log: Logger): void {
   // The WAL still holds copies of the deleted pages until a checkpoint folds it into the file.
   if (result.events > 0) db.pragma('wal_checkpoint(TRUNCATE)');
   log.info('retention purge', { days: options.days, cutoff: result.cutoffDate, events: result.events, kept: result.keptAwaitingWriteback, ...result.related });
-  return result;
 }
 
 /**
