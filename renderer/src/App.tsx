@@ -11,6 +11,7 @@ import { ReasonScreen } from './screens/ReasonScreen';
 import { RejectedScreen } from './screens/RejectedScreen';
 import { SearchScreen } from './screens/SearchScreen';
 import { StudentScreen } from './screens/StudentScreen';
+import { StaffRoot } from './staff/StaffRoot';
 import { useKiosk, useKioskStore } from './state/context';
 import { useIdleTimeout } from './state/useTimeouts';
 
@@ -36,15 +37,18 @@ export function App() {
 
   return (
     <div className="kiosk" data-screen={screen}>
-      {screen === 'loading' && <Loading />}
-      {screen === 'idle' && <IdleScreen />}
-      {screen === 'student' && <StudentScreen />}
-      {screen === 'reason' && <ReasonScreen />}
-      {screen === 'note' && <NoteScreen />}
-      {screen === 'done' && <DoneScreen />}
-      {screen === 'rejected' && <RejectedScreen />}
-      {screen === 'search' && <SearchScreen />}
-      <SwitchDialog />
+      {/* Staff mode (entered from the idle screen) takes the whole window while it is up. */}
+      <StaffRoot>
+        {screen === 'loading' && <Loading />}
+        {screen === 'idle' && <IdleScreen />}
+        {screen === 'student' && <StudentScreen />}
+        {screen === 'reason' && <ReasonScreen />}
+        {screen === 'note' && <NoteScreen />}
+        {screen === 'done' && <DoneScreen />}
+        {screen === 'rejected' && <RejectedScreen />}
+        {screen === 'search' && <SearchScreen />}
+        <SwitchDialog />
+      </StaffRoot>
     </div>
   );
 }

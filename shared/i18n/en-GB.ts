@@ -1,6 +1,7 @@
 // Every word the kiosk shows, in British English: the school's words (register, MIS, Year 9,
 // reception). en-US.ts has the same keys; a unit test keeps the two in step.
 // Pure data: no i18next import here, so the main process and tests can read it too.
+import { staffGB } from './staff-en-GB';
 export const enGB = {
   app: {
     name: 'Passdesk',
@@ -118,6 +119,8 @@ export const enGB = {
     error: 'Something went wrong. Please try again or see reception.',
     dismiss: 'Dismiss',
   },
+  /** Receptionist and site admin screens (staff-en-GB.ts). */
+  staff: staffGB,
   loading: {
     title: 'Starting up…',
     failed: 'The kiosk could not start. Please tell reception.',

@@ -1,5 +1,6 @@
 // American English: SIS, grades, attendance, the front office, 12-hour times (formatted in the
 // renderer). Same keys as en-GB.ts; TypeScript refuses a missing key.
+import { staffUS } from './staff-en-US';
 import type { Messages } from './en-GB';
 
 export const enUS = {
@@ -119,6 +120,8 @@ export const enUS = {
     error: 'Something went wrong. Please try again or see the front office.',
     dismiss: 'Dismiss',
   },
+  /** Receptionist and site admin screens (staff-en-US.ts). */
+  staff: staffUS,
   loading: {
     title: 'Starting up…',
     failed: 'The kiosk could not start. Please tell the front office.',

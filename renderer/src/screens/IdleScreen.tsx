@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Clock } from '../components/Clock';
 import { ScanIcon } from '../components/Icons';
 import { StatusChips } from '../components/StatusChips';
+import { StaffEntry } from '../staff/StaffEntry';
 import { useKiosk } from '../state/context';
 
 export function IdleScreen() {
@@ -12,7 +13,10 @@ export function IdleScreen() {
   return (
     <main className="screen screen-idle" aria-labelledby="idle-title">
       <div className="idle-head">
-        <div className="idle-school">{schoolName}</div>
+        {/* Press and hold the school's name: the discreet way into staff mode. */}
+        <StaffEntry>
+          <span className="idle-school">{schoolName}</span>
+        </StaffEntry>
         <Clock withDate />
       </div>
       <div className="idle-centre">

@@ -1,0 +1,82 @@
+// Typing into a field: a sheet over the screen with the value, the field's own problem (if any)
+// and the keyboard. Nothing changes until Done; Cancel always gets out.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Keypad } from './Keypad';
+import { StaffKeyboard } from './StaffKeyboard';
+
+export interface EntrySheetProps {
+  title: string;
+  initial: string;
+  maxLength: number;
+  /** digits: the number pad; text: the full staff keyboard. */
+  kind: 'digits' | 'text';
+  /** Secrets: shown as dots, and never put back into the sheet. */
+  masked?: boolean;
+  /** A check as the admin types: a message explains what is wrong. */
+  check?(value: string): string | null;
+  hint?: string;
+  doneLabel?: string;
+  onDone(value: string): void;
+  onCancel(): void;
+}
+
+export function EntrySheet({ title, initial, maxLength, kind, masked = false, check, hint, doneLabel, onDone, onCancel }: EntrySheetProps) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState(initial);
+  const problem = check ? check(value) : null;
+  const shown = masked ? '•'.repeat(value.length) : value;
+  return (
+    <div className="overlay staff-overlay">
+      <div className={`dialog sheet sheet-${kind}`} role="dialog" aria-modal="true" aria-labelledby="sheet-title">
+        <div className="sheet-head">
+          <h2 id="sheet-title">{title}</h2>
+          <div className="sheet-actions">
+            <button type="button" className="btn btn-secondary" onClick={onCancel}>
+              {t('staff.common.cancel')}
+            </button>
+            <button type="button" className="btn btn-primary" disabled={problem !== null} onClick={() => onDone(value)}>
+              {doneLabel ?? t('staff.common.done')}
+            </button>
+          </div>
+        </div>
+        <div className="field sheet-field" role="textbox" aria-readonly="true" aria-label={title} data-testid="sheet-value">
+          {shown || <span className="field-placeholder">{t('staff.common.empty')}</span>}
+          <span className="caret" aria-hidden="true" />
+        </div>
+        {problem ? (
+          <p className="field-problem" role="alert">
+            {problem}
+          </p>
+        ) : (
+          hint && <p className="hint">{hint}</p>
+        )}
+        {kind === 'digits' ? (
+          <Keypad onDigit={(d) => value.length < maxLength && setValue(value + d)} onErase={() => setValue(value.slice(0, -1))} onClear={() => setValue('')} />
+        ) : (
+          <StaffKeyboard value={value} onChange={setValue} maxLength={maxLength} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Are you sure? The safe choice has focus and comes first. */
+export function Confirm({ title, body, yes, no, onYes, onNo }: { title: string; body: string; yes: string; no: string; onYes(): void; onNo(): void }) {
+  return (
+    <div className="overlay staff-overlay">
+      <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-body">
+        <h2 id="confirm-title">{title}</h2>
+        <p id="confirm-body">{body}</p>
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" autoFocus onClick={onNo}>
+            {no}
+          </button>
+          <button type="button" className="btn btn-primary" onClick={onYes}>
+            {yes}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
