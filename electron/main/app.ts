@@ -12,6 +12,9 @@ import { KIOSK_CSP, devCsp, guardAllContents, hardenSession } from './security';
 import { keepRendererAlive, kioskWindowOptions } from './window';
 import { startServices, type KioskServices } from '../core/services';
 import { makeOsPrint, osPrintWindowOptions } from './print-os';
+import { createFileLogger, logDirOf, teeLogger } from '../core/fleet/logging';
+import { openWithRecovery } from '../core/fleet/recovery';
+import { startNightly, type NightlyScheduler } from '../core/fleet/nightly';
 
 export interface RunOptions {
   argv?: readonly string[];
@@ -34,7 +37,7 @@ class StartupError extends Error {}
 
 /** Start the kiosk. Resolves to null when this process is not the one to run it (or could not). */
 export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk | null> {
-  const log = options.log ?? stderrLogger();
+  let log = options.log ?? stderrLogger();
   const platform = options.platform ?? process.platform;
 
   // A second launch (a double-tapped icon, an autostart racing a user) must not open a second
@@ -69,9 +72,12 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
   const appPath = app.getAppPath();
   const paths = kioskPaths(appPath, app.isPackaged, process.resourcesPath);
   let core: KioskCore;
+  let nativePath: string | undefined;
   let secretsWarning: SecretsWarning | null;
   try {
     const dataDir = app.getPath('userData');
+    // Rotating files under the data folder, so a support bundle has the kiosk's own story.
+    if (!options.log) log = teeLogger(createFileLogger({ dir: logDirOf(dataDir) }), log);
     const native = resolveNativeBinding({
       packaged: app.isPackaged,
       appPath,
@@ -81,11 +87,27 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
       arch: process.arch,
     });
     if (!native.ok) throw new StartupError(native.message);
+    nativePath = native.path;
     // safeStorage can only answer after 'ready'.
     const secrets = openSecretStore(dataDir, safeStorage, platform, log);
     secretsWarning = secrets.warning;
     const openCore = options.openCore ?? ((o: KioskCoreOptions) => KioskCore.open(o));
-    core = openCore({ dataDir, logger: log, resourcesDir: paths.resourcesDir, nativeBinding: native.path, secrets: secrets.store });
+    // A damaged database is moved aside and the last good backup put back: the admin is told.
+    const opened = openWithRecovery(
+      () =>
+        openCore({
+          dataDir,
+          logger: log,
+          resourcesDir: paths.resourcesDir,
+          nativeBinding: native.path,
+          secrets: secrets.store,
+          // A school's packaged kiosk never invents students; the demo roster is for `npm start`.
+          demo: !app.isPackaged,
+        }),
+      { dataDir, log, nativeBinding: native.path },
+    );
+    core = opened.value;
+    if (opened.recovery) log.warn('database recovered from a backup', { message: opened.recovery.message });
     log.info('kiosk core open', { windowed: launch.windowed, secrets: secrets.store.backend });
   } catch (e) {
     const message = e instanceof StartupError ? e.message : (explainNativeLoadError(e) ?? `The kiosk could not open its data: ${(e as Error).message}`);
@@ -119,6 +141,15 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
     // The kiosk still signs students in without them; the idle chips show what is missing.
     log.error('kiosk services failed to start', { error: (e as Error).message });
   }
+  // Nightly: purge what the school must not keep, then back up (in the school's time zone).
+  let nightly: NightlyScheduler | null = null;
+  try {
+    nightly = startNightly(core, { nativeBinding: nativePath });
+    const n = nightly;
+    core.onSettings(() => n.reschedule());
+  } catch (e) {
+    log.error('nightly backups could not be scheduled', { error: (e as Error).message });
+  }
   // The OS knows first when the network comes back: writebacks go at once, not at the next sweep.
   const onlineTimer = setInterval(() => services?.connectivityChanged(net.isOnline()), 15_000);
   onlineTimer.unref();
@@ -131,6 +162,7 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
 
   app.once('will-quit', () => {
     clearInterval(onlineTimer);
+    nightly?.stop();
     void services?.stop();
     stopKeepAlive();
     unbindIpc();

@@ -5,6 +5,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-sync';
 import { migration003 } from './003-roster';
 import { migration004 } from './004-staff';
+import { migration005 } from './005-supersede-index';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005];
