@@ -17,6 +17,7 @@ import { silentLogger, type Logger } from './log';
 import { CoreError } from './errors';
 import { fileSecretStore, type SecretStore } from './security/secrets';
 import { StaffDesk } from './staff/desk';
+import type { DoctorPorts } from './fleet/doctor';
 import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
 import { normaliseScan } from '../../shared/badge';
 import { decide, localClock } from '../../shared/attendance/decision';
@@ -96,6 +97,8 @@ export class KioskCore {
   printer: PassPrinterPort | null;
   sync: SyncPort | null;
   scanner: ScannerPort | null = null;
+  /** What `kiosk doctor` on the admin screen asks of the running services (set by services.ts). */
+  diagnostics: Partial<Pick<DoctorPorts, 'printerStatus' | 'scannerStatus' | 'misTest' | 'misName' | 'nativeBinding'>> = {};
   /** Called after settings or secrets change, so services apply them without a restart. */
   private readonly settingsListeners = new Set<(s: SiteSettings) => void>();
   private readonly emitter = new EventEmitter();

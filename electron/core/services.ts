@@ -118,6 +118,20 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
   };
   await connectMis(core.getSettings());
 
+  // The admin screen's doctor asks the running services, not fresh copies of them.
+  core.diagnostics = {
+    ...core.diagnostics,
+    printerStatus: () => printer.status(),
+    ...(hid ? { scannerStatus: () => hid!.status() } : {}),
+    get misTest() {
+      const c = connector;
+      return c ? () => c.ping() : undefined;
+    },
+    get misName() {
+      return connector?.name;
+    },
+  };
+
   // ---- roster: nightly import from the configured source -----------------------------------
   const roster = new RosterService({
     db: core.db,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { signEvent } from '../model';
 import { direction, siteSettings } from '../settings';
+import { doctorReport } from '../fleet';
 
 const token = z.string().min(10).max(200);
 const role = z.enum(['receptionist', 'site_admin']);
@@ -134,6 +135,20 @@ export const staffCalls = {
   secretsSet: {
     request: z.object({ token, names: z.array(z.string().max(64)).max(20) }).strict(),
     response: z.record(z.string(), z.boolean()),
+  },
+  /** `kiosk doctor` on the admin screen: each check with its fix. */
+  runDoctor: {
+    request: z.object({ token }).strict(),
+    response: doctorReport,
+  },
+  /** Where a support bundle can go: USB sticks first, then the kiosk's own folder. */
+  supportBundleTargets: {
+    request: z.object({ token }).strict(),
+    response: z.array(z.string()),
+  },
+  writeSupportBundle: {
+    request: z.object({ token, target: z.string().min(1).max(500) }).strict(),
+    response: z.object({ folder: z.string(), files: z.array(z.string()), bytes: z.number() }),
   },
   auditLog: {
     request: z.object({ token, limit: z.number().int().min(1).max(500) }).strict(),

@@ -176,3 +176,22 @@ describe('writeback log', () => {
     expect(csv).toContain(`"'=HYPERLINK(""x"") Student"`);
   });
 });
+
+describe('doctor and support bundle from the admin screen', () => {
+  it('runs the doctor and writes a support bundle only to an offered place', async () => {
+    const { core, dataDir } = setup();
+    const { admin, reception } = await withPins(core);
+    const report = (await call(core, 'runDoctor', { token: admin })).value;
+    expect(report.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['database', 'disk', 'outbox', 'timezone']));
+    expect(report.checks.find((c: { id: string }) => c.id === 'database').status).toBe('ok');
+    expect((await call(core, 'runDoctor', { token: reception })).error.code).toBe('forbidden');
+
+    const targets = (await call(core, 'supportBundleTargets', { token: admin })).value as string[];
+    const own = path.join(dataDir, 'support');
+    expect(targets).toContain(own);
+    expect((await call(core, 'writeSupportBundle', { token: admin, target: '/etc' })).error.code).toBe('invalid_request');
+    const bundle = (await call(core, 'writeSupportBundle', { token: admin, target: own })).value;
+    expect(fs.existsSync(bundle.folder)).toBe(true);
+    expect(bundle.files.length).toBeGreaterThan(2);
+  });
+});

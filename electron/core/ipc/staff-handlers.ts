@@ -6,6 +6,25 @@ import type { staffCalls } from '../../../shared/ipc/staff-contract';
 import type { KioskCore } from '../kiosk';
 import { exportWritebackLog, queryWritebackLog } from '../staff/writeback-log';
 import { fieldLocks } from '../../../shared/policy';
+import { runDoctor, type DoctorPorts } from '../fleet/doctor';
+import { removableTargets, writeSupportBundle } from '../fleet/support-bundle';
+import { logDirOf } from '../fleet/logging';
+import { CoreError } from '../errors';
+
+function doctorPorts(core: KioskCore): DoctorPorts {
+  return {
+    dataDir: core.dataDir,
+    db: core.db,
+    settings: core.getSettings(),
+    settingsSaved: !!core.db.prepare(`SELECT 1 FROM settings WHERE key = 'site'`).get(),
+    secrets: { backend: core.secrets.backend, weak: core.secrets.weak },
+    printerStatus: core.diagnostics.printerStatus,
+    scannerStatus: core.diagnostics.scannerStatus,
+    misTest: core.diagnostics.misTest,
+    misName: core.diagnostics.misName,
+    nativeBinding: core.diagnostics.nativeBinding,
+  };
+}
 
 export type Handler = (core: KioskCore, request: never) => unknown;
 
@@ -84,6 +103,24 @@ export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, 
   secretsSet: (core, req) => {
     core.staff.require(req.token, 'site_admin');
     return Object.fromEntries(req.names.map((n) => [n, core.secrets.get(n) !== null]));
+  },
+  runDoctor: (core, req) => {
+    core.staff.require(req.token, 'site_admin');
+    return runDoctor(doctorPorts(core));
+  },
+  supportBundleTargets: (core, req) => {
+    core.staff.require(req.token, 'site_admin');
+    return [...removableTargets(), path.join(core.dataDir, 'support')];
+  },
+  writeSupportBundle: async (core, req) => {
+    const role = core.staff.require(req.token, 'site_admin');
+    // Only a USB stick or the kiosk's own folder: the screen must not write anywhere else.
+    const allowed = [...removableTargets(), path.join(core.dataDir, 'support')];
+    if (!allowed.includes(req.target)) throw new CoreError('invalid_request', 'Choose one of the offered places.');
+    const doctor = await runDoctor(doctorPorts(core));
+    const result = writeSupportBundle(req.target, { dataDir: core.dataDir, db: core.db, settings: core.getSettings(), doctor, logDir: logDirOf(core.dataDir) });
+    core.staff.audit(role, 'support.bundle', result.folder, null, { files: result.files.length });
+    return result;
   },
   auditLog: (core, req) => {
     core.staff.require(req.token, 'site_admin');
