@@ -18,6 +18,8 @@ import { CoreError } from './errors';
 import { fileSecretStore, type SecretStore } from './security/secrets';
 import { StaffDesk } from './staff/desk';
 import type { DoctorPorts } from './fleet/doctor';
+import { RosterService, rosterSourceFactory } from './roster';
+import type { FileExportConnector } from './mis/fileexport/connector';
 import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
 import { normaliseScan } from '../../shared/badge';
 import { decide, localClock } from '../../shared/attendance/decision';
@@ -90,6 +92,10 @@ export class KioskCore {
   readonly events: EventRepository;
   readonly settings: SettingsStore;
   readonly staff: StaffDesk;
+  /** Roster imports; services.ts starts its nightly schedule. */
+  readonly roster: RosterService;
+  /** The file export connector while one is configured ("Save & run now"). */
+  fileExport: FileExportConnector | null = null;
   readonly clock: Clock;
   readonly log: Logger;
   readonly secrets: SecretStore;
@@ -122,6 +128,14 @@ export class KioskCore {
     this.events = new EventRepository(db);
     this.settings = new SettingsStore(db, loadDistrictPolicy(options.policyFile ?? path.join(options.dataDir, 'district-policy.json')));
     this.staff = new StaffDesk(this);
+    this.roster = new RosterService({
+      db,
+      settings: () => this.getSettings(),
+      clock: this.clock,
+      logger: this.log,
+      sourceFor: rosterSourceFactory({ mis: () => this.getSettings().mis, secrets: this.secrets, logger: this.log }),
+    });
+    this.roster.onProgress((p) => this.emit('rosterProgress', p));
     this.insertRejection = db.prepare('INSERT INTO scan_rejections (at, reason, badge) VALUES (?, ?, ?)');
     if (options.demo !== false && this.students.count() === 0) {
       const csv = fs.readFileSync(path.join(options.resourcesDir ?? DEFAULT_RESOURCES_DIR, 'demo-roster.csv'), 'utf8');

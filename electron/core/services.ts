@@ -11,7 +11,8 @@ import type { HidBackend } from './hardware/scanner/types';
 import { SyncEngine } from './sync/engine';
 import { createConnector } from './mis';
 import type { MisConnector } from './mis/types';
-import { RosterService, rosterSourceFactory } from './roster';
+import type { RosterService } from './roster';
+import { FileExportConnector } from './mis/fileexport/connector';
 import { groupForStudent, resolveRules, type SiteSettings } from '../../shared/settings';
 
 export interface ServiceOptions {
@@ -81,6 +82,7 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
     engine = null;
     connector = null;
     core.sync = null;
+    core.fileExport = null;
     try {
       connector = createConnector(s.mis, core.secrets, log, {
         dataDir: core.dataDir,
@@ -98,6 +100,7 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
     }
     if (!connector) return;
     const c = connector;
+    if (c instanceof FileExportConnector) core.fileExport = c;
     const eng = new SyncEngine({ db: core.db, connector: c, clock: core.clock, logger: log, rulesFor });
     engine = eng;
     core.sync = {
@@ -133,13 +136,7 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
   };
 
   // ---- roster: nightly import from the configured source -----------------------------------
-  const roster = new RosterService({
-    db: core.db,
-    settings: () => core.getSettings(),
-    clock: core.clock,
-    logger: log,
-    sourceFor: rosterSourceFactory({ mis: () => core.getSettings().mis, secrets: core.secrets, logger: log }),
-  });
+  const roster = core.roster;
   if (schedules) roster.schedule.start();
 
   const stopSettings = core.onSettings((s) => {
@@ -169,6 +166,7 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
       await connector?.close?.();
       core.printer = null;
       core.sync = null;
+      core.fileExport = null;
       core.scanner = null;
     },
   };

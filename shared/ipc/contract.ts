@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { scanRejection, searchHit, signEvent, studentCard } from '../model';
 import { direction, locale, siteSettings } from '../settings';
 import { staffCalls } from './staff-contract';
+import { adminCalls, rosterProgress } from './admin-contract';
 
 export const reasonView = z.object({
   id: z.string(),
@@ -94,12 +95,15 @@ export const calls = {
   /** Read-only; changing settings takes a site admin's token (saveSettings). */
   getSettings: { request: empty, response: siteSettings },
   ...staffCalls,
+  ...adminCalls,
 } as const;
 
 export const events = {
   /** A code read by a HID POS scanner in main; the renderer treats it like a wedge burst. */
   scannerCode: z.object({ code: z.string().max(4096) }),
   status: kioskStatus,
+  /** A long roster import's progress, for the admin screen. */
+  rosterProgress,
 } as const;
 
 export type Calls = typeof calls;

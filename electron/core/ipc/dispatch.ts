@@ -8,6 +8,7 @@ import { SettingsValidationError } from '../db/settings-store';
 import { CoreError } from '../errors';
 import type { KioskCore } from '../kiosk';
 import { staffHandlers, type Handler } from './staff-handlers';
+import { adminHandlers } from './admin-handlers';
 
 const handlers: { [N in CallName]: Handler } = {
   getKioskInfo: (core) => core.getKioskInfo(),
@@ -19,6 +20,7 @@ const handlers: { [N in CallName]: Handler } = {
   todayEvents: (core) => core.todayEvents(),
   getSettings: (core) => core.getSettings(),
   ...staffHandlers,
+  ...adminHandlers,
 };
 
 export function isCallName(name: unknown): name is CallName {
