@@ -293,7 +293,7 @@ export class KioskCore {
 
     const pass = await this.printPass(event, student, settings, actor);
     this.scheduleStatus();
-    return { event, pass, why: decision.why };
+    return { event, pass, why: decision.why, passMessage: reason.passMessage || rules.passMessage || null };
   }
 
   todayEvents(): SignEvent[] {

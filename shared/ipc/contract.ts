@@ -7,6 +7,10 @@ import { scanRejection, searchHit, signEvent, studentCard } from '../model';
 import { direction, locale, siteSettings } from '../settings';
 import { staffCalls } from './staff-contract';
 import { adminCalls, rosterProgress } from './admin-contract';
+import { passOutcome, recordResult } from './results';
+
+export { passOutcome, recordResult };
+export type { PassOutcome, RecordResult } from './results';
 
 export const reasonView = z.object({
   id: z.string(),
@@ -30,20 +34,6 @@ export const scanResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), reason: scanRejection }),
 ]);
 export type ScanResult = z.infer<typeof scanResult>;
-
-export const passOutcome = z.object({
-  status: z.enum(['printed', 'failed', 'disabled']),
-  /** For staff and the idle chip: "Out of paper", "Printer offline". Never shown to a student verbatim. */
-  problem: z.string().nullable(),
-});
-export type PassOutcome = z.infer<typeof passOutcome>;
-
-export const recordResult = z.object({
-  event: signEvent,
-  pass: passOutcome,
-  why: z.string(),
-});
-export type RecordResult = z.infer<typeof recordResult>;
 
 export const kioskStatus = z.object({
   /** null: no MIS is connected, so there is nothing to be offline from. */

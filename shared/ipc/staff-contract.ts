@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { signEvent } from '../model';
 import { direction, siteSettings } from '../settings';
 import { doctorReport } from '../fleet';
+import { passOutcome, recordResult } from './results';
 
 const token = z.string().min(10).max(200);
 const role = z.enum(['receptionist', 'site_admin']);
@@ -83,11 +84,11 @@ export const staffCalls = {
     request: z
       .object({ token, studentId: z.string().min(1).max(64), direction, reasonId: z.string().min(1).max(64), note: z.string().max(200).optional() })
       .strict(),
-    response: z.object({ event: signEvent, pass: z.object({ status: z.enum(['printed', 'failed', 'disabled']), problem: z.string().nullable() }), why: z.string() }),
+    response: recordResult,
   },
   reprintPass: {
     request: z.object({ token, eventId: z.string().min(1).max(64) }).strict(),
-    response: z.object({ status: z.enum(['printed', 'failed', 'disabled']), problem: z.string().nullable() }),
+    response: passOutcome,
   },
   finaliseEvent: {
     request: z.object({ token, eventId: z.string().min(1).max(64), excused: z.boolean() }).strict(),
@@ -120,7 +121,7 @@ export const staffCalls = {
   /** A sample pass to the configured printer, from the settings screen. */
   testPrint: {
     request: z.object({ token }).strict(),
-    response: z.object({ status: z.enum(['printed', 'failed', 'disabled']), problem: z.string().nullable() }),
+    response: passOutcome,
   },
   /** "Test connection": says exactly what failed (address, credentials, permissions). */
   testMisConnection: {
