@@ -203,6 +203,8 @@ export const staffGB = {
     notSet: 'Not set: the school’s setting applies.',
     set: 'Set {{label}}',
     unset: 'Use the school’s setting',
+    notSetPlain: 'Not set.',
+    unsetPlain: 'Leave unset',
     edit: 'Change {{label}}',
     earlier: '{{label}}: 5 minutes earlier',
     later: '{{label}}: 5 minutes later',

@@ -204,6 +204,8 @@ export const staffUS: StaffMessages = {
     notSet: 'Not set: the school’s setting applies.',
     set: 'Set {{label}}',
     unset: 'Use the school’s setting',
+    notSetPlain: 'Not set.',
+    unsetPlain: 'Leave unset',
     edit: 'Change {{label}}',
     earlier: '{{label}}: 5 minutes earlier',
     later: '{{label}}: 5 minutes later',

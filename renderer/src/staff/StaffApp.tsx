@@ -9,6 +9,8 @@ import { LogScreen } from './screens/LogScreen';
 import { PinScreen } from './screens/PinScreen';
 import { TodayScreen } from './screens/TodayScreen';
 import type { StaffView } from './store';
+// The kiosk's stylesheet first: staff.css builds on its classes and must come after it in the bundle.
+import '../styles/kiosk.css';
 import '../styles/staff.css';
 
 // The settings screen carries the schema (zod) to check every change as it is typed: loaded

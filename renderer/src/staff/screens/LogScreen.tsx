@@ -149,6 +149,8 @@ export function LogScreen() {
             { value: 'sign_out', label: t('staff.dir.sign_out') },
           ]}
         />
+      </div>
+      <div className="log-filters">
         <button type="button" className="field staff-search log-name" onClick={() => setTyping(true)} aria-label={t('staff.log.name')} data-testid="log-name">
           {f.name || <span className="field-placeholder">{t('staff.log.name')}</span>}
         </button>
@@ -157,8 +159,6 @@ export function LogScreen() {
             {t('staff.common.clear')}
           </button>
         )}
-      </div>
-      <div className="log-filters">
         <Segmented
           label={t('staff.log.dates')}
           value={f.range}

@@ -41,6 +41,26 @@ function optionLabel(value: unknown): string {
   return i18next.exists(k) ? i18next.t(k) : String(value);
 }
 
+/** Drawn, not an emoji: the kiosk has no emoji font. */
+function LockIcon() {
+  return (
+    <svg className="lock-icon" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinecap="round" aria-hidden="true" focusable="false">
+      <rect x="4" y="11" width="16" height="10" rx="2" />
+      <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+    </svg>
+  );
+}
+
+/** Short values sit side by side; text, lists and groups take the whole row. */
+function isWide(node: JsonNode): boolean {
+  const k = kindOf(node);
+  if (k.kind === 'time' || k.kind === 'number' || k.kind === 'boolean') return false;
+  if (k.kind === 'choice') return k.options.length > 3;
+  if (k.kind === 'text') return (node.maxLength ?? 1000) > 16;
+  if (k.kind === 'nullable') return isWide(k.inner);
+  return true;
+}
+
 /** One node of the settings at `path`. `name` is the property's key (for its label). */
 export function SchemaField({ node, path, name, optional = false }: { node: JsonNode; path: Path; name: string; optional?: boolean }) {
   const { t } = useTranslation();
@@ -55,12 +75,14 @@ export function SchemaField({ node, path, name, optional = false }: { node: Json
   const disabled = lock !== null;
   const set = (v: unknown) => form.set(path, v);
   const grouped = kind.kind === 'object' || kind.kind === 'list' || kind.kind === 'variants';
+  // Under a group's overrides, "not set" means the school's own setting applies.
+  const inherits = path.includes('overrides');
 
   let body: ReactNode;
   if (optional && value === undefined) {
     body = (
       <div className="field-row">
-        <span className="field-value field-unset">{t('staff.form.notSet')}</span>
+        <span className="field-value field-unset">{inherits ? t('staff.form.notSet') : t('staff.form.notSetPlain')}</span>
         <button type="button" className="btn btn-secondary btn-small" disabled={disabled} onClick={() => set(blankFor(node))}>
           {t('staff.form.set', { label })}
         </button>
@@ -72,19 +94,19 @@ export function SchemaField({ node, path, name, optional = false }: { node: Json
 
   const Wrapper = grouped ? 'fieldset' : 'div';
   return (
-    <Wrapper className={`form-field${grouped ? ' form-group' : ''}${messages.length ? ' form-field-bad' : ''}${disabled ? ' form-field-locked' : ''}`} data-path={pathKey(path)}>
+    <Wrapper className={`form-field${grouped ? ' form-group' : ''}${isWide(node) ? ' form-field-wide' : ''}${messages.length ? ' form-field-bad' : ''}${disabled ? ' form-field-locked' : ''}`} data-path={pathKey(path)}>
       <div className="form-label-row">
         {grouped ? <legend className="form-label">{label}</legend> : <span className="form-label">{label}</span>}
         {optional && value !== undefined && (
           <button type="button" className="btn btn-secondary btn-small" disabled={disabled} onClick={() => set(undefined)}>
-            {t('staff.form.unset')}
+            {inherits ? t('staff.form.unset') : t('staff.form.unsetPlain')}
           </button>
         )}
       </div>
       {hint && <p className="hint form-hint">{hint}</p>}
       {ownLock && (
         <p className="form-lock" data-testid="lock-note">
-          <span aria-hidden="true">🔒 </span>
+          <LockIcon />
           {t('staff.form.locked', { district: ownLock.district, reason: ownLock.reason })}
         </p>
       )}
@@ -105,7 +127,7 @@ export function ObjectFields({ node, path, only, except }: { node: JsonNode; pat
       {Object.entries(node.properties ?? {})
         .filter(([k]) => (!only || only.includes(k)) && !except?.includes(k))
         .map(([k, child]) => (
-          <SchemaField key={k} node={child} path={[...path, k]} name={k} optional={isOptional(node, k)} />
+          <SchemaField key={k} node={child} path={[...path, k]} name={k} optional={isOptional(node, k, path)} />
         ))}
     </>
   );

@@ -136,7 +136,9 @@ export default function SettingsScreen() {
           <div className="settings-scroll" data-testid="settings-section" data-section={current.id}>
             <h1 className="staff-title">{current.title}</h1>
             {view.secrets.weak && current.id === 'mis' && <p className="form-lock">{t('staff.settings.weakSecrets', { backend: view.secrets.backend })}</p>}
-            <SectionBody section={current} schema={schema} />
+            <div className="form-children form-top">
+              <SectionBody section={current} schema={schema} />
+            </div>
             {current.id === 'scanner' && <ScannerExtras />}
             {current.id === 'printer' && <PrinterExtras dirty={dirty} draft={draft} />}
             {current.id === 'mis' && <MisExtras dirty={dirty} draft={draft} />}
@@ -182,7 +184,7 @@ function SectionBody({ section, schema }: { section: Section; schema: JsonNode }
         if (!node) return null;
         // A section that is one object shows its fields directly, without a second heading.
         if (node.type === 'object' && node.properties) return <ObjectFields key={k} node={node} path={[k]} />;
-        return <SchemaField key={k} node={node} path={[k]} name={k} optional={isOptional(schema, k)} />;
+        return <SchemaField key={k} node={node} path={[k]} name={k} optional={isOptional(schema, k, [])} />;
       })}
     </>
   );

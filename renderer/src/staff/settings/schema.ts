@@ -92,10 +92,34 @@ export function kindOf(node: JsonNode): NodeKind {
   }
 }
 
-/** Optional in the settings: may be left out (a group's override, a reason's own pass message). */
-export function isOptional(parent: JsonNode, key: string): boolean {
+let cachedOutput: JsonNode | null = null;
+function outputSchema(): JsonNode {
+  cachedOutput ??= z.toJSONSchema(siteSettings, { io: 'output', unrepresentable: 'any' }) as JsonNode;
+  return cachedOutput;
+}
+
+/** The output schema's node holding `path`: properties by name (in any variant), items by index. */
+function outputNodeAt(path: Path): JsonNode | undefined {
+  let node: JsonNode | undefined = outputSchema();
+  for (const seg of path) {
+    if (!node) return undefined;
+    const alts: JsonNode[] = [node, ...(node.anyOf ?? []), ...(node.oneOf ?? [])];
+    node = typeof seg === 'number' ? alts.find((a) => a.items)?.items : alts.find((a) => a.properties?.[seg])?.properties?.[seg];
+  }
+  return node;
+}
+
+/**
+ * Optional in the settings: may be left out (a group's override, a reason's own pass message).
+ * The input schema says what may be left out when typing; a field with a default is always there
+ * in the saved settings, so the output schema (where it is required) has the last word.
+ */
+export function isOptional(parent: JsonNode, key: string, parentPath: Path = []): boolean {
   const child = parent.properties?.[key];
-  return !(parent.required ?? []).includes(key) && child?.default === undefined;
+  if ((parent.required ?? []).includes(key) || child?.default !== undefined) return false;
+  const out = outputNodeAt(parentPath);
+  const alts = out ? [out, ...(out.anyOf ?? []), ...(out.oneOf ?? [])] : [];
+  return !alts.some((a) => a.required?.includes(key));
 }
 
 /** A value to start a new list item or an optional field with: the defaults, blanks elsewhere. */
