@@ -6,7 +6,7 @@ import { chromiumLaunch } from './playwright.config';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  testMatch: 'screenshots.shots.ts',
+  testMatch: 'screenshots*.shots.ts',
   outputDir: 'test-results/screenshots',
   timeout: 120_000,
   workers: 1,

@@ -18,6 +18,7 @@ import { CoreError } from './errors';
 import { fileSecretStore, type SecretStore } from './security/secrets';
 import { StaffDesk } from './staff/desk';
 import type { DoctorPorts } from './fleet/doctor';
+import { MisCodeStore, type MisCode } from './db/mis-codes';
 import { RosterService, rosterSourceFactory } from './roster';
 import type { FileExportConnector } from './mis/fileexport/connector';
 import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
@@ -104,7 +105,10 @@ export class KioskCore {
   sync: SyncPort | null;
   scanner: ScannerPort | null = null;
   /** What `kiosk doctor` on the admin screen asks of the running services (set by services.ts). */
-  diagnostics: Partial<Pick<DoctorPorts, 'printerStatus' | 'scannerStatus' | 'misTest' | 'misName' | 'nativeBinding'>> = {};
+  diagnostics: Partial<Pick<DoctorPorts, 'printerStatus' | 'scannerStatus' | 'misTest' | 'misName' | 'nativeBinding'>> & {
+    misCodes?: () => Promise<MisCode[]>;
+  } = {};
+  readonly misCodes: MisCodeStore;
   /** Called after settings or secrets change, so services apply them without a restart. */
   private readonly settingsListeners = new Set<(s: SiteSettings) => void>();
   private readonly emitter = new EventEmitter();
@@ -128,6 +132,7 @@ export class KioskCore {
     this.events = new EventRepository(db);
     this.settings = new SettingsStore(db, loadDistrictPolicy(options.policyFile ?? path.join(options.dataDir, 'district-policy.json')));
     this.staff = new StaffDesk(this);
+    this.misCodes = new MisCodeStore(db);
     this.roster = new RosterService({
       db,
       settings: () => this.getSettings(),
@@ -305,7 +310,7 @@ export class KioskCore {
   }
 
   updateSettings(req: { settings: unknown }, actor = 'site_admin'): SiteSettings {
-    const next = this.settings.replace(req.settings, actor, this.nowIso());
+    const next = this.settings.replace(req.settings, actor, this.nowIso(), (s) => this.misCodes.unknownCodes(s));
     this.onSettingsChanged();
     return next;
   }

@@ -133,6 +133,10 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
     get misName() {
       return connector?.name;
     },
+    get misCodes() {
+      const c = connector;
+      return c ? () => c.fetchAttendanceCodes() : undefined;
+    },
   };
 
   // ---- roster: nightly import from the configured source -----------------------------------

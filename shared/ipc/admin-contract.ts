@@ -55,7 +55,17 @@ export const exportRunView = z.object({
   error: z.string().nullable(),
 });
 
+export const misCodeView = z.object({ code: z.string(), description: z.string().nullable(), type: z.string().nullable() });
+
 export const adminCalls = {
+  /**
+   * The connected MIS's attendance codes, fetched now and kept: from then on, saving settings that
+   * name a code the MIS does not have is refused at that field.
+   */
+  misAttendanceCodes: {
+    request: z.object({ token, refresh: z.boolean().optional() }).strict(),
+    response: z.object({ codes: z.array(misCodeView), fetchedAt: z.string().nullable() }),
+  },
   rosterStatus: {
     request: z.object({ token }).strict(),
     response: z.object({

@@ -99,3 +99,27 @@ describe('kiosk services', () => {
     expect((await core.getStatus()).scanner.state).toBe('ok');
   });
 });
+
+describe('codes from the connected MIS', () => {
+  it('fetches the MIS’s codes and then refuses settings that name a code it does not have', async () => {
+    const printer = await startPrinterEmulator({ lifetimeMs: 30_000 });
+    cleanups.push(() => printer.close());
+    const wonde = await startFakeWonde({ lifetimeMs: 30_000, schools: [{ id: SCHOOL, students: [] }] });
+    cleanups.push(() => wonde.close());
+    const { core } = await kiosk({ printer, wonde });
+    const { dispatch } = await import('../../electron/core/ipc/dispatch');
+    await dispatch(core, 'setPin', { role: 'site_admin', pin: '246810' });
+    const unlocked = (await dispatch(core, 'staffUnlock', { pin: '246810' })) as { ok: true; value: { token: string } };
+    const token = unlocked.value.token;
+    const fetched = (await dispatch(core, 'misAttendanceCodes', { token, refresh: true })) as { ok: boolean; value: { codes: { code: string }[] } };
+    expect(fetched.ok).toBe(true);
+    expect(fetched.value.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['L', 'U', 'M']));
+
+    const s = structuredClone(core.getSettings());
+    s.rules.lateCode = 'Q';
+    const refused = await dispatch(core, 'saveSettings', { token, settings: s });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'validation_failed', issues: [{ path: 'rules.lateCode', message: expect.stringContaining('no code "Q"') }] } });
+    s.rules.lateCode = 'L';
+    expect((await dispatch(core, 'saveSettings', { token, settings: s })).ok).toBe(true);
+  });
+});

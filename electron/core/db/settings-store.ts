@@ -36,10 +36,12 @@ export class SettingsStore {
   }
 
   /** Validate, store and audit. Returns the settings now in force. */
-  replace(input: unknown, actor: string, nowIso: string): SiteSettings {
+  replace(input: unknown, actor: string, nowIso: string, extraCheck?: (s: SiteSettings) => { path: string; message: string }[]): SiteSettings {
     const locked = lockedChanges(this.get(), input, this.policy);
     if (locked.length) throw new SettingsValidationError(locked);
     const next = validateSettings(input);
+    const extra = extraCheck?.(next) ?? [];
+    if (extra.length) throw new SettingsValidationError(extra);
     const before = this.db.prepare(`SELECT json FROM settings WHERE key = 'site'`).get() as { json: string } | undefined;
     this.db.transaction(() => {
       this.db

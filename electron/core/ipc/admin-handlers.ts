@@ -41,6 +41,22 @@ function fileExport(core: KioskCore) {
 }
 
 export const adminHandlers: { [N in keyof typeof adminCalls]: (core: KioskCore, req: Req<N>) => unknown } = {
+  misAttendanceCodes: async (core, req) => {
+    const role = core.staff.require(req.token, 'site_admin');
+    if (req.refresh) {
+      const fetch = core.diagnostics.misCodes;
+      if (!fetch) throw new CoreError('invalid_request', 'No MIS is connected. Choose one and save the settings first.');
+      let codes;
+      try {
+        codes = await fetch();
+      } catch (e) {
+        throw new CoreError('invalid_request', `The MIS did not give its codes: ${(e as Error).message}`);
+      }
+      core.misCodes.replace(codes, core.clock.now().toISOString());
+      core.staff.audit(role, 'mis.codes', null, null, { codes: codes.length });
+    }
+    return core.misCodes.list();
+  },
   rosterStatus: (core, req) => {
     core.staff.require(req.token, 'site_admin');
     const pending = core.roster.pendingRollover();
