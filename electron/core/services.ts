@@ -71,7 +71,8 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
   const rulesFor = (payload: { studentId: string }) => {
     const s = core.getSettings();
     const student = core.students.get(payload.studentId);
-    return resolveRules(s, student ? groupForStudent(s, student) : null);
+    const rules = resolveRules(s, student ? groupForStudent(s, student) : null);
+    return { protectedCodes: rules.protectedCodes, sessions: rules.sessions, presentCodes: [rules.presentCodes.AM, rules.presentCodes.PM] };
   };
   const connectMis = async (s: SiteSettings) => {
     const key = JSON.stringify(s.mis);

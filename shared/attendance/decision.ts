@@ -136,7 +136,9 @@ export function decide(input: DecisionInput): Decision {
   }
 
   const existing = input.existingMark?.trim();
-  if (existing && rules.protectedCodes.includes(existing)) {
+  // A leaver code follows a present mark by nature: a sign-out may replace the present codes.
+  const presentForLeaver = direction === 'sign_out' && (existing === rules.presentCodes.AM || existing === rules.presentCodes.PM);
+  if (existing && !presentForLeaver && rules.protectedCodes.includes(existing)) {
     return {
       ...base,
       code,

@@ -43,6 +43,8 @@ const cases: Case[] = [
   { name: 'present writeback off does not stop a late mark', at: '2026-11-24T09:10:00Z', reason: 'overslept', rules: { presentWriteback: false }, expect: { session: 'AM', code: 'L', writeback: true } },
   { name: 'early sign-out with a coded reason: M in the AM', at: '2026-11-24T10:30:00Z', direction: 'sign_out', reason: 'medical', expect: { session: 'AM', code: 'M', minutesLate: null, writeback: true } },
   { name: 'early sign-out in the PM: the session signed out during', at: '2026-11-24T14:00:00Z', direction: 'sign_out', reason: 'unwell', expect: { session: 'PM', code: 'I', minutesLate: null, writeback: true } },
+  { name: 'early sign-out after registration: the leaver code replaces a protected present mark', at: '2026-11-24T10:30:00Z', direction: 'sign_out', reason: 'medical', existing: '/', expect: { session: 'AM', code: 'M', writeback: true } },
+  { name: 'early sign-out never replaces a protected M', at: '2026-11-24T10:30:00Z', direction: 'sign_out', reason: 'unwell', existing: 'M', expect: { session: 'AM', code: 'I', writeback: false, skip: 'protected_code' } },
   { name: 'early sign-out, reason without a code, no leaver code: not written', at: '2026-11-24T10:30:00Z', direction: 'sign_out', reason: 'other', expect: { session: 'AM', code: null, writeback: false, skip: 'no_leaver_code' } },
   { name: 'early sign-out, reason without a code: the leaver code', at: '2026-11-24T10:30:00Z', direction: 'sign_out', reason: 'other', rules: { leaverCode: 'E' }, expect: { session: 'AM', code: 'E', minutesLate: null, writeback: true } },
   // Kiosk clocks run in UTC; the school is in London. BST began on 29 March 2026: 08:05 UTC is 09:05 BST.

@@ -172,6 +172,14 @@ export function settle(db: Db, outcomes: Outcome[], nowIso: string): void {
       else if (o.state === 'failed_permanent') fail.run('failed_permanent', o.message, o.kind, o.target ?? null, o.previousMark ?? null, nowIso, o.id);
       else fail.run('skipped_protected', o.message, 'protected_code', o.target, o.previousMark, nowIso, o.id);
     }
+    // A receptionist may have replaced the mark while it was in flight: a row whose event is
+    // superseded and did not land is never tried again (the correction is queued behind it).
+    db.prepare(
+      `UPDATE outbox SET state = 'superseded', last_error_kind = 'superseded',
+         last_error = 'Replaced by a receptionist’s change while it was being sent; not sent again.', updated_at = ?
+       WHERE state IN ('pending', 'failed_permanent') AND attempts > 0
+         AND event_id IN (SELECT id FROM events WHERE superseded_by IS NOT NULL)`,
+    ).run(nowIso);
   })();
 }
 
@@ -187,15 +195,41 @@ export function recoverInFlight(db: Db, nowIso: string): number {
 
 /** After the admin fixed settings: failed (or, by id, skipped) rows go back to the queue. */
 export function retryRows(db: Db, which: number[] | 'all_failed', nowIso: string): number {
-  if (which === 'all_failed') {
-    return db
-      .prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE state = 'failed_permanent'`)
-      .run(nowIso, nowIso).changes;
-  }
-  const stmt = db.prepare(
-    `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state IN ('failed_permanent', 'skipped_protected')`,
+  const ids =
+    which === 'all_failed'
+      ? (db.prepare(`SELECT id FROM outbox WHERE state = 'failed_permanent'`).all() as { id: number }[]).map((r) => r.id)
+      : which;
+  // A retried row goes to the back of its student's line. If a later mark for the same register
+  // slot was written (or is waiting) since, sending this one would put the older mark over the
+  // newer: it is retired instead. A replaced event's row is never sent again.
+  const row = db.prepare(
+    `SELECT o.id, o.student_id, json_extract(o.payload, '$.date') AS date, json_extract(o.payload, '$.session') AS session,
+            e.superseded_by AS supersededBy
+     FROM outbox o JOIN events e ON e.id = o.event_id
+     WHERE o.id = ? AND o.state IN ('failed_permanent', 'skipped_protected')`,
   );
-  return db.transaction(() => which.reduce((n, id) => n + stmt.run(nowIso, nowIso, id).changes, 0))();
+  const newer = db.prepare(
+    `SELECT 1 FROM outbox WHERE student_id = ? AND id > ? AND state IN ('pending', 'in_flight', 'done')
+       AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ? LIMIT 1`,
+  );
+  const requeue = db.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`);
+  const retire = db.prepare(`UPDATE outbox SET state = 'superseded', last_error_kind = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
+  return db.transaction(() => {
+    let n = 0;
+    for (const id of ids) {
+      const r = row.get(id) as { id: number; student_id: string; date: string; session: string; supersededBy: string | null } | undefined;
+      if (!r) continue;
+      if (r.supersededBy) {
+        retire.run('Replaced by a receptionist’s change; the correction is sent instead.', nowIso, id);
+      } else if (newer.get(r.student_id, id, r.date, r.session)) {
+        retire.run('A later mark for this session was written since; this older one is not sent over it.', nowIso, id);
+      } else {
+        requeue.run(nowIso, nowIso, id);
+        n++;
+      }
+    }
+    return n;
+  })();
 }
 
 /**

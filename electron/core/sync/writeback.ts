@@ -10,6 +10,8 @@ import type { Db } from '../db/database';
 /** What the engine needs of the school's rules at send time (settings may change after the event). */
 export interface RowRules {
   protectedCodes: readonly string[];
+  /** The site's present codes (AM/PM): an early sign-out may replace these even when protected. */
+  presentCodes?: readonly string[];
   /** Session bounds, "HH:MM" local, to find the first lesson of a session. */
   sessions?: { AM: { start: string; end: string }; PM: { start: string; end: string } };
 }
@@ -55,11 +57,18 @@ export async function processBatch(rows: OutboxRow[], ctx: BatchContext): Promis
   return outcomes;
 }
 
+function currentMisId(ctx: BatchContext, studentId: string): string | null {
+  const r = ctx.db.prepare('SELECT mis_id FROM students WHERE id = ?').get(studentId) as { mis_id: string | null } | undefined;
+  return r?.mis_id ?? null;
+}
+
 async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Outcome> {
   const parsed = sessionMarkPayload.safeParse(safeJson(row.payload));
   if (!parsed.success) return permanent(row, 'bad_payload', `This queued mark cannot be read (${parsed.error.issues[0]?.message ?? 'invalid'}); it was not sent.`);
-  const p = parsed.data;
+  const p = { ...parsed.data };
   const { caps } = ctx;
+  // The MIS id is read again at send time: the admin's fix for "no MIS id" is a roster import.
+  if (!p.misId) p.misId = currentMisId(ctx, p.studentId);
   if (!p.misId) {
     return permanent(row, 'no_mis_id', `Student ${p.studentId} has no MIS id on the kiosk's roster. Re-import the roster from the MIS, then retry.`);
   }
@@ -122,7 +131,10 @@ function judge(row: OutboxRow, p: SessionMarkPayload, existing: ExistingMark | n
   if (row.attempts > 1 && existing.code === p.code) {
     return { id: row.id, state: 'done', writebackId: null, target, previousMark: null, note: 'Confirmed on the MIS after an interrupted attempt; not written again.' };
   }
-  if (rules.protectedCodes.includes(existing.code) && ourLastMark(ctx.db, p.studentId, p.date, p.session, row.id) !== existing.code) {
+  // Protected present codes stop a late L/U replacing a teacher's "present"; an early sign-out's
+  // leaver code exists to follow a present mark, so it may replace one (never M or the like).
+  const presentForLeaver = p.direction === 'sign_out' && (rules.presentCodes ?? ['/', '\\']).includes(existing.code);
+  if (!presentForLeaver && rules.protectedCodes.includes(existing.code) && ourLastMark(ctx.db, p.studentId, p.date, p.session, row.id) !== existing.code) {
     return {
       id: row.id,
       state: 'skipped_protected',

@@ -1,0 +1,90 @@
+// Corrections and retries that must never put the wrong mark on the register (found in review):
+// an override while the old mark is in flight, a retry of an older mark after a newer one was
+// written, a "no MIS id" fixed by a roster import, and an early leaver over a present mark.
+import { afterEach, describe, expect, it } from 'vitest';
+import { harness, SCHOOL, until, type Harness } from '../fakes/wonde/harness';
+import { outboxRow, overrideMark, queueMark, rowsByState } from '../fakes/wonde/seed';
+import { claimDue, retryRows, settle } from '../../electron/core/sync/outbox';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.dispose();
+  h = null;
+});
+const now = () => new Date().toISOString();
+
+describe('corrections the register must reflect', () => {
+  it('an override made while the old mark is in flight: the old mark is not sent again after a failure', async () => {
+    h = await harness({ school: { students: ['S1'] } });
+    // The first attempt dies on the network; while it waits, reception changes the reason to one that writes nothing.
+    h.fake.inject({ kind: 'drop', times: 1, match: { method: 'POST' } });
+    const old = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'I', direction: 'sign_out' });
+    h.engine.start();
+    await until(() => (outboxRow(h!.db, old).attempts as number) >= 1 && outboxRow(h!.db, old).state === 'pending', 'first attempt failed');
+    overrideMark(h.db, 'e1', { eventId: 'e2', studentId: 'S1', code: 'C', direction: 'sign_out' });
+    // The override's payload is the correction; the superseded row must never reach the register.
+    await until(() => (rowsByState(h!.db).done ?? 0) >= 1, 'the correction is written');
+    const codes = h.fake.sessionWritesFor('S1').map((r) => r.attendance_code_id);
+    expect(codes).toHaveLength(1);
+    expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('C');
+    expect(outboxRow(h.db, old).state).toBe('superseded');
+  });
+
+  it('a row replaced while in flight is retired when its attempt fails, not queued again', async () => {
+    h = await harness({ school: { students: ['S1'] } });
+    const old = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'I', direction: 'sign_out' });
+    const [claimed] = claimDue(h.db, now(), 10);
+    expect(claimed?.id).toBe(old);
+    // Reception replaces the mark while the request is out; supersede() leaves in-flight rows alone.
+    overrideMark(h.db, 'e1', { eventId: 'e2', studentId: 'S1', code: 'C', direction: 'sign_out' });
+    expect(outboxRow(h.db, old).state).toBe('in_flight');
+    settle(h.db, [{ id: old, state: 'pending', nextAttemptAt: now(), message: 'network', kind: 'network' }], now());
+    expect(outboxRow(h.db, old).state).toBe('superseded');
+    expect(retryRows(h.db, [old], now())).toBe(0);
+  });
+
+  it('a retried older mark is retired when a newer mark for the same session was written since', async () => {
+    h = await harness({ school: { students: ['S1'] } });
+    const older = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'L', session: 'AM' });
+    h.db.prepare(`UPDATE outbox SET state = 'failed_permanent', last_error = 'unknown code' WHERE id = ?`).run(older);
+    const newer = queueMark(h.db, { eventId: 'e2', studentId: 'S1', code: 'M', session: 'AM', direction: 'sign_out' });
+    h.engine.start();
+    await until(() => outboxRow(h!.db, newer).state === 'done', 'the newer mark is written');
+    expect(retryRows(h.db, 'all_failed', now())).toBe(0);
+    expect(outboxRow(h.db, older)).toMatchObject({ state: 'superseded' });
+    expect(outboxRow(h.db, older).last_error).toMatch(/later mark for this session/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('M');
+  });
+
+  it('"no MIS id" is cured by a roster import and a retry: the id is read at send time', async () => {
+    h = await harness({ school: { students: ['S7'] } });
+    const row = queueMark(h.db, { eventId: 'e1', studentId: 'S7', misId: null });
+    h.engine.start();
+    await until(() => outboxRow(h!.db, row).state === 'failed_permanent', 'refused for no MIS id');
+    h.db.prepare(`UPDATE students SET mis_id = 'S7' WHERE id = 'S7'`).run();
+    expect(retryRows(h.db, [row], now())).toBe(1);
+    h.engine.kick();
+    await until(() => outboxRow(h!.db, row).state === 'done', 'written after the fix');
+    expect(h.fake.sessionWritesFor('S7')).toHaveLength(1);
+  });
+
+  it('an early sign-out replaces the teacher’s protected present mark, but never a protected M', async () => {
+    h = await harness({
+      school: { students: ['S1', 'S2'] },
+      engine: { rulesFor: () => ({ protectedCodes: ['/', '\\', 'M'], presentCodes: ['/', '\\'] }) },
+    });
+    h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', '/');
+    h.fake.setSessionMark(SCHOOL, 'S2', '2026-11-24', 'AM', 'M');
+    const out = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'I', direction: 'sign_out' });
+    const kept = queueMark(h.db, { eventId: 'e2', studentId: 'S2', code: 'I', direction: 'sign_out' });
+    const late = queueMark(h.db, { eventId: 'e3', studentId: 'S1', code: 'L', session: 'PM' });
+    h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'PM', '\\');
+    h.engine.start();
+    await until(() => ['done', 'skipped_protected'].includes(outboxRow(h!.db, late).state as string), 'all settled');
+    expect(outboxRow(h.db, out).state).toBe('done');
+    expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('I');
+    expect(outboxRow(h.db, kept).state).toBe('skipped_protected');
+    expect(outboxRow(h.db, late).state).toBe('skipped_protected'); // a late L never replaces a present mark
+  });
+});
