@@ -7,7 +7,9 @@ import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import type { ExportRecord } from './render';
 
-const SCHEMA_VERSION = 1;
+// 2: marks are keyed by what they are, not by the outbox row id alone — row ids come back after a
+// database restore or a purge, and a new mark must never be taken for one already exported.
+const SCHEMA_VERSION = 2;
 
 export interface ExportRun {
   id: number;
@@ -45,6 +47,11 @@ const toRun = (r: RunRow): ExportRun => ({
   error: r.error,
 });
 
+/** The same mark resent (after a crash) has the same key; a different mark on a reused outbox id does not. */
+function markKey(r: ExportRecord): string {
+  return [r.ref, r.studentId, r.date, r.time, r.direction, r.code].join('|');
+}
+
 export class ExportLedger {
   private readonly db: Db;
 
@@ -59,7 +66,8 @@ export class ExportLedger {
     }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS staged (
-        ref INTEGER PRIMARY KEY,
+        ref INTEGER PRIMARY KEY AUTOINCREMENT,
+        mark_key TEXT NOT NULL UNIQUE,
         date TEXT NOT NULL,
         school_id TEXT NOT NULL,
         record TEXT NOT NULL,
@@ -89,8 +97,8 @@ export class ExportLedger {
 
   /** Stage marks; a mark staged before (a resend after a crash) is left as it was. Durable on return. */
   stage(records: readonly ExportRecord[], nowIso: string): number {
-    const ins = this.db.prepare(`INSERT OR IGNORE INTO staged (ref, date, school_id, record, staged_at) VALUES (?, ?, ?, ?, ?)`);
-    return this.db.transaction(() => records.reduce((n, r) => n + ins.run(r.ref, r.date, r.schoolId, JSON.stringify(r), nowIso).changes, 0))();
+    const ins = this.db.prepare(`INSERT OR IGNORE INTO staged (mark_key, date, school_id, record, staged_at) VALUES (?, ?, ?, ?, ?)`);
+    return this.db.transaction(() => records.reduce((n, r) => n + ins.run(markKey(r), r.date, r.schoolId, JSON.stringify(r), nowIso).changes, 0))();
   }
 
   /** A run that was claimed but whose file was not confirmed written (crash, share offline). */
