@@ -50,6 +50,8 @@ export interface SyncPort {
   kick(): void;
   online(): boolean | null;
   testConnection?(): Promise<{ ok: boolean; message: string }>;
+  /** Requeue failed rows and lift any pause, so the admin's retry goes at once. */
+  retry?(which: number[] | 'all_failed'): number;
 }
 
 /** What the core needs of the HID scanner service (electron/core/hardware/scanner). */
@@ -84,6 +86,7 @@ export function loadDistrictPolicy(file: string): DistrictPolicy | null {
 }
 
 const SEARCH_LIMIT = 6;
+const PRINT_WAIT_MS = 4_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_RESOURCES_DIR = path.resolve(here, '../../resources');
 
@@ -131,6 +134,11 @@ export class KioskCore {
     this.students = new StudentRepository(db);
     this.events = new EventRepository(db);
     this.settings = new SettingsStore(db, loadDistrictPolicy(options.policyFile ?? path.join(options.dataDir, 'district-policy.json')));
+    if (this.settings.get() && this.settings.invalidStored) {
+      this.log.error('stored settings are not valid; running on the defaults until a site admin saves them', {
+        issues: this.settings.invalidStored.map((i) => `${i.path}: ${i.message}`).join('; '),
+      });
+    }
     this.staff = new StaffDesk(this);
     this.misCodes = new MisCodeStore(db);
     this.roster = new RosterService({
@@ -404,7 +412,14 @@ export class KioskCore {
     if (!this.printer) return outcome;
     {
       try {
-        outcome = await this.printer.print(event, student, settings);
+        // The student is waiting at the screen: never longer than this for the printer, whatever
+        // its own timeout, so the Done screen comes before the idle timeout could clear it.
+        let timer: NodeJS.Timeout | undefined;
+        const slow = new Promise<PassOutcome>((resolve) => {
+          timer = setTimeout(() => resolve({ status: 'failed', problem: 'The printer did not answer in time.' }), PRINT_WAIT_MS);
+        });
+        outcome = await Promise.race([this.printer.print(event, student, settings), slow]);
+        clearTimeout(timer);
       } catch (e) {
         // The event is already safe; a printer fault only means "see reception".
         outcome = { status: 'failed', problem: (e as Error).message };

@@ -74,7 +74,14 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
     const rules = resolveRules(s, student ? groupForStudent(s, student) : null);
     return { protectedCodes: rules.protectedCodes, sessions: rules.sessions, presentCodes: [rules.presentCodes.AM, rules.presentCodes.PM] };
   };
-  const connectMis = async (s: SiteSettings) => {
+  // Saves can come in quick succession (a client id, then its secret): reconnections run one
+  // after another, never side by side, so there is only ever one engine draining the outbox.
+  let chain: Promise<void> = Promise.resolve();
+  const connectMis = (s: SiteSettings): Promise<void> => {
+    chain = chain.then(() => reconnect(s)).catch((e: unknown) => log.error('MIS reconnection failed', { error: String(e) }));
+    return chain;
+  };
+  const reconnect = async (s: SiteSettings) => {
     const key = JSON.stringify(s.mis);
     if (key === misKey) return;
     misKey = key;
@@ -107,6 +114,7 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
     core.sync = {
       kick: () => eng.kick(),
       online: () => eng.status().online,
+      retry: (which) => eng.retry(which),
       testConnection: async () => {
         try {
           await c.ping();
@@ -166,8 +174,9 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
       stopSettings();
       stopPrinterStatus();
       roster.schedule.stop();
-      await hid?.stop();
+      await chain;
       await engine?.stop();
+      await hid?.stop();
       await connector?.close?.();
       core.printer = null;
       core.sync = null;

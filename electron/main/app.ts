@@ -151,25 +151,48 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
     log.error('nightly backups could not be scheduled', { error: (e as Error).message });
   }
   // The OS knows first when the network comes back: writebacks go at once, not at the next sweep.
-  const onlineTimer = setInterval(() => services?.connectivityChanged(net.isOnline()), 15_000);
+  // Only a change is news: telling the engine "online" every few seconds would wake every row
+  // waiting out a backoff, and a fleet of kiosks would hammer an MIS that is down.
+  let wasOnline = net.isOnline();
+  const checkOnline = () => {
+    const online = net.isOnline();
+    if (online !== wasOnline) services?.connectivityChanged(online);
+    wasOnline = online;
+  };
+  const onlineTimer = setInterval(checkOnline, 15_000);
   onlineTimer.unref();
-  powerMonitor.on('resume', () => services?.connectivityChanged(net.isOnline()));
+  powerMonitor.on('resume', () => {
+    wasOnline = false; // after a sleep, treat the network as just back
+    checkOnline();
+  });
   // A reception screen that dims mid-morning looks broken to the next late student.
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
   window.on('closed', () => {
     win = null;
   });
 
-  app.once('will-quit', () => {
+  // Quit in order: the services finish their in-flight work (a batch settling its rows) before
+  // the database closes; only then does the process exit.
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event?.preventDefault?.();
     clearInterval(onlineTimer);
     nightly?.stop();
-    void services?.stop();
     stopKeepAlive();
     unbindIpc();
     stopEvents();
     if (powerSaveBlocker.isStarted(blocker)) powerSaveBlocker.stop(blocker);
-    core.close();
-    log.info('kiosk closed');
+    const stopping = services ? services.stop() : Promise.resolve();
+    const deadline = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+    void Promise.race([stopping, deadline])
+      .catch((e: unknown) => log.error('services did not stop cleanly', { error: String(e) }))
+      .finally(() => {
+        core.close();
+        log.info('kiosk closed');
+        app.exit(0);
+      });
   });
 
   if (secretsWarning && launch.windowed) {

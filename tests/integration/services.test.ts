@@ -82,6 +82,20 @@ describe('kiosk services', () => {
     expect(printer.receipts).toHaveLength(0);
   });
 
+  it('answers the screen within a few seconds when the printer never answers, and keeps the sign-in', async () => {
+    const printer = await startPrinterEmulator({ columns: 48, lifetimeMs: 30_000, mode: 'silent' });
+    cleanups.push(() => printer.close());
+    const wonde = await startFakeWonde({ lifetimeMs: 30_000, schools: [{ id: SCHOOL, students: ['5003'] }] });
+    cleanups.push(() => wonde.close());
+    const { core } = await kiosk({ printer, wonde });
+    const s = structuredClone(core.getSettings());
+    s.printer.timeoutMs = 20_000; // a printer set up with a very patient timeout
+    core.updateSettings({ settings: s });
+    const rec = await core.record({ studentId: 'demo-3', direction: 'sign_in', reasonId: 'traffic' });
+    expect(rec.pass).toEqual({ status: 'failed', problem: 'The printer did not answer in time.' });
+    expect(core.events.get(rec.event.id)).not.toBeNull();
+  });
+
   it('forwards a HID POS scanner’s code to the renderer’s event stream', async () => {
     const printer = await startPrinterEmulator({ lifetimeMs: 30_000 });
     cleanups.push(() => printer.close());

@@ -49,6 +49,13 @@ describe('PINs and lockout', () => {
     expect(core.staff.auditLog(50).filter((a) => a.action === 'pin.failed').length).toBe(11);
   });
 
+  it('counts guesses fired at the same moment: the sixth is locked out', async () => {
+    const { core } = setup();
+    await withPins(core);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => call(core, 'staffUnlock', { pin: `00${i}0` })));
+    expect(results.filter((r) => r.error?.code === 'locked').length).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses a second first-run PIN and staff calls without a valid token', async () => {
     const { core } = setup();
     const { reception } = await withPins(core);

@@ -170,6 +170,17 @@ describe('name search (forgot my badge)', () => {
     expect(c.searchStudents({ query: '"; DROP TABLE students; --' })).toEqual([]);
   });
 
+  it('finds names with apostrophes and hyphens as typed', () => {
+    const { core: c } = core(undefined, { demo: false });
+    c.importStudents([
+      { id: 'a1', misId: null, forename: 'Ciarán', surname: "O'Brien", year: 8, form: null, groupId: null, badge: '700010', photo: null, active: true },
+      { id: 'a2', misId: null, forename: 'Tim', surname: 'Berners-Lee', year: 9, form: null, groupId: null, badge: '700011', photo: null, active: true },
+    ]);
+    expect(c.searchStudents({ query: "o'brien" }).map((h) => h.id)).toEqual(['a1']);
+    expect(c.searchStudents({ query: 'ciaran o brien' }).map((h) => h.id)).toEqual(['a1']);
+    expect(c.searchStudents({ query: 'berners-lee' }).map((h) => h.id)).toEqual(['a2']);
+  });
+
   it('returns at most a handful of results on a large roster', () => {
     const { core: c } = core();
     c.importStudents(
@@ -182,6 +193,21 @@ describe('name search (forgot my badge)', () => {
 });
 
 describe('settings', () => {
+  it('keeps signing students in on the defaults when the stored settings no longer validate', () => {
+    const dir = tempDir();
+    const first = KioskCore.open({ dataDir: dir });
+    first.db.prepare(`INSERT INTO settings (key, json, updated_at) VALUES ('site', '{"schoolName":""}', 'x')`).run();
+    first.close();
+    const again = KioskCore.open({ dataDir: dir });
+    try {
+      expect(again.getKioskInfo().schoolName).toBe('Oakfield Academy');
+      expect(again.settings.invalidStored?.length).toBeGreaterThan(0);
+      expect(again.scan({ code: '100003' }).ok).toBe(true);
+    } finally {
+      again.close();
+    }
+  });
+
   it('applies valid settings at once and audits the change', () => {
     const { core: c } = core();
     const s = structuredClone(c.getSettings());

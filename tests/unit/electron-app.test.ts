@@ -158,7 +158,9 @@ describe('runKiosk', () => {
     app.emit('will-quit');
     expect(powerSaveBlocker.stop).toHaveBeenCalledWith(42);
     expect(ipcHandlers.size).toBe(0);
-    expect(() => running!.core.students.count()).toThrow(); // the database is closed
+    // The services finish first, then the database closes and the app exits.
+    await vi.waitFor(() => expect(() => running!.core.students.count()).toThrow());
+    expect(app.exit).toHaveBeenCalledWith(0);
   });
 
   it('reloads the screen when the renderer process dies', async () => {

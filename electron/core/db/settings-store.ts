@@ -20,6 +20,8 @@ export function validateSettings(input: unknown): SiteSettings {
 
 export class SettingsStore {
   private cached: SiteSettings | null = null;
+  /** Why the stored settings could not be used, when the kiosk fell back to the defaults. */
+  invalidStored: { path: string; message: string }[] | null = null;
 
   constructor(
     private readonly db: Db,
@@ -31,7 +33,14 @@ export class SettingsStore {
     if (this.cached) return this.cached;
     const row = this.db.prepare(`SELECT json FROM settings WHERE key = 'site'`).get() as { json: string } | undefined;
     const stored = row ? (JSON.parse(row.json) as unknown) : defaultSettings;
-    this.cached = validateSettings(applyPolicy(stored, this.policy));
+    try {
+      this.cached = validateSettings(applyPolicy(stored, this.policy));
+    } catch (e) {
+      // Settings stored by an older version (or made invalid by a new district policy) must not
+      // stop students signing in: run on the built-in defaults and tell the admin (doctor, log).
+      this.invalidStored = e instanceof SettingsValidationError ? e.issues : [{ path: '', message: String(e) }];
+      this.cached = validateSettings(applyPolicy(defaultSettings, this.policy));
+    }
     return this.cached;
   }
 

@@ -70,12 +70,13 @@ export class StudentRepository {
 
   /** Prefix search on each word typed: "ame sm" finds Amelia Smith. */
   search(query: string, limit: number): Student[] {
+    // The FTS tokenizer splits "O'Brien" into "o" and "brien", "Berners-Lee" into two words:
+    // split the query the same way, so that what the student types finds what is stored.
     const terms = query
       .normalize('NFKC')
-      .split(/[^\p{L}\p{N}'-]+/u)
-      .map((t) => t.replace(/['"-]/g, ''))
+      .split(/[^\p{L}\p{N}]+/u)
       .filter((t) => t.length > 0)
-      .slice(0, 4);
+      .slice(0, 5);
     if (terms.length === 0) return [];
     const match = terms.map((t) => `"${t}"*`).join(' ');
     return (this.searchStmt.all(match, limit) as StudentRow[]).map(rowToStudent);

@@ -185,7 +185,7 @@ export class StaffDesk {
   }
 
   retry(which: number[] | 'all_failed', actor: StaffRole): number {
-    const n = retryRows(this.core.db, which, this.core.clock.now().toISOString());
+    const n = this.core.sync?.retry ? this.core.sync.retry(which) : retryRows(this.core.db, which, this.core.clock.now().toISOString());
     this.audit(actor, 'writeback.retry', Array.isArray(which) ? which.join(',') : which, null, { rows: n });
     this.core.sync?.kick();
     return n;

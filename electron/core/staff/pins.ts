@@ -74,7 +74,16 @@ export class PinService {
     return { lockedUntil: until && until > this.clock.now() ? until : null, failures: row.failures };
   }
 
-  async check(pin: string): Promise<PinCheck> {
+  private checking: Promise<unknown> = Promise.resolve();
+
+  /** One check at a time: guesses fired together must each count against the lockout. */
+  check(pin: string): Promise<PinCheck> {
+    const next = this.checking.then(() => this.checkNow(pin));
+    this.checking = next.catch(() => undefined);
+    return next;
+  }
+
+  private async checkNow(pin: string): Promise<PinCheck> {
     const now = this.clock.now();
     const { lockedUntil } = this.lockState();
     if (lockedUntil) return { ok: false, locked: true, retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000) };
