@@ -1,6 +1,8 @@
 // The staff screens' words, in British English (reception, MIS, register, Year 9). Kept apart
 // from the student's words so each part of the kiosk reads on its own; staff-en-US.ts has the
 // same keys. Field names are keyed by the settings' own property names (staff.field.lateAfter).
+import { adminGB } from './admin-en-GB';
+
 export const staffGB = {
   title: 'Staff',
   entry: { label: 'Staff: press and hold for two seconds' },
@@ -30,7 +32,7 @@ export const staffGB = {
   },
   keypad: { label: 'Number pad', clear: 'Clear', clearLabel: 'Clear all digits', eraseLabel: 'Delete the last digit' },
   keyboard: { shift: 'Shift', shiftLabel: 'Capital letter', symbols: 'Symbols', letters: 'Letters' },
-  nav: { label: 'Staff screens', today: 'Today', log: 'Writeback log', settings: 'Settings', lock: 'Lock' },
+  nav: { label: 'Staff screens', today: 'Today', log: 'Writeback log', settings: 'Settings', admin: 'Admin', lock: 'Lock' },
   leave: {
     title: 'Discard your changes?',
     body: 'Some settings have been changed but not saved.',
@@ -46,6 +48,7 @@ export const staffGB = {
     empty: 'Empty',
     loading: 'Loading…',
     loadFailed: 'The list could not be loaded. It will try again shortly.',
+    typeInstead: 'Type another',
   },
   dir: { sign_in: 'Late sign-in', sign_out: 'Early sign-out' },
   wb: {
@@ -289,8 +292,14 @@ export const staffGB = {
       secret: { set: 'Credential replaced' },
       pin: { set: 'PIN set', failed: 'Wrong PIN' },
       staff: { unlock: 'Staff unlocked' },
+      roster: { rollover: { approve: 'New academic year approved', discard: 'New academic year set aside' } },
+      mis: { codes: 'MIS codes fetched' },
+      file_export: { run_now: 'File export run', rerun_day: 'File export day re-run' },
+      support: { bundle: 'Support bundle written' },
     },
   },
+  /** The admin area: roster, file export, doctor, support bundle (admin-en-GB.ts). */
+  admin: adminGB,
   field: {
     schoolName: 'School name',
     locale: 'Language and words',
@@ -406,8 +415,31 @@ export const staffGB = {
     updates: 'Updates',
     url: 'Update address',
     channel: 'Channel',
+    rosterPhotos: 'Import photos',
+    rosterContacts: 'Import contacts',
+    rosterBadgeFrom: 'Badge number from',
+    rosterCsvPath: 'CSV file',
+    rosterMapping: 'Saved column mapping',
+    rosterFolder: 'OneRoster folder',
+    rosterSchoolSourcedId: 'Only this school (sourcedId)',
+    rosterNightly: 'Nightly import',
+    rosterNightlyAt: 'Import at',
+    rosterSummerPause: 'Summer pause',
+    rosterPauseFrom: 'Pause from',
+    rosterPauseTo: 'Pause until',
+    rosterLeaverGuard: 'Leaver guard',
   },
   fieldHint: {
+    rosterPhotos: 'Only if the school allows photos to leave the MIS.',
+    rosterContacts: 'Who may collect a student, for reception’s early sign-out.',
+    rosterBadgeFrom: 'Which MIS field is printed as the badge barcode. None: badges are given out at the kiosk.',
+    rosterCsvPath: 'The full path, such as /srv/roster/students.csv.',
+    rosterMapping: 'None: the columns are read from the header row.',
+    rosterFolder: 'The full path of the folder.',
+    rosterSchoolSourcedId: 'None: every student in the folder.',
+    rosterNightly: 'The roster is imported once a night, so new students can sign in the next day.',
+    rosterSummerPause: 'Over the summer only contact details change; students and years stay as they are. Month-day, such as 07-22.',
+    rosterLeaverGuard: 'An import that would remove more than this share of students waits for you to confirm it.',
     lateAfter: 'After this time a late mark is written. It must be at or after the session start.',
     unauthorisedAfter: 'After this time an unauthorised mark is written. It must be at or after the late time.',
     presentWriteback: 'Write a present mark when a student signs in before the late time.',
@@ -444,6 +476,9 @@ export const staffGB = {
     time: 'Time',
     meeting: 'Meeting',
     sis_id: 'System id',
+    mis_id: 'MIS id',
+    upi: 'UPI',
+    id: 'Wonde id',
     student_number: 'Student number',
     folder: 'Folder',
     sftp: 'SFTP',

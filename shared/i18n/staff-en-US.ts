@@ -1,6 +1,7 @@
 // The staff screens' words, in American English (front office, SIS, attendance, grades). Same
 // keys as staff-en-GB.ts; TypeScript refuses a missing one.
 import type { StaffMessages } from './staff-en-GB';
+import { adminUS } from './admin-en-US';
 
 export const staffUS: StaffMessages = {
   title: 'Staff',
@@ -31,7 +32,7 @@ export const staffUS: StaffMessages = {
   },
   keypad: { label: 'Number pad', clear: 'Clear', clearLabel: 'Clear all digits', eraseLabel: 'Delete the last digit' },
   keyboard: { shift: 'Shift', shiftLabel: 'Capital letter', symbols: 'Symbols', letters: 'Letters' },
-  nav: { label: 'Staff screens', today: 'Today', log: 'Writeback log', settings: 'Settings', lock: 'Lock' },
+  nav: { label: 'Staff screens', today: 'Today', log: 'Writeback log', settings: 'Settings', admin: 'Admin', lock: 'Lock' },
   leave: {
     title: 'Discard your changes?',
     body: 'Some settings have been changed but not saved.',
@@ -47,6 +48,7 @@ export const staffUS: StaffMessages = {
     empty: 'Empty',
     loading: 'Loading…',
     loadFailed: 'The list could not be loaded. It will try again shortly.',
+    typeInstead: 'Type another',
   },
   dir: { sign_in: 'Tardy check-in', sign_out: 'Early dismissal' },
   wb: {
@@ -290,8 +292,14 @@ export const staffUS: StaffMessages = {
       secret: { set: 'Credential replaced' },
       pin: { set: 'PIN set', failed: 'Wrong PIN' },
       staff: { unlock: 'Staff unlocked' },
+      roster: { rollover: { approve: 'New school year approved', discard: 'New school year set aside' } },
+      mis: { codes: 'SIS codes fetched' },
+      file_export: { run_now: 'File export run', rerun_day: 'File export day re-run' },
+      support: { bundle: 'Support bundle written' },
     },
   },
+  /** The admin area: roster, file export, doctor, support bundle (admin-en-US.ts). */
+  admin: adminUS,
   field: {
     schoolName: 'School name',
     locale: 'Language and words',
@@ -407,8 +415,31 @@ export const staffUS: StaffMessages = {
     updates: 'Updates',
     url: 'Update address',
     channel: 'Channel',
+    rosterPhotos: 'Import photos',
+    rosterContacts: 'Import contacts',
+    rosterBadgeFrom: 'Badge number from',
+    rosterCsvPath: 'CSV file',
+    rosterMapping: 'Saved column mapping',
+    rosterFolder: 'OneRoster folder',
+    rosterSchoolSourcedId: 'Only this school (sourcedId)',
+    rosterNightly: 'Nightly import',
+    rosterNightlyAt: 'Import at',
+    rosterSummerPause: 'Summer break',
+    rosterPauseFrom: 'Break from',
+    rosterPauseTo: 'Break until',
+    rosterLeaverGuard: 'Withdrawal guard',
   },
   fieldHint: {
+    rosterPhotos: 'Only if the school allows photos to leave the SIS.',
+    rosterContacts: 'Who may pick up a student, for the front office’s early check-out.',
+    rosterBadgeFrom: 'Which SIS field is printed as the badge barcode. None: badges are given out at the kiosk.',
+    rosterCsvPath: 'The full path, such as /srv/roster/students.csv.',
+    rosterMapping: 'None: the columns are read from the header row.',
+    rosterFolder: 'The full path of the folder.',
+    rosterSchoolSourcedId: 'None: every student in the folder.',
+    rosterNightly: 'The roster is imported once a night, so new students can sign in the next day.',
+    rosterSummerPause: 'Over the summer only contact details change; students and grades stay as they are. Month-day, such as 07-22.',
+    rosterLeaverGuard: 'An import that would remove more than this share of students waits for you to confirm it.',
     lateAfter: 'After this time a tardy mark is written. It must be at or after the session start.',
     unauthorisedAfter: 'After this time an unexcused mark is written. It must be at or after the tardy time.',
     presentWriteback: 'Write a present mark when a student checks in before the tardy time.',
@@ -445,6 +476,9 @@ export const staffUS: StaffMessages = {
     time: 'Time',
     meeting: 'Meeting',
     sis_id: 'SIS id',
+    mis_id: 'SIS id',
+    upi: 'State id (UPI)',
+    id: 'Wonde id',
     student_number: 'Student number',
     folder: 'Folder',
     sftp: 'SFTP',

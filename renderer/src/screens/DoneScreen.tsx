@@ -1,4 +1,5 @@
-// What was recorded, and "take your pass"; back to idle by itself after a few seconds.
+// What was recorded, "take your pass" and the school's own message for the pass ("Go straight to
+// your lesson."); back to idle by itself after a few seconds.
 import { useTranslation } from 'react-i18next';
 import { CheckIcon, PrinterIcon } from '../components/Icons';
 import { fullName } from '../components/names';
@@ -54,6 +55,12 @@ export function DoneScreen() {
                 : t('done.noPass')}
           </span>
         </div>
+        {/* The school's own words (the reason's or the group's message), shown as typed in Settings. */}
+        {result.passMessage && (
+          <p className="done-message" data-testid="done-message">
+            {result.passMessage}
+          </p>
+        )}
       </div>
       <div className="done-foot">
         <p className="countdown" aria-live="off">

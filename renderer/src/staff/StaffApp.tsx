@@ -1,5 +1,6 @@
-// Staff mode over the kiosk: the keypad, then the receptionist's day, the writeback log and the
-// site settings. App renders this instead of the student screens while staff mode is up.
+// Staff mode over the kiosk: the keypad, then the receptionist's day, the writeback log, the
+// site settings and the admin area (roster, file export, doctor, support bundle).
+// App renders this instead of the student screens while staff mode is up.
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useKiosk } from '../state/context';
@@ -16,6 +17,8 @@ import '../styles/staff.css';
 // The settings screen carries the schema (zod) to check every change as it is typed: loaded
 // only when a site admin opens it, so the student kiosk starts as fast as before.
 const SettingsScreen = lazy(() => import('./settings/SettingsScreen'));
+// The admin area (roster, file export, doctor, support bundle): site admins only, loaded when opened.
+const AdminScreen = lazy(() => import('./admin/AdminScreen'));
 
 export function StaffApp() {
   const phase = useStaff((s) => s.phase);
@@ -31,6 +34,11 @@ export function StaffApp() {
         {view === 'settings' && (
           <Suspense fallback={<Loading />}>
             <SettingsScreen />
+          </Suspense>
+        )}
+        {view === 'admin' && (
+          <Suspense fallback={<Loading />}>
+            <AdminScreen />
           </Suspense>
         )}
       </div>
@@ -77,6 +85,7 @@ function StaffBar() {
       ? [
           { view: 'log' as const, label: t('staff.nav.log') },
           { view: 'settings' as const, label: t('staff.nav.settings') },
+          { view: 'admin' as const, label: t('staff.nav.admin') },
         ]
       : []),
   ];

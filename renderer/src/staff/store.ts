@@ -14,7 +14,8 @@ import type { CallName, CallRequest, CallResponse, IpcResult, KioskApi } from '.
 export type StaffRole = 'receptionist' | 'site_admin';
 /** closed: the student kiosk is up. pin: the keypad. setup: first run, choose the admin PIN. */
 export type StaffPhase = 'closed' | 'pin' | 'setup' | 'open';
-export type StaffView = 'today' | 'log' | 'settings';
+/** admin: the site admin's roster, file export, kiosk doctor and support bundle. */
+export type StaffView = 'today' | 'log' | 'settings' | 'admin';
 
 export const PIN_MIN = 4;
 export const PIN_MAX = 8;

@@ -1,6 +1,6 @@
 // Typing into a field: a sheet over the screen with the value, the field's own problem (if any)
 // and the keyboard. Nothing changes until Done; Cancel always gets out.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Keypad } from './Keypad';
 import { StaffKeyboard } from './StaffKeyboard';
@@ -17,29 +17,51 @@ export interface EntrySheetProps {
   check?(value: string): string | null;
   hint?: string;
   doneLabel?: string;
+  /**
+   * Values to pick with one tap (the MIS's attendance codes): shown first, instead of the
+   * keyboard, which one more tap brings up for a value not in the list.
+   */
+  choices?: { value: string; label: string }[];
+  choicesLabel?: string;
   onDone(value: string): void;
   onCancel(): void;
 }
 
-export function EntrySheet({ title, initial, maxLength, kind, masked = false, check, hint, doneLabel, onDone, onCancel }: EntrySheetProps) {
+export function EntrySheet({ title, initial, maxLength, kind, masked = false, check, hint, doneLabel, choices, choicesLabel, onDone, onCancel }: EntrySheetProps) {
   const { t } = useTranslation();
   const [value, setValue] = useState(initial);
+  const [picking, setPicking] = useState(!!choices?.length);
+  if (picking && choices) {
+    return (
+      <div className="overlay staff-overlay">
+        <div className="dialog sheet sheet-choices" role="dialog" aria-modal="true" aria-labelledby="sheet-title">
+          <SheetHead title={title} onCancel={onCancel}>
+            <button type="button" className="btn btn-secondary" onClick={() => setPicking(false)}>
+              {t('staff.common.typeInstead')}
+            </button>
+          </SheetHead>
+          {choicesLabel && <p className="hint">{choicesLabel}</p>}
+          <div className="choice-grid sheet-choice-grid" role="group" aria-label={choicesLabel ?? title} data-testid="sheet-choices">
+            {choices.map((c) => (
+              <button type="button" key={c.value} className={`choice${c.value === initial ? ' choice-on' : ''}`} aria-pressed={c.value === initial} onClick={() => onDone(c.value)}>
+                {c.label}
+              </button>
+            ))}
+          </div>
+        </div>
+      </div>
+    );
+  }
   const problem = check ? check(value) : null;
   const shown = masked ? '•'.repeat(value.length) : value;
   return (
     <div className="overlay staff-overlay">
       <div className={`dialog sheet sheet-${kind}`} role="dialog" aria-modal="true" aria-labelledby="sheet-title">
-        <div className="sheet-head">
-          <h2 id="sheet-title">{title}</h2>
-          <div className="sheet-actions">
-            <button type="button" className="btn btn-secondary" onClick={onCancel}>
-              {t('staff.common.cancel')}
-            </button>
-            <button type="button" className="btn btn-primary" disabled={problem !== null} onClick={() => onDone(value)}>
-              {doneLabel ?? t('staff.common.done')}
-            </button>
-          </div>
-        </div>
+        <SheetHead title={title} onCancel={onCancel}>
+          <button type="button" className="btn btn-primary" disabled={problem !== null} onClick={() => onDone(value)}>
+            {doneLabel ?? t('staff.common.done')}
+          </button>
+        </SheetHead>
         <div className="field sheet-field" role="textbox" aria-readonly="true" aria-label={title} data-testid="sheet-value">
           {shown || <span className="field-placeholder">{t('staff.common.empty')}</span>}
           <span className="caret" aria-hidden="true" />
@@ -56,6 +78,22 @@ export function EntrySheet({ title, initial, maxLength, kind, masked = false, ch
         ) : (
           <StaffKeyboard value={value} onChange={setValue} maxLength={maxLength} />
         )}
+      </div>
+    </div>
+  );
+}
+
+/** The sheet's title with Cancel, then the sheet's own action. */
+function SheetHead({ title, onCancel, children }: { title: string; onCancel(): void; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <div className="sheet-head">
+      <h2 id="sheet-title">{title}</h2>
+      <div className="sheet-actions">
+        <button type="button" className="btn btn-secondary" onClick={onCancel}>
+          {t('staff.common.cancel')}
+        </button>
+        {children}
       </div>
     </div>
   );

@@ -6,6 +6,7 @@ import { createContext, useContext, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Segmented, Toggle } from '../components/Segmented';
 import { EntrySheet } from '../components/Sheet';
+import { codeChoices, isCodePath, type MisCode } from './codes';
 import { blankFor, getIn, humanise, isOptional, kindOf, lockFor, pathKey, type Issue, type JsonNode, type Lock, type Path } from './schema';
 
 export interface FormContext {
@@ -13,6 +14,8 @@ export interface FormContext {
   set(path: Path, value: unknown): void;
   issues: Issue[];
   locks: Lock[];
+  /** The MIS's attendance codes once fetched: code fields offer them as choices. */
+  codes?: MisCode[];
 }
 
 const Ctx = createContext<FormContext | null>(null);
@@ -221,9 +224,17 @@ function Widget(p: WidgetProps) {
   }
 }
 
-function TextField({ node, value, set, disabled, label }: WidgetProps) {
+/** The MIS's codes for a code field, once fetched; none for any other field. */
+function useCodeChoices(path: Path, except: string[] = []): { value: string; label: string }[] | undefined {
+  const codes = useForm().codes;
+  if (!codes?.length || !isCodePath(path)) return undefined;
+  return codeChoices(codes.filter((c) => !except.includes(c.code)));
+}
+
+function TextField({ node, value, set, disabled, label, path }: WidgetProps) {
   const { t } = useTranslation();
   const [typing, setTyping] = useState(false);
+  const choices = useCodeChoices(path);
   const text = typeof value === 'string' ? value : '';
   return (
     <>
@@ -236,6 +247,8 @@ function TextField({ node, value, set, disabled, label }: WidgetProps) {
           initial={text}
           kind="text"
           maxLength={node.maxLength ?? 200}
+          choices={choices}
+          choicesLabel={t('staff.admin.codes.pick')}
           onCancel={() => setTyping(false)}
           onDone={(v) => {
             setTyping(false);
@@ -327,10 +340,11 @@ function NumberField({ node, value, set, disabled, label, integer }: WidgetProps
 }
 
 /** Codes such as the protected codes: each a chip that can be removed, and an Add. */
-function StringList({ node, value, set, disabled, label }: WidgetProps) {
+function StringList({ node, value, set, disabled, label, path }: WidgetProps) {
   const { t } = useTranslation();
   const [adding, setAdding] = useState(false);
   const list = Array.isArray(value) ? (value as string[]) : [];
+  const choices = useCodeChoices(path, list);
   return (
     <div className="chip-edit">
       {list.map((s, i) => (
@@ -347,6 +361,8 @@ function StringList({ node, value, set, disabled, label }: WidgetProps) {
           initial=""
           kind="text"
           maxLength={node.items?.maxLength ?? 40}
+          choices={choices}
+          choicesLabel={t('staff.admin.codes.pick')}
           onCancel={() => setAdding(false)}
           onDone={(v) => {
             setAdding(false);

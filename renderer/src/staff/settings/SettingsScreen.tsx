@@ -20,6 +20,7 @@ interface Section {
 }
 
 type AdminView = CallResponse<'adminSettings'>;
+type MisCodes = CallResponse<'misAttendanceCodes'>;
 
 const KNOWN: { id: string; keys: string[] }[] = [
   { id: 'school', keys: ['schoolName', 'locale', 'timeZone'] },
@@ -57,6 +58,12 @@ export default function SettingsScreen() {
   const [busy, setBusy] = useState(false);
   const sections = useMemo(() => [...buildSections(schema, (id) => t(`staff.section.${id}`)), { id: 'pins', keys: [], title: t('staff.section.pins') }, { id: 'audit', keys: [], title: t('staff.section.audit') }], [schema, t]);
   const [section, setSection] = useState('school');
+  // The MIS's codes as last fetched (none until an admin fetches them): code fields offer them.
+  const [misCodes, setMisCodes] = useState<MisCodes | null>(null);
+
+  useEffect(() => {
+    void call('misAttendanceCodes', {}).then((res) => res.ok && setMisCodes(res.value));
+  }, [call]);
 
   useEffect(() => {
     void call('adminSettings', {}).then((res) => {
@@ -115,7 +122,7 @@ export default function SettingsScreen() {
   const countIn = (id: string) => issues.filter((i) => sectionOf(i.path, sections) === id).length;
 
   return (
-    <FormProvider value={{ draft, set, issues, locks: view.locks }}>
+    <FormProvider value={{ draft, set, issues, locks: view.locks, codes: misCodes?.codes }}>
       <div className="settings">
         <nav className="settings-nav" aria-label={t('staff.settings.sections')}>
           {sections.map((s) => {
@@ -141,7 +148,7 @@ export default function SettingsScreen() {
             </div>
             {current.id === 'scanner' && <ScannerExtras />}
             {current.id === 'printer' && <PrinterExtras dirty={dirty} draft={draft} />}
-            {current.id === 'mis' && <MisExtras dirty={dirty} draft={draft} />}
+            {current.id === 'mis' && <MisExtras dirty={dirty} draft={draft} codes={misCodes} onCodes={setMisCodes} />}
             {current.id === 'pins' && <PinsPanel />}
             {current.id === 'audit' && <AuditPanel />}
           </div>

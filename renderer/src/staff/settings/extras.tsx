@@ -13,6 +13,7 @@ import { useKiosk } from '../../state/context';
 import { EntrySheet } from '../components/Sheet';
 import { useStaff } from '../context';
 import { PIN_MAX, PIN_MIN } from '../store';
+import { MisCodesPanel } from './MisCodesPanel';
 
 type Result = { ok: boolean; text: string } | null;
 
@@ -94,7 +95,9 @@ function secretsFor(mis: { connector?: string; destination?: { kind?: string; au
   }
 }
 
-export function MisExtras({ dirty, draft }: { dirty: boolean; draft: unknown }) {
+type MisCodes = CallResponse<'misAttendanceCodes'>;
+
+export function MisExtras({ dirty, draft, codes, onCodes }: { dirty: boolean; draft: unknown; codes: MisCodes | null; onCodes(codes: MisCodes): void }) {
   const { t } = useTranslation();
   const call = useStaff((s) => s.call);
   const mis = (draft as { mis?: Parameters<typeof secretsFor>[0] }).mis;
@@ -156,6 +159,7 @@ export function MisExtras({ dirty, draft }: { dirty: boolean; draft: unknown }) 
         </button>
         <ResultLine result={result} testid="mis-test-result" />
       </section>
+      {mis?.connector && mis.connector !== 'none' && <MisCodesPanel dirty={dirty} codes={codes} onCodes={onCodes} />}
       {editing && (
         <EntrySheet
           title={t(`staff.secret.${editing.label}`)}

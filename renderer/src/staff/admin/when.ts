@@ -1,0 +1,22 @@
+// Instants from main (ISO, UTC) as the school reads them: its own zone, its own clock style.
+import { useKiosk } from '../../state/context';
+import { formatClock } from '../../i18n';
+
+/** "24 Nov 2026, 09:07" (en-GB) or "Nov 24, 2026, 9:07 AM" (en-US), in the school's time zone. */
+export function useWhen(): (iso: string | null) => string {
+  const info = useKiosk((s) => s.info);
+  return (iso) => {
+    if (!iso) return '';
+    const at = new Date(iso);
+    if (!info) return iso.replace('T', ' ').slice(0, 16);
+    const day = new Intl.DateTimeFormat(info.locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: info.timeZone }).format(at);
+    return `${day}, ${formatClock(info.locale, info.timeZone, at)}`;
+  };
+}
+
+/** A school day ("2026-11-24") written out: "Tuesday 24 November 2026". */
+export function useDayWords(): (day: string) => string {
+  const info = useKiosk((s) => s.info);
+  return (day) =>
+    new Intl.DateTimeFormat(info?.locale ?? 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+}
