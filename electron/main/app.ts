@@ -15,6 +15,7 @@ import { makeOsPrint, osPrintWindowOptions } from './print-os';
 import { createFileLogger, logDirOf, teeLogger } from '../core/fleet/logging';
 import { openWithRecovery } from '../core/fleet/recovery';
 import { startNightly, type NightlyScheduler } from '../core/fleet/nightly';
+import { startUpdater, type UpdaterHandle } from './updater';
 
 export interface RunOptions {
   argv?: readonly string[];
@@ -150,6 +151,12 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
   } catch (e) {
     log.error('nightly backups could not be scheduled', { error: (e as Error).message });
   }
+  // Self-update, when the school has switched it on and hosts the files.
+  let updater: UpdaterHandle | null = null;
+  startUpdater(core, log, { packaged: app.isPackaged, platform, appImage: !!process.env.APPIMAGE }).then(
+    (u) => (updater = u),
+    (e: unknown) => log.error('updater could not start', { error: String(e) }),
+  );
   // The OS knows first when the network comes back: writebacks go at once, not at the next sweep.
   // Only a change is news: telling the engine "online" every few seconds would wake every row
   // waiting out a backoff, and a fleet of kiosks would hammer an MIS that is down.
@@ -180,6 +187,7 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
     event?.preventDefault?.();
     clearInterval(onlineTimer);
     nightly?.stop();
+    updater?.stop();
     stopKeepAlive();
     unbindIpc();
     stopEvents();
