@@ -34,7 +34,7 @@ export const adminUS: AdminMessages = {
     never: 'The roster has not been imported on this kiosk yet.',
     history: 'Earlier imports',
     trigger: {
-      manual: 'Import now',
+      manual: 'Manual import',
       scheduled: 'Nightly import',
       rollover_approval: 'New year approved',
     },

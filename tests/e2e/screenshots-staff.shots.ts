@@ -3,11 +3,13 @@
 // fixed part of a screen spills outside the window (staff lists scroll; nothing else does).
 // Run: npm run build:renderer && npx playwright test --config playwright.screenshots.config.ts
 // (the config's testMatch must include screenshots-staff.shots.ts).
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { AVA_SMITH, IVY_HUGHES, MAJA_PATEL, expect, test } from './fixtures';
 import type { PageGlobals } from './page-globals';
 import { ADMIN_PIN, holdStaffEntry, openWithPolicy, RECEPTION_PIN, seedLog, setPins, signInStaff, typePin } from './staff-helpers';
+import { demoRows, fileExportIn, nextYearRows, openAdmin, rosterCsv } from './admin-helpers';
 
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots/staff');
 
@@ -171,3 +173,117 @@ test('a district lock, en-GB', async ({ page }, testInfo) => {
     k.close();
   }
 });
+
+// The admin area: roster (last import with its bad rows, an import under way, a refused import,
+// a new academic year), roster settings, file export, kiosk doctor, support bundle, and the MIS's
+// codes in the settings. Files: <locale>-admin-NN-<screen>.png.
+for (const locale of ['en-GB', 'en-US'] as const) {
+  test(`admin screens, ${locale}`, async ({ page, kiosk }, testInfo) => {
+    test.skip(testInfo.project.name !== 'landscape' && locale === 'en-US', 'portrait and wide are layout checks: en-GB is enough');
+    test.setTimeout(120_000);
+    const shot = shooter(page, testInfo.project.name, `${locale}-admin`);
+    kiosk.configure({ locale, mis: { connector: 'wonde', schoolId: 'A1930499544' } });
+    await setPins(kiosk.core);
+    kiosk.core.diagnostics.printerStatus = async () => ({ state: 'paper_out', problem: 'Out of paper: Load a new roll of 80 mm paper.', twoWay: true });
+    kiosk.core.diagnostics.misCodes = async () =>
+      [
+        ['L', 'Late (before registers closed)'],
+        ['U', 'Late (after registers closed)'],
+        ['N', 'No reason yet provided'],
+        ['M', 'Medical or dental appointment'],
+        ['I', 'Illness'],
+        ['C', 'Other authorised circumstances'],
+        ['/', 'Present (AM)'],
+        ['\\', 'Present (PM)'],
+        ['B', 'Educated off site'],
+        ['E', 'Excluded'],
+      ].map(([code, description], i) => ({ code: code!, description: description!, type: null, misCodeId: String(i) }));
+
+    // Two nights of imports: the first had two bad rows.
+    const rows = demoRows();
+    rosterCsv(kiosk.core, [...rows, 'new-1,6001,Zara,Quinn,7,7A,100901', 'new-2,6002,,Nameless,8,8B,100902', 'new-3,6003,Omar,Reed,19,19Z,100903']);
+    await kiosk.core.roster.importNow(undefined, { trigger: 'scheduled' });
+    kiosk.clock.set('2026-11-24T09:07:30Z');
+    await kiosk.core.roster.importNow(undefined, { trigger: 'manual' });
+    await kiosk.open();
+    await openAdmin(page);
+    await expect(page.getByTestId('roster-last')).toBeVisible();
+    await shot('roster');
+
+    // An import under way (as main reports it).
+    kiosk.core.emit('rosterProgress', { phase: 'writing', done: 120, total: 202, message: '' });
+    await expect(page.getByTestId('roster-progress')).toBeVisible();
+    await shot('roster-importing');
+    kiosk.core.emit('rosterProgress', { phase: 'done', done: 0, total: 0, message: '' });
+
+    // A file with a quarter of the school: refused until the leavers are confirmed.
+    rosterCsv(kiosk.core, rows.slice(0, 51));
+    await page.locator('.admin-panel .btn-primary').first().click();
+    await expect(page.getByTestId('roster-last')).toHaveAttribute('data-outcome', 'refused');
+    await shot('roster-refused');
+    await page.getByTestId('roster-last').locator('.panel-actions .btn').click();
+    await expect(page.getByRole('alertdialog')).toBeVisible();
+    await shot('roster-confirm-leavers');
+    await page.getByRole('alertdialog').locator('.btn-secondary').click();
+
+    // The MIS rolled over to next year.
+    rosterCsv(kiosk.core, nextYearRows());
+    await page.locator('.admin-panel .btn-primary').first().click();
+    await expect(page.getByTestId('rollover')).toBeVisible();
+    await shot('roster-new-year');
+    await page.getByTestId('rollover').locator('.panel-actions .btn-primary').click();
+    await expect(page.getByRole('alertdialog')).toBeVisible();
+    await shot('roster-new-year-approve');
+    await page.getByRole('alertdialog').locator('.btn-secondary').click();
+
+    await page.locator('[data-admin-section="rosterSettings"]').click();
+    await page.locator('[data-path="schedule.enabled"] [role="switch"]').click();
+    await page.locator('[data-path="summerPause"] [role="switch"]').click();
+    await page.getByTestId('admin-section').evaluate((el) => el.scrollTo(0, 0));
+    await shot('roster-settings');
+    await page.locator('.admin-foot .btn-secondary').click();
+
+    await page.locator('[data-admin-section="fileExport"]').click();
+    await expect(page.getByTestId('export-unavailable')).toBeVisible();
+    await shot('file-export-not-chosen');
+    const out = path.join(kiosk.core.dataDir, 'sis-import');
+    fs.mkdirSync(out);
+    const connector = fileExportIn(kiosk.core, kiosk.clock, out);
+    try {
+      const mark = { misId: '5003', date: '2026-11-24', session: 'AM', localTime: '09:07', occurredAt: '2026-11-24T09:07:00Z', direction: 'sign_in', code: 'L', comment: null, minutesLate: 7 };
+      await connector.writeSessionMarks([{ ...mark, ref: 1 }, { ...mark, ref: 2, misId: '5002' }] as Parameters<typeof connector.writeSessionMarks>[0]);
+      await connector.rerunDay('2026-11-23');
+      await connector.writeSessionMarks([{ ...mark, ref: 3, misId: '5004' }] as Parameters<typeof connector.writeSessionMarks>[0]);
+      kiosk.core.fileExport = connector;
+      await page.locator('[data-admin-section="doctor"]').click();
+      await page.locator('[data-admin-section="fileExport"]').click();
+      await expect(page.getByTestId('export-waiting')).toBeVisible();
+      await page.locator('.admin-panel .btn-primary').first().click();
+      await expect(page.getByTestId('export-result')).toBeVisible();
+      await page.locator('.admin-day .stepper-btn').first().click();
+      await shot('file-export');
+    } finally {
+      kiosk.core.fileExport = null;
+      await connector.close();
+    }
+
+    await page.locator('[data-admin-section="doctor"]').click();
+    await expect(page.getByTestId('doctor-list')).toBeVisible();
+    await shot('doctor');
+    await page.locator('[data-admin-section="bundle"]').click();
+    await page.locator('[data-target="kiosk"]').click();
+    await expect(page.getByTestId('bundle-written')).toBeVisible();
+    await shot('support-bundle');
+
+    await page.locator('.staff-tab').nth(2).click();
+    await page.locator('[data-section="mis"]').first().click();
+    await page.locator('.extras .btn-primary').last().click();
+    await expect(page.getByTestId('mis-code-list')).toBeVisible();
+    await page.getByTestId('mis-code-list').scrollIntoViewIfNeeded();
+    await shot('settings-mis-codes');
+    await page.locator('[data-section="writeback"]').first().click();
+    await page.locator('[data-path="rules.lateCode"] .form-input').click();
+    await expect(page.getByTestId('sheet-choices')).toBeVisible();
+    await shot('settings-code-picker');
+  });
+}

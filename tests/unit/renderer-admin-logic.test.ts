@@ -49,8 +49,8 @@ describe('roster imports', () => {
     expect(outcomeTone(outcome)).toBe(tone);
   });
 
-  it('shows the counts an admin reads, in order, and leaves the rest to the log', () => {
-    const counts = { groups: { a: 1 }, leavers: 2, added: 5, received: 9, badgesReleased: 1, skipped: 1, held: [] };
+  it('shows the counts an admin reads, in order, the rare ones only when they happened, and leaves the rest to the log', () => {
+    const counts = { groups: { a: 1 }, leavers: 2, added: 5, received: 9, badgesReleased: 1, skipped: 1, clashes: 0, returned: 0, held: [] };
     expect(shownCounts(counts)).toEqual([
       { key: 'received', value: 9 },
       { key: 'added', value: 5 },

@@ -71,6 +71,9 @@ describe('staff store', () => {
     expect(store.getState()).toMatchObject({ phase: 'open', role: 'receptionist' });
     store.getState().go('settings');
     expect(store.getState().view).toBe('today');
+    // Nor the admin area (roster, file export, doctor, support bundle).
+    store.getState().go('admin');
+    expect(store.getState().view).toBe('today');
   });
 
   it('sends the token with every call; lock forgets it and main forgets the session', async () => {

@@ -23,7 +23,7 @@ export function DoneScreen() {
   if (event.minutesLate) when.push(t('done.minutesLate', { count: event.minutesLate }));
   const showCode = info.kiosk.showCodeOnDone && event.code;
   return (
-    <main className="screen screen-done" aria-labelledby="done-title">
+    <main className={`screen screen-done${result.passMessage ? ' screen-done-message' : ''}`} aria-labelledby="done-title">
       <div className="done-body" role="status">
         <div className="done-check">
           <CheckIcon />

@@ -68,6 +68,11 @@ export function DoctorSection() {
   );
 }
 
+/** A file of the bundle by its name in the bundle's folder (the folder is shown once, above). */
+function inFolder(file: string, folder: string): string {
+  return file.startsWith(folder) ? file.slice(folder.length).replace(/^[\\/]+/, '') : file;
+}
+
 export function SupportBundleSection() {
   const { t } = useTranslation();
   const call = useStaff((s) => s.call);
@@ -140,7 +145,7 @@ export function SupportBundleSection() {
           <ul className="admin-files">
             {written.files.map((f) => (
               <li key={f} className="admin-path">
-                {f}
+                {inFolder(f, written.folder)}
               </li>
             ))}
           </ul>

@@ -22,24 +22,31 @@ export function FileExportSection() {
   const [status, setStatus] = useState<ExportStatus | null>(null);
   const [day, setDay] = useState(today);
   const [busy, setBusy] = useState<'run' | 'rerun' | null>(null);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; text: string; of: 'run' | 'rerun' | 'status' } | null>(null);
 
   const refresh = useCallback(async () => {
     const res = await call('fileExportStatus', {});
     if (res.ok) setStatus(res.value);
-    else setResult({ ok: false, text: res.error.message });
+    else setResult({ ok: false, text: res.error.message, of: 'status' });
   }, [call]);
   useEffect(() => void refresh(), [refresh]);
 
   const wrote = (run: ExportRun | null) =>
     run ? (run.error ? { ok: false, text: run.error } : { ok: true, text: t('staff.admin.export.wrote', { file: run.fileName, count: run.records }) }) : { ok: true, text: t('staff.admin.export.nothing') };
+  /** The answer to an action, right under its button. */
+  const answer = (of: 'run' | 'rerun') =>
+    result?.of === of && (
+      <p className={result.ok ? 'panel-ok' : 'field-problem'} role={result.ok ? 'status' : 'alert'} data-testid="export-result">
+        {result.text}
+      </p>
+    );
 
   const runNow = async () => {
     setBusy('run');
     setResult(null);
     const res = await call('fileExportRunNow', {});
     setBusy(null);
-    setResult(res.ok ? wrote(res.value.run) : { ok: false, text: res.error.message });
+    setResult({ ...(res.ok ? wrote(res.value.run) : { ok: false, text: res.error.message }), of: 'run' });
     await refresh();
   };
   const rerun = async () => {
@@ -47,7 +54,7 @@ export function FileExportSection() {
     setResult(null);
     const res = await call('fileExportRerunDay', { day });
     setBusy(null);
-    setResult(res.ok ? wrote(res.value.run) : { ok: false, text: res.error.message });
+    setResult({ ...(res.ok ? wrote(res.value.run) : { ok: false, text: res.error.message }), of: 'rerun' });
     await refresh();
   };
 
@@ -77,6 +84,7 @@ export function FileExportSection() {
             {busy === 'run' ? t('staff.admin.export.running') : t('staff.admin.export.runNow')}
           </button>
         </div>
+        {answer('run')}
       </section>
       <section className="panel admin-panel" aria-labelledby="export-rerun">
         <h2 id="export-rerun" className="panel-title">
@@ -99,9 +107,10 @@ export function FileExportSection() {
             {busy === 'rerun' ? t('staff.admin.export.running') : t('staff.admin.export.rerun')}
           </button>
         </div>
+        {answer('rerun')}
       </section>
-      {result && (
-        <p className={result.ok ? 'panel-ok' : 'field-problem'} role={result.ok ? 'status' : 'alert'} data-testid="export-result">
+      {result?.of === 'status' && (
+        <p className="field-problem" role="alert">
           {result.text}
         </p>
       )}

@@ -42,9 +42,11 @@ export function outcomeTone(outcome: ImportOutcome): Tone {
 /** The counts an admin reads, in the order they read them; anything else the run carries stays in the log. */
 export const COUNT_KEYS = ['received', 'added', 'updated', 'returned', 'leavers', 'unchanged', 'clashes', 'skipped'] as const;
 export type CountKey = (typeof COUNT_KEYS)[number];
+/** Rare events: shown when they happened, so the usual import reads as five plain figures. */
+const WHEN_ANY: ReadonlySet<CountKey> = new Set(['returned', 'clashes', 'skipped']);
 
 export function shownCounts(counts: Record<string, unknown>): { key: CountKey; value: number }[] {
-  return COUNT_KEYS.filter((k) => typeof counts[k] === 'number').map((k) => ({ key: k, value: counts[k] as number }));
+  return COUNT_KEYS.filter((k) => typeof counts[k] === 'number' && (!WHEN_ANY.has(k) || (counts[k] as number) > 0)).map((k) => ({ key: k, value: counts[k] as number }));
 }
 
 /**

@@ -4,8 +4,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallResponse } from '../../../../shared/ipc/contract';
-import { formatClock, formatDate } from '../../i18n';
-import { useKiosk } from '../../state/context';
+import { useWhen } from '../admin/when';
 import { useStaff } from '../context';
 
 type MisCodes = CallResponse<'misAttendanceCodes'>;
@@ -13,7 +12,7 @@ type MisCodes = CallResponse<'misAttendanceCodes'>;
 export function MisCodesPanel({ dirty, codes, onCodes }: { dirty: boolean; codes: MisCodes | null; onCodes(codes: MisCodes): void }) {
   const { t } = useTranslation();
   const call = useStaff((s) => s.call);
-  const info = useKiosk((s) => s.info);
+  const when = useWhen();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const fetchCodes = async () => {
@@ -24,10 +23,6 @@ export function MisCodesPanel({ dirty, codes, onCodes }: { dirty: boolean; codes
     if (!res.ok) return setProblem(res.error.message);
     onCodes(res.value);
   };
-  const when =
-    codes?.fetchedAt && info
-      ? `${formatDate(info.locale, info.timeZone, new Date(codes.fetchedAt))} ${formatClock(info.locale, info.timeZone, new Date(codes.fetchedAt))}`
-      : null;
   const list = codes?.codes ?? [];
   return (
     <section className="form-group extras" aria-labelledby="mis-codes">
@@ -46,7 +41,7 @@ export function MisCodesPanel({ dirty, codes, onCodes }: { dirty: boolean; codes
       {!problem && list.length > 0 && (
         <>
           <p className="panel-ok" role="status" data-testid="mis-codes-result">
-            {when ? t('staff.admin.codes.fetched', { count: list.length, when }) : t('staff.admin.codes.count', { count: list.length })}
+            {codes?.fetchedAt ? t('staff.admin.codes.fetched', { count: list.length, when: when(codes.fetchedAt) }) : t('staff.admin.codes.count', { count: list.length })}
           </p>
           <ul className="mis-code-list" data-testid="mis-code-list">
             {list.map((c) => (
