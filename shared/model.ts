@@ -3,17 +3,23 @@ import { z } from 'zod';
 import { direction, sessionName } from './primitives';
 
 export const student = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().min(1, 'The student id is missing.').max(64, 'The student id is longer than 64 characters.'),
   misId: z.string().max(64).nullable().default(null),
-  forename: z.string().trim().min(1).max(80),
-  surname: z.string().trim().min(1).max(80),
+  forename: z.string().trim().min(1, 'The first name is missing.').max(80, 'The first name is longer than 80 characters.'),
+  surname: z.string().trim().min(1, 'The surname is missing.').max(80, 'The surname is longer than 80 characters.'),
   /** National curriculum year (UK) or grade (US, K = 0). */
-  year: z.number().int().min(-2).max(14).nullable().default(null),
+  year: z
+    .number()
+    .int('The year must be a whole number.')
+    .min(-2, 'The year or grade must be between -2 (nursery) and 14.')
+    .max(14, 'The year or grade must be between -2 (nursery) and 14.')
+    .nullable()
+    .default(null),
   /** Registration/form group or homeroom, as the MIS names it. */
   form: z.string().max(40).nullable().default(null),
   /** Site group id (e.g. "sixth-form"); null: decided by the group's year rule. */
   groupId: z.string().max(64).nullable().default(null),
-  badge: z.string().max(128).nullable().default(null),
+  badge: z.string().max(128, 'The badge code is longer than 128 characters.').nullable().default(null),
   photo: z.string().max(2_000_000).nullable().default(null),
   active: z.boolean().default(true),
 });

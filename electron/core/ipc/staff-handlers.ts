@@ -23,6 +23,7 @@ function doctorPorts(core: KioskCore): DoctorPorts {
     misTest: core.diagnostics.misTest,
     misName: core.diagnostics.misName,
     nativeBinding: core.diagnostics.nativeBinding,
+    now: () => core.clock.now(),
   };
 }
 
