@@ -104,6 +104,8 @@ export class KioskCore {
   readonly log: Logger;
   readonly secrets: SecretStore;
   readonly dataDir: string;
+  /** Electron's build of better-sqlite3, for every other database the kiosk opens (ledger, backups). */
+  readonly nativeBinding: string | undefined;
   printer: PassPrinterPort | null;
   sync: SyncPort | null;
   scanner: ScannerPort | null = null;
@@ -126,6 +128,7 @@ export class KioskCore {
   private constructor(db: Db, options: KioskCoreOptions) {
     this.db = db;
     this.dataDir = options.dataDir;
+    this.nativeBinding = options.nativeBinding;
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? silentLogger;
     this.secrets = options.secrets ?? fileSecretStore(options.dataDir);

@@ -94,6 +94,7 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
     try {
       connector = createConnector(s.mis, core.secrets, log, {
         dataDir: core.dataDir,
+        nativeBinding: core.nativeBinding,
         site: () => core.getSettings(),
         studentName: (misId) => {
           const row = core.db.prepare('SELECT forename, surname FROM students WHERE mis_id = ?').get(misId) as

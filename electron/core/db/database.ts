@@ -27,9 +27,21 @@ export function latestVersion(migrations: Migration[] = allMigrations): number {
   return migrations.reduce((v, m) => Math.max(v, m.version), 0);
 }
 
+/** Set by `passdesk --cli` so that every database the CLI opens uses Electron's build. */
+export const NATIVE_BINDING_ENV = 'PASSDESK_NATIVE_BINDING';
+
+/**
+ * better-sqlite3's options for the right native build: the explicit one, else the process-wide
+ * one electron/main sets (Electron cannot load the build that plain Node's tests use).
+ */
+export function bindingOptions(explicit?: string): { nativeBinding?: string } {
+  const b = explicit ?? process.env[NATIVE_BINDING_ENV];
+  return b ? { nativeBinding: b } : {};
+}
+
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const db = new Database(file, {
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...bindingOptions(options.nativeBinding),
     readonly: options.readonly ?? false,
   });
   try {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/database';
-import { latestVersion } from '../db/database';
+import { bindingOptions, latestVersion } from '../db/database';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../log';
 
@@ -175,7 +175,7 @@ function describeBackup(file: string, integrity: string, nativeBinding?: string)
 }
 
 function withReadOnly<T>(file: string, nativeBinding: string | undefined, use: (db: Db) => T): T {
-  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...bindingOptions(nativeBinding) });
   try {
     return use(db);
   } finally {
@@ -211,7 +211,7 @@ export async function integrityCheckOffThread(file: string, nativeBinding?: stri
 function integrityInWorker(file: string, nativeBinding?: string): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
   const module = createRequire(import.meta.url).resolve('better-sqlite3').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, nativeBinding, module } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, nativeBinding: bindingOptions(nativeBinding).nativeBinding, module } });
     worker.once('message', (m: { ok: true; value: string } | { ok: false; error: string }) => {
       resolve(m);
       void worker.terminate();
@@ -227,7 +227,7 @@ function integrityInWorker(file: string, nativeBinding?: string): Promise<{ ok: 
  * USB stick). Opening it as the kiosk database switches it back to WAL.
  */
 function selfContained(file: string, nativeBinding?: string): void {
-  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
+  const db = new Database(file, bindingOptions(nativeBinding));
   try {
     db.pragma('journal_mode = DELETE');
   } finally {

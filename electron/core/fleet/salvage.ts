@@ -4,7 +4,7 @@
 // costs the rows on it, not the whole table; the newer copy of a row wins (an outbox row that
 // the damaged file says was sent is not sent again).
 import Database from 'better-sqlite3';
-import type { Db } from '../db/database';
+import { bindingOptions, type Db } from '../db/database';
 
 export interface SalvageResult {
   /** Rows written into the new database, per table. */
@@ -24,7 +24,7 @@ export function salvageInto(target: Db, damagedFile: string, nativeBinding?: str
   const result: SalvageResult = { rows: {}, partialTables: [], orphansDropped: 0, problem: null };
   let source: Db;
   try {
-    source = new Database(damagedFile, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    source = new Database(damagedFile, { readonly: true, fileMustExist: true, ...bindingOptions(nativeBinding) });
   } catch (e) {
     return { ...result, problem: `The damaged database cannot be opened at all: ${(e as Error).message}` };
   }

@@ -17,6 +17,8 @@ export { MisError } from './errors';
 /** What some connectors need of the kiosk beyond their own settings. */
 export interface ConnectorContext {
   dataDir: string;
+  /** Electron's build of better-sqlite3 (the file export keeps a ledger database). */
+  nativeBinding?: string;
   site: () => SiteSettings;
   studentName: (misId: string) => { forename: string; surname: string } | null;
 }
@@ -35,6 +37,7 @@ const factories: FactoryMap = {
       secrets,
       logger,
       ledgerFile: path.join(ctx.dataDir, 'file-export.sqlite'),
+      nativeBinding: ctx.nativeBinding,
       timeZone: ctx.site().timeZone,
       bellSchedule: () => ctx.site().bellSchedule,
       studentName: ctx.studentName,

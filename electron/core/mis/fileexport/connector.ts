@@ -24,6 +24,8 @@ export interface FileExportConnectorOptions {
   logger: Logger;
   /** The ledger's own SQLite file, next to the kiosk database (e.g. `<dataDir>/file-export.sqlite`). */
   ledgerFile: string;
+  /** Electron's build of better-sqlite3 when running in the kiosk app. */
+  nativeBinding?: string;
   /** The school's IANA zone: file names and the schedule follow the school's clock. */
   timeZone: string;
   /** The site's bell schedule, for the Period field. */
@@ -56,7 +58,7 @@ export class FileExportConnector implements MisConnector {
 
   constructor(private readonly opts: FileExportConnectorOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.ledger = new ExportLedger(opts.ledgerFile);
+    this.ledger = new ExportLedger(opts.ledgerFile, opts.nativeBinding);
     this.secretsSeen = this.secretFingerprint();
     this.destination = opts.destination ?? this.makeDestination();
   }

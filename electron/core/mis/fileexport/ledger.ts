@@ -4,6 +4,7 @@
 // the same transaction that creates the run, and a run that did not finish is written again —
 // same records, same file name — before any new run starts.
 import Database from 'better-sqlite3';
+import { bindingOptions } from '../../db/database';
 import type { Database as Db } from 'better-sqlite3';
 import type { ExportRecord } from './render';
 
@@ -55,8 +56,8 @@ function markKey(r: ExportRecord): string {
 export class ExportLedger {
   private readonly db: Db;
 
-  constructor(file: string) {
-    this.db = new Database(file);
+  constructor(file: string, nativeBinding?: string) {
+    this.db = new Database(file, bindingOptions(nativeBinding));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     const version = this.db.pragma('user_version', { simple: true }) as number;
