@@ -26,6 +26,8 @@ describe('roster from the admin screen', () => {
     fs.writeFileSync(csv, ['id,forename,surname,year,badge', 's1,Ada,Lovelace,9,555001', 's2,,Nameless,9,555002', 's3,Alan,Turing,10,555003'].join('\n'));
 
     expect((await call(t.core, 'rosterImportNow', { token })).error).toMatchObject({ code: 'invalid_request' }); // no source yet
+    const bad = await call(t.core, 'rosterSaveConfig', { token, config: { source: { kind: 'csv', path: csv }, schedule: { enabled: true, at: '25:00' } } });
+    expect(bad.error).toMatchObject({ code: 'validation_failed', issues: [{ path: 'schedule.at' }] });
     const saved = await call(t.core, 'rosterSaveConfig', { token, config: { source: { kind: 'csv', path: csv } } });
     expect(saved.ok).toBe(true);
 

@@ -18,6 +18,28 @@ export function validateSettings(input: unknown): SiteSettings {
   return parsed.data;
 }
 
+/**
+ * Store one settings document (the site's, the roster's…) with its audit row — before and after —
+ * in one transaction: a change is never in force without the record of who made it.
+ */
+export function saveSettingsDocument(db: Db, key: string, value: unknown, actor: string, nowIso: string): void {
+  const before = db.prepare('SELECT json FROM settings WHERE key = ?').get(key) as { json: string } | undefined;
+  const after = JSON.stringify(value);
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO settings (key, json, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
+    ).run(key, after, nowIso);
+    db.prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, 'settings.update', ?, ?, ?)`).run(
+      nowIso,
+      actor,
+      key,
+      before?.json ?? null,
+      after,
+    );
+  })();
+}
+
 export class SettingsStore {
   private cached: SiteSettings | null = null;
   /** Why the stored settings could not be used, when the kiosk fell back to the defaults. */
@@ -51,18 +73,7 @@ export class SettingsStore {
     const next = validateSettings(input);
     const extra = extraCheck?.(next) ?? [];
     if (extra.length) throw new SettingsValidationError(extra);
-    const before = this.db.prepare(`SELECT json FROM settings WHERE key = 'site'`).get() as { json: string } | undefined;
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO settings (key, json, updated_at) VALUES ('site', ?, ?)
-           ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
-        )
-        .run(JSON.stringify(next), nowIso);
-      this.db
-        .prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, 'settings.update', 'site', ?, ?)`)
-        .run(nowIso, actor, before?.json ?? null, JSON.stringify(next));
-    })();
+    saveSettingsDocument(this.db, 'site', next, actor, nowIso);
     this.cached = next;
     return next;
   }

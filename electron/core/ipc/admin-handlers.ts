@@ -5,6 +5,8 @@ import type { KioskCore } from '../kiosk';
 import type { ImportRun } from '../roster';
 import { RosterError } from '../roster';
 import { CoreError } from '../errors';
+import { ZodError } from 'zod';
+import { describeIssues } from '../../../shared/settings';
 
 type Req<N extends keyof typeof adminCalls> = output<(typeof adminCalls)[N]['request']>;
 
@@ -77,8 +79,7 @@ export const adminHandlers: { [N in keyof typeof adminCalls]: (core: KioskCore, 
     try {
       return core.roster.saveConfig(req.config, role) as unknown as Record<string, unknown>;
     } catch (e) {
-      const issues = (e as { issues?: { path: (string | number)[]; message: string }[] }).issues;
-      if (issues) throw new CoreError('validation_failed', 'Some roster settings need fixing.', issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      if (e instanceof ZodError) throw new CoreError('validation_failed', 'Some roster settings need fixing.', describeIssues(e));
       throw e;
     }
   },

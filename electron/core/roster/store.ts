@@ -2,6 +2,7 @@
 // (a failed import leaves yesterday's roster intact), the import log, saved column mappings,
 // the pending new academic year, contacts, and the roster settings document.
 import type { Db } from '../db/database';
+import { saveSettingsDocument } from '../db/settings-store';
 import { columnMapping, type ColumnMapping } from './csv';
 import { rosterConfig, type RosterConfig } from './config';
 import type { ImportProgress, RosterIssue, RosterRecord } from './model';
@@ -274,18 +275,7 @@ export class RosterStore {
   /** Validate, store and audit the roster settings. */
   saveConfig(input: unknown, actor: string, nowIso: string): RosterConfig {
     const next = rosterConfig.parse(input);
-    const before = this.db.prepare(`SELECT json FROM settings WHERE key = 'roster'`).get() as { json: string } | undefined;
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO settings (key, json, updated_at) VALUES ('roster', ?, ?)
-           ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
-        )
-        .run(JSON.stringify(next), nowIso);
-      this.db
-        .prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, 'settings.update', 'roster', ?, ?)`)
-        .run(nowIso, actor, before?.json ?? null, JSON.stringify(next));
-    })();
+    saveSettingsDocument(this.db, 'roster', next, actor, nowIso);
     return next;
   }
 }
