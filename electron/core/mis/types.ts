@@ -33,6 +33,8 @@ export interface MisAttendanceCode {
 
 /** A mark the MIS holds now for one student. */
 export interface ExistingMark {
+  /** Whose mark: set by readRegister (many students at once); readMarks may leave it out. */
+  misId?: string;
   session: SessionName | null;
   lessonId: string | null;
   date: string;
@@ -105,6 +107,13 @@ export interface MisConnector {
   fetchAttendanceCodes(): Promise<MisAttendanceCode[]>;
   /** Marks the MIS holds for one student on one day: session marks, or lesson marks. */
   readMarks(query: { misId: string; date: string; target: 'session' | 'lesson' }): Promise<ExistingMark[]>;
+  /**
+   * Read-back for "confirmed in the register": the marks the MIS holds on one day for many
+   * students in as few requests as the API allows (each mark carries `misId`). Optional: without
+   * it the engine confirms with readMarks, one student at a time. A response that cannot be
+   * understood throws (a transient MisError), never answers "no mark".
+   */
+  readRegister?(query: { date: string; target: 'session' | 'lesson'; misIds: string[] }): Promise<ExistingMark[]>;
   writeSessionMarks(marks: SessionMarkWrite[]): Promise<WriteResult>;
   writeLessonMarks(marks: LessonMarkWrite[]): Promise<WriteResult>;
   /** The student's lessons on a day, in start order. */
