@@ -90,9 +90,21 @@ export async function warmKeyboard(page: Page): Promise<void> {
   for (let i = 0; i < 5; i++) await page.keyboard.press('Shift');
 }
 
+/**
+ * A scanner sends its whole burst in a few milliseconds whatever the host is doing. Playwright's
+ * keyboard pays CDP round trips per key, so on a saturated CI machine its "burst" can slow to a
+ * person's typing and the detector rightly drops it. The burst is therefore dispatched inside the
+ * page, in one task: the keys reach the same capture-phase listener with scanner-like gaps
+ * however busy the machine is. (Human typing still goes through page.keyboard.)
+ */
 export async function wedgeScan(page: Page, badge: string): Promise<void> {
-  await page.keyboard.type(badge, { delay: 4 });
-  await page.keyboard.press('Enter');
+  await page.evaluate((keys) => {
+    const target = document.activeElement ?? document.body;
+    for (const key of keys) {
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }));
+      target.dispatchEvent(new KeyboardEvent('keyup', { key, bubbles: true, cancelable: true, composed: true }));
+    }
+  }, [...badge, 'Enter']);
 }
 
 export const test = base.extend<{ kiosk: KioskHarness }>({
