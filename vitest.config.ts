@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Ceilings for a busy CI machine, never waits: tests wait for events.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Native modules (better-sqlite3) and real sockets: forks are the safe pool.
     pool: 'forks',
   },
