@@ -70,12 +70,15 @@ describe('sync, not replace', () => {
     const { core, roster } = setup();
     const run = await roster.importNow(csv('a,Amelia,Smith,9,9A,100001,,', 'b,,Jones,10,10B,100002,,', 'c,Isla,Brown,Year X,11C,100003,,', 'd,George,Taylor,7,7D,100004,,'));
     expect(run.outcome).toBe('applied');
-    expect(run.counts).toMatchObject({ received: 4, skipped: 2, added: 2 });
+    // Issue 13: a year that cannot be read no longer drops the student (they would become a
+    // leaver next time); Isla comes in without a year and the row is reported as a warning.
+    expect(run.counts).toMatchObject({ received: 4, skipped: 1, added: 3 });
     expect(run.issues).toEqual([
       expect.objectContaining({ line: 3, severity: 'error', message: expect.stringMatching(/^forename/) }),
-      expect.objectContaining({ line: 4, severity: 'error', message: '"Year X" is not a year or grade.' }),
+      expect.objectContaining({ line: 4, severity: 'warning', message: expect.stringMatching(/^"Year X" is not a year or grade.*imported without a year/) }),
     ]);
-    expect(core.students.count()).toBe(2);
+    expect(core.students.count()).toBe(3);
+    expect(core.students.get('c')).toMatchObject({ year: null, active: true });
   });
 
   it('keeps badge codes unique: a clash is reported and the student is imported without the badge', async () => {
