@@ -61,10 +61,11 @@ export interface PlanInput {
   /** Contacts the kiosk holds now, as stored JSON, to skip writing what did not change. */
   currentContacts?: Map<string, string>;
   /**
-   * The school lets students without a badge onto the roster (signed in by name at reception).
-   * Only matters for a source that carries badges; default false: such a row is refused.
+   * Every student must have a badge (the roster setting allowNoBadge is off): a row of a source
+   * that carries badges but gives this student none is refused. Sources without badges (handed
+   * out at the kiosk) are never refused for it.
    */
-  allowNoBadge?: boolean;
+  requireBadge?: boolean;
 }
 
 const COMPARED: StudentField[] = ['misId', 'forename', 'surname', 'year', 'form', 'groupId', 'badge', 'photo', 'active'];
@@ -108,7 +109,7 @@ export function planImport(input: PlanInput): RosterPlan {
       });
       continue;
     }
-    if (r.badgeGiven && !r.student.badge && !input.allowNoBadge) {
+    if (r.badgeGiven && !r.student.badge && input.requireBadge) {
       issues.push({
         line: r.line,
         severity: 'error',

@@ -207,7 +207,7 @@ export class RosterService {
       sourceIssues: result.issues,
       settings,
       currentContacts: this.store.currentContacts(),
-      allowNoBadge: config.allowNoBadge,
+      requireBadge: !config.allowNoBadge,
     });
     const finish = (outcome: 'applied' | 'frozen' | 'rollover_pending' | 'refused', message: string | null, extra: Record<string, unknown> = {}) => {
       this.store.finishRun(runId, outcome, this.nowIso(), {
