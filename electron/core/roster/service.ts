@@ -220,23 +220,15 @@ export class RosterService {
       return this.store.lastRun()!;
     };
 
-    // The demo students (seeded so a new kiosk can be tried) leave when the first real roster
-    // arrives, once the admin has said so; their events stay (leavers are deactivated, not deleted).
-    const demo = current.filter((s) => s.active && s.source === 'demo').length;
     const isDemo = (s: { source: string }) => s.source === 'demo';
     const active = current.filter((s) => s.active && s.source !== 'manual' && !isDemo(s)).length;
-    if (result.records.length === 0 && active + demo > 0) {
+    const demoActive = current.filter((s) => s.active && isDemo(s)).length;
+    if (result.records.length === 0 && active + demoActive > 0) {
       return finish('refused', `${result.label} gave no usable students, so nothing was changed (${plan.counts.skipped} row(s) had problems). Check the file or the mapping.`);
     }
-    if (demo > 0 && src.kind !== 'demo' && !options.replaceDemo) {
-      return finish(
-        'refused',
-        `The kiosk still holds the ${demo} demo students. They leave when this first real roster comes in: confirm to replace them ` +
-          '(Admin → Roster: "Replace the demo students"; command line: import-roster --replace-demo). Nothing was changed.',
-        { demo },
-      );
-    }
-    const demoLeaving = plan.leavers.filter((l) => current.some((c) => c.id === l.id && isDemo(c))).length;
+    // Demo students (seeded so a new kiosk can be tried) that this roster does not list.
+    const demoIds = new Set(current.filter(isDemo).map((s) => s.id));
+    const demoLeaving = plan.leavers.filter((l) => demoIds.has(l.id)).length;
 
     const approval = trigger === 'rollover_approval';
     // The first real roster into a kiosk that has none (a school installing in August) is never
@@ -268,6 +260,18 @@ export class RosterService {
       }
     }
 
+    // The demo students leave when the first real roster arrives, once the admin has said so
+    // (approving a new academic year is itself that confirmation); their events stay, as every
+    // leaver's do (deactivated, never deleted).
+    if (demoLeaving > 0 && !options.replaceDemo && !approval && mode === 'open') {
+      return finish(
+        'refused',
+        `The kiosk still holds the ${demoLeaving} demo students. They leave when this first real roster comes in: confirm to replace them ` +
+          '(Admin → Roster: "Replace the demo students"; command line: import-roster --replace-demo). Nothing was changed.',
+        { demo: demoLeaving },
+      );
+    }
+
     if (mode === 'frozen') {
       const frozen = freezePlan(plan);
       plan = frozen;
@@ -286,7 +290,13 @@ export class RosterService {
       );
     }
 
+    // Demo students this roster lists (same ids) now belong to it, even when nothing else changed.
+    const claimed = demoIds.size ? result.records.map((r) => r.student.id).filter((id) => demoIds.has(id)) : [];
     await this.write(plan, src.kind, progress, photos, () => {
+      if (claimed.length && src.kind !== 'demo') {
+        const claim = this.opts.db.prepare(`UPDATE students SET source = ? WHERE id = ? AND source = 'demo'`);
+        for (const id of claimed) claim.run(src.kind, id);
+      }
       // A normal year's roster came in after a staged roll-over: the MIS went back; the stage is stale.
       if (!approval && verdict && this.store.pendingRollover(false)) this.store.clearRollover();
       if (approval) this.store.clearRollover();
