@@ -3,6 +3,9 @@
 // "current_page"}}}), bearer auth, includes (year, groups, contacts.contact_details), and faults
 // (a page failing with 500 or 429 a few times). Students are generated on the fly, so 50,000 of
 // them cost nothing until asked for. It stops by itself after `idleMs` without a request.
+// Year codes: a student's year may be the MIS's own code ("Year R", "Girls Reception", "N1",
+// "Nursery", "Year N2", "40"), codes real Wonde schools carry (issue 13); the year include's shape
+// is UNCONFIRMED (reference/mis-apis.md), so it is served as {code,name} or {name} (`yearShape`).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
