@@ -11,7 +11,7 @@ import { StudentRepository } from './db/students';
 import { EventRepository } from './db/events';
 import { SettingsStore } from './db/settings-store';
 import { enqueueSessionMark, outboxCounts } from './sync/outbox';
-import { parseRosterCsv, type ParsedRoster } from './roster/csv';
+import { parseRosterCsv } from './roster/csv';
 import { systemClock, type Clock } from './clock';
 import { silentLogger, type Logger } from './log';
 import { CoreError } from './errors';
@@ -367,23 +367,6 @@ export class KioskCore {
 
   importStudents(students: Student[], source = 'import'): void {
     this.students.upsertMany(students, source, this.nowIso());
-  }
-
-  importRosterCsv(text: string): ParsedRoster & { clashes: { line: number; message: string }[] } {
-    const parsed = parseRosterCsv(text);
-    // A badge already held by another student in the database is a clash, reported, not imported.
-    const clashes: { line: number; message: string }[] = [];
-    const good = parsed.students.filter((st) => {
-      if (!st.badge) return true;
-      const holder = this.students.findByBadge(st.badge);
-      if (holder && holder.id !== st.id) {
-        clashes.push({ line: 0, message: `Badge ${st.badge} of ${st.id} is already held by ${holder.id}.` });
-        return false;
-      }
-      return true;
-    });
-    this.importStudents(good, 'csv');
-    return { students: good, errors: parsed.errors, clashes };
   }
 
   async reprintPass(eventId: string, actor: string): Promise<PassOutcome> {

@@ -155,6 +155,16 @@ export const adminGB = {
     count_other: '{{count}} codes.',
     pick: 'The MIS’s codes: tap one, or type another code.',
   },
+  /** Issue 13: the demo roster's replacement and students without a badge (roster helper's block). */
+  rosterRules: {
+    replaceDemo: 'Replace the demo students',
+    replaceDemoTitle_one: 'Replace the demo student?',
+    replaceDemoTitle_other: 'Replace the {{count}} demo students?',
+    replaceDemoBody: 'The demo students leave the roster and your school’s students come in. Sign-ins made while trying the kiosk are kept in the history. This cannot be undone.',
+    replaceDemoYes: 'Replace and import',
+    noBadge: 'Students without a badge',
+    noBadgeHint: 'On: students whose row has no badge number are imported, and sign in by name at reception. Off: those rows are refused and listed with their line. Sources without badge numbers (badges given out at the kiosk) are never refused for it.',
+  },
 };
 
 export type AdminMessages = typeof adminGB;

@@ -156,4 +156,14 @@ export const adminUS: AdminMessages = {
     count_other: '{{count}} codes.',
     pick: 'The SIS’s codes: tap one, or type another code.',
   },
+  /** Issue 13: the demo roster's replacement and students without a badge (roster helper's block). */
+  rosterRules: {
+    replaceDemo: 'Replace the demo students',
+    replaceDemoTitle_one: 'Replace the demo student?',
+    replaceDemoTitle_other: 'Replace the {{count}} demo students?',
+    replaceDemoBody: 'The demo students leave the roster and your school’s students come in. Check-ins made while trying the kiosk are kept in the history. This cannot be undone.',
+    replaceDemoYes: 'Replace and import',
+    noBadge: 'Students without a badge',
+    noBadgeHint: 'On: students whose row has no badge number are imported, and check in by name at the front office. Off: those rows are refused and listed with their line. Sources without badge numbers (badges handed out at the kiosk) are never refused for it.',
+  },
 };

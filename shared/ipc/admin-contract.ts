@@ -79,7 +79,14 @@ export const adminCalls = {
   },
   /** "Import now"; progress arrives as `rosterProgress` events while it runs. */
   rosterImportNow: {
-    request: z.object({ token, confirmLeavers: z.boolean().optional() }).strict(),
+    request: z
+      .object({
+        token,
+        confirmLeavers: z.boolean().optional(),
+        /** The admin confirms the demo students leave now that the first real roster arrives. */
+        replaceDemo: z.boolean().optional(),
+      })
+      .strict(),
     response: importRunView,
   },
   rosterSaveConfig: {
@@ -89,7 +96,8 @@ export const adminCalls = {
   /** A detected new academic year is applied only when the admin says so. */
   rosterRollover: {
     request: z.object({ token, decision: z.enum(['approve', 'discard']) }).strict(),
-    response: z.object({ run: importRunView.nullable() }),
+    /** `message`: what a discard did (also when nothing was waiting, which is not an error). */
+    response: z.object({ run: importRunView.nullable(), message: z.string().optional() }),
   },
   fileExportStatus: {
     request: z.object({ token }).strict(),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FileExportConnector } from '../../electron/core/mis/fileexport/connector';
 import { AVA_SMITH, expect, test } from './fixtures';
 import { demoRows, fileExportIn, nextYearRows, openAdmin, rosterCsv, typeStaff } from './admin-helpers';
+import { csvTextSource } from '../../electron/core/roster/sources/files';
 import { ADMIN_PIN, RECEPTION_PIN, setPins, signInStaff } from './staff-helpers';
 
 test('import now from a CSV: the counts, and the bad row by its line; a receptionist never sees Admin', async ({ page, kiosk }) => {
@@ -37,6 +38,8 @@ test('import now from a CSV: the counts, and the bad row by its line; a receptio
 test('an import that would make too many leavers waits until the admin confirms them', async ({ page, kiosk }) => {
   await setPins(kiosk.core);
   const rows = demoRows();
+  // The school's roster is in use (issue 13: demo students leaving would ask a different question).
+  await kiosk.core.roster.importNow(csvTextSource(rows.join('\n'), 'roster.csv'));
   rosterCsv(kiosk.core, rows.slice(0, 51)); // the header and 50 of 200 students
   await kiosk.open();
   await openAdmin(page);
@@ -56,6 +59,49 @@ test('an import that would make too many leavers waits until the admin confirms 
   expect(kiosk.core.students.get('demo-200')!.active).toBe(false);
   // The refused run is still in the list of earlier imports.
   await expect(page.locator('.admin-history-row', { hasText: 'Not imported' })).toHaveCount(1);
+});
+
+test('the first real roster replaces the demo students after a confirm step; their sign-ins stay', async ({ page, kiosk }) => {
+  await setPins(kiosk.core);
+  const reason = kiosk.core.getSettings().rules.reasons.find((r) => r.directions.includes('sign_in'))!;
+  await kiosk.core.record({ studentId: 'demo-3', direction: 'sign_in', reasonId: reason.id });
+  // A ';' export from Excel with its BOM and CRLF: one student without an id, one badge that can never scan.
+  const file = path.join(kiosk.core.dataDir, 'roster.csv');
+  fs.writeFileSync(file, '\ufeffid;forename;surname;year;badge\r\nr1;Emil;Berg;Year R;655001\r\n;No;Id;7;655002\r\nr3;Lea;Wolf;8;QR-LOGIN\r\n');
+  kiosk.core.roster.saveConfig({ source: { kind: 'csv', path: file } }, 'test');
+  await kiosk.open();
+  await openAdmin(page);
+
+  await page.getByRole('button', { name: 'Import now' }).click();
+  const last = page.getByTestId('roster-last');
+  await expect(last.getByTestId('run-outcome')).toHaveText('Not imported');
+  await expect(last).toContainText('still holds the 200 demo students');
+  await expect(last.getByRole('button', { name: /confirm .* leavers/ })).toHaveCount(0);
+  await last.getByTestId('replace-demo').click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText('Replace the 200 demo students?');
+  await page.screenshot({ path: test.info().outputPath('replace-demo-confirm.png') });
+  await dialog.getByRole('button', { name: 'Replace and import' }).click();
+
+  await expect(last.getByTestId('run-outcome')).toHaveText('Imported');
+  await expect(last).toContainText('200 demo students were replaced');
+  await expect(last.locator('.admin-count', { hasText: 'Added' }).locator('dd')).toHaveText('1');
+  const lines = last.getByTestId('roster-issues').locator('.admin-issue-line');
+  await expect(lines).toHaveText(['Line 3', 'Line 4']);
+  await page.screenshot({ path: test.info().outputPath('replace-demo-done.png'), fullPage: true });
+  expect(kiosk.core.students.get('r1')).toMatchObject({ year: 0, active: true });
+  expect(kiosk.core.students.get('demo-3')!.active).toBe(false);
+  expect(kiosk.core.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE student_id = 'demo-3'`).get()).toEqual({ n: 1 });
+
+  // The roster settings offer students without a badge.
+  await page.locator('[data-admin-section="rosterSettings"]').click();
+  const noBadge = page.locator('[data-path="allowNoBadge"]');
+  await expect(noBadge).toContainText('Students without a badge');
+  await noBadge.getByRole('switch').click();
+  await page.screenshot({ path: test.info().outputPath('roster-settings-no-badge.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByTestId('roster-settings-status')).toHaveText('Roster settings saved. The nightly import uses them from now on.');
+  expect(kiosk.core.roster.config().allowNoBadge).toBe(true);
 });
 
 test('a new academic year is shown first and replaces the roster only when approved', async ({ page, kiosk }) => {

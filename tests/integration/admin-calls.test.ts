@@ -46,6 +46,25 @@ describe('roster from the admin screen', () => {
     expect(status.config.source).toMatchObject({ kind: 'csv' });
   });
 
+  it('replaces the demo students only after the admin confirms; discarding with no new year waiting answers plainly', async () => {
+    const t = openTestCore('2026-11-24T09:00:00Z'); // demo roster seeded
+    disposers.push(t.dispose);
+    const token = await adminToken(t.core);
+    const csv = path.join(t.dataDir, 'roster.csv');
+    fs.writeFileSync(csv, 'id,forename,surname,year,badge\ns1,Ada,Lovelace,9,555001\n');
+    await call(t.core, 'rosterSaveConfig', { token, config: { source: { kind: 'csv', path: csv } } });
+    const asked = (await call(t.core, 'rosterImportNow', { token })).value;
+    expect(asked).toMatchObject({ outcome: 'refused', counts: { demo: 200 } });
+    const done = (await call(t.core, 'rosterImportNow', { token, replaceDemo: true })).value;
+    expect(done).toMatchObject({ outcome: 'applied', counts: { added: 1, demoReplaced: 200 } });
+
+    // Issue 13: "discard" with nothing pending used to answer `internal`.
+    const discard = await call(t.core, 'rosterRollover', { token, decision: 'discard' });
+    expect(discard).toMatchObject({ ok: true, value: { run: null, message: expect.stringMatching(/nothing to discard/) } });
+    const approve = await call(t.core, 'rosterRollover', { token, decision: 'approve' });
+    expect(approve.error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/no new academic year waiting/) });
+  });
+
   it('refuses roster calls without a site admin session', async () => {
     const t = openTestCore();
     disposers.push(t.dispose);

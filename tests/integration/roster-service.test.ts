@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { RosterService } from '../../electron/core/roster/service';
 import { rosterSourceFactory } from '../../electron/core/roster';
 import { memorySecretStore } from '../../electron/core/security/secrets';
-import { csvTextSource } from '../../electron/core/roster/sources/files';
+import { csvTextSource, oneRosterFolderSource } from '../../electron/core/roster/sources/files';
 import { WondeRosterSource } from '../../electron/core/roster/sources/wonde';
 import { WondeHttp } from '../../electron/core/mis/wonde/http';
 import { unlimited } from '../../electron/core/mis/rate-limit';
@@ -70,12 +70,15 @@ describe('sync, not replace', () => {
     const { core, roster } = setup();
     const run = await roster.importNow(csv('a,Amelia,Smith,9,9A,100001,,', 'b,,Jones,10,10B,100002,,', 'c,Isla,Brown,Year X,11C,100003,,', 'd,George,Taylor,7,7D,100004,,'));
     expect(run.outcome).toBe('applied');
-    expect(run.counts).toMatchObject({ received: 4, skipped: 2, added: 2 });
+    // Issue 13: a year that cannot be read no longer drops the student (they would become a
+    // leaver next time); Isla comes in without a year and the row is reported as a warning.
+    expect(run.counts).toMatchObject({ received: 4, skipped: 1, added: 3 });
     expect(run.issues).toEqual([
       expect.objectContaining({ line: 3, severity: 'error', message: expect.stringMatching(/^forename/) }),
-      expect.objectContaining({ line: 4, severity: 'error', message: '"Year X" is not a year or grade.' }),
+      expect.objectContaining({ line: 4, severity: 'warning', message: expect.stringMatching(/^"Year X" is not a year or grade.*imported without a year/) }),
     ]);
-    expect(core.students.count()).toBe(2);
+    expect(core.students.count()).toBe(3);
+    expect(core.students.get('c')).toMatchObject({ year: null, active: true });
   });
 
   it('keeps badge codes unique: a clash is reported and the student is imported without the badge', async () => {
@@ -357,5 +360,125 @@ describe('the configured source (rosterSourceFactory)', () => {
     await expect(roster.importNow()).rejects.toMatchObject({ kind: 'no_source', message: expect.stringMatching(/not Wonde/) });
     roster.saveConfig({ source: { kind: 'csv', path: '/nowhere.csv' } }, 'site-admin');
     expect(await roster.importNow()).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/nowhere.csv cannot be read \(ENOENT\)/) });
+  });
+});
+
+describe('issue 13: one import, real-shaped data', () => {
+  const generated = path.resolve(__dirname, '../fixtures/oneroster-generated');
+
+  it('a OneRoster re-import keeps a badge handed out at the kiosk (userIds carries no badge entries)', async () => {
+    const { core, roster } = setup();
+    expect((await roster.importNow(oneRosterFolderSource(generated))).counts).toMatchObject({ added: 3 });
+    // Reception hands Ella a badge at the kiosk.
+    const ella = '0a9e8f7d-1111-4c2b-9d3e-5f6a7b8c9d01';
+    core.db.prepare('UPDATE students SET badge = ? WHERE id = ?').run('480001', ella);
+    const again = await roster.importNow(oneRosterFolderSource(generated));
+    expect(again).toMatchObject({ outcome: 'applied', counts: { updated: 0, unchanged: 3 } });
+    expect(core.students.get(ella)!.badge).toBe('480001');
+    expect(core.scan({ code: '480001' })).toMatchObject({ ok: true });
+    // Contacts from either side reached the kiosk.
+    expect(roster.store.contactsOf(ella)).toEqual([expect.objectContaining({ name: 'Ruth Moreno' })]);
+    expect(roster.store.contactsOf('0a9e8f7d-2222-4c2b-9d3e-5f6a7b8c9d02')).toEqual([expect.objectContaining({ name: 'Sam Ibrahim' })]);
+  });
+
+  it('reads the early-years year codes Wonde schools use; an unreadable one keeps the student, yearless, never a leaver', async () => {
+    const { core, roster } = setup();
+    const student = (id: string, year: string | number) => ({
+      id,
+      upi: `U${id}`,
+      mis_id: `5${id.slice(1)}`.padEnd(6, '0'),
+      forename: 'Ava',
+      surname: id,
+      legal_forename: 'Ava',
+      legal_surname: id,
+      year,
+      form: null,
+      groups: [],
+      parent: null,
+      photo: false,
+    });
+    const codes: [string, string | number, number | null][] = [
+      ['A1', 'Year R', 0],
+      ['A2', 'Reception', 0],
+      ['A3', 'Girls Reception', 0],
+      ['A4', 'N1', -2],
+      ['A5', 'N2', -1],
+      ['A6', 'Nursery', -1],
+      ['A7', 'Year N2', -1],
+      ['A8', 9, 9],
+      ['A9', '40', null],
+    ];
+    for (const yearShape of ['code', 'name'] as const) {
+      const fake = await fakeWonde(
+        codes.map(([id, y]) => student(id, y)),
+        { yearShape },
+      );
+      const run = await roster.importNow(wondeSource(fake));
+      expect(run.outcome).toBe('applied');
+      for (const [id, , year] of codes) expect(core.students.get(id)).toMatchObject({ year, active: true });
+      expect(run.issues).toEqual([expect.objectContaining({ severity: 'warning', studentId: 'A9', message: expect.stringMatching(/year "40" cannot be read/) })]);
+      expect(run.counts.leavers).toBe(0);
+    }
+  });
+
+  it('imports the first roster in full during the summer pause (a school installing in August) and says so', async () => {
+    const { core, roster, clock } = setup('2026-08-10T09:00:00Z');
+    roster.saveConfig({ summerPause: { from: '07-23', to: '08-31' } }, 'site-admin');
+    const first = await roster.importNow(csv('a,Amelia,Smith,9,9A,100001,,', 'b,Oliver,Jones,10,10B,100002,,'));
+    expect(first).toMatchObject({ outcome: 'applied', counts: { added: 2 }, message: expect.stringMatching(/first roster.*imported in full.*summer pause/) });
+    expect(core.students.count()).toBe(2);
+
+    // The next import in the pause is frozen, and says what was held back and what did change.
+    clock.set('2026-08-11T02:30:00Z');
+    const next = await roster.importNow(csv('a,Amelia,Smith,9,9A,100001,,07700 900001', 'c,New,Pupil,7,7A,100003,,'));
+    expect(next.outcome).toBe('frozen');
+    expect(next.message).toMatch(/Summer pause \(until 08-31.*held back: 1 new, 0 changed, 1 leaving\).*Contact details were updated for 1 student/);
+    expect(core.students.get('c')).toBeNull();
+  });
+
+  it('the demo roster leaves when the first real roster is confirmed, even in the summer pause; its events stay', async () => {
+    const t = openTestCore('2026-08-20T08:30:00Z'); // demo roster seeded
+    disposers.push(t.dispose);
+    const { core } = t;
+    const roster = core.roster;
+    roster.saveConfig({ summerPause: { from: '07-23', to: '08-31' } }, 'site-admin');
+    const reason = core.getSettings().rules.reasons.find((r) => r.directions.includes('sign_in'))!;
+    await core.record({ studentId: 'demo-3', direction: 'sign_in', reasonId: reason.id });
+
+    const asked = await roster.importNow(csv('a,Amelia,Smith,9,9A,655001,,'));
+    expect(asked).toMatchObject({ outcome: 'refused', counts: { demo: 200 }, message: expect.stringMatching(/still holds the 200 demo students/) });
+    expect(core.students.get('a')).toBeNull();
+    expect(core.students.get('demo-3')!.active).toBe(true);
+
+    const done = await roster.importNow(csv('a,Amelia,Smith,9,9A,655001,,'), { replaceDemo: true });
+    expect(done).toMatchObject({ outcome: 'applied', counts: { added: 1, leavers: 200, demoReplaced: 200 }, message: expect.stringMatching(/200 demo students were replaced/) });
+    expect(core.students.get('demo-3')!.active).toBe(false);
+    expect(core.scan({ code: '100003' })).toMatchObject({ ok: false });
+    expect(core.scan({ code: '655001' })).toMatchObject({ ok: true });
+    expect(core.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE student_id = 'demo-3'`).get()).toEqual({ n: 1 });
+  });
+
+  it('the admin screen’s import (configured CSV) refuses the same rows as the CLI, by line', async () => {
+    const t = openTestCore('2026-11-24T09:07:00Z', { demo: false });
+    disposers.push(t.dispose);
+    const file = path.join(t.dataDir, 'export.csv');
+    fs.writeFileSync(file, '\ufeffid;forename;surname;year;badge\r\na;Ann;Lee;7;100001\r\n;No;Id;7;100002\r\nc;Cat;Ng;7;12\r\nd;Dee;Roe;7;\r\n');
+    t.core.roster.saveConfig({ source: { kind: 'csv', path: file } }, 'site-admin');
+    const run = await t.core.roster.importNow();
+    expect(run.counts).toMatchObject({ added: 1, skipped: 3 });
+    expect(run.issues.map((i) => [i.line, i.severity])).toEqual([
+      [3, 'error'],
+      [4, 'error'],
+      [5, 'error'],
+    ]);
+    // With students without a badge allowed, Dee comes in.
+    t.core.roster.saveConfig({ ...t.core.roster.config(), allowNoBadge: true }, 'site-admin');
+    expect((await t.core.roster.importNow()).counts).toMatchObject({ added: 1, skipped: 2 });
+    expect(t.core.students.get('d')).toMatchObject({ badge: null, active: true });
+  });
+
+  it('discarding a new academic year when none is waiting answers plainly, not as a failure', () => {
+    const { roster } = setup();
+    expect(roster.discardRollover('site-admin')).toEqual({ discarded: false, message: expect.stringMatching(/no new academic year waiting.*nothing to discard/) });
   });
 });

@@ -43,15 +43,17 @@ describe('CSV with an admin-saved column mapping', () => {
     ].join('\n');
     const mapping = { id: 'Adno', forename: 'Legal Forename', surname: 'Legal Surname', year: 'Year Group', form: 'Reg Group', badge: 'Card Number' };
     const { records, issues } = parseMappedCsv(csv, mapping);
-    expect(records.map((r) => [r.line, r.student.id])).toEqual([
-      [2, '1'],
-      [4, '3'],
-      [8, '6'],
+    // Issue 13: an unreadable year keeps the student (yearless, with a warning) instead of dropping them.
+    expect(records.map((r) => [r.line, r.student.id, r.student.year])).toEqual([
+      [2, '1', 7],
+      [4, '3', 9],
+      [6, '4', null],
+      [8, '6', 10],
     ]);
-    expect(issues.map((i) => [i.line, i.message])).toEqual([
-      [3, expect.stringMatching(/^forename:/)],
-      [6, '"Year Z" is not a year or grade.'],
-      [7, expect.stringMatching(/no student id, MIS id or badge/)],
+    expect(issues.map((i) => [i.line, i.severity, i.message])).toEqual([
+      [3, 'error', expect.stringMatching(/^forename:/)],
+      [6, 'warning', expect.stringMatching(/^"Year Z" is not a year or grade/)],
+      [7, 'error', expect.stringMatching(/no student id/)],
     ]);
   });
 
@@ -68,12 +70,16 @@ describe('CSV with an admin-saved column mapping', () => {
     expect(columnMapping.safeParse({ id: 'Adno' }).success).toBe(false);
   });
 
-  it('parseRosterCsv (first run, CLI) still guesses columns and reports bad rows and repeated badges', () => {
-    const r = parseRosterCsv('forename,surname,year,badge\nA,B,9,10001\nC,D,Year X,10002\nE,F,7,10001\n');
-    expect(r.students).toHaveLength(1);
+  it('parseRosterCsv (demo seeding) guesses columns, refuses rows without an id and repeated badges', () => {
+    // Issue 13: a row with no id is refused (no invented "badge-…" id); an unreadable year keeps the student.
+    const r = parseRosterCsv('id,forename,surname,year,badge\n1,A,B,9,10001\n2,C,D,Year X,10002\n3,E,F,7,10001\n,G,H,8,10004\n');
+    expect(r.students.map((s) => [s.id, s.year])).toEqual([
+      ['1', 9],
+      ['2', null],
+    ]);
     expect(r.errors).toEqual([
-      { line: 3, message: '"Year X" is not a year or grade.' },
       { line: 4, message: 'Badge 10001 is already used on line 2.' },
+      { line: 5, message: expect.stringMatching(/no student id/) },
     ]);
     expect(parseRosterCsv('id,name\n1,x\n').errors[0]).toMatchObject({ line: 1, message: expect.stringMatching(/forename and surname/) });
   });
@@ -109,11 +115,15 @@ describe('OneRoster 1.1 bundle (a folder of CSVs)', () => {
     expect(() => parseOneRoster({ users: 'sourcedId,role,givenName,familyName\n', manifest: 'propertyName,value\nfile.users,delta\n' })).toThrowError(/delta/);
   });
 
-  it('reports a bad grade with its users.csv line and keeps the rest', () => {
+  it('reports a bad grade with its users.csv line and keeps the student without a year', () => {
     const users = 'sourcedId,status,enabledUser,orgSourcedIds,role,givenName,familyName,grades\ns1,,true,o,student,A,B,07\ns2,,true,o,student,C,D,Year Nine\n';
     const { records, issues } = parseOneRoster({ users });
-    expect(records).toHaveLength(1);
-    expect(issues).toEqual([expect.objectContaining({ line: 3, studentId: 's2', message: expect.stringMatching(/grade "Year Nine"/) })]);
+    // Issue 13: one odd field never drops a student (who would then become a leaver).
+    expect(records.map((r) => [r.student.id, r.student.year])).toEqual([
+      ['s1', 7],
+      ['s2', null],
+    ]);
+    expect(issues).toEqual([expect.objectContaining({ line: 3, severity: 'warning', studentId: 's2', message: expect.stringMatching(/grade "Year Nine"/) })]);
   });
 
   it('says which file is missing when the folder is not a bundle', () => {

@@ -13,13 +13,17 @@ import { DatabaseError } from '../db/database';
 import { outboxCounts } from '../sync/outbox';
 import { direction as directionSchema } from '../../../shared/settings';
 import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
+import { csvTextSource } from '../roster/sources/files';
 
 const USAGE = `Passdesk admin CLI
 
 Usage: npm run kiosk -- <command> [options]
 
 Commands:
-  import-roster <file.csv>        Import or update students from a CSV (bad rows reported, good rows kept)
+  import-roster <file.csv>        Import the roster from a CSV (, ; or tab): new, changed and leaving students,
+                                  each refused row reported with its line; the same import as Admin → Roster
+      --replace-demo              Confirm that the demo students leave (needed for the first real roster)
+      --confirm-leavers           Confirm an import that would deactivate many students
   scan <code>                     Scan a badge and record the event
       --at <ISO instant>          Pretend the scan happens at this instant (e.g. 2026-11-24T09:07:00Z)
       --reason <reason id>        The reason chosen (default: the first offered)
@@ -68,6 +72,8 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
         reason: { type: 'string' },
         direction: { type: 'string' },
         date: { type: 'string' },
+        'replace-demo': { type: 'boolean', default: false },
+        'confirm-leavers': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -116,25 +122,44 @@ async function runCommand(
   core: KioskCore,
   command: string,
   rest: string[],
-  values: { at?: string; reason?: string; direction?: string; date?: string },
+  values: { at?: string; reason?: string; direction?: string; date?: string; 'replace-demo'?: boolean; 'confirm-leavers'?: boolean },
   o: Output,
 ): Promise<number> {
   switch (command) {
     case 'import-roster': {
       const file = rest[0];
       if (!file) return usageError('import-roster needs a CSV file.');
-      const result = core.importRosterCsv(fs.readFileSync(file, 'utf8'));
-      const problems = [...result.errors, ...result.clashes];
-      print(o, { imported: result.students.length, errors: result.errors, clashes: result.clashes }, () =>
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        process.stderr.write(`The roster file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).\n`);
+        return 1;
+      }
+      // The one roster import (RosterService): leavers, the import log, clashes by line, the demo roster.
+      const run = await core.roster.importNow(csvTextSource(text, path.basename(file)), {
+        trigger: 'manual',
+        replaceDemo: values['replace-demo'],
+        confirmLeavers: values['confirm-leavers'],
+      });
+      const c = run.counts;
+      const errors = run.issues.filter((i) => i.severity === 'error').map(({ line, message }) => ({ line, message }));
+      const warnings = run.issues.filter((i) => i.severity !== 'error').map(({ line, message }) => ({ line, message }));
+      const imported = (c.added ?? 0) + (c.updated ?? 0) + (c.unchanged ?? 0);
+      print(o, { outcome: run.outcome, message: run.message, imported, counts: c, errors, warnings }, () =>
         [
-          `Imported ${result.students.length} student(s).`,
-          ...problems.map((e) => `  line ${e.line}: ${e.message}`),
-          problems.length ? `${problems.length} row(s) were not imported.` : '',
+          run.outcome === 'applied'
+            ? `Imported ${imported} student(s) from ${run.sourceLabel}: ${c.added ?? 0} new, ${c.updated ?? 0} changed, ${c.unchanged ?? 0} unchanged, ${c.leavers ?? 0} left the roster.`
+            : `Roster import ${run.outcome.replace(/_/g, ' ')}.`,
+          run.message ?? '',
+          ...run.issues.map((i) => `  line ${i.line}: ${i.severity === 'error' ? 'not imported: ' : ''}${i.message}`),
+          errors.length ? `${errors.length} row(s) were not imported.` : '',
+          run.issueCount > run.issues.length ? `(${run.issueCount - run.issues.length} more in the import log, Admin → Roster.)` : '',
         ]
           .filter(Boolean)
           .join('\n'),
       );
-      return result.errors.length && !result.students.length ? 1 : 0;
+      return run.outcome === 'refused' || run.outcome === 'failed' ? 1 : 0;
     }
     case 'scan': {
       const code = rest[0];

@@ -72,7 +72,7 @@ export const adminHandlers: { [N in keyof typeof adminCalls]: (core: KioskCore, 
   },
   rosterImportNow: (core, req) => {
     core.staff.require(req.token, 'site_admin');
-    return importing(() => core.roster.importNow(undefined, { trigger: 'manual', confirmLeavers: req.confirmLeavers }));
+    return importing(() => core.roster.importNow(undefined, { trigger: 'manual', confirmLeavers: req.confirmLeavers, replaceDemo: req.replaceDemo }));
   },
   rosterSaveConfig: (core, req) => {
     const role = core.staff.require(req.token, 'site_admin');
@@ -86,8 +86,7 @@ export const adminHandlers: { [N in keyof typeof adminCalls]: (core: KioskCore, 
   rosterRollover: async (core, req) => {
     const role = core.staff.require(req.token, 'site_admin');
     if (req.decision === 'discard') {
-      core.roster.discardRollover(role);
-      return { run: null };
+      return { run: null, message: core.roster.discardRollover(role).message };
     }
     return { run: await importing(() => core.roster.approveRollover(role)) };
   },

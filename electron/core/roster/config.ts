@@ -40,6 +40,12 @@ export const rosterConfig = z.object({
   summerPause: summerPause.nullable().default(null),
   /** An import that would deactivate more than this share of active students waits for the admin. */
   maxLeaverShare: z.number().min(0).max(1).default(0.25),
+  /**
+   * Students without a badge code are kept (the school signs them in by name). Off: a row of a
+   * badge-carrying source with an empty badge is refused with its line. Sources that carry no
+   * badges at all (badges handed out at the kiosk) are never refused for it.
+   */
+  allowNoBadge: z.boolean().default(false),
 });
 export type RosterConfig = z.output<typeof rosterConfig>;
 export type RosterConfigInput = z.input<typeof rosterConfig>;

@@ -4,7 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { student, type Student } from '../../../shared/model';
-import { contact, describeRowIssues, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
+import { contact, describeRowIssues, fitContactText, fitStudentText, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 export interface RowError {
   line: number;
@@ -71,20 +71,55 @@ export function suggestMapping(headers: string[]): ColumnMapping {
   return mapping;
 }
 
-/** "Year 9", "9", "Grade 10", "K" → a number; anything else → NaN (reported). */
+/**
+ * A year or grade as schools write it → the year number the app uses (UK national curriculum
+ * year; US grade with K = 0). Early years, as Wonde schools' MIS codes them ("Year R",
+ * "Reception", "Girls Reception", "R", "FS2"; "Nursery", "N2", "Year N2", "FS1"; "N1"):
+ * Reception = 0 (beside Kindergarten), the nursery year before it (N2, "Nursery") = -1, the one
+ * before that (N1) = -2, matching OneRoster's PK = -1 and PR/IT = -2. Anything else, or a number
+ * outside -2…14 (such as "40"), is NaN: the caller keeps the student with no year and reports it.
+ */
 export function parseYear(v: string | undefined): number | null {
-  const t = (v ?? '').trim();
+  const t = (v ?? '').trim().toLowerCase().replace(/[\s_-]+/g, ' ');
   if (t === '') return null;
-  if (/^(k|kg|kindergarten|r|reception)$/i.test(t)) return 0;
-  const m = /^(?:year|yr|y|grade|gr)?\s*(-?\d{1,2})$/i.exec(t);
-  return m ? Number(m[1]) : Number.NaN;
+  const bare = t.replace(/^(?:nc )?(?:year|yr|y|grade|gr)\s*/, '');
+  if (/^(k|kg|kindergarten|r|rec|fs2|f2)$/.test(bare) || /\breception\b/.test(t)) return 0;
+  if (/^(n1|fs1 n1|nursery 1)$/.test(bare)) return -2;
+  if (/^(n2|fs1|f1|n|nursery 2|pre ?k|pk)$/.test(bare) || /\bnursery\b/.test(t)) return -1;
+  const m = /^(-?\d{1,2})$/.exec(bare);
+  const n = m ? Number(m[1]) : Number.NaN;
+  return n >= -2 && n <= 14 ? n : Number.NaN;
 }
 
-/** Rows of a CSV text with the line each row starts on. Throws RosterError when it is not CSV. */
+/** The separators a school's export uses: Excel writes ";" where the decimal mark is a comma. */
+export const CSV_DELIMITERS = [',', ';', '\t'] as const;
+
+/**
+ * Which separator this file uses: the one that splits the header row into the most columns
+ * (csv-parse reads the first line with each, so quoted headers are handled as in the file).
+ */
+export function detectDelimiter(text: string): string {
+  let best: { d: string; n: number } = { d: ',', n: 0 };
+  for (const d of CSV_DELIMITERS) {
+    try {
+      const [head] = parse(text, { bom: true, delimiter: d, to_line: 1, relax_column_count: true, relax_quotes: true }) as string[][];
+      if (head && head.length > best.n) best = { d, n: head.length };
+    } catch {
+      // Not this separator; try the next.
+    }
+  }
+  return best.d;
+}
+
+/**
+ * Rows of a CSV text with the line each row starts on. The separator (`,` `;` tab) is detected,
+ * Excel's byte-order mark dropped and CRLF line ends read (csv-parse's `bom` and its record
+ * delimiter detection). Throws RosterError when it is not CSV.
+ */
 export function readCsvRows(text: string, what = 'The file'): { header: string[]; rows: { line: number; cells: string[] }[] } {
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    parsed = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof parsed;
+    parsed = parse(text, { bom: true, delimiter: detectDelimiter(text), skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof parsed;
   } catch (e) {
     throw new RosterError('source_unreadable', `${what} is not readable as CSV: ${(e as Error).message}`);
   }
@@ -124,23 +159,27 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
   const issues: RosterIssue[] = [];
   for (const { line, cells } of rows) {
     const get = (f: RosterField): string => (index[f] !== undefined ? (cells[index[f]!] ?? '') : '');
-    const year = parseYear(get('year'));
-    if (Number.isNaN(year)) {
-      issues.push({ line, severity: 'error', message: `"${get('year')}" is not a year or grade.` });
-      continue;
-    }
-    const id = get('id') || get('misId') || (get('badge') ? `badge-${get('badge')}` : '');
+    // The student is known by the school's id: a row without one is refused, never given an
+    // invented id (it would clash with the real student when the id arrives).
+    const id = get('id') || get('misId');
     if (!id) {
-      issues.push({ line, severity: 'error', message: 'The row has no student id, MIS id or badge to know the student by.' });
+      issues.push({ line, severity: 'error', message: 'This row has no student id (nor MIS id), so the student cannot be told apart from others. Add the id in the school’s export.' });
       continue;
     }
+    let year = parseYear(get('year'));
+    if (Number.isNaN(year)) {
+      // One odd field never drops a student (who would then become a leaver): keep them, yearless.
+      issues.push({ line, severity: 'warning', studentId: id, message: `"${get('year')}" is not a year or grade this kiosk can read; ${id} was imported without a year.` });
+      year = null;
+    }
+    const text = fitStudentText({ forename: get('forename'), surname: get('surname'), form: get('form') || null }, line, issues, id);
     const parsed = student.safeParse({
       id,
       misId: get('misId') || null,
-      forename: get('forename'),
-      surname: get('surname'),
+      forename: text.forename,
+      surname: text.surname,
       year,
-      form: get('form') || null,
+      form: text.form,
       groupId: null,
       badge: get('badge') || null,
       photo: get('photo') || null,
@@ -151,12 +190,14 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
     }
     let contacts: Contact[] | undefined;
     if (hasContacts) {
-      const c = contact.safeParse({
-        name: get('contactName') || null,
-        relationship: get('contactRelationship') || null,
-        phone: get('contactPhone') || null,
-        email: get('contactEmail') || null,
-      });
+      const c = contact.safeParse(
+        fitContactText({
+          name: get('contactName') || null,
+          relationship: get('contactRelationship') || null,
+          phone: get('contactPhone') || null,
+          email: get('contactEmail') || null,
+        }),
+      );
       if (!c.success) issues.push({ line, severity: 'warning', message: `Contact details not kept: ${describeRowIssues(c.error)}`, studentId: id });
       contacts = c.success && (c.data.name || c.data.phone || c.data.email) ? [c.data] : [];
     }

@@ -96,3 +96,61 @@ export class RosterError extends Error {
 export function describeRowIssues(error: z.ZodError): string {
   return error.issues.map((x) => `${x.path.join('.') || 'row'}: ${x.message}`).join('; ');
 }
+
+// Intl.Segmenter splits on grapheme clusters (an emoji with its skin tone, a letter with its
+// combining accent), so a cut never leaves half a character. Node 20/22 ship full ICU.
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `text` cut to at most `max` UTF-16 units (the unit zod's `.max()` counts), on a character
+ * boundary: never inside a surrogate pair or between a letter and its combining mark.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const { segment } of graphemes.segment(text)) {
+    if (out.length + segment.length > max) break;
+    out += segment;
+  }
+  return out.trimEnd();
+}
+
+/** The student text fields a source may send too long, and the longest the kiosk keeps. */
+export const STUDENT_TEXT_LIMITS = { forename: 80, surname: 80, form: 40 } as const;
+
+/**
+ * Cut over-long names and forms (a field that is merely long is no reason to drop a student),
+ * noting each cut as a warning on the row's line.
+ */
+export function fitStudentText<T extends { forename?: string | null; surname?: string | null; form?: string | null }>(
+  fields: T,
+  line: number,
+  issues: RosterIssue[],
+  studentId?: string,
+): T {
+  const out = { ...fields };
+  for (const key of Object.keys(STUDENT_TEXT_LIMITS) as (keyof typeof STUDENT_TEXT_LIMITS)[]) {
+    const v = out[key];
+    if (typeof v !== 'string') continue;
+    const t = v.trim();
+    const max = STUDENT_TEXT_LIMITS[key];
+    if (t.length > max) {
+      (out as Record<string, unknown>)[key] = cutText(t, max);
+      issues.push({ line, severity: 'warning', studentId, message: `The ${FIELD_WORDS[key]} is longer than ${max} characters; it was shortened.` });
+    }
+  }
+  return out;
+}
+
+const FIELD_WORDS: Record<keyof typeof STUDENT_TEXT_LIMITS, string> = { forename: 'first name', surname: 'surname', form: 'form' };
+
+/** Contact text cut to the contact's limits on character boundaries (a long name still reaches reception). */
+export function fitContactText(c: { name: string | null; relationship: string | null; phone: string | null; email: string | null }) {
+  return {
+    name: c.name === null ? null : cutText(c.name.trim(), 120),
+    relationship: c.relationship === null ? null : cutText(c.relationship.trim(), 40),
+    // A phone number or e-mail address cut short is a wrong one: those are dropped, not cut.
+    phone: c.phone,
+    email: c.email,
+  };
+}

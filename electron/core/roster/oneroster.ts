@@ -1,12 +1,12 @@
 // OneRoster 1.1 CSV bundle → roster records. users.csv gives the students (role=student) and their
-// parents/guardians (linked by agentSourcedIds), orgs.csv names the school, enrollments.csv with
+// parents/guardians (linked by agentSourcedIds, written on either row), orgs.csv names the school, enrollments.csv with
 // classes.csv gives the homeroom (our "form"). A delta bundle is refused: it lists only changes,
 // and reading it as a full roster would make every student a leaver.
 import fs from 'node:fs';
 import path from 'node:path';
 import { student } from '../../../shared/model';
 import { readCsvRows } from './csv';
-import { contact, describeRowIssues, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
+import { contact, describeRowIssues, fitContactText, fitStudentText, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 export interface OneRosterFiles {
   users: string;
@@ -100,20 +100,41 @@ export function parseOneRoster(files: OneRosterFiles, options: OneRosterOptions 
     }
   }
 
-  // Parents and guardians, to become contacts of the students who name them.
+  // Parents and guardians become contacts. The link may be written on either side: the student's
+  // agentSourcedIds naming the parent, or the parent's naming the child (OneRoster 1.1 lets both
+  // rows carry agentSourcedIds, and SIS exports differ in which one they fill).
   const agents = new Map<string, Contact>();
+  const agentsOf = new Map<string, string[]>();
+  const link = (studentId: string, agentId: string) => {
+    const list = agentsOf.get(studentId) ?? [];
+    if (!list.includes(agentId)) list.push(agentId);
+    agentsOf.set(studentId, list);
+  };
   for (const r of users.rows) {
     const role = r.get('role').toLowerCase();
-    if (!['parent', 'guardian', 'relative'].includes(role)) continue;
-    const c = contact.safeParse({
-      name: `${r.get('givenName')} ${r.get('familyName')}`.trim() || null,
-      relationship: role,
-      phone: r.get('phone') || r.get('sms') || null,
-      email: r.get('email') || null,
-    });
-    if (c.success) agents.set(r.get('sourcedId'), c.data);
+    if (!['parent', 'guardian', 'relative'].includes(role) || r.get('status') === 'tobedeleted') continue;
+    const c = contact.safeParse(
+      fitContactText({
+        name: `${r.get('givenName')} ${r.get('familyName')}`.trim() || null,
+        relationship: role,
+        phone: r.get('phone') || r.get('sms') || null,
+        email: r.get('email') || null,
+      }),
+    );
+    if (!c.success) continue;
+    agents.set(r.get('sourcedId'), c.data);
+    for (const child of splitIds(r.get('agentSourcedIds'))) link(child, r.get('sourcedId'));
+  }
+  for (const r of users.rows) {
+    if (r.get('role').toLowerCase() !== 'student') continue;
+    for (const a of splitIds(r.get('agentSourcedIds'))) if (agents.has(a)) link(r.get('sourcedId'), a);
   }
   const hasAgents = users.has('agentSourcedIds') && agents.size > 0;
+
+  // userIds is a column of every OneRoster 1.1 users.csv, usually holding other systems' ids. Only
+  // a file where some student's userIds names a badge ({badge:…}) is a source of badges; from any
+  // other, the badges the kiosk holds (handed out at the desk) are kept.
+  const badgesInFile = users.rows.some((r) => r.get('role').toLowerCase() === 'student' && badgeFromUserIds(r.get('userIds')) !== null);
 
   const records: RosterRecord[] = [];
   for (const r of users.rows) {
@@ -123,18 +144,20 @@ export function parseOneRoster(files: OneRosterFiles, options: OneRosterOptions 
     if (r.get('status') === 'tobedeleted' || r.get('enabledUser').toLowerCase() === 'false') continue;
     if (school && !splitIds(r.get('orgSourcedIds')).includes(school)) continue;
     const grades = splitIds(r.get('grades'));
-    const year = grades.length ? gradeToYear(grades[0]!) : null;
+    let year = grades.length ? gradeToYear(grades[0]!) : null;
     if (Number.isNaN(year)) {
-      issues.push({ line: r.line, severity: 'error', studentId: id, message: `users.csv: grade "${grades[0]}" is not a OneRoster grade level (KG, 01-13…).` });
-      continue;
+      // One odd field never drops a student (who would then become a leaver).
+      issues.push({ line: r.line, severity: 'warning', studentId: id, message: `users.csv: grade "${grades[0]}" is not a OneRoster grade level (KG, 01-13…); ${id} was imported without a year.` });
+      year = null;
     }
+    const text = fitStudentText({ forename: r.get('preferredFirstName') || r.get('givenName'), surname: r.get('familyName'), form: formOf.get(id) ?? null }, r.line, issues, id);
     const parsed = student.safeParse({
       id,
       misId: r.get('identifier') || null,
-      forename: r.get('preferredFirstName') || r.get('givenName'),
-      surname: r.get('familyName'),
+      forename: text.forename,
+      surname: text.surname,
       year,
-      form: formOf.get(id) ?? null,
+      form: text.form,
       groupId: null,
       badge: badgeFromUserIds(r.get('userIds')),
       photo: null,
@@ -143,8 +166,8 @@ export function parseOneRoster(files: OneRosterFiles, options: OneRosterOptions 
       issues.push({ line: r.line, severity: 'error', studentId: id || undefined, message: `users.csv: ${describeRowIssues(parsed.error)}` });
       continue;
     }
-    const contacts = hasAgents ? splitIds(r.get('agentSourcedIds')).flatMap((a) => (agents.has(a) ? [agents.get(a)!] : [])) : undefined;
-    records.push({ line: r.line, student: parsed.data, groupName: null, photoGiven: false, badgeGiven: users.has('userIds'), contacts });
+    const contacts = hasAgents ? (agentsOf.get(id) ?? []).map((a) => agents.get(a)!) : undefined;
+    records.push({ line: r.line, student: parsed.data, groupName: null, photoGiven: false, badgeGiven: badgesInFile, contacts });
   }
   return { records, issues, schoolName };
 }

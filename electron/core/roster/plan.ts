@@ -3,6 +3,7 @@
 // school could ask "why?" about is tested with a table of cases.
 import { groupForStudent, type Group, type SiteSettings } from '../../../shared/settings';
 import type { Student } from '../../../shared/model';
+import { MAX_SCAN_LENGTH } from '../../../shared/badge';
 import type { Contact, RosterIssue, RosterRecord } from './model';
 
 /** A student as the kiosk holds it, with where it came from ('manual' students are never made leavers). */
@@ -59,6 +60,12 @@ export interface PlanInput {
   settings: SiteSettings;
   /** Contacts the kiosk holds now, as stored JSON, to skip writing what did not change. */
   currentContacts?: Map<string, string>;
+  /**
+   * Every student must have a badge (the roster setting allowNoBadge is off): a row of a source
+   * that carries badges but gives this student none is refused. Sources without badges (handed
+   * out at the kiosk) are never refused for it.
+   */
+  requireBadge?: boolean;
 }
 
 const COMPARED: StudentField[] = ['misId', 'forename', 'surname', 'year', 'form', 'groupId', 'badge', 'photo', 'active'];
@@ -79,19 +86,43 @@ export function planImport(input: PlanInput): RosterPlan {
   const currentById = new Map(current.map((s) => [s.id, s]));
   const currentByBadge = new Map(current.filter((s) => s.badge).map((s) => [s.badge!, s]));
 
-  // 1. One record per student: a repeated id is a bad row, the first one counts.
+  // 1. One record per student: a repeated id is a bad row, the first one counts. A badge the
+  //    desk could never accept (it fails the site's badge pattern) refuses the row, and so does
+  //    a missing badge where the school does not allow students without one.
+  const badgeOk = badgeChecker(settings.scanner.badgePattern);
   const firstLine = new Map<string, number>();
   const records: RosterRecord[] = [];
   for (const r of input.incoming) {
-    const seen = firstLine.get(r.student.id);
+    const id = r.student.id;
+    const seen = firstLine.get(id);
     if (seen !== undefined) {
-      issues.push({ line: r.line, severity: 'error', studentId: r.student.id, message: `Student ${r.student.id} is listed again (first on line ${seen}); this row was skipped.` });
+      issues.push({ line: r.line, severity: 'error', studentId: id, message: `Student ${id} is listed again (first on line ${seen}); this row was skipped.` });
       continue;
     }
-    firstLine.set(r.student.id, r.line);
+    firstLine.set(id, r.line);
+    if (r.badgeGiven && r.student.badge && !badgeOk(r.student.badge)) {
+      issues.push({
+        line: r.line,
+        severity: 'error',
+        studentId: id,
+        message: `The badge of ${id} (${r.student.badge}) can never be scanned: it does not fit this site’s badge pattern ${settings.scanner.badgePattern}. Correct the badge in the export, or the pattern in Settings → Scanner.`,
+      });
+      continue;
+    }
+    if (r.badgeGiven && !r.student.badge && input.requireBadge) {
+      issues.push({
+        line: r.line,
+        severity: 'error',
+        studentId: id,
+        message: `${id} has no badge, and this school does not allow students without a badge. Add the badge in the export, or allow students without a badge in Admin → Roster.`,
+      });
+      continue;
+    }
     records.push(r);
   }
   const incomingIds = new Set(records.map((r) => r.student.id));
+  // A student whose row was refused is kept as the kiosk holds them: a bad row is never a leaver.
+  const refusedIds = new Set(issues.filter((i) => i.severity === 'error' && i.studentId && !incomingIds.has(i.studentId)).map((i) => i.studentId!));
 
   // 2. Groups the source names: matched to site groups; an unknown name falls back to the year rule.
   const unknownGroups = new Map<string, { line: number; count: number }>();
@@ -205,7 +236,7 @@ export function planImport(input: PlanInput): RosterPlan {
   }
 
   // 5. Leavers: on the kiosk, active, and no longer in the source. Hand-added students stay.
-  const leavers = current.filter((s) => s.active && s.source !== 'manual' && !incomingIds.has(s.id)).map(stripSource);
+  const leavers = current.filter((s) => s.active && s.source !== 'manual' && !incomingIds.has(s.id) && !refusedIds.has(s.id)).map(stripSource);
 
   // 6. Who lands in which group once this is applied (the admin screen shows it before and after).
   const groups: Record<string, number> = {};
@@ -218,7 +249,7 @@ export function planImport(input: PlanInput): RosterPlan {
   updated.forEach((u) => count(u.after));
   for (const s of current) {
     if (!s.active || changedSet.has(s.id)) continue;
-    if (incomingIds.has(s.id) || s.source === 'manual') count(s);
+    if (incomingIds.has(s.id) || s.source === 'manual' || refusedIds.has(s.id)) count(s);
   }
 
   const skipped = issues.filter((i) => i.severity === 'error').length;
@@ -244,6 +275,18 @@ export function planImport(input: PlanInput): RosterPlan {
       contactsChanged: contacts.length,
     },
   };
+}
+
+/** Would the desk ever accept this badge? The scanner's own rule (shared/badge.ts), minus prefix/suffix. */
+export function badgeChecker(pattern: string): (badge: string) => boolean {
+  let re: RegExp | null = null;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    re = null; // the settings validate the pattern; an invalid one refuses every scan anyway
+  }
+  // eslint-disable-next-line no-control-regex
+  return (b) => re !== null && b.length <= MAX_SCAN_LENGTH && !/[\u0000-\u001f\u007f-\u009f]/.test(b) && b.trim() === b && re.test(b);
 }
 
 function stripSource(s: Student | CurrentStudent): Student {

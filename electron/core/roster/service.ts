@@ -34,11 +34,23 @@ export interface ImportOptions {
   onProgress?: ProgressListener;
   /** The admin has seen the leaver count and confirms it (the leaver guard is skipped). */
   confirmLeavers?: boolean;
+  /** The admin confirms that the demo students leave now that a real roster arrives. */
+  replaceDemo?: boolean;
   signal?: AbortSignal;
 }
 
 /** Below this many leavers the guard never stops an import, whatever the share (a small school). */
 const LEAVER_GUARD_MIN = 20;
+
+/** What a frozen import really did and held back, in the admin's words. */
+function frozenMessage(pause: { from: string; to: string } | null, held: { added: number; updated: number; leavers: number }, contacts: number): string {
+  const until = pause ? ` (until ${pause.to}, month-day)` : '';
+  const heldParts = [`${held.added} new`, `${held.updated} changed`, `${held.leavers} leaving`].join(', ');
+  return (
+    `Summer pause${until}: the roster is frozen, so no student was added, changed or deactivated (held back: ${heldParts}). ` +
+    `Contact details were updated for ${contacts} student(s). The held-back changes come in with the first import after the pause.`
+  );
+}
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -121,12 +133,16 @@ export class RosterService {
     return this.importNow(source, { trigger: 'rollover_approval', onProgress, confirmLeavers: true });
   }
 
-  /** The admin rejects the staged year (e.g. the MIS was rolled over by mistake). */
-  discardRollover(actor: string): void {
+  /**
+   * The admin rejects the staged year (e.g. the MIS was rolled over by mistake). Nothing waiting
+   * (already discarded, or applied by a later import) is an answer, not a failure: it says so.
+   */
+  discardRollover(actor: string): { discarded: boolean; message: string } {
     const pending = this.store.pendingRollover(false);
-    if (!pending) throw new RosterError('no_pending_rollover', 'There is no new academic year waiting for approval.');
+    if (!pending) return { discarded: false, message: 'There was no new academic year waiting, so there was nothing to discard. The roster is unchanged.' };
     this.store.clearRollover();
     this.audit(actor, 'roster.rollover.discard', JSON.stringify(pending.verdict));
+    return { discarded: true, message: 'The new academic year was discarded. This year’s roster stays in use.' };
   }
 
   /** Import now from `source`, or from the configured source. */
@@ -191,6 +207,7 @@ export class RosterService {
       sourceIssues: result.issues,
       settings,
       currentContacts: this.store.currentContacts(),
+      requireBadge: !config.allowNoBadge,
     });
     const finish = (outcome: 'applied' | 'frozen' | 'rollover_pending' | 'refused', message: string | null, extra: Record<string, unknown> = {}) => {
       this.store.finishRun(runId, outcome, this.nowIso(), {
@@ -203,13 +220,22 @@ export class RosterService {
       return this.store.lastRun()!;
     };
 
-    const active = current.filter((s) => s.active && s.source !== 'manual').length;
-    if (result.records.length === 0 && active > 0) {
+    const isDemo = (s: { source: string }) => s.source === 'demo';
+    const active = current.filter((s) => s.active && s.source !== 'manual' && !isDemo(s)).length;
+    const demoActive = current.filter((s) => s.active && isDemo(s)).length;
+    if (result.records.length === 0 && active + demoActive > 0) {
       return finish('refused', `${result.label} gave no usable students, so nothing was changed (${plan.counts.skipped} row(s) had problems). Check the file or the mapping.`);
     }
+    // Demo students (seeded so a new kiosk can be tried) that this roster does not list.
+    const demoIds = new Set(current.filter(isDemo).map((s) => s.id));
+    const demoLeaving = plan.leavers.filter((l) => demoIds.has(l.id)).length;
 
     const approval = trigger === 'rollover_approval';
-    const mode = approval ? 'open' : rosterMode(localClock(this.nowIso(), settings.timeZone).date, config.summerPause);
+    // The first real roster into a kiosk that has none (a school installing in August) is never
+    // frozen by the summer pause: there is nothing to protect, and the school needs its students.
+    const firstRoster = active === 0;
+    const paused = rosterMode(localClock(this.nowIso(), settings.timeZone).date, config.summerPause) === 'frozen';
+    const mode = approval || firstRoster ? 'open' : paused ? 'frozen' : 'open';
 
     let verdict: RolloverVerdict | null = null;
     if (!approval) {
@@ -234,28 +260,56 @@ export class RosterService {
       }
     }
 
+    // The demo students leave when the first real roster arrives, once the admin has said so
+    // (approving a new academic year is itself that confirmation); their events stay, as every
+    // leaver's do (deactivated, never deleted).
+    if (demoLeaving > 0 && !options.replaceDemo && !approval && mode === 'open') {
+      return finish(
+        'refused',
+        `The kiosk still holds the ${demoLeaving} demo students. They leave when this first real roster comes in: confirm to replace them ` +
+          '(Admin → Roster: "Replace the demo students"; command line: import-roster --replace-demo). Nothing was changed.',
+        { demo: demoLeaving },
+      );
+    }
+
     if (mode === 'frozen') {
       const frozen = freezePlan(plan);
       plan = frozen;
       await this.write(plan, src.kind, progress, photos);
-      return finish('frozen', 'Summer pause: the roster is frozen; only contact details were updated.', { held: frozen.held });
+      return finish('frozen', frozenMessage(config.summerPause, frozen.held, plan.counts.contactsChanged), { held: frozen.held });
     }
 
+    // Demo students leaving are expected (confirmed above): the guard counts real students only.
+    const realLeavers = plan.leavers.length - demoLeaving;
     const guard = Math.max(LEAVER_GUARD_MIN, Math.floor(config.maxLeaverShare * active));
-    if (!options.confirmLeavers && plan.leavers.length > guard) {
+    if (!options.confirmLeavers && realLeavers > guard) {
       return finish(
         'refused',
-        `This import would deactivate ${plan.leavers.length} of ${active} students (more than ${Math.round(config.maxLeaverShare * 100)}%). ` +
+        `This import would deactivate ${realLeavers} of ${active} students (more than ${Math.round(config.maxLeaverShare * 100)}%). ` +
           'Nothing was changed. If that is right (e.g. a whole year group left), run the import again and confirm the leavers.',
       );
     }
 
+    // Demo students this roster lists (same ids) now belong to it, even when nothing else changed.
+    const claimed = demoIds.size ? result.records.map((r) => r.student.id).filter((id) => demoIds.has(id)) : [];
     await this.write(plan, src.kind, progress, photos, () => {
+      if (claimed.length && src.kind !== 'demo') {
+        const claim = this.opts.db.prepare(`UPDATE students SET source = ? WHERE id = ? AND source = 'demo'`);
+        for (const id of claimed) claim.run(src.kind, id);
+      }
       // A normal year's roster came in after a staged roll-over: the MIS went back; the stage is stale.
       if (!approval && verdict && this.store.pendingRollover(false)) this.store.clearRollover();
       if (approval) this.store.clearRollover();
     });
-    return finish('applied', null);
+    const notes: string[] = [];
+    if (demoLeaving > 0) notes.push(`The ${demoLeaving} demo students were replaced by this roster (their test sign-ins are kept).`);
+    if (firstRoster && paused && !approval) {
+      notes.push(
+        'This was the kiosk’s first roster, so it was imported in full although the summer pause is on. ' +
+          'Until the pause ends, later imports update contact details only.',
+      );
+    }
+    return finish('applied', notes.length ? notes.join(' ') : null, demoLeaving > 0 ? { demoReplaced: demoLeaving } : {});
   }
 
   private async write(plan: RosterPlan, source: string, progress: ProgressListener, photosRead: boolean, alsoInTransaction?: () => void): Promise<void> {

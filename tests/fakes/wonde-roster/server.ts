@@ -3,6 +3,9 @@
 // "current_page"}}}), bearer auth, includes (year, groups, contacts.contact_details), and faults
 // (a page failing with 500 or 429 a few times). Students are generated on the fly, so 50,000 of
 // them cost nothing until asked for. It stops by itself after `idleMs` without a request.
+// Year codes: a student's year may be the MIS's own code ("Year R", "Girls Reception", "N1",
+// "Nursery", "Year N2", "40"), codes real Wonde schools carry (issue 13); the year include's shape
+// is UNCONFIRMED (reference/mis-apis.md), so it is served as {code,name} or {name} (`yearShape`).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -14,7 +17,13 @@ export interface FakeStudentJson {
   surname: string;
   legal_forename: string;
   legal_surname: string;
-  year: number | null;
+  /**
+   * A number is served as {code:"9", name:"Year 9"}; a string is the MIS's own year code served
+   * as given in both code and name ("Year R", "Girls Reception", "N1", "Nursery", "Year N2", or an
+   * out-of-range "40"): codes real Wonde schools carry (issue 13). How the year include is shaped
+   * is UNCONFIRMED (reference/mis-apis.md), so the connector reads code, name and description.
+   */
+  year: number | string | null;
   form: string | null;
   /** Extra groups (house, "Sixth Form"…), beside the registration group made from `form`. */
   groups: string[];
@@ -109,7 +118,18 @@ function wire(s: FakeStudentJson, include: Set<string>, yearShape: 'code' | 'nam
     created_at: { date: '2025-09-01 08:00:00.000000', timezone_type: 3, timezone: 'Europe/London' },
   };
   if (include.has('year')) {
-    out.year = { data: s.year === null ? null : yearShape === 'code' ? { id: `Y${s.year}`, code: String(s.year), name: `Year ${s.year}` } : { id: `Y${s.year}`, name: `Year ${s.year}` } };
+    out.year = {
+      data:
+        s.year === null
+          ? null
+          : typeof s.year === 'string'
+            ? yearShape === 'code'
+              ? { id: `Y-${s.year}`, code: s.year, name: s.year }
+              : { id: `Y-${s.year}`, name: s.year }
+            : yearShape === 'code'
+              ? { id: `Y${s.year}`, code: String(s.year), name: `Year ${s.year}` }
+              : { id: `Y${s.year}`, name: `Year ${s.year}` },
+    };
   }
   if (include.has('groups')) {
     out.groups = {

@@ -12,7 +12,7 @@ import { unlimited } from '../../mis/rate-limit';
 import { WondeHttp, type WondePage } from '../../mis/wonde/http';
 import type { SecretStore } from '../../security/secrets';
 import { parseYear } from '../csv';
-import { contact, describeRowIssues, RosterError, type Contact, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext } from '../model';
+import { contact, describeRowIssues, fitContactText, fitStudentText, RosterError, type Contact, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext } from '../model';
 
 /** The one call the roster needs of Wonde's HTTP layer (WondeHttp has it). */
 export interface WondeGet {
@@ -45,17 +45,27 @@ const list = (v: unknown): Obj[] => {
   return Array.isArray(u) ? (u.map(obj).filter(Boolean) as Obj[]) : [];
 };
 
-/** Year from `year` ({code:"9"} or {name:"Year 9"}), else `education_details.current_nc_year`. */
-export function wondeYear(s: Obj): number | null {
+/**
+ * Year from `year` ({code:"9"} or {name:"Year 9"}), else `education_details.current_nc_year`;
+ * early-years codes ("Year R", "Reception", "Girls Reception", "N1", "N2", "Nursery", "Year N2")
+ * as parseYear reads them. `unreadable`: the code given when none of them could be read ("40").
+ */
+export function wondeYearReading(s: Obj): { year: number | null; unreadable: string | null } {
   const y = obj(unwrap(s.year));
   const candidates = [y?.code, y?.name, y?.description, obj(unwrap(s.education_details))?.current_nc_year];
+  let unreadable: string | null = null;
   for (const c of candidates) {
     const t = str(c);
     if (t === null) continue;
     const n = parseYear(t);
-    if (!Number.isNaN(n)) return n;
+    if (!Number.isNaN(n)) return { year: n, unreadable: null };
+    unreadable ??= t;
   }
-  return null;
+  return { year: null, unreadable };
+}
+
+export function wondeYear(s: Obj): number | null {
+  return wondeYearReading(s).year;
 }
 
 function wondeGroups(s: Obj): { form: string | null; names: string[] } {
@@ -72,30 +82,46 @@ function wondeContacts(s: Obj): Contact[] {
     const emails = obj(details?.emails);
     const phones = obj(details?.telephones);
     const rel = obj(unwrap(c.relationship));
-    const parsed = contact.safeParse({
-      name: [str(c.forename), str(c.surname)].filter(Boolean).join(' ') || null,
-      relationship: str(rel?.relationship) ?? str(c.relationship) ?? null,
-      phone: str(phones?.mobile) ?? str(phones?.phone) ?? str(phones?.home) ?? null,
-      email: str(emails?.email) ?? str(emails?.primary) ?? null,
-    });
+    const parsed = contact.safeParse(
+      fitContactText({
+        name: [str(c.forename), str(c.surname)].filter(Boolean).join(' ') || null,
+        relationship: str(rel?.relationship) ?? str(c.relationship) ?? null,
+        phone: str(phones?.mobile) ?? str(phones?.phone) ?? str(phones?.home) ?? null,
+        email: str(emails?.email) ?? str(emails?.primary) ?? null,
+      }),
+    );
     if (parsed.success && (parsed.data.phone || parsed.data.email)) out.push(parsed.data);
   }
   return out;
 }
 
-/** One Wonde student → a record, or the reason it cannot be one. */
-export function wondeStudentToRecord(s: Obj, line: number, opts: Pick<WondeRosterOptions, 'badgeFrom' | 'contacts'>): RosterRecord | RosterIssue {
+/**
+ * One Wonde student → a record, or the reason it cannot be one. Caveats that keep the student (a
+ * year code that cannot be read, a name cut short) go to `warnings`.
+ */
+export function wondeStudentToRecord(
+  s: Obj,
+  line: number,
+  opts: Pick<WondeRosterOptions, 'badgeFrom' | 'contacts'>,
+  warnings: RosterIssue[] = [],
+): RosterRecord | RosterIssue {
   const id = str(s.id);
   if (!id) return { line, severity: 'error', message: 'A student in the MIS list has no id.' };
   const { form, names } = wondeGroups(s);
   const badge = opts.badgeFrom === 'none' ? null : opts.badgeFrom === 'id' ? id : str(s[opts.badgeFrom]);
+  const { year, unreadable } = wondeYearReading(s);
+  if (unreadable !== null) {
+    // Never drop the student (the next import would make them a leaver) for one odd field.
+    warnings.push({ line, severity: 'warning', studentId: id, message: `MIS student ${id}: year "${unreadable}" cannot be read as a year; imported without a year.` });
+  }
+  const text = fitStudentText({ forename: str(s.forename) ?? str(s.legal_forename) ?? '', surname: str(s.surname) ?? str(s.legal_surname) ?? '', form }, line, warnings, id);
   const parsed = student.safeParse({
     id,
     misId: id, // writeback refers to the student by Wonde's id
-    forename: str(s.forename) ?? str(s.legal_forename) ?? '',
-    surname: str(s.surname) ?? str(s.legal_surname) ?? '',
-    year: wondeYear(s),
-    form,
+    forename: text.forename,
+    surname: text.surname,
+    year,
+    form: text.form,
     groupId: null,
     badge,
     photo: null,
@@ -126,7 +152,7 @@ export class WondeRosterSource implements RosterSource {
     let pages = 0;
     for await (const page of this.pages(`${base}/students`, { include, per_page: o.perPage }, ctx)) {
       for (const s of page) {
-        const r = wondeStudentToRecord(s, records.length + issues.length + 1, o);
+        const r = wondeStudentToRecord(s, records.length + issues.filter((i) => i.severity === 'error').length + 1, o, issues);
         if ('student' in r) records.push(r);
         else issues.push(r);
       }

@@ -20,14 +20,15 @@ export function RosterSection({ status, refresh }: { status: RosterStatus; refre
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [replacingDemo, setReplacingDemo] = useState(false);
 
   // Progress of any import, the nightly one too; 'done' ends it.
   useEffect(() => window.kiosk.on('rosterProgress', (p) => setProgress(p.phase === 'done' ? null : p)), []);
 
-  const importNow = async (confirmLeavers: boolean) => {
+  const importNow = async (confirmLeavers: boolean, replaceDemo = false) => {
     setBusy(true);
     setProblem(null);
-    const res = await call('rosterImportNow', confirmLeavers ? { confirmLeavers: true } : {});
+    const res = await call('rosterImportNow', { ...(confirmLeavers ? { confirmLeavers: true } : {}), ...(replaceDemo ? { replaceDemo: true } : {}) });
     setBusy(false);
     setProgress(null);
     if (!res.ok) setProblem(res.error.message);
@@ -36,6 +37,8 @@ export function RosterSection({ status, refresh }: { status: RosterStatus; refre
 
   const last = status.lastImport;
   const running = busy || progress !== null;
+  // The first real roster waits while the demo students are on the kiosk: the admin confirms they go.
+  const demoWaiting = !!last && last.outcome === 'refused' && Number(last.counts.demo) > 0;
   return (
     <>
       {status.pendingRollover && <RolloverPanel rollover={status.pendingRollover} refresh={refresh} />}
@@ -60,7 +63,12 @@ export function RosterSection({ status, refresh }: { status: RosterStatus; refre
       </section>
       {last ? (
         <RunPanel run={last} title={t('staff.admin.roster.lastImport')} testid="roster-last">
-          {canConfirmLeavers(last) && !running && (
+          {demoWaiting && !running && (
+            <button type="button" className="btn btn-primary" data-testid="replace-demo" onClick={() => setReplacingDemo(true)}>
+              {t('staff.admin.rosterRules.replaceDemo')}
+            </button>
+          )}
+          {canConfirmLeavers(last) && !demoWaiting && !running && (
             <button type="button" className="btn btn-secondary" onClick={() => setConfirming(true)}>
               {t('staff.admin.roster.confirmLeavers', { count: Number(last.counts.leavers) })}
             </button>
@@ -70,6 +78,19 @@ export function RosterSection({ status, refresh }: { status: RosterStatus; refre
         <p className="hint">{t('staff.admin.roster.never')}</p>
       )}
       <History runs={status.history.filter((r) => r.id !== last?.id)} />
+      {replacingDemo && last && (
+        <Confirm
+          title={t('staff.admin.rosterRules.replaceDemoTitle', { count: Number(last.counts.demo) })}
+          body={t('staff.admin.rosterRules.replaceDemoBody')}
+          no={t('staff.common.cancel')}
+          yes={t('staff.admin.rosterRules.replaceDemoYes')}
+          onNo={() => setReplacingDemo(false)}
+          onYes={() => {
+            setReplacingDemo(false);
+            void importNow(false, true);
+          }}
+        />
+      )}
       {confirming && last && (
         <Confirm
           title={t('staff.admin.roster.confirmTitle', { count: Number(last.counts.leavers) })}

@@ -79,6 +79,11 @@ export function RosterSettingsSection({ config, refresh }: { config: Config; ref
             <SchemaField node={text(5)} path={['summerPause', 'to']} name="rosterPauseTo" />
           </>
         )}
+        <div className="form-field" data-path="allowNoBadge">
+          <span className="form-label">{t('staff.admin.rosterRules.noBadge')}</span>
+          <p className="hint form-hint">{t('staff.admin.rosterRules.noBadgeHint')}</p>
+          <Toggle on={draft.allowNoBadge === true} onChange={(on) => set(['allowNoBadge'], on)} label={t('staff.admin.rosterRules.noBadge')} onText={t('staff.form.on')} offText={t('staff.form.off')} />
+        </div>
         <div className={`form-field${issues.some((i) => i.path === 'maxLeaverShare') ? ' form-field-bad' : ''}`} data-path="maxLeaverShare">
           <span className="form-label">{t('staff.field.rosterLeaverGuard')}</span>
           <p className="hint form-hint">{t('staff.fieldHint.rosterLeaverGuard')}</p>

@@ -34,3 +34,6 @@ export const SCHEDULE_FIELDS: [string, string, JsonNode][] = [
   ['at', 'rosterNightlyAt', { type: 'string', pattern: CLOCK }],
 ];
 
+
+/** Top-level roster settings drawn by RosterSettings itself (toggles and the stepper), beside source and schedule. */
+export const OTHER_FIELDS = ['summerPause', 'maxLeaverShare', 'allowNoBadge'] as const;
