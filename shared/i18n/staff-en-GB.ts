@@ -431,7 +431,7 @@ export const staffGB = {
     // US SIS (issue 12): Time mode's school day, Ed-Fi read-back codes
     schoolDay: 'School day (for minutes of attendance)',
     readBack: 'Codes read back from Ed-Fi',
-    tardyCode: 'Code of a Tardy event',
+    tardyCode: 'Code of a late-arrival event',
     earlyDepartureCode: 'Code of an Early departure event',
   },
   fieldHint: {

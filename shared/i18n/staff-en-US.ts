@@ -458,7 +458,7 @@ export const staffUS: StaffMessages = {
     timeZone: 'An IANA time zone such as America/Chicago.',
     // US SIS (issue 12)
     schoolDay: 'PowerSchool Time mode sends the minutes attended: from a late arrival to the end of this day, or from its start to an early sign-out. None: the bell schedule, else 08:00–15:00.',
-    readBack: 'Ed-Fi stores a category, not a code: give the codes your rules use for a late arrival and an early sign-out, so the register read back can be compared.',
+    readBack: 'Ed-Fi stores a category, not a code: give the codes your rules use for a late arrival and an early sign-out, so what the SIS holds can be compared with what was sent.',
   },
   option: {
     'en-GB': 'British English',
