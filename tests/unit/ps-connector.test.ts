@@ -263,6 +263,8 @@ describe('PowerSchool: table reads page at ≤100 (issue 12)', () => {
     const register = await connector.readRegister({ date: '2026-11-24', target: 'session', misIds: students.slice(0, 250).map((s) => s.id) });
     expect(register.filter((m) => m.session === 'AM')).toHaveLength(250);
     expect(register.find((m) => m.misId === '20249' && m.session === 'AM')?.code).toBe('C249');
+    // 250 marks read back in 3 pages of the attendance table, no student look-ups (SIS ids).
+    expect(fake.requests.filter((r) => r.path === '/ws/schema/table/attendance')).toHaveLength(3);
     const sizes = pageSizes(fake);
     expect(sizes.length).toBeGreaterThan(30);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(PS_PAGE_CAP);

@@ -2,8 +2,8 @@
 // fact and its public source:
 // - POST /oauth/access_token, Basic base64(client_id:client_secret), form grant_type=
 //   client_credentials → {access_token, token_type:"Bearer", expires_in} with expires_in a STRING:
-//   PowerSchool developer docs "OAuth" (support.powerschool.com/developer/#/page/oauth), as used by
-//   Tools4everBV/HelloID-Conn-Prov-Source-PowerSchool-SIS-Students and TEAMSchools/powerschool.
+//   reference/mis-apis.md; the Basic client:secret token call as Tools4everBV/HelloID-Conn-Prov-
+//   Source-PowerSchool-SIS-Students departments.ps1 makes it.
 // - POST /ws/attendance/daily_time (one record), /batch_daily_time (≤200, 25.3+; 404 before),
 //   /meeting_interval (one student and one day per call; ccid = CC.ID, periodid = PERIOD.ID),
 //   envelope {"name":"ATTENDANCE","record":[{"name":"ATTENDANCE","tables":{"attendance":{…}}}]},
@@ -31,8 +31,8 @@
 //   latest/, "CC", "Sections", "Section_Meeting", "Period", "Calendar_Day", "Cycle_Day"); the
 //   DateEnrolled ≤ D < DateLeft and ABS(sectionid) conventions as public district queries use them.
 //   Whether SECTION_MEETING is readable through /ws/schema/table for a plugin: UNCONFIRMED.
-// - /ws/v1/school/{id}/student: a single student comes back as an object, not an array (PowerSchool
-//   quirk, handled by carbm1/PSPowerSchoolAPI and the HelloID connector).
+// - /ws/v1/school/{id}/student: a single item comes back as an object, not an array (the HelloID
+//   connector's departments.ps1 tests `-is [array]` for exactly this).
 // Faults: see faults.ts.
 import { basicAuth, FaultBook, startFakeHttp, type Fault, type LoggedRequest } from './faults';
 

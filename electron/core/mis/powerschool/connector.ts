@@ -169,7 +169,13 @@ export class PowerschoolConnector implements MisConnector {
   async readRegister(query: { date: string; target: 'session' | 'lesson'; misIds: string[] }): Promise<ExistingMark[]> {
     if (query.target === 'lesson' || query.misIds.length === 0) return [];
     const byPsId = new Map<string, string>();
+    // With SIS ids the roster's id IS STUDENTS.ID: no look-up, a read-back costs only the day's pages.
+    const direct = this.opts.settings.visibleStudentId === 'sis_id';
     for (const misId of new Set(query.misIds)) {
+      if (direct) {
+        byPsId.set(misId, misId);
+        continue;
+      }
       try {
         byPsId.set((await this.student(misId)).id, misId);
       } catch (e) {
