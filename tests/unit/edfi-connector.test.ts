@@ -186,3 +186,18 @@ describe('Ed-Fi read-back', () => {
     expect((await caught(connector.readRegister({ misIds: ['604822'], date: '2026-11-24', target: 'session' }))).transient).toBe(true);
   });
 });
+
+describe('Ed-Fi refusals of reads', () => {
+  it('a 400 on a read names the field, not "See \'validationErrors\'"', async () => {
+    const { fake, connector } = await setup();
+    fake.inject({
+      path: '/studentSchoolAttendanceEvents',
+      method: 'GET',
+      status: 400,
+      body: { detail: "Data validation failed. See 'validationErrors' for details.", type: 'urn:ed-fi:api:bad-request:data-validation-failed', title: 'Data Validation Failed', status: 400, validationErrors: { '$.eventDate': ['eventDate is not a valid date.'] }, errors: [] },
+    });
+    const e = await caught(connector.readMarks({ misId: '604822', date: '2026-11-24', target: 'session' }));
+    expect(e.message).toMatch(/eventDate: eventDate is not a valid date\./);
+    expect(e.message).not.toMatch(/See '/);
+  });
+});
