@@ -202,6 +202,8 @@ export class FakePowerschool {
 
   private check(row: Row, mode: PsMode): string | null {
     for (const f of ['studentid', 'att_date', 'schoolid', 'yearid', 'att_mode_code', 'attendance_codeid']) if (!row[f]) return `Missing required field ${f.toUpperCase()}`;
+    // total_minutes belongs to Time mode only (powerschool-api-attendance.md: "Time mode only").
+    if (row.total_minutes !== undefined && row.att_mode_code !== 'ATT_ModeTime') return 'TOTAL_MINUTES is only accepted with ATT_ModeTime';
     const school = this.schools[row.schoolid!];
     if (!school) return `Invalid schoolid ${row.schoolid}`;
     if (row.att_mode_code !== MODE_CODE[school.mode] || school.mode !== mode) return `ATT_MODE_CODE ${row.att_mode_code} does not match the attendance mode of school ${row.schoolid}`;
