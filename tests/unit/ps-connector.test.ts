@@ -1,6 +1,6 @@
 // The PowerSchool connector against the fake: tokens, modes, codes, students, batches and faults.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PowerschoolConnector } from '../../electron/core/mis/powerschool/connector';
+import { parseExpression, PowerschoolConnector } from '../../electron/core/mis/powerschool/connector';
 import { unlimited } from '../../electron/core/mis/rate-limit';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
 import { caught } from '../fakes/powerschool/caught';
@@ -24,6 +24,7 @@ afterEach(async () => {
   fake = null;
 });
 
+const setupBase = setup;
 async function setup(
   mode: PsMode,
   o: { settings?: Partial<PowerschoolUsSettingsInput>; batch?: boolean; tokenLifetime?: number; secret?: string; fake?: FakePowerschoolOptions; bell?: Period[]; timeZone?: string; now?: string } = {},
@@ -333,7 +334,11 @@ describe('PowerSchool: the school’s date and year', () => {
   });
 });
 
-describe('PowerSchool: Meeting mode ccid', () => {
+describe.each([
+  ['SECTION_MEETING readable', true],
+  ['SECTION_MEETING answering 404 (CC.expression read instead)', false],
+] as const)('PowerSchool: Meeting mode ccid, %s', (_name, sectionMeetingTable) => {
+  const setup = (mode: PsMode, o: Parameters<typeof setupBase>[1] = {}) => setupBase(mode, { ...o, fake: { sectionMeetingTable, ...o.fake } });
   const body = (f: FakePowerschool) => f.writes('/ws/attendance/meeting_interval').map((w) => (w.body as { record: { tables: { attendance: Record<string, unknown> } }[] }).record[0]!.tables.attendance);
 
   it('sends the enrolment in the section meeting in that period on that date, integer times, string ids', async () => {
@@ -355,6 +360,8 @@ describe('PowerSchool: Meeting mode ccid', () => {
     await connector.writeSessionMarks([mark({ localTime: '09:07' })]);
     await connector.writeSessionMarks([mark({ localTime: '11:15', direction: 'sign_out', code: 'EX' })]);
     expect(fake.requests.filter((r) => r.path === '/ws/schema/table/cc')).toHaveLength(1);
+    // Without SECTION_MEETING it is asked once, then the expression is read.
+    if (!sectionMeetingTable) expect(fake.requests.filter((r) => r.path === '/ws/schema/table/section_meeting')).toHaveLength(1);
     expect(body(fake).map((b) => b.ccid)).toEqual(['7102', '7104']);
   });
 
@@ -398,5 +405,16 @@ describe('PowerSchool: reading the register back', () => {
     expect(e.transient).toBe(true);
     expect(e.message).toMatch(/code id 999/);
     expect((await caught(connector.readMarks({ misId: '1001', date: '2026-11-24', target: 'session' }))).transient).toBe(true);
+  });
+});
+
+describe('PowerSchool schedule expressions', () => {
+  it.each([
+    ['2(A)', [['2', 'A']]],
+    ['1-2(A-B)', [['1', 'A'], ['1', 'B'], ['2', 'A'], ['2', 'B']]],
+    ['3(A,C) 5(B)', [['3', 'A'], ['3', 'C'], ['5', 'B']]],
+    ['4', [['4', '']]],
+  ] as const)('%s', (expr, want) => {
+    expect(parseExpression(expr).map((x) => [x.period, x.day])).toEqual(want);
   });
 });

@@ -25,12 +25,13 @@
 // - Tables: ATTENDANCE_CODE (ID, Att_Code, Description, Presence_Status_CD, SchoolID, YearID),
 //   ATTENDANCE, PERIOD (ID, Period_Number, Name, Abbreviation, SchoolID, Year_ID), STUDENTS,
 //   CC (ID, StudentID, SectionID — negative once dropped —, SchoolID, TermID, DateEnrolled,
-//   DateLeft; enrolled on D when DateEnrolled ≤ D < DateLeft), SECTION_MEETING (SectionID,
+//   DateLeft, Expression such as "2(A-B)"; enrolled on D when DateEnrolled ≤ D < DateLeft), SECTION_MEETING (SectionID,
 //   Period_Number, Cycle_Day_Letter), CALENDAR_DAY (Date_Value, SchoolID, Cycle_Day_ID), CYCLE_DAY
 //   (ID, Letter): PowerSchool SIS Data Dictionary (ps.powerschool-docs.com/pssis-data-dictionary/
 //   latest/, "CC", "Sections", "Section_Meeting", "Period", "Calendar_Day", "Cycle_Day"); the
 //   DateEnrolled ≤ D < DateLeft and ABS(sectionid) conventions as public district queries use them.
-//   Whether SECTION_MEETING is readable through /ws/schema/table for a plugin: UNCONFIRMED.
+//   Whether SECTION_MEETING is readable through /ws/schema/table for a plugin: UNCONFIRMED →
+//   option `sectionMeetingTable` (false: 404, and only CC.Expression tells the periods).
 // - /ws/v1/school/{id}/student: a single item comes back as an object, not an array (the HelloID
 //   connector's departments.ps1 tests `-is [array]` for exactly this).
 // Faults: see faults.ts.
@@ -54,6 +55,8 @@ export interface FakePowerschoolOptions {
   sectionMeetings?: { sectionid: string; period_number: string; cycle_day_letter: string; schoolid: string }[];
   calendarDays?: { id: string; date_value: string; schoolid: string; cycle_day_id: string }[];
   cycleDays?: { id: string; letter: string; schoolid: string }[];
+  /** false: SECTION_MEETING is not readable (404) and CC rows carry `expression` instead (UNCONFIRMED which). */
+  sectionMeetingTable?: boolean;
   /** The /count body: {"count":n} (default) or {"resource":{"count":n}} (UNCONFIRMED which). */
   countShape?: 'count' | 'resource';
   /** An empty table answer: `record: []` (default) or no `record` at all (UNCONFIRMED which). */
@@ -92,7 +95,9 @@ export class FakePowerschool {
     this.codes = (o.codes ?? []).map((c) => ({ description: '', presence_status_cd: 'Present', ...c }));
     this.students = (o.students ?? []).map((s) => ({ dcid: String(Number(s.id) + 100000), grade_level: '9', home_room: '', enroll_status: '0', ...s }));
     this.periods = [...(o.periods ?? [])];
-    this.cc = (o.cc ?? []).map((c) => ({ termid: '3600', ...c }));
+    // CC.Expression is the schedule expression of the enrolment's section ("2(A-B)": period 2 on
+    // days A and B), derived here from the section's meetings.
+    this.cc = (o.cc ?? []).map((c) => ({ termid: '3600', expression: expressionOf(o.sectionMeetings ?? [], c.sectionid.replace(/^-/, '')), ...c }));
     this.sectionMeetings = [...(o.sectionMeetings ?? [])];
     this.calendarDays = [...(o.calendarDays ?? [])];
     this.cycleDays = [...(o.cycleDays ?? [])];
@@ -270,6 +275,7 @@ export class FakePowerschool {
   }
 
   private source(name: string): Row[] | undefined {
+    if (name === 'section_meeting' && this.o.sectionMeetingTable === false) return undefined;
     const tables: Record<string, Row[]> = {
       attendance_code: this.codes,
       attendance: this.attendance,
@@ -338,6 +344,12 @@ export class FakePowerschool {
     // PowerSchool's quirk: a single student comes back as an object, not a one-item array.
     return { status: 200, body: { students: { student: student.length === 1 ? student[0] : student } } };
   }
+}
+
+function expressionOf(meetings: { sectionid: string; period_number: string; cycle_day_letter: string }[], sectionId: string): string {
+  const byPeriod = new Map<string, string[]>();
+  for (const m of meetings.filter((x) => x.sectionid === sectionId)) byPeriod.set(m.period_number, [...(byPeriod.get(m.period_number) ?? []), m.cycle_day_letter]);
+  return [...byPeriod].map(([p, days]) => `${p}(${days.sort().join(',')})`).join(' ');
 }
 
 export const psYear = '36'; // 2026–27, the year of the tests' dates

@@ -83,6 +83,8 @@ export class PowerschoolConnector implements MisConnector {
   private readonly enrolments = new Map<string, { list: PsEnrolment[]; at: number }>();
   /** The cycle day letter of a date (only asked when a period has sections on several days). */
   private readonly cycleDays = new Map<string, string | null>();
+  /** null until tried; false once SECTION_MEETING answered 404 (then CC.expression is read). */
+  private sectionMeetingTable: boolean | null = null;
   /** null until tried; false after a 404 from batch_daily_time (PowerSchool older than 25.3). */
   private batchAvailable: boolean | null;
 
@@ -415,14 +417,28 @@ export class PowerschoolConnector implements MisConnector {
       'sectionid',
       'dateenrolled',
       'dateleft',
+      'expression',
     ]);
     // The server filters by date already; checked again so a server that ignores =le=/=gt= cannot
     // hand us last term's section.
     const active = cc.filter((r) => r.id && r.sectionid && Number(r.sectionid) > 0 && (r.dateenrolled ?? '') <= date && date < (r.dateleft ?? ''));
     const list: PsEnrolment[] = [];
     for (const r of active) {
-      const meetings = await readTable(this.http, 'section_meeting', `sectionid==${fiql(r.sectionid!)}`, ['sectionid', 'period_number', 'cycle_day_letter']);
-      list.push({ ccid: r.id!, sectionId: r.sectionid!, meetings: meetings.map((x) => ({ period: x.period_number ?? '', day: x.cycle_day_letter ?? '' })) });
+      let meetings: PsEnrolment['meetings'] | null = null;
+      if (this.sectionMeetingTable !== false) {
+        try {
+          const rows = await readTable(this.http, 'section_meeting', `sectionid==${fiql(r.sectionid!)}`, ['sectionid', 'period_number', 'cycle_day_letter']);
+          this.sectionMeetingTable = true;
+          meetings = rows.map((x) => ({ period: x.period_number ?? '', day: x.cycle_day_letter ?? '' }));
+        } catch (e) {
+          // Whether a plugin may read SECTION_MEETING through /ws/schema/table is UNCONFIRMED: on a
+          // 404 the enrolment's own schedule expression ("2(A)", "1-2(A-B)") says the same.
+          if (!(e instanceof MisError) || e.details.status !== 404) throw e;
+          this.sectionMeetingTable = false;
+        }
+      }
+      meetings ??= parseExpression(r.expression ?? '');
+      list.push({ ccid: r.id!, sectionId: r.sectionid!, meetings });
     }
     this.enrolments.set(key, { list, at: this.clock.now().getTime() });
     return list;
@@ -529,6 +545,26 @@ export class PowerschoolConnector implements MisConnector {
     const tz = typeof this.opts.timeZone === 'function' ? this.opts.timeZone() : this.opts.timeZone;
     return localDateIn(tz || Intl.DateTimeFormat().resolvedOptions().timeZone, this.clock.now());
   }
+}
+
+/**
+ * A PowerSchool schedule expression as periods and cycle days: "2(A)" → period 2 on day A,
+ * "1-2(A-B)" → periods 1 and 2 on days A and B, "3(A,C) 5(B)" → …; "4" alone → every day.
+ */
+export function parseExpression(expression: string): { period: string; day: string }[] {
+  const out: { period: string; day: string }[] = [];
+  for (const m of expression.matchAll(/(\d+)(?:-(\d+))?(?:\(([^)]*)\))?/g)) {
+    const from = Number(m[1]);
+    const to = m[2] ? Number(m[2]) : from;
+    const days: string[] = [];
+    for (const part of (m[3] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+      const r = /^([A-Za-z])-([A-Za-z])$/.exec(part);
+      if (r) for (let c = r[1]!.toUpperCase().charCodeAt(0); c <= r[2]!.toUpperCase().charCodeAt(0); c++) days.push(String.fromCharCode(c));
+      else days.push(part.toUpperCase());
+    }
+    for (let p = from; p <= to && p - from < 50; p++) for (const day of days.length ? days : ['']) out.push({ period: String(p), day });
+  }
+  return out;
 }
 
 const ATTENDANCE_PROJECTION = ['id', 'studentid', 'attendance_codeid', 'att_mode_code', 'att_comment', 'periodid', 'att_date'] as const;
