@@ -86,6 +86,16 @@ export const powerschoolUsSettings = z
     requestsPerSecond: z.number().min(0.5).max(100).default(10),
     /** Try /ws/attendance/batch_daily_time (PowerSchool 25.3+); older servers fall back by themselves. */
     useBatch: z.boolean().default(true),
+    /**
+     * The school day that bounds Time mode's total_minutes ("minutes of attendance"): a late
+     * arrival attends from its time to `end`, an early leaver from `start` to its time. Empty: the
+     * bell schedule's first start and last end, or 08:00–15:00 without a bell schedule.
+     */
+    schoolDay: z
+      .object({ start: clockTime, end: clockTime })
+      .refine((d) => d.start < d.end, { message: 'The school day must end after it starts.', path: ['end'] })
+      .nullable()
+      .default(null),
   })
   .superRefine((s, ctx) => {
     if (!s.schools.some((x) => x.schoolId === s.schoolId)) {
@@ -108,6 +118,39 @@ export function effectiveSchool(settings: PowerschoolUsSettings, schoolId: strin
     return { enabled: true, mode: settings.district.attendanceMode, yearId: school.yearId, name: school.name };
   }
   return { enabled: school.enabled, mode: school.attendanceMode, yearId: school.yearId, name: school.name };
+}
+
+/** Without a setting and without a bell schedule, Time mode counts minutes within 08:00–15:00. */
+export const DEFAULT_SCHOOL_DAY = { start: '08:00', end: '15:00' } as const;
+
+/** The bounds of the school day for total_minutes: the setting, else the bell schedule, else 08:00–15:00. */
+export function schoolDayBounds(setting: { start: string; end: string } | null | undefined, bellSchedule: readonly Period[]): { start: string; end: string } {
+  if (setting) return setting;
+  if (bellSchedule.length > 0) {
+    const start = bellSchedule.reduce((a, p) => (p.start < a ? p.start : a), bellSchedule[0]!.start);
+    const end = bellSchedule.reduce((a, p) => (p.end > a ? p.end : a), bellSchedule[0]!.end);
+    if (start < end) return { start, end };
+  }
+  return { ...DEFAULT_SCHOOL_DAY };
+}
+
+/**
+ * PowerSchool's total_minutes is "Total minutes of attendance for this record" (mennotech/
+ * powerschool-api-docs, plugins/powerschool-api-attendance.md): a late arrival attends from its
+ * time to the end of the day, an early leaver from the start of the day to its time. Clamped to
+ * the day (a student who arrives after the last bell attended 0 minutes).
+ */
+export function minutesOfAttendance(direction: 'sign_in' | 'sign_out', localTime: string, day: { start: string; end: string }): number {
+  const m = (t: string) => secondsAfterMidnight(t) / 60;
+  const at = Math.min(Math.max(m(localTime), m(day.start)), m(day.end));
+  return Math.round(direction === 'sign_in' ? m(day.end) - at : at - m(day.start));
+}
+
+/** The calendar date ("YYYY-MM-DD") at `at` in an IANA time zone: "today" is the school's date, never UTC's. */
+export function localDateIn(timeZone: string, at: Date): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 /** PowerSchool's YEARID for a date: the school year starting in July, counted from 1990 (2025–26 → 35). */
@@ -169,6 +212,15 @@ export const edfiUsSettings = z.object({
       byCode: z.record(attendanceCode, descriptorUri).default({}),
     })
     .default({ tardy: `${DESCRIPTOR_NS}#Tardy`, earlyDeparture: `${DESCRIPTOR_NS}#Early departure`, byCode: {} }),
+  /**
+   * Read-back: an event's category is mapped back to the letter code the kiosk wrote, so the engine
+   * can compare what the register holds with what it sent. byCode entries map back first; a Tardy
+   * event reads back as `tardyCode`, an Early departure as `earlyDepartureCode` (set them to the
+   * codes the writeback rules give a late arrival and an early sign-out).
+   */
+  readBack: z
+    .object({ tardyCode: attendanceCode.default('T'), earlyDepartureCode: attendanceCode.default('E') })
+    .default({ tardyCode: 'T', earlyDepartureCode: 'E' }),
   /** Some ODS require attendanceEventReason; it carries our reason/comment (max 255). */
   requestsPerSecond: z.number().min(0.5).max(100).default(10),
 });

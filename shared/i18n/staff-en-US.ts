@@ -428,6 +428,11 @@ export const staffUS: StaffMessages = {
     rosterPauseFrom: 'Break from',
     rosterPauseTo: 'Break until',
     rosterLeaverGuard: 'Withdrawal guard',
+    // US SIS (issue 12): Time mode's school day, Ed-Fi read-back codes
+    schoolDay: 'School day (for minutes of attendance)',
+    readBack: 'Codes read back from Ed-Fi',
+    tardyCode: 'Code of a Tardy event',
+    earlyDepartureCode: 'Code of an Early departure event',
   },
   fieldHint: {
     rosterPhotos: 'Only if the school allows photos to leave the SIS.',
@@ -451,6 +456,9 @@ export const staffUS: StaffMessages = {
     badgePattern: 'A pattern that every badge matches, such as ^\\d{5,10}$ for 5 to 10 digits.',
     baseUrl: 'https, no trailing slash and no path, such as https://sample-district.powerschool.com.',
     timeZone: 'An IANA time zone such as America/Chicago.',
+    // US SIS (issue 12)
+    schoolDay: 'PowerSchool Time mode sends the minutes attended: from a late arrival to the end of this day, or from its start to an early sign-out. None: the bell schedule, else 08:00–15:00.',
+    readBack: 'Ed-Fi stores a category, not a code: give the codes your rules use for a late arrival and an early sign-out, so what the SIS holds can be compared with what was sent.',
   },
   option: {
     'en-GB': 'British English',

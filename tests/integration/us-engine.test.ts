@@ -17,7 +17,7 @@ import { memorySecretStore } from '../../electron/core/security/secrets';
 import { SyncEngine, type SyncEngineOptions } from '../../electron/core/sync/engine';
 import { edfiUsSettings, fileExportUsSettings, powerschoolUsSettings, usSecretKeys } from '../../shared/mis-us';
 import type { Period } from '../../shared/settings';
-import { FakeEdfi } from '../fakes/edfi/server';
+import { EDFI_ERROR_SHAPES, FakeEdfi, type EdfiErrorShape } from '../fakes/edfi/server';
 import type { Fault } from '../fakes/powerschool/faults';
 import { demoPowerschool, psYear, type FakePowerschool, type PsMode } from '../fakes/powerschool/server';
 import { until } from '../fakes/wonde/harness';
@@ -88,8 +88,8 @@ function psConnector(fake: FakePowerschool, mode: PsMode, settings: Record<strin
   });
 }
 
-const edfiTarget: Make = async () => {
-  const fake = await new FakeEdfi().start();
+const edfiTarget = (errorShape: EdfiErrorShape = 'detail'): Make => async () => {
+  const fake = await new FakeEdfi({ errorShape }).start();
   const connector = new EdfiConnector({
     settings: edfiUsSettings.parse({ connector: 'edfi', baseUrl: 'https://ods.district.org/api', clientKey: 'edfi-key', schoolId: '255901001', descriptors: { byCode: { TX: 'uri://ed-fi.org/AttendanceEventCategoryDescriptor#Field trip' } } }),
     secrets: memorySecretStore({ [usSecretKeys.edfiClientSecret]: 'edfi-secret' }),
@@ -106,6 +106,8 @@ const edfiTarget: Make = async () => {
     held: (id) => fake.events.filter((e) => e.studentReference.studentUniqueId === id).length,
     writes: (id) => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/studentSchoolAttendanceEvents') && (r.body as { studentReference?: { studentUniqueId?: string } })?.studentReference?.studentUniqueId === id).length,
     inject: (f) => fake.inject(f),
+    // Tardy reads back as the kiosk's 'T' (settings.readBack), so a lost answer is confirmed by reading.
+    confirmsByReading: true,
     close: () => fake.close(),
   };
 };
@@ -191,7 +193,7 @@ const targets: [string, Make][] = [
   ['PowerSchool Time', psTarget('time')],
   ['PowerSchool Meeting', psTarget('meeting')],
   ['PowerSchool Daily on a server without batches', psTarget('daily', { batch: false })],
-  ['Ed-Fi', edfiTarget],
+  ...EDFI_ERROR_SHAPES.map((shape): [string, Make] => [`Ed-Fi (errors as ${shape})`, edfiTarget(shape)]),
   ['File export', fileTarget],
 ];
 
@@ -204,6 +206,11 @@ describe.each(targets)('%s behind the sync engine', (_name, make) => {
     await r.target.flush?.();
     for (const id of ids) expect(outboxRow(r.db, id).state).toBe('done');
     for (const s of r.target.students) expect(r.target.held(s)).toBe(1);
+    // Read-back (issue 12 point 5): the day's register holds each mark, comparable with what was sent.
+    if (r.target.connector.readRegister) {
+      const marks = await r.target.connector.readRegister({ date: '2026-11-24', target: 'session', misIds: r.target.students });
+      for (const s of r.target.students) expect(marks.find((m) => m.misId === s && m.session === 'AM')?.code).toBe(r.target.code);
+    }
   });
 
   it('a code missing in the SIS parks that mark with a message naming the code; the others go', async () => {

@@ -7,7 +7,8 @@ import { caught } from '../fakes/powerschool/caught';
 import { silentLogger } from '../../electron/core/log';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { edfiUsSettings, usSecretKeys, type EdfiUsSettingsInput } from '../../shared/mis-us';
-import { FakeEdfi } from '../fakes/edfi/server';
+import { cutReason, edfiProblem, REASON_MAX } from '../../electron/core/mis/edfi/connector';
+import { EDFI_ERROR_SHAPES, FakeEdfi, type EdfiErrorShape } from '../fakes/edfi/server';
 
 let fake: FakeEdfi | null = null;
 afterEach(async () => {
@@ -15,8 +16,8 @@ afterEach(async () => {
   fake = null;
 });
 
-async function setup(settings: Partial<EdfiUsSettingsInput> = {}) {
-  fake = await new FakeEdfi().start();
+async function setup(settings: Partial<EdfiUsSettingsInput> = {}, errorShape: EdfiErrorShape = 'detail') {
+  fake = await new FakeEdfi({ errorShape }).start();
   const parsed = edfiUsSettings.parse({ connector: 'edfi', baseUrl: 'https://ods.district.org/api', clientKey: 'edfi-key', schoolId: '255901001', ...settings });
   const connector = new EdfiConnector({ settings: parsed, secrets: memorySecretStore({ [usSecretKeys.edfiClientSecret]: 'edfi-secret' }), logger: silentLogger, baseUrl: fake.url, limiter: unlimited });
   return { fake, connector };
@@ -98,8 +99,105 @@ describe('Ed-Fi', () => {
     await connector.writeSessionMarks([mark()]);
     fake.expireTokens();
     const marks = await connector.readMarks({ misId: '604822', date: '2026-11-24', target: 'session' });
-    expect(marks.map((m) => [m.session, m.code])).toEqual([['AM', 'Tardy']]);
+    // Read back as the code the kiosk wrote (issue 12: it used to read back 'Tardy', which never
+    // compares equal to the 'T' the engine wrote).
+    expect(marks.map((m) => [m.session, m.code])).toEqual([['AM', 'T']]);
     expect(fake.tokensIssued).toBe(2);
     expect((await connector.fetchAttendanceCodes()).map((c) => c.code)).toContain('Early departure');
+  });
+});
+
+describe.each(EDFI_ERROR_SHAPES)('Ed-Fi refusals answered as %s', (shape) => {
+  it('an unknown category, student or session reaches the admin as a concrete message, never "See \'validationErrors\'"', async () => {
+    const { connector } = await setup({ descriptors: { byCode: { X: 'uri://ed-fi.org/AttendanceEventCategoryDescriptor#Field trip' } } }, shape);
+    const code = await caught(connector.writeSessionMarks([mark({ code: 'X' })]));
+    expect(code.kind).toBe('unknown_code');
+    expect(code.message).toMatch(/Field trip' does not exist/);
+    const student = await caught(connector.writeSessionMarks([mark({ misId: '999' })]));
+    expect(student.kind).toBe('student_not_in_mis');
+    expect(student.message).toMatch(/no student 999: .*Student/);
+    for (const e of [code, student]) {
+      expect(e.transient).toBe(false);
+      expect(e.message).not.toMatch(/See '/);
+    }
+    await fake!.close();
+    const other = await setup({ session: { sessionName: 'Summer', schoolYear: 2027 } }, shape);
+    const session = await caught(other.connector.writeSessionMarks([mark()]));
+    expect(session.kind).toBe('rejected');
+    expect(session.message).toMatch(/no such session: .*Session/);
+    expect(session.message).not.toMatch(/See '/);
+  });
+});
+
+describe('Ed-Fi problem details', () => {
+  it('the first validationErrors entry, with its path; then errors; then a concrete detail', () => {
+    expect(edfiProblem({ detail: "Data validation failed. See 'validationErrors' for details.", validationErrors: { '$.eventDate': ['eventDate is required.'], '$.x': ['y'] }, errors: [] }).message).toBe('eventDate: eventDate is required.');
+    expect(edfiProblem({ detail: "See 'errors' for details.", validationErrors: {}, errors: ['The school year 2031 does not exist.'] }).message).toBe('The school year 2031 does not exist.');
+    expect(edfiProblem({ detail: 'The referenced Session item(s) do not exist.', type: 'urn:ed-fi:api:conflict:unresolved-reference' })).toMatchObject({ unresolved: true, message: 'The referenced Session item(s) do not exist.' });
+    expect(edfiProblem({ message: 'Validation of X failed.\n\tY' }).message).toBe('Validation of X failed. Y');
+  });
+
+  it('a 409 unresolved reference with nothing concrete says so in words', () => {
+    expect(edfiProblem({ detail: "One or more references could not be resolved. See 'validationErrors' for details.", type: 'urn:ed-fi:api:data-conflict:unresolved-reference', validationErrors: {}, errors: [] }).message).toBe(
+      'The ODS does not know this student or session (unresolved reference).',
+    );
+  });
+});
+
+describe('Ed-Fi attendanceEventReason', () => {
+  it('is cut to 255 UTF-16 units between graphemes: no half emoji, no accent without its letter', () => {
+    const emoji = 'a'.repeat(254) + '😀 late';
+    expect(cutReason(emoji, REASON_MAX)).toBe('a'.repeat(254));
+    const accent = 'a'.repeat(254) + 'e\u0301';
+    expect(cutReason(accent, REASON_MAX)).toBe('a'.repeat(254));
+    const family = 'b'.repeat(250) + '👨‍👩‍👧‍👦';
+    expect(cutReason(family, REASON_MAX)).toBe('b'.repeat(250));
+    expect(cutReason('Bus late 🚌', REASON_MAX)).toBe('Bus late 🚌');
+  });
+
+  it('a long reason with an emoji at the cut is accepted by the ODS', async () => {
+    const { fake, connector } = await setup();
+    await connector.writeSessionMarks([mark({ comment: 'x'.repeat(254) + '🚌🚌' })]);
+    expect(fake.events[0]!.attendanceEventReason).toBe('x'.repeat(254));
+  });
+});
+
+describe('Ed-Fi read-back', () => {
+  it('the day’s events of many students, paged, with the codes the kiosk wrote', async () => {
+    const { fake, connector } = await setup({ readBack: { tardyCode: 'TU', earlyDepartureCode: 'ED' } });
+    for (let i = 0; i < 150; i++) fake.students.add(String(700000 + i));
+    for (let i = 0; i < 150; i++) await connector.writeSessionMarks([mark({ misId: String(700000 + i), direction: i % 2 ? 'sign_out' : 'sign_in', localTime: i % 2 ? '13:30' : '09:07' })]);
+    const marks = await connector.readRegister({ date: '2026-11-24', target: 'session', misIds: ['700000', '700001', '700149', '604822'] });
+    expect(marks.map((m) => [m.misId, m.session, m.code])).toEqual([
+      ['700000', 'AM', 'TU'],
+      ['700001', 'PM', 'ED'],
+      ['700149', 'PM', 'ED'],
+    ]);
+    const reads = fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/studentSchoolAttendanceEvents'));
+    expect(reads.map((r) => r.query.get('offset'))).toEqual(['0', '100']);
+    expect(Math.max(...reads.map((r) => Number(r.query.get('limit'))))).toBeLessThanOrEqual(500);
+  });
+
+  it('an answer that is not a list is an error that retries, never "no mark"', async () => {
+    const { fake, connector } = await setup();
+    fake.inject({ path: '/studentSchoolAttendanceEvents', method: 'GET', status: 200, body: { message: 'maintenance' } });
+    expect((await caught(connector.readMarks({ misId: '604822', date: '2026-11-24', target: 'session' }))).transient).toBe(true);
+    fake.inject({ path: '/studentSchoolAttendanceEvents', method: 'GET', status: 200, body: [{ eventDate: '2026-11-24' }] });
+    expect((await caught(connector.readRegister({ misIds: ['604822'], date: '2026-11-24', target: 'session' }))).transient).toBe(true);
+  });
+});
+
+describe('Ed-Fi refusals of reads', () => {
+  it('a 400 on a read names the field, not "See \'validationErrors\'"', async () => {
+    const { fake, connector } = await setup();
+    fake.inject({
+      path: '/studentSchoolAttendanceEvents',
+      method: 'GET',
+      status: 400,
+      body: { detail: "Data validation failed. See 'validationErrors' for details.", type: 'urn:ed-fi:api:bad-request:data-validation-failed', title: 'Data Validation Failed', status: 400, validationErrors: { '$.eventDate': ['eventDate is not a valid date.'] }, errors: [] },
+    });
+    const e = await caught(connector.readMarks({ misId: '604822', date: '2026-11-24', target: 'session' }));
+    expect(e.message).toMatch(/eventDate: eventDate is not a valid date\./);
+    expect(e.message).not.toMatch(/See '/);
   });
 });

@@ -1,6 +1,6 @@
 // The PowerSchool connector against the fake: tokens, modes, codes, students, batches and faults.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PowerschoolConnector } from '../../electron/core/mis/powerschool/connector';
+import { parseExpression, PowerschoolConnector } from '../../electron/core/mis/powerschool/connector';
 import { unlimited } from '../../electron/core/mis/rate-limit';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
 import { caught } from '../fakes/powerschool/caught';
@@ -9,7 +9,7 @@ import { fixedClock } from '../../electron/core/clock';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { powerschoolUsSettings, usSecretKeys, type PowerschoolUsSettingsInput } from '../../shared/mis-us';
 import type { Period } from '../../shared/settings';
-import { demoPowerschool, psYear, type FakePowerschool, type PsMode } from '../fakes/powerschool/server';
+import { demoPowerschool, PS_PAGE_CAP, psYear, type FakePowerschool, type FakePowerschoolOptions, type PsMode } from '../fakes/powerschool/server';
 
 const bell: Period[] = [
   { name: 'P1', start: '08:00', end: '09:00' },
@@ -24,8 +24,12 @@ afterEach(async () => {
   fake = null;
 });
 
-async function setup(mode: PsMode, o: { settings?: Partial<PowerschoolUsSettingsInput>; batch?: boolean; tokenLifetime?: number; secret?: string } = {}) {
-  fake = await demoPowerschool(mode, { batch: o.batch ?? true, tokenLifetime: o.tokenLifetime ?? 3600 }).start();
+const setupBase = setup;
+async function setup(
+  mode: PsMode,
+  o: { settings?: Partial<PowerschoolUsSettingsInput>; batch?: boolean; tokenLifetime?: number; secret?: string; fake?: FakePowerschoolOptions; bell?: Period[]; timeZone?: string; now?: string } = {},
+) {
+  fake = await demoPowerschool(mode, { batch: o.batch ?? true, tokenLifetime: o.tokenLifetime ?? 3600, ...o.fake }).start();
   const settings = powerschoolUsSettings.parse({
     connector: 'powerschool',
     baseUrl: 'https://sample-district.powerschool.com',
@@ -35,8 +39,9 @@ async function setup(mode: PsMode, o: { settings?: Partial<PowerschoolUsSettings
     ...o.settings,
   });
   const secrets = memorySecretStore({ [usSecretKeys.powerschoolClientSecret]: o.secret ?? 'ps-secret' });
-  const clock = fixedClock('2026-11-24T14:07:00Z');
-  const connector = new PowerschoolConnector({ settings, secrets, logger: silentLogger, baseUrl: fake.url, limiter: unlimited, bellSchedule: () => bell, clock });
+  const clock = fixedClock(o.now ?? '2026-11-24T14:07:00Z');
+  const schedule = o.bell ?? bell;
+  const connector = new PowerschoolConnector({ settings, secrets, logger: silentLogger, baseUrl: fake.url, limiter: unlimited, bellSchedule: () => schedule, clock, timeZone: o.timeZone ?? 'America/Chicago' });
   return { fake, connector, secrets, clock };
 }
 
@@ -98,12 +103,18 @@ describe('PowerSchool: attendance modes', () => {
 
   it('Daily and Time go in one batch_daily_time call where the server offers it', async () => {
     const { fake, connector } = await setup('time');
-    await connector.writeSessionMarks([mark(), mark({ misId: '1002' }), mark({ misId: '1003', minutesLate: 12 })]);
+    await connector.writeSessionMarks([
+      mark(),
+      mark({ misId: '1002', localTime: '10:30', minutesLate: 90 }),
+      mark({ misId: '1003', localTime: '11:00', direction: 'sign_out', code: 'EX', minutesLate: null }),
+    ]);
     expect(fake.writes('/ws/attendance/batch_daily_time')).toHaveLength(1);
+    // total_minutes is the minutes ATTENDED (issue 12: it used to carry the minutes late). The bell
+    // schedule bounds the day (08:00–12:30): in at 09:07 → 203, in at 10:30 → 120, out at 11:00 → 180.
     expect(fake.attendance.map((a) => [a.studentid, a.att_mode_code, a.total_minutes])).toEqual([
-      ['1001', 'ATT_ModeTime', '7'],
-      ['1002', 'ATT_ModeTime', '7'],
-      ['1003', 'ATT_ModeTime', '12'],
+      ['1001', 'ATT_ModeTime', '203'],
+      ['1002', 'ATT_ModeTime', '120'],
+      ['1003', 'ATT_ModeTime', '180'],
     ]);
   });
 
@@ -216,5 +227,194 @@ describe('PowerSchool: codes, students, marks', () => {
     expect(e.details.retryAfterMs).toBe(0);
     fake.inject({ path: '/ws/attendance', drop: true });
     expect((await caught(connector.writeSessionMarks([mark()]))).kind).toBe('network');
+  });
+});
+
+/** Every table read the fake saw asked for at most PowerSchool's cap. */
+function pageSizes(f: FakePowerschool): number[] {
+  return f.requests.filter((r) => /^\/ws\/schema\/table\/[a-z_]+$/.test(r.path)).map((r) => Number(r.query.get('pagesize')));
+}
+
+describe('PowerSchool: table reads page at ≤100 (issue 12)', () => {
+  it('the fake refuses a page above 100 with a 400, as PowerSchool does', async () => {
+    const { fake } = await setup('daily');
+    const token = await (await fetch(`${fake.url}/oauth/access_token`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from('ps-client:ps-secret').toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })).json() as { access_token: string };
+    const res = await fetch(`${fake.url}/ws/schema/table/attendance_code?pagesize=1000`, { headers: { Authorization: `Bearer ${token.access_token}` } });
+    expect(res.status).toBe(400);
+  });
+
+  it('a school of 3,000 students and 250 codes: every code, every student, every mark of the day, pages of 100', async () => {
+    const students = Array.from({ length: 3000 }, (_, i) => ({ id: String(20000 + i), student_number: String(500000 + i), first_name: `F${i}`, last_name: `L${i}`, schoolid: '100' }));
+    const codes = Array.from({ length: 250 }, (_, i) => ({ id: String(1000 + i), att_code: `C${i}`, schoolid: '100', yearid: psYear }));
+    const { fake, connector } = await setup('daily', { fake: { students, codes } });
+    expect(await connector.fetchAttendanceCodes()).toHaveLength(250);
+    const roster: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await connector.fetchRosterPage(cursor);
+      roster.push(...page.students.map((s) => s.misId));
+      cursor = page.next;
+    } while (cursor);
+    expect(roster).toHaveLength(3000);
+    expect(new Set(roster).size).toBe(3000);
+    // The count tells the import it is complete: no empty 31st page.
+    expect(fake.requests.filter((r) => r.path === '/ws/schema/table/students/count')).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.path === '/ws/schema/table/students')).toHaveLength(30);
+    for (let i = 0; i < 250; i++) fake.addMark({ studentid: String(20000 + i), att_date: '2026-11-24', schoolid: '100', yearid: psYear, att_mode_code: 'ATT_ModeDaily', attendance_codeid: String(1000 + i) });
+    const register = await connector.readRegister({ date: '2026-11-24', target: 'session', misIds: students.slice(0, 250).map((s) => s.id) });
+    expect(register.filter((m) => m.session === 'AM')).toHaveLength(250);
+    expect(register.find((m) => m.misId === '20249' && m.session === 'AM')?.code).toBe('C249');
+    // 250 marks read back in 3 pages of the attendance table, no student look-ups (SIS ids).
+    expect(fake.requests.filter((r) => r.path === '/ws/schema/table/attendance')).toHaveLength(3);
+    const sizes = pageSizes(fake);
+    expect(sizes.length).toBeGreaterThan(30);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(PS_PAGE_CAP);
+  });
+
+  describe.each([
+    ['record: [] and {"count":n}', { emptyRecord: 'array', countShape: 'count' }],
+    ['no record and {"resource":{"count":n}}', { emptyRecord: 'omitted', countShape: 'resource' }],
+  ] as const)('answers with %s', (_name, shape) => {
+    it('reads an empty register as empty, a held mark as held, and the roster to the end', async () => {
+      const { fake, connector } = await setup('daily', { fake: { ...shape } });
+      expect(await connector.readMarks({ misId: '1002', date: '2026-11-24', target: 'session' })).toEqual([]);
+      fake.addMark({ studentid: '1002', att_date: '2026-11-24', schoolid: '100', yearid: psYear, att_mode_code: 'ATT_ModeDaily', attendance_codeid: '11' });
+      expect((await connector.readMarks({ misId: '1002', date: '2026-11-24', target: 'session' })).map((m) => m.code)).toEqual(['T', 'T']);
+      const page = await connector.fetchRosterPage(null);
+      expect(page.students).toHaveLength(3);
+      expect(page.next).toBeNull();
+    });
+  });
+
+  it('a 400 on a read says what PowerSchool refused, and that it is not a permission problem', async () => {
+    const { fake, connector } = await setup('daily');
+    fake.inject({ path: '/ws/schema/table/attendance_code', status: 400, body: { message: 'Invalid projection field att_colour' } });
+    const e = await caught(connector.fetchAttendanceCodes());
+    expect(e.kind).toBe('rejected');
+    expect(e.message).toMatch(/^PowerSchool refused the request: Invalid projection field att_colour/);
+    expect(e.message).toMatch(/not a permission problem/);
+    expect(e.message).not.toMatch(/permission\./);
+  });
+
+  it('an answer that is not a record list is a retryable error, never "no mark"', async () => {
+    const { fake, connector } = await setup('daily');
+    fake.inject({ path: '/ws/schema/table/attendance', status: 200, body: '<html>Sign in</html>' });
+    const e = await caught(connector.readMarks({ misId: '1001', date: '2026-11-24', target: 'session' }));
+    expect(e.transient).toBe(true);
+    fake.inject({ path: '/ws/schema/table/attendance', status: 200, body: { name: 'attendance', record: [{ id: 1, tables: { attendance: { studentid: '1001', att_date: '2026-11-24' } } }] } });
+    expect((await caught(connector.readRegister({ misIds: ['1001'], date: '2026-11-24', target: 'session' }))).transient).toBe(true);
+  });
+});
+
+describe('PowerSchool: Time mode total_minutes = minutes of attendance', () => {
+  it('the school day comes from the setting, else the bell schedule, else 08:00–15:00', async () => {
+    const a = await setup('time', { bell: [] });
+    await a.connector.writeSessionMarks([mark({ localTime: '09:07' }), mark({ misId: '1002', localTime: '14:00', direction: 'sign_out', code: 'EX' })]);
+    expect(a.fake.attendance.map((x) => x.total_minutes)).toEqual([String(15 * 60 - (9 * 60 + 7)), String(6 * 60)]);
+    await a.fake.close();
+    const b = await setup('time', { settings: { schoolDay: { start: '07:45', end: '14:50' } } });
+    await b.connector.writeSessionMarks([mark({ localTime: '09:07' }), mark({ misId: '1002', localTime: '06:00' }), mark({ misId: '1003', localTime: '15:30' })]);
+    // A late arrival before the day starts attended all of it; one after it ends attended none.
+    expect(b.fake.attendance.map((x) => x.total_minutes)).toEqual(['343', '425', '0']);
+  });
+});
+
+describe('PowerSchool: the school’s date and year', () => {
+  it('"today" is the school’s date: 23:30 on 30 June in Chicago is still year 35, not UTC’s 1 July (36)', async () => {
+    const { fake, connector } = await setup('daily', { now: '2026-07-01T04:30:00Z', timeZone: 'America/Chicago' });
+    await connector.fetchAttendanceCodes();
+    const q = fake.requests.find((r) => r.path === '/ws/schema/table/attendance_code')!.query.get('q');
+    expect(q).toContain('yearid==35');
+  });
+
+  it('the same instant in Europe/Berlin is already 1 July: year 36', async () => {
+    const { fake, connector } = await setup('daily', { now: '2026-07-01T04:30:00Z', timeZone: 'Europe/Berlin' });
+    await connector.fetchAttendanceCodes();
+    expect(fake.requests.find((r) => r.path === '/ws/schema/table/attendance_code')!.query.get('q')).toContain('yearid==36');
+  });
+});
+
+describe.each([
+  ['SECTION_MEETING readable', true],
+  ['SECTION_MEETING answering 404 (CC.expression read instead)', false],
+] as const)('PowerSchool: Meeting mode ccid, %s', (_name, sectionMeetingTable) => {
+  const setup = (mode: PsMode, o: Parameters<typeof setupBase>[1] = {}) => setupBase(mode, { ...o, fake: { sectionMeetingTable, ...o.fake } });
+  const body = (f: FakePowerschool) => f.writes('/ws/attendance/meeting_interval').map((w) => (w.body as { record: { tables: { attendance: Record<string, unknown> } }[] }).record[0]!.tables.attendance);
+
+  it('sends the enrolment in the section meeting in that period on that date, integer times, string ids', async () => {
+    const { fake, connector } = await setup('meeting');
+    await connector.writeSessionMarks([mark({ localTime: '09:07' })]);
+    expect(body(fake)[0]).toMatchObject({ ccid: '7102', periodid: '302', start_time: 9 * 3600, end_time: 10 * 3600, studentid: '1001' });
+    expect(typeof body(fake)[0]!.start_time).toBe('number');
+  });
+
+  it('an A/B-day pair in the same period is settled by the date’s cycle day', async () => {
+    const { fake, connector } = await setup('meeting');
+    await connector.writeSessionMarks([mark({ misId: '1003', localTime: '10:07', date: '2026-11-24' })]);
+    await connector.writeSessionMarks([mark({ misId: '1003', localTime: '10:07', date: '2026-11-25' })]);
+    expect(body(fake).map((b) => b.ccid)).toEqual(['7313', '7323']);
+  });
+
+  it('CC is read once per student and day', async () => {
+    const { fake, connector } = await setup('meeting');
+    await connector.writeSessionMarks([mark({ localTime: '09:07' })]);
+    await connector.writeSessionMarks([mark({ localTime: '11:15', direction: 'sign_out', code: 'EX' })]);
+    expect(fake.requests.filter((r) => r.path === '/ws/schema/table/cc')).toHaveLength(1);
+    // Without SECTION_MEETING it is asked once, then the expression is read.
+    if (!sectionMeetingTable) expect(fake.requests.filter((r) => r.path === '/ws/schema/table/section_meeting')).toHaveLength(1);
+    expect(body(fake).map((b) => b.ccid)).toEqual(['7102', '7104']);
+  });
+
+  it('no enrolment in that period is refused with what to check', async () => {
+    const { fake, connector } = await setup('meeting');
+    fake.cc = fake.cc.filter((c) => !(c.studentid === '1002' && c.sectionid === '402'));
+    const m = mark({ misId: '1002', localTime: '09:30' });
+    const e = await caught(connector.writeSessionMarks([m]));
+    expect(e.kind).toBe('rejected');
+    expect(e.message).toMatch(/no section enrolment for student 1002 that meets in period P2 on 2026-11-24/);
+    expect(e.details.refs).toEqual([m.ref]);
+  });
+});
+
+describe('PowerSchool: reading the register back', () => {
+  it('a day’s register for many students, with each mark’s student and our code', async () => {
+    const { connector } = await setup('daily', { settings: { visibleStudentId: 'student_number', codeMap: { L: 'T' } } });
+    await connector.writeSessionMarks([mark({ misId: '240001', code: 'L' }), mark({ misId: '240003', code: 'EX', direction: 'sign_out' })]);
+    const marks = await connector.readRegister({ date: '2026-11-24', target: 'session', misIds: ['240001', '240002', '240003'] });
+    expect(marks.filter((m) => m.session === 'AM').map((m) => [m.misId, m.code])).toEqual([
+      ['240001', 'L'],
+      ['240003', 'EX'],
+    ]);
+    expect(await connector.readRegister({ date: '2026-11-23', target: 'session', misIds: ['240001'] })).toEqual([]);
+  });
+
+  it('Meeting mode: the period’s mark, in its session', async () => {
+    const { connector } = await setup('meeting');
+    await connector.writeSessionMarks([mark({ localTime: '09:07' }), mark({ misId: '1002', localTime: '11:10', direction: 'sign_out', code: 'EX' })]);
+    const marks = await connector.readRegister({ date: '2026-11-24', target: 'session', misIds: ['1001', '1002'] });
+    expect(marks.map((m) => [m.misId, m.session, m.lessonId, m.code])).toEqual([
+      ['1001', 'AM', '302', 'T'],
+      ['1002', 'AM', '304', 'EX'],
+    ]);
+  });
+
+  it('a code id the school’s list does not have is an error that retries, not "no mark"', async () => {
+    const { fake, connector } = await setup('daily');
+    fake.addMark({ studentid: '1001', att_date: '2026-11-24', schoolid: '100', yearid: psYear, att_mode_code: 'ATT_ModeDaily', attendance_codeid: '999' });
+    const e = await caught(connector.readRegister({ date: '2026-11-24', target: 'session', misIds: ['1001'] }));
+    expect(e.transient).toBe(true);
+    expect(e.message).toMatch(/code id 999/);
+    expect((await caught(connector.readMarks({ misId: '1001', date: '2026-11-24', target: 'session' }))).transient).toBe(true);
+  });
+});
+
+describe('PowerSchool schedule expressions', () => {
+  it.each([
+    ['2(A)', [['2', 'A']]],
+    ['1-2(A-B)', [['1', 'A'], ['1', 'B'], ['2', 'A'], ['2', 'B']]],
+    ['3(A,C) 5(B)', [['3', 'A'], ['3', 'C'], ['5', 'B']]],
+    ['4', [['4', '']]],
+  ] as const)('%s', (expr, want) => {
+    expect(parseExpression(expr).map((x) => [x.period, x.day])).toEqual(want);
   });
 });

@@ -10,6 +10,10 @@ import {
   powerschoolUsSettings,
   powerschoolYearId,
   secondsAfterMidnight,
+  schoolDayBounds,
+  minutesOfAttendance,
+  localDateIn,
+  DEFAULT_SCHOOL_DAY,
 } from '../../shared/mis-us';
 import { secretKeys } from '../../shared/mis';
 import { usSecretKeys } from '../../shared/mis-us';
@@ -119,5 +123,45 @@ describe('Ed-Fi and file export settings', () => {
     const none: ExportRecord[] = [];
     expect(renderCsv(none, s)).toBe('Student ID\r\n');
     expect(renderCsv(none, { ...s, header: false })).toBe('');
+  });
+});
+
+describe('PowerSchool Time mode: the school day and minutes of attendance', () => {
+  const bell = [
+    { name: 'P1', start: '07:50', end: '09:00' },
+    { name: 'P2', start: '09:00', end: '14:55' },
+  ];
+  const base = { connector: 'powerschool', baseUrl: 'https://d.powerschool.com', clientId: 'c', schoolId: '100', schools: [{ schoolId: '100' }] } as const;
+
+  it('the day is the setting, else the bell schedule’s first start and last end, else 08:00–15:00', () => {
+    expect(schoolDayBounds({ start: '08:10', end: '15:20' }, bell)).toEqual({ start: '08:10', end: '15:20' });
+    expect(schoolDayBounds(null, bell)).toEqual({ start: '07:50', end: '14:55' });
+    expect(schoolDayBounds(null, [])).toEqual(DEFAULT_SCHOOL_DAY);
+    expect(powerschoolUsSettings.parse(base).schoolDay).toBeNull();
+  });
+
+  it('a school day that ends before it starts is refused with the reason', () => {
+    const r = powerschoolUsSettings.safeParse({ ...base, schoolDay: { start: '15:00', end: '08:00' } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.message).toMatch(/end after it starts/);
+  });
+
+  it.each([
+    ['sign_in', '09:07', 353], // 09:07 → 15:00
+    ['sign_in', '07:30', 420], // before the day: all of it
+    ['sign_in', '15:30', 0], // after the day: none
+    ['sign_out', '11:15', 195], // 08:00 → 11:15
+    ['sign_out', '16:00', 420],
+  ] as const)('%s at %s attended %i minutes of 08:00–15:00', (dir, t, n) => {
+    expect(minutesOfAttendance(dir, t, DEFAULT_SCHOOL_DAY)).toBe(n);
+  });
+});
+
+describe('the school’s date', () => {
+  it('is the date in the school’s zone, not UTC’s, across the evening and DST', () => {
+    expect(localDateIn('America/Chicago', new Date('2026-11-25T04:30:00Z'))).toBe('2026-11-24');
+    expect(localDateIn('America/Los_Angeles', new Date('2026-03-08T07:59:00Z'))).toBe('2026-03-07');
+    expect(localDateIn('Europe/London', new Date('2026-11-25T04:30:00Z'))).toBe('2026-11-25');
+    expect(powerschoolYearId(localDateIn('America/Chicago', new Date('2026-07-01T03:00:00Z')))).toBe(35);
   });
 });

@@ -29,7 +29,7 @@ type FactoryMap = { [K in MisSettings['connector']]?: Factory<Extract<MisSetting
 const factories: FactoryMap = {
   wonde: (settings, secrets, logger) => new WondeConnector({ settings, secrets, logger }),
   powerschool: (settings, secrets, logger, ctx) =>
-    new PowerschoolConnector({ settings, secrets, logger, bellSchedule: () => ctx.site().bellSchedule }),
+    new PowerschoolConnector({ settings, secrets, logger, bellSchedule: () => ctx.site().bellSchedule, timeZone: () => ctx.site().timeZone }),
   edfi: (settings, secrets, logger) => new EdfiConnector({ settings, secrets, logger }),
   file: (settings, secrets, logger, ctx) => {
     const c = new FileExportConnector({

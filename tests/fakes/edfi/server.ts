@@ -1,8 +1,32 @@
-// An Ed-Fi ODS/API for tests, mounted under /api like a real deployment: POST /api/oauth/token
-// (Basic key:secret, client_credentials), and under /api/data/v3/ed-fi: schools, sessions,
-// attendanceEventCategoryDescriptors, and studentSchoolAttendanceEvents (POST upserts by the
-// natural key: 201 on insert, 200 on update, Location header; 400 for an unknown descriptor, 409
-// for a student or session that does not resolve; GET filters by query). Faults: ../powerschool/faults.ts.
+// An Ed-Fi ODS/API for tests, mounted under /api like a real deployment. Each wire fact and its
+// public source:
+// - POST /api/oauth/token, Basic key:secret, grant_type=client_credentials → {access_token,
+//   expires_in (a number), token_type}: Ed-Fi ODS/API "Authentication" (docs.ed-fi.org, API client
+//   developers' guide); reference/mis-apis.md.
+// - /api/data/v3/ed-fi/studentSchoolAttendanceEvents: POST upserts by the natural key
+//   (attendanceEventCategoryDescriptor, eventDate, schoolReference, sessionReference,
+//   studentReference): 201 on insert, 200 on update, Location header; optional arrivalTime,
+//   departureTime, attendanceEventReason: Ed-Fi Data Standard (Ed-Fi-Alliance-OSS/Ed-Fi-Data-Standard)
+//   and reference/mis-apis.md. GET filters by the resource's fields as query parameters, with
+//   `limit` (at most 500; a larger one is a 400) and `offset`: Ed-Fi ODS/API paging (docs.ed-fi.org).
+// - attendanceEventReason is NVARCHAR(255) (Ed-Fi-Alliance-OSS/Ed-Fi-ODS migration script
+//   "ALTER COLUMN AttendanceEventReason NVARCHAR(255)" on edfi.StudentSchoolAttendanceEvent): longer
+//   (in UTF-16 code units, as .NET/SQL Server count) is refused, and so is a lone surrogate.
+// - Category descriptors uri://ed-fi.org/AttendanceEventCategoryDescriptor#Tardy, #Early departure…:
+//   Ed-Fi-Data-Standard Descriptors/AttendanceEventCategoryDescriptor.xml.
+// - Errors, switch `errorShape` (which shape a district's ODS answers depends on its version):
+//   'legacy'     {"message": "..."} — ODS/API before 7 (reference/mis-apis.md);
+//   'detail'     problem details with the message in `detail`, empty validationErrors/errors, e.g.
+//                409 {"detail":"The referenced Student item(s) do not exist.","type":
+//                "urn:ed-fi:api:conflict:unresolved-reference","title":"Unresolved Reference",
+//                "status":409,"correlationId",…} — Ed-Fi-Alliance-OSS/Data-Management-Service e2e
+//                features and FailureResponse.ForUnresolvedReference (type urn:ed-fi:api:conflict:
+//                unresolved-reference; some DMS builds spell it urn:ed-fi:api:data-conflict:…);
+//   'validation' the generic detail "… See 'validationErrors' for details." with the message in
+//                validationErrors {"$.path":[msgs]} — Data-Management-Service UpdateByIdHandlerTests
+//                ("$.schoolReference": ["The referenced School item does not exist."]);
+//   'errors'     a generic detail and the message in errors:[msgs] — same FailureResponse model.
+// Faults: ../powerschool/faults.ts.
 import { randomUUID } from 'node:crypto';
 import { basicAuth, FaultBook, startFakeHttp, type Fault, type LoggedRequest } from '../powerschool/faults';
 
@@ -26,8 +50,16 @@ export interface FakeEdfiOptions {
   students?: string[];
   sessions?: { sessionName: string; schoolYear: number; beginDate: string; endDate: string }[];
   descriptors?: string[];
+  /** How refusals are shaped (see the header). Default 'detail'. */
+  errorShape?: EdfiErrorShape;
   lifetimeMs?: number;
 }
+
+export type EdfiErrorShape = 'legacy' | 'detail' | 'validation' | 'errors';
+export const EDFI_ERROR_SHAPES: readonly EdfiErrorShape[] = ['legacy', 'detail', 'validation', 'errors'];
+/** The ODS/API's largest `limit`. */
+export const EDFI_LIMIT_MAX = 500;
+export const REASON_MAX_UTF16 = 255;
 
 const NS = 'uri://ed-fi.org/AttendanceEventCategoryDescriptor';
 
@@ -43,6 +75,7 @@ export class FakeEdfi {
   readonly students: Set<string>;
   readonly sessions: NonNullable<FakeEdfiOptions['sessions']>;
   readonly descriptors: string[];
+  errorShape: EdfiErrorShape;
 
   constructor(private readonly o: FakeEdfiOptions = {}) {
     this.tokenLifetime = o.tokenLifetime ?? 1800;
@@ -53,6 +86,38 @@ export class FakeEdfi {
       { sessionName: '2026-2027 Spring Semester', schoolYear: 2027, beginDate: '2027-01-04', endDate: '2027-05-28' },
     ];
     this.descriptors = o.descriptors ?? ['Tardy', 'Early departure', 'In Attendance', 'Excused Absence', 'Unexcused Absence'];
+    this.errorShape = o.errorShape ?? 'detail';
+  }
+
+  /**
+   * A refusal in the configured shape. `path` is the JSON path problem details name, `message` the
+   * concrete words; `kind` picks the problem type.
+   */
+  private problem(status: number, kind: 'validation' | 'unresolved', path: string, message: string, legacyMessage = message): { status: number; body: unknown } {
+    const correlationId = randomUUID();
+    const type = kind === 'unresolved' ? 'urn:ed-fi:api:conflict:unresolved-reference' : 'urn:ed-fi:api:bad-request:data-validation-failed';
+    const title = kind === 'unresolved' ? 'Unresolved Reference' : 'Data Validation Failed';
+    switch (this.errorShape) {
+      case 'legacy':
+        return { status, body: { message: legacyMessage } };
+      case 'detail':
+        return { status, body: { detail: message, type, title, status, correlationId, validationErrors: {}, errors: [] } };
+      case 'validation':
+        return {
+          status,
+          body: {
+            detail: kind === 'unresolved' ? "One or more references could not be resolved. See 'validationErrors' for details." : "Data validation failed. See 'validationErrors' for details.",
+            type,
+            title,
+            status,
+            correlationId,
+            validationErrors: { [path]: [message] },
+            errors: [],
+          },
+        };
+      case 'errors':
+        return { status, body: { detail: "The request could not be processed. See 'errors' for details.", type, title, status, correlationId, validationErrors: {}, errors: [message] } };
+    }
   }
 
   /** The API root, as an admin would type it: http://127.0.0.1:port/api */
@@ -104,16 +169,18 @@ export class FakeEdfi {
         };
       case 'GET /data/v3/ed-fi/attendanceEventCategoryDescriptors':
         return { status: 200, body: this.descriptors.map((d, i) => ({ id: `d${i}`, codeValue: d, namespace: NS, shortDescription: d, description: d })) };
-      case 'GET /data/v3/ed-fi/studentSchoolAttendanceEvents':
-        return {
-          status: 200,
-          body: this.events.filter(
-            (e) =>
-              (!q.get('studentUniqueId') || e.studentReference.studentUniqueId === q.get('studentUniqueId')) &&
-              (!q.get('schoolId') || String(e.schoolReference.schoolId) === q.get('schoolId')) &&
-              (!q.get('eventDate') || e.eventDate === q.get('eventDate')),
-          ),
-        };
+      case 'GET /data/v3/ed-fi/studentSchoolAttendanceEvents': {
+        const limit = Number(q.get('limit') ?? 25);
+        const offset = Number(q.get('offset') ?? 0);
+        if (!Number.isInteger(limit) || limit < 0 || limit > EDFI_LIMIT_MAX) return this.problem(400, 'validation', '$.limit', `Limit must be omitted or set to a value between 0 and ${EDFI_LIMIT_MAX}.`);
+        const hits = this.events.filter(
+          (e) =>
+            (!q.get('studentUniqueId') || e.studentReference.studentUniqueId === q.get('studentUniqueId')) &&
+            (!q.get('schoolId') || String(e.schoolReference.schoolId) === q.get('schoolId')) &&
+            (!q.get('eventDate') || e.eventDate === q.get('eventDate')),
+        );
+        return { status: 200, body: hits.slice(offset, offset + limit) };
+      }
       case 'POST /data/v3/ed-fi/studentSchoolAttendanceEvents':
         return this.upsert(JSON.parse(r.raw) as StoredEvent);
       default:
@@ -123,15 +190,20 @@ export class FakeEdfi {
 
   private upsert(b: StoredEvent): { status: number; body?: unknown; headers?: Record<string, string> } {
     const missing = ['attendanceEventCategoryDescriptor', 'eventDate', 'schoolReference', 'sessionReference', 'studentReference'].filter((k) => !(k in b));
-    if (missing.length) return { status: 400, body: { message: `Validation of 'StudentSchoolAttendanceEvent' failed. ${missing.join(', ')} is required.` } };
+    if (missing.length) return this.problem(400, 'validation', `$.${missing[0]}`, `${missing[0]} is required.`);
+    const reason = b.attendanceEventReason;
+    if (reason !== undefined) {
+      if (typeof reason !== 'string' || reason.length > REASON_MAX_UTF16) return this.problem(400, 'validation', '$.attendanceEventReason', `AttendanceEventReason must be a string of at most ${REASON_MAX_UTF16} characters.`);
+      if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(reason)) return this.problem(400, 'validation', '$.attendanceEventReason', 'AttendanceEventReason is not valid UTF-16 text.');
+    }
     const cat = b.attendanceEventCategoryDescriptor;
     if (!cat.startsWith(`${NS}#`) || !this.descriptors.includes(cat.slice(NS.length + 1))) {
-      return { status: 400, body: { message: `Validation of 'StudentSchoolAttendanceEvent' failed.\n\tAttendanceEventCategoryDescriptor value '${cat}' does not exist.` } };
+      return this.problem(400, 'validation', '$.attendanceEventCategoryDescriptor', `AttendanceEventCategoryDescriptor value '${cat}' does not exist.`, `Validation of 'StudentSchoolAttendanceEvent' failed.\n\tAttendanceEventCategoryDescriptor value '${cat}' does not exist.`);
     }
-    if (!this.students.has(b.studentReference?.studentUniqueId)) return { status: 409, body: { message: `Unable to resolve value '${b.studentReference?.studentUniqueId}' to an existing 'Student' resource.` } };
+    if (!this.students.has(b.studentReference?.studentUniqueId)) return this.problem(409, 'unresolved', '$.studentReference', 'The referenced Student item(s) do not exist.', `Unable to resolve value '${b.studentReference?.studentUniqueId}' to an existing 'Student' resource.`);
     const s = b.sessionReference;
     if (!this.sessions.some((x) => x.sessionName === s?.sessionName && x.schoolYear === s?.schoolYear) || s.schoolId !== this.schoolId) {
-      return { status: 409, body: { message: `Unable to resolve value '${s?.sessionName}' to an existing 'Session' resource.` } };
+      return this.problem(409, 'unresolved', '$.sessionReference', 'The referenced Session item(s) do not exist.', `Unable to resolve value '${s?.sessionName}' to an existing 'Session' resource.`);
     }
     const key = (e: StoredEvent) => [e.attendanceEventCategoryDescriptor, e.eventDate, e.schoolReference.schoolId, e.sessionReference.sessionName, e.sessionReference.schoolYear, e.studentReference.studentUniqueId].join('|');
     const existing = this.events.find((e) => key(e) === key(b));

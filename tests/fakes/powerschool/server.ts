@@ -1,9 +1,40 @@
-// A PowerSchool server for tests, speaking the plugin wire format of reference/mis-apis.md:
-// POST /oauth/access_token (Basic client:secret → expires_in as a string), the attendance plugin
-// endpoints (daily_time, batch_daily_time, meeting_interval, in the ATTENDANCE envelope with every
-// value a string), schema table reads (attendance_code, attendance, period, students) with FIQL
-// `q` and pages, and /ws/v1/school/{id}/student. Each school has an attendance mode; a record in
-// another mode is refused, as PowerSchool refuses it. Faults: see faults.ts.
+// A PowerSchool server for tests, written from the public model, not from the connector. Each wire
+// fact and its public source:
+// - POST /oauth/access_token, Basic base64(client_id:client_secret), form grant_type=
+//   client_credentials → {access_token, token_type:"Bearer", expires_in} with expires_in a STRING:
+//   reference/mis-apis.md; the Basic client:secret token call as Tools4everBV/HelloID-Conn-Prov-
+//   Source-PowerSchool-SIS-Students departments.ps1 makes it.
+// - POST /ws/attendance/daily_time (one record), /batch_daily_time (≤200, 25.3+; 404 before),
+//   /meeting_interval (one student and one day per call; ccid = CC.ID, periodid = PERIOD.ID),
+//   envelope {"name":"ATTENDANCE","record":[{"name":"ATTENDANCE","tables":{"attendance":{…}}}]},
+//   ATT_MODE_CODE ATT_ModeDaily|ATT_ModeTime|ATT_ModeMeeting, total_minutes = "Total minutes of
+//   attendance for this record" (Time mode), 400 payload / 403 permission: mennotech/
+//   powerschool-api-docs plugins/powerschool-api-attendance.md. Every value a string except
+//   meeting_interval's start_time/end_time, integers (seconds after midnight): same file
+//   (reference/mis-apis.md, CORRECTED). The mode must match the school's mode: reference/seeds/004.
+// - GET /ws/schema/table/{table} with q (FIQL: ==, =gt=, =ge=, =lt=, =le=, joined by ;),
+//   projection, page (from 1), pagesize; answer {name, record:[{id, name, tables:{table:{…}}}]};
+//   GET /ws/schema/table/{table}/count: mennotech/powerschool-api-docs plugins/powerschool-api-schema.md.
+//   The count body is {"count":n} there (named-query count model); {"resource":{"count":n}} is the
+//   /ws/v1 count shape (Tools4everBV/HelloID-Conn-Prov-Source-PowerSchool-SIS-Students
+//   departments.ps1): which one table counts use is UNCONFIRMED → option `countShape`.
+// - pagesize is capped at 100, a larger one is answered with HTTP 400 (reference/mis-apis.md,
+//   CORRECTED; PowerShell Invoke-PowerQuery and the HelloID connector page by 100). The 400 body's
+//   shape is UNCONFIRMED ({"message"} here). The default page size without `pagesize`: UNCONFIRMED (100).
+//   Whether an empty result carries `record: []` or leaves it out: UNCONFIRMED → option `emptyRecord`.
+// - Tables: ATTENDANCE_CODE (ID, Att_Code, Description, Presence_Status_CD, SchoolID, YearID),
+//   ATTENDANCE, PERIOD (ID, Period_Number, Name, Abbreviation, SchoolID, Year_ID), STUDENTS,
+//   CC (ID, StudentID, SectionID — negative once dropped —, SchoolID, TermID, DateEnrolled,
+//   DateLeft, Expression such as "2(A-B)"; enrolled on D when DateEnrolled ≤ D < DateLeft), SECTION_MEETING (SectionID,
+//   Period_Number, Cycle_Day_Letter), CALENDAR_DAY (Date_Value, SchoolID, Cycle_Day_ID), CYCLE_DAY
+//   (ID, Letter): PowerSchool SIS Data Dictionary (ps.powerschool-docs.com/pssis-data-dictionary/
+//   latest/, "CC", "Sections", "Section_Meeting", "Period", "Calendar_Day", "Cycle_Day"); the
+//   DateEnrolled ≤ D < DateLeft and ABS(sectionid) conventions as public district queries use them.
+//   Whether SECTION_MEETING is readable through /ws/schema/table for a plugin: UNCONFIRMED →
+//   option `sectionMeetingTable` (false: 404, and only CC.Expression tells the periods).
+// - /ws/v1/school/{id}/student: a single item comes back as an object, not an array (the HelloID
+//   connector's departments.ps1 tests `-is [array]` for exactly this).
+// Faults: see faults.ts.
 import { basicAuth, FaultBook, startFakeHttp, type Fault, type LoggedRequest } from './faults';
 
 export type PsMode = 'daily' | 'time' | 'meeting';
@@ -20,8 +51,21 @@ export interface FakePowerschoolOptions {
   codes?: { id: string; att_code: string; description?: string; presence_status_cd?: string; schoolid: string; yearid: string }[];
   students?: { id: string; dcid?: string; student_number: string; first_name: string; last_name: string; schoolid: string; grade_level?: string; home_room?: string }[];
   periods?: { id: string; period_number: string; name: string; abbreviation: string; schoolid: string; year_id: string }[];
+  cc?: { id: string; studentid: string; sectionid: string; schoolid: string; termid?: string; dateenrolled: string; dateleft: string }[];
+  sectionMeetings?: { sectionid: string; period_number: string; cycle_day_letter: string; schoolid: string }[];
+  calendarDays?: { id: string; date_value: string; schoolid: string; cycle_day_id: string }[];
+  cycleDays?: { id: string; letter: string; schoolid: string }[];
+  /** false: SECTION_MEETING is not readable (404) and CC rows carry `expression` instead (UNCONFIRMED which). */
+  sectionMeetingTable?: boolean;
+  /** The /count body: {"count":n} (default) or {"resource":{"count":n}} (UNCONFIRMED which). */
+  countShape?: 'count' | 'resource';
+  /** An empty table answer: `record: []` (default) or no `record` at all (UNCONFIRMED which). */
+  emptyRecord?: 'array' | 'omitted';
   lifetimeMs?: number;
 }
+
+/** PowerSchool's cap on pagesize for /ws/schema/table/* (reference/mis-apis.md, CORRECTED). */
+export const PS_PAGE_CAP = 100;
 
 const MODE_CODE: Record<PsMode, string> = { daily: 'ATT_ModeDaily', time: 'ATT_ModeTime', meeting: 'ATT_ModeMeeting' };
 
@@ -33,6 +77,12 @@ export class FakePowerschool {
   codes: Row[];
   students: Row[];
   periods: Row[];
+  cc: Row[];
+  sectionMeetings: Row[];
+  calendarDays: Row[];
+  cycleDays: Row[];
+  countShape: 'count' | 'resource';
+  emptyRecord: 'array' | 'omitted';
   schools: Record<string, { mode: PsMode }>;
   batch: boolean;
   tokenLifetime: number;
@@ -45,6 +95,14 @@ export class FakePowerschool {
     this.codes = (o.codes ?? []).map((c) => ({ description: '', presence_status_cd: 'Present', ...c }));
     this.students = (o.students ?? []).map((s) => ({ dcid: String(Number(s.id) + 100000), grade_level: '9', home_room: '', enroll_status: '0', ...s }));
     this.periods = [...(o.periods ?? [])];
+    // CC.Expression is the schedule expression of the enrolment's section ("2(A-B)": period 2 on
+    // days A and B), derived here from the section's meetings.
+    this.cc = (o.cc ?? []).map((c) => ({ termid: '3600', expression: expressionOf(o.sectionMeetings ?? [], c.sectionid.replace(/^-/, '')), ...c }));
+    this.sectionMeetings = [...(o.sectionMeetings ?? [])];
+    this.calendarDays = [...(o.calendarDays ?? [])];
+    this.cycleDays = [...(o.cycleDays ?? [])];
+    this.countShape = o.countShape ?? 'count';
+    this.emptyRecord = o.emptyRecord ?? 'array';
     this.schools = o.schools ?? { '100': { mode: 'daily' } };
     this.batch = o.batch ?? true;
     this.tokenLifetime = o.tokenLifetime ?? 3600;
@@ -106,6 +164,8 @@ export class FakePowerschool {
       }
       return res;
     }
+    const count = /^\/ws\/schema\/table\/([a-z_]+)\/count$/.exec(r.path);
+    if (r.method === 'GET' && count) return this.count(count[1]!, r.query);
     const table = /^\/ws\/schema\/table\/([a-z_]+)$/.exec(r.path);
     if (r.method === 'GET' && table) return this.table(table[1]!, r.query);
     const v1 = /^\/ws\/v1\/school\/(\d+)\/student$/.exec(r.path);
@@ -123,7 +183,8 @@ export class FakePowerschool {
     return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: String(this.tokenLifetime) } };
   }
 
-  private records(body: unknown): Row[] | string {
+  /** The envelope's records; every value must be a string except the fields in `integers`. */
+  private records(body: unknown, integers: readonly string[] = []): Row[] | string {
     const b = body as { name?: string; record?: { tables?: { attendance?: Record<string, unknown> } }[] } | null;
     if (!b || !Array.isArray(b.record) || b.record.length === 0) return 'The payload has no attendance record.';
     const out: Row[] = [];
@@ -131,7 +192,14 @@ export class FakePowerschool {
       const a = rec.tables?.attendance;
       if (!a) return 'A record has no tables.attendance.';
       const row: Row = {};
-      for (const [k, v] of Object.entries(a)) row[k.toLowerCase()] = String(v);
+      for (const [k, v] of Object.entries(a)) {
+        const key = k.toLowerCase();
+        if (integers.includes(key)) {
+          if (typeof v !== 'number' || !Number.isInteger(v)) return `${key.toUpperCase()} must be an integer (seconds after midnight)`;
+        } else if (typeof v !== 'string') return `${key.toUpperCase()} must be a string`;
+        row[key] = String(v);
+      }
+      if (row.total_minutes !== undefined && !/^\d+$/.test(row.total_minutes)) return 'TOTAL_MINUTES must be a whole number of minutes';
       out.push(row);
     }
     return out;
@@ -139,6 +207,8 @@ export class FakePowerschool {
 
   private check(row: Row, mode: PsMode): string | null {
     for (const f of ['studentid', 'att_date', 'schoolid', 'yearid', 'att_mode_code', 'attendance_codeid']) if (!row[f]) return `Missing required field ${f.toUpperCase()}`;
+    // total_minutes belongs to Time mode only (powerschool-api-attendance.md: "Time mode only").
+    if (row.total_minutes !== undefined && row.att_mode_code !== 'ATT_ModeTime') return 'TOTAL_MINUTES is only accepted with ATT_ModeTime';
     const school = this.schools[row.schoolid!];
     if (!school) return `Invalid schoolid ${row.schoolid}`;
     if (row.att_mode_code !== MODE_CODE[school.mode] || school.mode !== mode) return `ATT_MODE_CODE ${row.att_mode_code} does not match the attendance mode of school ${row.schoolid}`;
@@ -162,7 +232,7 @@ export class FakePowerschool {
   }
 
   private meeting(body: unknown) {
-    const rows = this.records(body);
+    const rows = this.records(body, ['start_time', 'end_time']);
     if (typeof rows === 'string') return { status: 400, body: { message: rows } };
     const first = rows[0]!;
     if (rows.some((r) => r.studentid !== first.studentid || r.att_date !== first.att_date)) return { status: 400, body: { message: 'All records must be for a single student for a single day' } };
@@ -171,9 +241,22 @@ export class FakePowerschool {
       if (e) return { status: 400, body: { message: e } };
       if (!row.periodid && !(row.start_time && row.end_time)) return { status: 400, body: { message: 'ATT_ModeMeeting needs periodid or start_time and end_time' } };
       if (row.periodid && !this.periods.some((p) => p.id === row.periodid)) return { status: 400, body: { message: `Invalid periodid ${row.periodid}` } };
+      const ccErr = this.checkCc(row);
+      if (ccErr) return { status: 400, body: { message: ccErr } };
     }
     const refs = rows.map((row) => this.store(row, this.attendance.find((a) => a.studentid === row.studentid && a.att_date === row.att_date && a.periodid === row.periodid && a.att_mode_code === 'ATT_ModeMeeting')));
     return { status: 200, body: { result: refs.map((id) => ({ status: 'SUCCESS', id, ref: `${this.url}/ws/schema/table/attendance/${id}` })) } };
+  }
+
+  /** ccid must be the student's enrolment, active on att_date, in a section meeting in the period. */
+  private checkCc(row: Row): string | null {
+    if (!row.ccid) return 'Missing required field CCID';
+    const cc = this.cc.find((c) => c.id === row.ccid);
+    if (!cc || cc.studentid !== row.studentid) return `Invalid ccid ${row.ccid} for student ${row.studentid}`;
+    if (!(cc.dateenrolled! <= row.att_date! && row.att_date! < cc.dateleft!) || Number(cc.sectionid) < 0) return `The student is not enrolled in ccid ${row.ccid} on ${row.att_date}`;
+    const period = this.periods.find((p) => p.id === row.periodid);
+    if (period && !this.sectionMeetings.some((m) => m.sectionid === cc.sectionid && m.period_number === period.period_number)) return `Section ${cc.sectionid} does not meet in period ${period.period_number}`;
+    return null;
   }
 
   private store(row: Row, existing: Row | undefined): string {
@@ -191,32 +274,66 @@ export class FakePowerschool {
     return this.store({ ...row }, undefined);
   }
 
+  private source(name: string): Row[] | undefined {
+    if (name === 'section_meeting' && this.o.sectionMeetingTable === false) return undefined;
+    const tables: Record<string, Row[]> = {
+      attendance_code: this.codes,
+      attendance: this.attendance,
+      period: this.periods,
+      students: this.students,
+      cc: this.cc,
+      section_meeting: this.sectionMeetings,
+      calendar_day: this.calendarDays,
+      cycle_day: this.cycleDays,
+    };
+    return tables[name];
+  }
+
+  /** Rows matching a FIQL q, or the 400 message for a query PowerSchool would refuse. */
+  private matching(rows: Row[], q: string): Row[] | string {
+    const terms: [string, string, string][] = [];
+    for (const t of q.split(';').filter(Boolean)) {
+      const m = /^([a-z_0-9]+)(==|=gt=|=ge=|=lt=|=le=)(.*)$/i.exec(t);
+      if (!m) return `Invalid query term ${t}`;
+      terms.push([m[1]!.toLowerCase(), m[2]!, m[3]!]);
+    }
+    const numeric = (a: string, b: string) => /^-?\d+$/.test(a) && /^-?\d+$/.test(b);
+    const cmp = (a: string, b: string) => (numeric(a, b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0);
+    return rows.filter((row) =>
+      terms.every(([k, op, v]) => {
+        const x = row[k];
+        if (x === undefined) return false;
+        const c = cmp(x, v);
+        return op === '==' ? x === v : op === '=gt=' ? c > 0 : op === '=ge=' ? c >= 0 : op === '=lt=' ? c < 0 : c <= 0;
+      }),
+    );
+  }
+
   private table(name: string, query: URLSearchParams) {
-    const source: Record<string, Row[]> = { attendance_code: this.codes, attendance: this.attendance, period: this.periods, students: this.students };
-    const rows = source[name];
+    const rows = this.source(name);
     if (!rows) return { status: 404, body: { message: `Table ${name} not found` } };
-    const terms = (query.get('q') ?? '').split(';').filter(Boolean).map((t) => {
-      const i = t.indexOf('==');
-      if (i < 0) throw new Error(`Unsupported query term ${t}`);
-      return [t.slice(0, i).toLowerCase(), t.slice(i + 2)] as const;
-    });
     const projection = (query.get('projection') ?? '*').split(',').map((p) => p.trim().toLowerCase());
     const page = Number(query.get('page') ?? 1);
-    const size = Math.min(Number(query.get('pagesize') ?? 100), 1000);
-    const hits = rows.filter((row) => terms.every(([k, v]) => (row[k] ?? '') === v));
+    const size = Number(query.get('pagesize') ?? PS_PAGE_CAP);
+    if (!Number.isInteger(size) || size < 1 || size > PS_PAGE_CAP) return { status: 400, body: { message: `Invalid pagesize ${query.get('pagesize')}: the maximum page size is ${PS_PAGE_CAP}` } };
+    if (!Number.isInteger(page) || page < 1) return { status: 400, body: { message: `Invalid page ${query.get('page')}` } };
+    const hits = this.matching(rows, query.get('q') ?? '');
+    if (typeof hits === 'string') return { status: 400, body: { message: hits } };
     const slice = hits.slice((page - 1) * size, page * size);
-    return {
-      status: 200,
-      body: {
-        name,
-        record: slice.map((row) => ({
-          id: Number(row.id ?? 0),
-          name,
-          tables: { [name]: Object.fromEntries(Object.entries(row).filter(([k]) => projection.includes('*') || projection.includes(k))) },
-        })),
-        '@extensions': '',
-      },
-    };
+    const record = slice.map((row) => ({
+      id: Number(row.id ?? 0),
+      name,
+      tables: { [name]: Object.fromEntries(Object.entries(row).filter(([k]) => projection.includes('*') || projection.includes(k))) },
+    }));
+    return { status: 200, body: { name, ...(record.length || this.emptyRecord === 'array' ? { record } : {}), '@extensions': '' } };
+  }
+
+  private count(name: string, query: URLSearchParams) {
+    const rows = this.source(name);
+    if (!rows) return { status: 404, body: { message: `Table ${name} not found` } };
+    const hits = this.matching(rows, query.get('q') ?? '');
+    if (typeof hits === 'string') return { status: 400, body: { message: hits } };
+    return { status: 200, body: this.countShape === 'count' ? { count: hits.length } : { resource: { count: hits.length } } };
   }
 
   private v1Students(schoolId: string, query: URLSearchParams) {
@@ -227,6 +344,12 @@ export class FakePowerschool {
     // PowerSchool's quirk: a single student comes back as an object, not a one-item array.
     return { status: 200, body: { students: { student: student.length === 1 ? student[0] : student } } };
   }
+}
+
+function expressionOf(meetings: { sectionid: string; period_number: string; cycle_day_letter: string }[], sectionId: string): string {
+  const byPeriod = new Map<string, string[]>();
+  for (const m of meetings.filter((x) => x.sectionid === sectionId)) byPeriod.set(m.period_number, [...(byPeriod.get(m.period_number) ?? []), m.cycle_day_letter]);
+  return [...byPeriod].map(([p, days]) => `${p}(${days.sort().join(',')})`).join(' ');
 }
 
 export const psYear = '36'; // 2026–27, the year of the tests' dates
@@ -252,6 +375,34 @@ export function demoPowerschool(mode: PsMode, more: FakePowerschoolOptions = {})
       { id: '302', period_number: '2', name: 'Period 2', abbreviation: 'P2', schoolid: '100', year_id: psYear },
       { id: '303', period_number: '3', name: 'Period 3', abbreviation: 'P3', schoolid: '100', year_id: psYear },
       { id: '304', period_number: '4', name: 'Period 4', abbreviation: 'P4', schoolid: '100', year_id: psYear },
+    ],
+    // Sections 401–404 meet in periods 1–4 every day; students 1001–1003 are enrolled for the fall
+    // term. 1001 also holds a dropped enrolment (negative sectionid) and last year's enrolment in
+    // period 2; 1003's period 3 is an A/B-day pair (sections 413 on A, 423 on B).
+    cc: [
+      ...['1001', '1002', '1003'].flatMap((st) =>
+        ['1', '2', '3', '4']
+          .filter((p) => !(st === '1003' && p === '3'))
+          .map((p) => ({ id: `7${st.slice(-1)}0${p}`, studentid: st, sectionid: `40${p}`, schoolid: '100', dateenrolled: '2026-08-17', dateleft: '2026-12-19' })),
+      ),
+      { id: '7199', studentid: '1001', sectionid: '-402', schoolid: '100', dateenrolled: '2026-08-17', dateleft: '2026-12-19' },
+      { id: '7198', studentid: '1001', sectionid: '402', schoolid: '100', dateenrolled: '2025-08-18', dateleft: '2026-06-01' },
+      { id: '7313', studentid: '1003', sectionid: '413', schoolid: '100', dateenrolled: '2026-08-17', dateleft: '2026-12-19' },
+      { id: '7323', studentid: '1003', sectionid: '423', schoolid: '100', dateenrolled: '2026-08-17', dateleft: '2026-12-19' },
+    ],
+    sectionMeetings: [
+      ...['1', '2', '3', '4'].flatMap((p) => ['A', 'B'].map((d) => ({ sectionid: `40${p}`, period_number: p, cycle_day_letter: d, schoolid: '100' }))),
+      { sectionid: '413', period_number: '3', cycle_day_letter: 'A', schoolid: '100' },
+      { sectionid: '423', period_number: '3', cycle_day_letter: 'B', schoolid: '100' },
+    ],
+    // 2026-11-24 is an A day, 2026-11-25 a B day.
+    calendarDays: [
+      { id: '9001', date_value: '2026-11-24', schoolid: '100', cycle_day_id: '81' },
+      { id: '9002', date_value: '2026-11-25', schoolid: '100', cycle_day_id: '82' },
+    ],
+    cycleDays: [
+      { id: '81', letter: 'A', schoolid: '100' },
+      { id: '82', letter: 'B', schoolid: '100' },
     ],
     ...more,
   });

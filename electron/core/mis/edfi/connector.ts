@@ -2,8 +2,10 @@
 // early departure as a StudentSchoolAttendanceEvent — category Tardy or Early departure (or the
 // descriptor the school maps a code to), the arrival or departure time, and the reason. POST is an
 // upsert by the natural key (category, date, school, session, student), so a resend after a crash
-// updates the same event instead of adding another. Wire facts: reference/mis-apis.md; the fake
-// in tests/fakes/edfi.
+// updates the same event instead of adding another. Refusals arrive as problem details (current
+// ODS/API and Data Management Service) or as {message} (older ODS/API); the admin reads the first
+// concrete message, never "See 'validationErrors' for details". Wire facts: reference/mis-apis.md;
+// the fake in tests/fakes/edfi names the public source of each.
 import type { EdfiUsSettings } from '../../../../shared/mis-us';
 import { usSecretKeys } from '../../../../shared/mis-us';
 import type { SessionName } from '../../../../shared/settings';
@@ -18,8 +20,14 @@ import type { Capabilities, ExistingMark, Lesson, LessonMarkWrite, MisAttendance
 const DATA = '/data/v3/ed-fi';
 const HINT = 'Admin → SIS connection (Ed-Fi)';
 const SESSIONS_TTL_MS = 6 * 60 * 60_000;
-/** The Ed-Fi data standard's attendanceEventReason is a string of at most 255 characters. */
-const REASON_MAX = 255;
+/**
+ * attendanceEventReason is NVARCHAR(255) in the ODS (Ed-Fi-ODS migration: ALTER COLUMN
+ * edfi.StudentSchoolAttendanceEvent.AttendanceEventReason NVARCHAR(255)); NVARCHAR and .NET count
+ * UTF-16 code units, so the reason is cut to 255 of those, on a grapheme boundary.
+ */
+export const REASON_MAX = 255;
+/** GET pages: the ODS/API's limit is at most 500; 100 keeps each answer small. */
+const PAGE = 100;
 
 export interface EdfiConnectorOptions {
   settings: EdfiUsSettings;
@@ -46,6 +54,7 @@ interface EdfiEvent {
   arrivalTime?: string | null;
   departureTime?: string | null;
   attendanceEventReason?: string | null;
+  studentReference?: { studentUniqueId?: string };
 }
 
 export class EdfiConnector implements MisConnector {
@@ -105,23 +114,61 @@ export class EdfiConnector implements MisConnector {
 
   async readMarks(query: { misId: string; date: string; target: 'session' | 'lesson' }): Promise<ExistingMark[]> {
     if (query.target === 'lesson') return [];
-    const res = await this.http.get<EdfiEvent[]>(`${DATA}/studentSchoolAttendanceEvents`, {
-      studentUniqueId: query.misId,
-      schoolId: this.opts.settings.schoolId,
-      eventDate: query.date,
-      limit: 100,
-    });
-    const reverse = new Map(Object.entries(this.opts.settings.descriptors.byCode).map(([code, uri]) => [uri.toLowerCase(), code]));
-    const marks: ExistingMark[] = [];
-    for (const ev of Array.isArray(res.data) ? res.data : []) {
-      if (ev.eventDate && ev.eventDate.slice(0, 10) !== query.date) continue;
-      const uri = ev.attendanceEventCategoryDescriptor ?? '';
-      const code = reverse.get(uri.toLowerCase()) ?? uri.slice(uri.indexOf('#') + 1);
-      const at = ev.arrivalTime ?? ev.departureTime ?? null;
-      const sessions: SessionName[] = at ? [at < '12:00' ? 'AM' : 'PM'] : ['AM', 'PM'];
-      for (const session of sessions) marks.push({ session, lessonId: null, date: query.date, code, comment: ev.attendanceEventReason ?? null });
+    const events = await this.events({ studentUniqueId: query.misId, schoolId: this.opts.settings.schoolId, eventDate: query.date });
+    return events.flatMap((ev) => this.marksOf(ev, query.date)).map(({ misId: _m, ...m }) => m);
+  }
+
+  /**
+   * Read-back for confirmation: the school's events of one day (by schoolId and eventDate, the
+   * natural key's own fields), paged, kept for the students asked about.
+   */
+  async readRegister(query: { date: string; target: 'session' | 'lesson'; misIds: string[] }): Promise<ExistingMark[]> {
+    if (query.target === 'lesson' || query.misIds.length === 0) return [];
+    const wanted = new Set(query.misIds);
+    const events = await this.events({ schoolId: this.opts.settings.schoolId, eventDate: query.date });
+    // Every event is read (and an unreadable one throws) before the filter: one we cannot read
+    // might be the mark of a student asked about.
+    return events.flatMap((ev) => this.marksOf(ev, query.date)).filter((m) => wanted.has(m.misId));
+  }
+
+  /** Every event matching the query, `limit`/`offset` paged until a short page. */
+  private async events(params: Record<string, string>): Promise<EdfiEvent[]> {
+    const out: EdfiEvent[] = [];
+    for (let offset = 0; offset < 100_000; offset += PAGE) {
+      const res = await this.http.get<unknown>(`${DATA}/studentSchoolAttendanceEvents`, { ...params, limit: PAGE, offset });
+      if (!Array.isArray(res.data)) {
+        // An HTML page or an object where a list belongs: the register is unknown, not empty.
+        throw new MisError('server_error', 'The Ed-Fi ODS answered a read of attendance events with something that is not a list; Passdesk will try again.', { body: typeof res.data === 'string' ? res.data.slice(0, 300) : res.data });
+      }
+      out.push(...(res.data as EdfiEvent[]));
+      if (res.data.length < PAGE) return out;
     }
-    return marks;
+    return out;
+  }
+
+  /** One event as marks, its category mapped back to the kiosk's code. Unreadable → transient error. */
+  private marksOf(ev: EdfiEvent, date: string): (ExistingMark & { misId: string })[] {
+    if (ev.eventDate && ev.eventDate.slice(0, 10) !== date) return [];
+    const uri = ev.attendanceEventCategoryDescriptor;
+    const misId = ev.studentReference?.studentUniqueId;
+    if (typeof uri !== 'string' || !uri.includes('#') || typeof misId !== 'string') {
+      throw new MisError('server_error', 'The Ed-Fi ODS answered an attendance event without its category or student; Passdesk cannot tell what the register holds and will try again.', { body: ev });
+    }
+    const code = this.ourCode(uri);
+    const at = ev.arrivalTime ?? ev.departureTime ?? null;
+    const sessions: SessionName[] = at ? [at < '12:00' ? 'AM' : 'PM'] : ['AM', 'PM'];
+    return sessions.map((session) => ({ misId, session, lessonId: null, date, code, comment: ev.attendanceEventReason ?? null }));
+  }
+
+  /** A category descriptor back to the letter code the engine wrote (settings.readBack). */
+  private ourCode(uri: string): string {
+    const d = this.opts.settings.descriptors;
+    const key = uri.toLowerCase();
+    const mapped = Object.entries(d.byCode).filter(([, u]) => u.toLowerCase() === key);
+    if (mapped.length === 1) return mapped[0]![0];
+    if (key === d.tardy.toLowerCase()) return this.opts.settings.readBack.tardyCode;
+    if (key === d.earlyDeparture.toLowerCase()) return this.opts.settings.readBack.earlyDepartureCode;
+    return uri.slice(uri.indexOf('#') + 1);
   }
 
   async writeSessionMarks(marks: SessionMarkWrite[]): Promise<WriteResult> {
@@ -165,7 +212,7 @@ export class EdfiConnector implements MisConnector {
       sessionReference: { schoolId, schoolYear: session.schoolYear, sessionName: session.sessionName },
       studentReference: { studentUniqueId: m.misId },
       ...(m.direction === 'sign_in' ? { arrivalTime: time } : { departureTime: time }),
-      ...(reason ? { attendanceEventReason: reason.slice(0, REASON_MAX) } : {}),
+      ...(reason ? { attendanceEventReason: cutReason(reason, REASON_MAX) } : {}),
     };
   }
 
@@ -194,13 +241,68 @@ export class EdfiConnector implements MisConnector {
   }
 }
 
+/**
+ * At most `max` UTF-16 code units, cut between graphemes: never half a surrogate pair (an emoji
+ * the ODS would store as a broken character) nor a letter without its accent or a family emoji
+ * without its last member.
+ */
+export function cutReason(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    if (out.length + segment.length > max) break;
+    out += segment;
+  }
+  return out.trimEnd();
+}
+
+interface Problem {
+  type: string;
+  /** The first concrete message: a validationErrors entry with its path, an errors entry, the detail. */
+  message: string;
+  unresolved: boolean;
+}
+
+const UNRESOLVED = 'The ODS does not know this student or session (unresolved reference).';
+const GENERIC_DETAIL = /see '(validationErrors|errors)'|for details\.?$/i;
+
+/**
+ * What an Ed-Fi refusal says, whichever shape it comes in: problem details
+ * ({detail, type, title, status, correlationId, validationErrors:{"$.path":[msgs]}, errors:[msgs]})
+ * or the older {message}. "See 'validationErrors' for details." is never the message shown.
+ */
+export function edfiProblem(body: unknown): Problem {
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const type = typeof b.type === 'string' ? b.type : '';
+  const unresolved = /unresolved-reference/.test(type);
+  const ve = b.validationErrors && typeof b.validationErrors === 'object' ? Object.entries(b.validationErrors as Record<string, unknown>) : [];
+  for (const [path, msgs] of ve) {
+    const first = Array.isArray(msgs) ? msgs.find((m) => typeof m === 'string' && m.trim()) : typeof msgs === 'string' ? msgs : undefined;
+    if (typeof first === 'string') return { type, unresolved, message: `${path.replace(/^\$\.?/, '') || path}: ${first.trim()}` };
+  }
+  const errors = Array.isArray(b.errors) ? b.errors.filter((m): m is string => typeof m === 'string' && m.trim() !== '') : [];
+  if (errors.length) return { type, unresolved, message: errors[0]! };
+  const detail = typeof b.detail === 'string' ? b.detail.trim() : '';
+  if (detail && !GENERIC_DETAIL.test(detail)) return { type, unresolved, message: detail };
+  if (unresolved) return { type, unresolved, message: UNRESOLVED };
+  if (typeof b.message === 'string' && b.message.trim()) return { type, unresolved, message: b.message.trim().replace(/\s+/g, ' ') };
+  if (typeof body === 'string' && body.trim()) return { type, unresolved, message: body.trim().slice(0, 300) };
+  const title = typeof b.title === 'string' ? b.title : '';
+  return { type, unresolved, message: title || messageOf(body) };
+}
+
 /** 400 (validation) and 409 (a reference that does not resolve) as the admin needs to read them. */
 function refused(status: number, body: unknown, m: SessionMarkWrite): MisError {
-  const text = messageOf(body) || `Ed-Fi refused the attendance event (${status}).`;
-  const all = `${JSON.stringify(body ?? '')} ${text}`.toLowerCase();
+  const p = edfiProblem(body);
+  const text = p.message || `Ed-Fi refused the attendance event (${status}).`;
+  const all = text.toLowerCase();
   const details = { status, body, refs: [m.ref] };
+  if (text === UNRESOLVED) return new MisError('rejected', `${UNRESOLVED} Check that student ${m.misId} and the session exist in the ODS.`, details);
   if (/descriptor/.test(all)) return new MisError('unknown_code', `The Ed-Fi ODS has no such attendance event category for code "${m.code}": ${text}`, details);
-  if (/'student'|student resource|studentuniqueid|studentreference/.test(all)) return new MisError('student_not_in_mis', `The Ed-Fi ODS has no student ${m.misId}: ${text}`, details);
-  if (/'session'|session/.test(all)) return new MisError('rejected', `The Ed-Fi ODS has no such session: ${text} Check the session in Passdesk's Ed-Fi settings.`, details);
+  if (/\bstudent\b|studentuniqueid|studentreference/.test(all)) return new MisError('student_not_in_mis', `The Ed-Fi ODS has no student ${m.misId}: ${text}`, details);
+  if (/session/.test(all)) return new MisError('rejected', `The Ed-Fi ODS has no such session: ${text} Check the session in Passdesk's Ed-Fi settings.`, details);
+  if (p.unresolved || (status === 409 && /unresolved|does not exist|not resolve/.test(all))) {
+    return new MisError('rejected', `The ODS does not know this student or session (unresolved reference): ${text}`, details);
+  }
   return new MisError('rejected', `Ed-Fi refused the attendance event: ${text}`, details);
 }

@@ -2,10 +2,14 @@
 // mode the school uses in PowerSchool (Daily and Time through daily_time — in batches of 200 where
 // the server is 25.3 or newer —, Meeting through meeting_interval with the period of the bell
 // schedule in force at the time of the event), codes read per school and year, existing marks read
-// before writing, students found by the id the district chose to show. Wire facts:
+// before writing, students found by the id the district chose to show. Every table read pages at
+// ≤100 (PowerSchool's cap). Time mode's total_minutes is the minutes the student ATTENDED (from
+// the late arrival to the end of the school day, or from its start to the early leave). Meeting
+// mode sends the student's section enrolment (CC.ID) in the section that meets in the period.
+// "Today" and the year id are the school's, in its IANA time zone. Wire facts:
 // reference/mis-apis.md and mennotech/powerschool-api-docs; the fake in tests/fakes/powerschool.
 import type { PowerschoolMode, PowerschoolUsSettings } from '../../../../shared/mis-us';
-import { effectiveSchool, periodAt, powerschoolYearId, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
+import { effectiveSchool, localDateIn, minutesOfAttendance, periodAt, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period, SessionName } from '../../../../shared/settings';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
@@ -14,7 +18,7 @@ import { MisError } from '../errors';
 import { tokenBucket, type RateLimiter } from '../rate-limit';
 import type { Capabilities, ExistingMark, Lesson, LessonMarkWrite, MisAttendanceCode, MisConnector, RosterPage, SessionMarkWrite, WriteResult } from '../types';
 import { messageOf, OAuthHttp } from './oauth-http';
-import { fiql, readTable, readTablePage, type SchemaRow } from './schema';
+import { countTable, fiql, readTable, readTablePage, SCHEMA_PAGE_SIZE, type SchemaRow } from './schema';
 
 /** PowerSchool 25.3's batch_daily_time takes at most 200 records. */
 export const PS_MAX_BATCH = 200;
@@ -31,6 +35,8 @@ export interface PowerschoolConnectorOptions {
   bellSchedule?: () => readonly Period[];
   /** Which session a local time falls in, to place a Meeting-mode mark (default: before 12:00 is AM). */
   sessionAt?: (localTime: string) => SessionName;
+  /** The school's IANA time zone (site settings), for "today" and the year id. Default: the kiosk's zone. */
+  timeZone?: string | (() => string);
   clock?: Clock;
   limiter?: RateLimiter;
   timeoutMs?: number;
@@ -50,6 +56,14 @@ interface PsStudent {
   at: number;
 }
 
+/** A section enrolment (CC row) of one student, with the periods its section meets in. */
+interface PsEnrolment {
+  ccid: string;
+  sectionId: string;
+  /** Period numbers the section meets in, each with the cycle day letter ('' when every day). */
+  meetings: { period: string; day: string }[];
+}
+
 interface PsPeriod {
   id: string;
   number: string;
@@ -65,6 +79,12 @@ export class PowerschoolConnector implements MisConnector {
   private readonly codes = new Map<string, CodeList>();
   private readonly students = new Map<string, PsStudent>();
   private readonly periods = new Map<string, PsPeriod[]>();
+  /** Enrolments per student and date: one read of CC per student-day (Meeting mode). */
+  private readonly enrolments = new Map<string, { list: PsEnrolment[]; at: number }>();
+  /** The cycle day letter of a date (only asked when a period has sections on several days). */
+  private readonly cycleDays = new Map<string, string | null>();
+  /** null until tried; false once SECTION_MEETING answered 404 (then CC.expression is read). */
+  private sectionMeetingTable: boolean | null = null;
   /** null until tried; false after a 404 from batch_daily_time (PowerSchool older than 25.3). */
   private batchAvailable: boolean | null;
 
@@ -139,35 +159,78 @@ export class PowerschoolConnector implements MisConnector {
   async readMarks(query: { misId: string; date: string; target: 'session' | 'lesson' }): Promise<ExistingMark[]> {
     if (query.target === 'lesson') return [];
     const student = await this.student(query.misId);
-    const schoolId = this.opts.settings.schoolId;
-    const yearId = this.yearId(query.date);
-    const rows = await readTable(this.http, 'attendance', `studentid==${fiql(student.id)};att_date==${fiql(query.date)};schoolid==${fiql(schoolId)}`, [
-      'id',
-      'attendance_codeid',
-      'att_mode_code',
-      'att_comment',
-      'periodid',
-      'att_date',
-    ]);
-    const codes = await this.loadCodes(yearId, false);
-    const marks: ExistingMark[] = [];
+    const rows = await readTable(this.http, 'attendance', `studentid==${fiql(student.id)};att_date==${fiql(query.date)};schoolid==${fiql(this.opts.settings.schoolId)}`, ATTENDANCE_PROJECTION);
+    return (await this.marksOf(rows, query.date)).map(({ studentId: _s, ...m }) => m);
+  }
+
+  /**
+   * The register of one day for many students (confirmation read-back): the attendance table by
+   * att_date and schoolid, paged at 100, so a day of the school costs a few requests whatever the
+   * number of marks. Each mark carries the student's id as the kiosk's roster holds it.
+   */
+  async readRegister(query: { date: string; target: 'session' | 'lesson'; misIds: string[] }): Promise<ExistingMark[]> {
+    if (query.target === 'lesson' || query.misIds.length === 0) return [];
+    const byPsId = new Map<string, string>();
+    // With SIS ids the roster's id IS STUDENTS.ID: no look-up, a read-back costs only the day's pages.
+    const direct = this.opts.settings.visibleStudentId === 'sis_id';
+    for (const misId of new Set(query.misIds)) {
+      if (direct) {
+        byPsId.set(misId, misId);
+        continue;
+      }
+      try {
+        byPsId.set((await this.student(misId)).id, misId);
+      } catch (e) {
+        // A student PowerSchool does not know has no mark there; any other failure is the read's.
+        if (!(e instanceof MisError) || e.kind !== 'student_not_in_mis') throw e;
+      }
+    }
+    if (byPsId.size === 0) return [];
+    const rows = await readTable(this.http, 'attendance', `att_date==${fiql(query.date)};schoolid==${fiql(this.opts.settings.schoolId)}`, ATTENDANCE_PROJECTION);
+    const wanted = rows.filter((r) => byPsId.has(r.studentid ?? ''));
+    return (await this.marksOf(wanted, query.date)).map(({ studentId, ...m }) => ({ ...m, misId: byPsId.get(studentId)! }));
+  }
+
+  /**
+   * Attendance rows as marks, the code id mapped back to the letter the kiosk writes. A row Passdesk
+   * cannot read (no code id, a code id not in the school's list) throws a transient error: taking it
+   * for "no mark" would write over a mark the school made.
+   */
+  private async marksOf(rows: SchemaRow[], date: string): Promise<(ExistingMark & { studentId: string })[]> {
+    const yearId = this.yearId(date);
     const mode = this.school.mode;
+    const marks: (ExistingMark & { studentId: string })[] = [];
     for (const r of rows) {
-      if ((r.att_date ?? query.date).slice(0, 10) !== query.date) continue;
-      let code = codes.byId.get(r.attendance_codeid ?? '')?.code;
-      if (!code && r.attendance_codeid) code = (await this.loadCodes(yearId, true)).byId.get(r.attendance_codeid)?.code;
-      if (!code) continue;
-      const comment = r.att_comment ?? null;
+      if ((r.att_date ?? date).slice(0, 10) !== date) continue;
+      if (!r.attendance_codeid || !r.studentid) {
+        throw new MisError('server_error', `PowerSchool answered an attendance read without ${r.studentid ? 'attendance_codeid' : 'studentid'}; Passdesk cannot tell what the register holds and will try again.`, { body: r });
+      }
+      let code = (await this.loadCodes(yearId, false)).byId.get(r.attendance_codeid)?.code;
+      if (code === undefined) code = (await this.loadCodes(yearId, true)).byId.get(r.attendance_codeid)?.code;
+      if (code === undefined) {
+        throw new MisError(
+          'server_error',
+          `PowerSchool's register holds attendance code id ${r.attendance_codeid}, which is not among school ${this.opts.settings.schoolId}'s codes for year ${yearId}. Passdesk will not write over a mark it cannot read; check the codes in PowerSchool.`,
+          { body: r },
+        );
+      }
+      const base = { studentId: r.studentid, date, code: this.ourCode(code), comment: r.att_comment ?? null };
       if (r.att_mode_code === 'ATT_ModeMeeting') {
         if (mode !== 'meeting') continue;
         const session = await this.sessionOfPeriod(r.periodid ?? '', yearId);
-        marks.push({ session, lessonId: r.periodid ?? null, date: query.date, code, comment });
+        marks.push({ ...base, session, lessonId: r.periodid ?? null });
       } else if (mode !== 'meeting') {
         // A daily (or time) record stands for the whole day: it guards both sessions.
-        marks.push({ session: 'AM', lessonId: null, date: query.date, code, comment }, { session: 'PM', lessonId: null, date: query.date, code, comment });
+        marks.push({ ...base, session: 'AM', lessonId: null }, { ...base, session: 'PM', lessonId: null });
       }
     }
     return marks;
+  }
+
+  /** PowerSchool's Att_Code back to the kiosk's code, through the code map (L→T reads T back as L). */
+  private ourCode(attCode: string): string {
+    const ours = Object.entries(this.opts.settings.codeMap).filter(([, ps]) => ps === attCode);
+    return ours.length === 1 ? ours[0]![0] : attCode;
   }
 
   async writeSessionMarks(marks: SessionMarkWrite[]): Promise<WriteResult> {
@@ -190,16 +253,14 @@ export class PowerschoolConnector implements MisConnector {
   }
 
   async fetchRosterPage(cursor: string | null): Promise<RosterPage> {
-    const page = cursor ? Number(cursor) : 1;
-    const pageSize = 500;
-    const { rows, more } = await readTablePage(
-      this.http,
-      'students',
-      `schoolid==${fiql(this.opts.settings.schoolId)};enroll_status==0`,
-      ['id', 'dcid', 'student_number', 'first_name', 'last_name', 'grade_level', 'home_room'],
-      page,
-      pageSize,
-    );
+    // The cursor is "page:total": the count is asked once, on the first page, so the import knows
+    // it is complete without asking for an empty page after a full one.
+    const [p, t] = (cursor ?? '').split(':');
+    const page = p ? Number(p) : 1;
+    const q = `schoolid==${fiql(this.opts.settings.schoolId)};enroll_status==0`;
+    const total = t ? Number(t) : await countTable(this.http, 'students', q);
+    const { rows } = await readTablePage(this.http, 'students', q, ['id', 'dcid', 'student_number', 'first_name', 'last_name', 'grade_level', 'home_room'], page, SCHEMA_PAGE_SIZE);
+    const more = page * SCHEMA_PAGE_SIZE < total && rows.length === SCHEMA_PAGE_SIZE;
     const visible = this.opts.settings.visibleStudentId;
     return {
       students: rows.map((r) => {
@@ -208,7 +269,7 @@ export class PowerschoolConnector implements MisConnector {
         const grade = r.grade_level !== undefined && /^-?\d+$/.test(r.grade_level) ? Number(r.grade_level) : null;
         return { misId, forename: r.first_name ?? '', surname: r.last_name ?? '', upn: null, year: grade, form: r.home_room || null };
       }),
-      next: more ? String(page + 1) : null,
+      next: more ? `${page + 1}:${total}` : null,
     };
   }
 
@@ -238,8 +299,8 @@ export class PowerschoolConnector implements MisConnector {
         attendance_codeid: code.misCodeId,
       };
       if (m.comment) rec.att_comment = m.comment.slice(0, 4000);
-      if (mode === 'time' && m.minutesLate !== null && m.minutesLate > 0) rec.total_minutes = String(m.minutesLate);
-      if (mode === 'meeting') Object.assign(rec, await this.meetingPeriod(m, yearId));
+      if (mode === 'time') rec.total_minutes = String(minutesOfAttendance(m.direction, m.localTime, this.schoolDay()));
+      if (mode === 'meeting') Object.assign(rec, await this.meetingPeriod(m, yearId, student.id));
       out.push({ mark: m, tables: rec });
     }
     if (missingCodes.length) {
@@ -295,7 +356,7 @@ export class PowerschoolConnector implements MisConnector {
   }
 
   /** The PowerSchool period for a Meeting-mode mark: the bell schedule's period at the event's time. */
-  private async meetingPeriod(m: SessionMarkWrite, yearId: number): Promise<Record<string, string | number>> {
+  private async meetingPeriod(m: SessionMarkWrite, yearId: number, studentId: string): Promise<Record<string, string | number>> {
     const schedule = this.opts.bellSchedule?.() ?? [];
     if (schedule.length === 0) {
       throw new MisError('rejected', 'PowerSchool Meeting mode needs the bell schedule: add the periods in Admin → Bell schedule, then retry.', { refs: [m.ref] });
@@ -314,7 +375,90 @@ export class PowerschoolConnector implements MisConnector {
         { refs: [m.ref] },
       );
     }
-    return { periodid: ps.id, start_time: secondsAfterMidnight(bell.start), end_time: secondsAfterMidnight(bell.end) };
+    const ccid = await this.enrolmentIn(studentId, m, ps);
+    // start_time/end_time are integers (seconds after midnight), unlike every other value.
+    return { ccid, periodid: ps.id, start_time: secondsAfterMidnight(bell.start), end_time: secondsAfterMidnight(bell.end) };
+  }
+
+  /**
+   * CC.ID of the student's enrolment in the section that meets in `period` on the mark's date:
+   * enrolments active that day (dateenrolled ≤ date < dateleft, a dropped one has a negative
+   * sectionid), then SECTION_MEETING says which section meets in that period; where sections of
+   * that period meet on different cycle days, the date's cycle day letter decides.
+   */
+  private async enrolmentIn(studentId: string, m: SessionMarkWrite, period: PsPeriod): Promise<string> {
+    const list = await this.enrolmentsOn(studentId, m.date);
+    const inPeriod = list.filter((e) => e.meetings.some((x) => x.period === period.number));
+    let hits = inPeriod;
+    if (new Set(inPeriod.map((e) => e.ccid)).size > 1) {
+      const letter = await this.cycleDayOf(m.date);
+      hits = inPeriod.filter((e) => e.meetings.some((x) => x.period === period.number && (x.day === '' || letter === null || x.day === letter)));
+    }
+    const ids = [...new Set(hits.map((e) => e.ccid))];
+    if (ids.length === 1) return ids[0]!;
+    const label = period.abbreviation || period.name || period.number;
+    if (ids.length === 0) {
+      throw new MisError(
+        'rejected',
+        `PowerSchool has no section enrolment for student ${m.misId} that meets in period ${label} on ${m.date}, so Meeting attendance has nowhere to take this mark. Check the student's schedule in PowerSchool, then retry.`,
+        { refs: [m.ref] },
+      );
+    }
+    throw new MisError('rejected', `Student ${m.misId} has ${ids.length} sections meeting in period ${label} on ${m.date} (CC ids ${ids.join(', ')}); fix the schedule in PowerSchool, then retry.`, { refs: [m.ref] });
+  }
+
+  private async enrolmentsOn(studentId: string, date: string): Promise<PsEnrolment[]> {
+    const key = `${studentId}|${date}`;
+    const hit = this.enrolments.get(key);
+    if (hit && this.clock.now().getTime() - hit.at < STUDENT_TTL_MS) return hit.list;
+    const cc = await readTable(this.http, 'cc', `studentid==${fiql(studentId)};schoolid==${fiql(this.opts.settings.schoolId)};dateenrolled=le=${fiql(date)};dateleft=gt=${fiql(date)}`, [
+      'id',
+      'studentid',
+      'sectionid',
+      'dateenrolled',
+      'dateleft',
+      'expression',
+    ]);
+    // The server filters by date already; checked again so a server that ignores =le=/=gt= cannot
+    // hand us last term's section.
+    const active = cc.filter((r) => r.id && r.sectionid && Number(r.sectionid) > 0 && (r.dateenrolled ?? '') <= date && date < (r.dateleft ?? ''));
+    const list: PsEnrolment[] = [];
+    for (const r of active) {
+      let meetings: PsEnrolment['meetings'] | null = null;
+      if (this.sectionMeetingTable !== false) {
+        try {
+          const rows = await readTable(this.http, 'section_meeting', `sectionid==${fiql(r.sectionid!)}`, ['sectionid', 'period_number', 'cycle_day_letter']);
+          this.sectionMeetingTable = true;
+          meetings = rows.map((x) => ({ period: x.period_number ?? '', day: x.cycle_day_letter ?? '' }));
+        } catch (e) {
+          // Whether a plugin may read SECTION_MEETING through /ws/schema/table is UNCONFIRMED: on a
+          // 404 the enrolment's own schedule expression ("2(A)", "1-2(A-B)") says the same.
+          if (!(e instanceof MisError) || e.details.status !== 404) throw e;
+          this.sectionMeetingTable = false;
+        }
+      }
+      meetings ??= parseExpression(r.expression ?? '');
+      list.push({ ccid: r.id!, sectionId: r.sectionid!, meetings });
+    }
+    this.enrolments.set(key, { list, at: this.clock.now().getTime() });
+    return list;
+  }
+
+  /** The cycle day letter of a date (CALENDAR_DAY.cycle_day_id → CYCLE_DAY.letter); null when unknown. */
+  private async cycleDayOf(date: string): Promise<string | null> {
+    const key = `${this.opts.settings.schoolId}|${date}`;
+    if (this.cycleDays.has(key)) return this.cycleDays.get(key)!;
+    const days = await readTable(this.http, 'calendar_day', `schoolid==${fiql(this.opts.settings.schoolId)};date_value==${fiql(date)}`, ['id', 'date_value', 'cycle_day_id']);
+    const cycleId = days[0]?.cycle_day_id;
+    let letter: string | null = null;
+    if (cycleId) letter = (await readTable(this.http, 'cycle_day', `id==${fiql(cycleId)}`, ['id', 'letter']))[0]?.letter ?? null;
+    this.cycleDays.set(key, letter);
+    return letter;
+  }
+
+  /** The day that bounds total_minutes: the setting, else the bell schedule, else 08:00–15:00. */
+  private schoolDay(): { start: string; end: string } {
+    return schoolDayBounds(this.opts.settings.schoolDay, this.opts.bellSchedule?.() ?? []);
   }
 
   /** A 400 from an attendance endpoint: which kind, from what the body names (shape UNCONFIRMED). */
@@ -367,7 +511,7 @@ export class PowerschoolConnector implements MisConnector {
     } catch {
       throw new MisError('student_not_in_mis', `"${misId}" is not a PowerSchool ${label}. Check the Visible Student ID setting and re-import the roster.`, ref !== undefined ? { refs: [ref] } : {});
     }
-    const rows = await readTable(this.http, 'students', q, ['id', 'dcid', 'student_number', 'schoolid'], 1);
+    const rows = await readTable(this.http, 'students', q, ['id', 'dcid', 'student_number', 'schoolid']);
     const row = rows.find((r) => (field === 'id' ? r.id === misId : r.student_number === misId));
     if (!row?.id) {
       throw new MisError('student_not_in_mis', `PowerSchool has no student with ${label} ${misId}. Check the Visible Student ID setting (SIS ID or Student Number) and re-import the roster.`, ref !== undefined ? { refs: [ref] } : {});
@@ -396,10 +540,34 @@ export class PowerschoolConnector implements MisConnector {
     return this.opts.sessionAt ? this.opts.sessionAt(bell.start) : bell.start < '12:00' ? 'AM' : 'PM';
   }
 
+  /** The school's date now: in the evening in a US zone the UTC date is already tomorrow. */
   private today(): string {
-    return this.clock.now().toISOString().slice(0, 10);
+    const tz = typeof this.opts.timeZone === 'function' ? this.opts.timeZone() : this.opts.timeZone;
+    return localDateIn(tz || Intl.DateTimeFormat().resolvedOptions().timeZone, this.clock.now());
   }
 }
+
+/**
+ * A PowerSchool schedule expression as periods and cycle days: "2(A)" → period 2 on day A,
+ * "1-2(A-B)" → periods 1 and 2 on days A and B, "3(A,C) 5(B)" → …; "4" alone → every day.
+ */
+export function parseExpression(expression: string): { period: string; day: string }[] {
+  const out: { period: string; day: string }[] = [];
+  for (const m of expression.matchAll(/(\d+)(?:-(\d+))?(?:\(([^)]*)\))?/g)) {
+    const from = Number(m[1]);
+    const to = m[2] ? Number(m[2]) : from;
+    const days: string[] = [];
+    for (const part of (m[3] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+      const r = /^([A-Za-z])-([A-Za-z])$/.exec(part);
+      if (r) for (let c = r[1]!.toUpperCase().charCodeAt(0); c <= r[2]!.toUpperCase().charCodeAt(0); c++) days.push(String.fromCharCode(c));
+      else days.push(part.toUpperCase());
+    }
+    for (let p = from; p <= to && p - from < 50; p++) for (const day of days.length ? days : ['']) out.push({ period: String(p), day });
+  }
+  return out;
+}
+
+const ATTENDANCE_PROJECTION = ['id', 'studentid', 'attendance_codeid', 'att_mode_code', 'att_comment', 'periodid', 'att_date'] as const;
 
 function envelope(tables: Record<string, string | number>[]): unknown {
   return { name: 'ATTENDANCE', record: tables.map((attendance) => ({ name: 'ATTENDANCE', tables: { attendance } })) };

@@ -196,10 +196,28 @@ export class OAuthHttp {
   }
 }
 
-/** The human part of an error body, whatever its shape: message, error, errors[].message … */
+/** "See 'validationErrors' for details.": a pointer to the message, not one. */
+const POINTER = /see '(validationErrors|errors)'/i;
+
+/**
+ * The human part of an error body, whatever its shape: message, error, errors[].message … A
+ * problem-details body (Ed-Fi) gives its first validationErrors entry with its path, or its first
+ * errors entry; a "See 'validationErrors' for details." pointer is never the message.
+ */
 export function messageOf(body: unknown): string {
   if (typeof body === 'string') return body.slice(0, 300);
   if (!body || typeof body !== 'object') return '';
+  const b = body as { validationErrors?: unknown; errors?: unknown };
+  if (b.validationErrors && typeof b.validationErrors === 'object' && !Array.isArray(b.validationErrors)) {
+    for (const [path, msgs] of Object.entries(b.validationErrors as Record<string, unknown>)) {
+      const first = Array.isArray(msgs) ? msgs.find((m): m is string => typeof m === 'string' && m.trim() !== '') : undefined;
+      if (first) return `${path.replace(/^\$\.?/, '') || path}: ${first.trim()}`.slice(0, 300);
+    }
+  }
+  if (Array.isArray(b.errors)) {
+    const first = b.errors.find((m): m is string => typeof m === 'string' && m.trim() !== '');
+    if (first) return first.trim().slice(0, 300);
+  }
   const parts: string[] = [];
   const walk = (v: unknown, depth: number) => {
     if (depth > 4 || parts.length > 5) return;
@@ -207,7 +225,7 @@ export function messageOf(body: unknown): string {
     if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
     if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        if (typeof x === 'string' && /message|error|description|detail/i.test(k) && !parts.includes(x)) parts.push(x);
+        if (typeof x === 'string' && /message|error|description|detail/i.test(k) && !POINTER.test(x) && !parts.includes(x)) parts.push(x);
         else walk(x, depth + 1);
       }
     }
