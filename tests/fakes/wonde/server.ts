@@ -54,7 +54,9 @@ export type Fault =
   /** Close the socket without an answer, before doing anything. */
   | { kind: 'drop'; times?: number; match?: RouteMatch }
   /** Apply the write, then close the socket without an answer: the client cannot know it landed. */
-  | { kind: 'drop_after_write'; times?: number; match?: RouteMatch };
+  | { kind: 'drop_after_write'; times?: number; match?: RouteMatch }
+  /** Answer 200 with this body instead of the real one (a register read Wonde might garble). */
+  | { kind: 'body'; body: unknown; times?: number; match?: RouteMatch };
 
 export type ReadShape = 'included' | 'id' | 'attendance_code_id' | 'letter';
 export type DateShape = 'object' | 'string';
@@ -172,6 +174,7 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
       const fault = takeFault(method, url.pathname);
       if (fault?.kind === 'drop') return void req.socket.destroy();
       if (fault?.kind === 'status') return send(fault.status, { error: 'Server Error' });
+      if (fault?.kind === 'body') return send(200, fault.body);
       if (fault?.kind === 'rate_limit') {
         rejected429 += 1;
         return send(429, { error: 'Too Many Requests' }, { 'Retry-After': fault.retryAfter });
