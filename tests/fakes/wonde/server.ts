@@ -105,6 +105,11 @@ export interface FakeWonde {
   writes: WriteRecord[];
   requests: { method: string; path: string; status: number }[];
   inject(fault: Fault): void;
+  /**
+   * Called as each answer is decided, before it goes out (and, for a write, after it is applied):
+   * the crash test kills its client at such moments, so a write can land unacknowledged.
+   */
+  onAnswer(listener: (r: { method: string; path: string; status: number }) => void): () => void;
   clearFaults(): void;
   /** Every written session record for one student (how many times a mark was written). */
   sessionWritesFor(studentId: string): Record<string, unknown>[];
@@ -127,6 +132,7 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
   const writes: WriteRecord[] = [];
   const requests: FakeWonde['requests'] = [];
   const sockets = new Set<Socket>();
+  const listeners = new Set<(r: { method: string; path: string; status: number }) => void>();
   let seq = 0;
   let rejected429 = 0;
   let bucket = options.rateLimit ? (options.rateLimit.burst ?? Math.max(1, Math.ceil(options.rateLimit.perSecond / 10))) : 0;
@@ -162,6 +168,7 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
       const method = req.method ?? 'GET';
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         requests.push({ method, path: url.pathname, status });
+        for (const l of listeners) l({ method, path: url.pathname, status });
         const go = () => {
           if (res.destroyed) return;
           res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -388,6 +395,10 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
     requests,
     inject(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
+    },
+    onAnswer(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     clearFaults() {
       faults.length = 0;
