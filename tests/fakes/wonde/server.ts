@@ -6,7 +6,8 @@
 // - Base path `/v1.0/`, school-scoped paths `schools/{id}/…`: wondeltd/php-client
 //   src/Endpoints/BootstrapEndpoint.php (getEndpoint), src/Endpoints/Schools.php.
 // - Auth: `Authorization: Basic base64(token + ":")` (php-client BootstrapEndpoint::client) or
-//   `Bearer <token>` (docs.wonde.com); anything else is 401.
+//   `bearer <token>` (dotnet-client Wonde/EndPoints/BootstrapEndpoint.cs getClient; the scheme is
+//   case-insensitive, RFC 7235 §2.1); anything else is 401.
 // - Lists: `{data: [...], meta: {pagination: {next, previous, more, per_page, current_page}}}`,
 //   `next` an absolute URL followed as given: php-client src/ResultIterator.php (valid()). Largest
 //   per_page is UNCONFIRMED: capped at 200 here.
@@ -38,7 +39,8 @@
 //   WriteBack/LessionAttendanceRecord.cs). Any other field (comment, minutes_late) is refused.
 // - A write answers `{writeback_id}`: php-client readme ("Writeback id is part of the response").
 // - A refusal is HTTP 422 with a JSON body of validation errors (php-client BootstrapEndpoint
-//   throwError: "Status code 422 is a validation error", body decoded as the errors). The body's
+//   throwError: "Status code 422 is a validation error", body decoded as the errors; dotnet-client
+//   BootstrapEndpoint.cs throwError, the body read as a JSON dictionary). The body's
 //   shape is UNCONFIRMED: `validationShape` 'laravel' (default) answers `{message, errors:
 //   {"attendance.N.field": [msg]}}`, 'errors' answers `{errors: {…}}` alone; both name the record
 //   by its index N. One bad record refuses the whole request (nothing is applied).
@@ -207,9 +209,10 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
 
   const authorised = (header: string | undefined): boolean => {
     if (!header) return false;
-    const [scheme, value] = header.split(' ');
-    if (scheme === 'Bearer') return tokens.has(value ?? '');
-    if (scheme === 'Basic') return tokens.has(Buffer.from(value ?? '', 'base64').toString('utf8').replace(/:$/, ''));
+    const [rawScheme, value] = header.split(' ');
+    const scheme = (rawScheme ?? '').toLowerCase();
+    if (scheme === 'bearer') return tokens.has(value ?? '');
+    if (scheme === 'basic') return tokens.has(Buffer.from(value ?? '', 'base64').toString('utf8').replace(/:$/, ''));
     return false;
   };
 

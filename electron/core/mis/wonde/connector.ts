@@ -55,7 +55,11 @@ export class WondeConnector implements MisConnector {
   private readonly http: WondeHttp;
   private token: string | null;
   private school: WondeSchool | null = null;
-  private codes: { byLetter: Map<string, MisAttendanceCode>; byId: Map<string, MisAttendanceCode>; at: number } | null = null;
+  private codes: {
+    byLetter: Map<string, MisAttendanceCode>;
+    byId: Map<string, MisAttendanceCode>;
+    at: number;
+  } | null = null;
   private readonly base: string;
 
   constructor(private readonly opts: WondeConnectorOptions) {
@@ -89,7 +93,11 @@ export class WondeConnector implements MisConnector {
   async describe(): Promise<{ school: string; mis: string | null; note: string | null }> {
     const school = await this.loadSchool();
     const caps = wondeCapabilities(
-      { mis: school.mis ?? null, allowsWriteback: school.extended?.allows_writeback ?? null, hasLessonAttendance: school.extended?.has_lesson_attendance ?? null },
+      {
+        mis: school.mis ?? null,
+        allowsWriteback: school.extended?.allows_writeback ?? null,
+        hasLessonAttendance: school.extended?.has_lesson_attendance ?? null,
+      },
       WONDE_MAX_BATCH,
     );
     return { school: school.name ?? school.id, mis: school.mis ?? null, note: caps.note };
@@ -109,8 +117,16 @@ export class WondeConnector implements MisConnector {
 
   async fetchAttendanceCodes(): Promise<MisAttendanceCode[]> {
     const out: MisAttendanceCode[] = [];
-    for await (const c of this.http.all<{ id: string; code: string; description?: string; type?: string }>(`${this.base}/attendance-codes`, { per_page: 200 })) {
-      out.push({ code: String(c.code), misCodeId: String(c.id), description: c.description ?? null, type: c.type ?? null });
+    for await (const c of this.http.all<{ id: string; code: string; description?: string; type?: string }>(
+      `${this.base}/attendance-codes`,
+      { per_page: 200 },
+    )) {
+      out.push({
+        code: String(c.code),
+        misCodeId: String(c.id),
+        description: c.description ?? null,
+        type: c.type ?? null,
+      });
     }
     this.codes = {
       byLetter: new Map(out.map((c) => [c.code, c])),
@@ -121,7 +137,11 @@ export class WondeConnector implements MisConnector {
   }
 
   /** One student's marks on one day: the register read narrowed to that student. */
-  async readMarks(query: { misId: string; date: string; target: 'session' | 'lesson' }): Promise<ExistingMark[]> {
+  async readMarks(query: {
+    misId: string;
+    date: string;
+    target: 'session' | 'lesson';
+  }): Promise<ExistingMark[]> {
     const marks = await this.readRegister({ date: query.date, target: query.target, misIds: [query.misId] });
     return marks.map(({ misId: _misId, ...m }) => m);
   }
@@ -134,10 +154,18 @@ export class WondeConnector implements MisConnector {
    * read correctly, only more slowly. We never send a range filter (`…_after`) whose bound could
    * be read as exclusive and silently drop the day we ask for.
    */
-  async readRegister(query: { date: string; target: 'session' | 'lesson'; misIds: string[] }): Promise<ExistingMark[]> {
+  async readRegister(query: {
+    date: string;
+    target: 'session' | 'lesson';
+    misIds: string[];
+  }): Promise<ExistingMark[]> {
     if (query.misIds.length === 0) return [];
     const wanted = new Set(query.misIds);
-    const params: Record<string, string | number> = { date: query.date, include: 'attendance_code', per_page: 200 };
+    const params: Record<string, string | number> = {
+      date: query.date,
+      include: 'attendance_code',
+      per_page: 200,
+    };
     if (query.misIds.length === 1) params.student_id = query.misIds[0]!;
     const resolver = await this.codeResolver();
     const marks: ExistingMark[] = [];
@@ -178,7 +206,11 @@ export class WondeConnector implements MisConnector {
     // The public lesson record is exactly these three fields (wondeltd/php-client
     // src/Writeback/LessonAttendanceRecord.php, toArray): a comment or minutes late on the write
     // is dropped here, and capabilities() tells the engine that lesson-only MIS take neither.
-    const attendance = marks.map((m) => ({ lesson_id: m.lessonId, student_id: m.misId, attendance_code_id: ids.get(m.code)! }));
+    const attendance = marks.map((m) => ({
+      lesson_id: m.lessonId,
+      student_id: m.misId,
+      attendance_code_id: ids.get(m.code)!,
+    }));
     return writeback(
       await this.http.post(
         `${this.base}/attendance/lesson`,
@@ -203,7 +235,12 @@ export class WondeConnector implements MisConnector {
       const students = cls.data?.students?.data;
       // Without the class list we cannot tell whose lesson it is: skip rather than mark a stranger's.
       if (!students || !students.some((s) => s.id === query.misId)) continue;
-      lessons.push({ id: String(l.id), start, end: timeOf(l.end_at as WondeDate) ?? start, name: cls.data?.name ?? null });
+      lessons.push({
+        id: String(l.id),
+        start,
+        end: timeOf(l.end_at as WondeDate) ?? start,
+        name: cls.data?.name ?? null,
+      });
     }
     return lessons.sort((a, b) => a.start.localeCompare(b.start));
   }
@@ -231,14 +268,21 @@ export class WondeConnector implements MisConnector {
     this.school = res.data;
     const regional = res.data.region?.domain;
     if (regional && regional !== this.opts.settings.domain && !this.opts.baseUrl) {
-      this.opts.logger.warn('wonde: school lives on another regional domain', { configured: this.opts.settings.domain, regional });
+      this.opts.logger.warn('wonde: school lives on another regional domain', {
+        configured: this.opts.settings.domain,
+        regional,
+      });
     }
     return res.data;
   }
 
   /** Our letters → Wonde code ids; refreshes the list once when a letter is missing. */
   private async codeIds(marks: { ref: number; code: string }[]): Promise<Map<string, string>> {
-    if (!this.codes || Date.now() - this.codes.at > CODES_TTL_MS || marks.some((m) => !this.codes!.byLetter.has(m.code))) {
+    if (
+      !this.codes ||
+      Date.now() - this.codes.at > CODES_TTL_MS ||
+      marks.some((m) => !this.codes!.byLetter.has(m.code))
+    ) {
       await this.fetchAttendanceCodes();
     }
     const missing = marks.filter((m) => !this.codes!.byLetter.has(m.code));
@@ -262,7 +306,8 @@ export class WondeConnector implements MisConnector {
     if (!this.codes || Date.now() - this.codes.at > CODES_TTL_MS) await this.fetchAttendanceCodes();
     let refreshed = false;
     return async (value) => {
-      const lookup = () => this.codes!.byId.get(value)?.code ?? (this.codes!.byLetter.has(value) ? value : null);
+      const lookup = () =>
+        this.codes!.byId.get(value)?.code ?? (this.codes!.byLetter.has(value) ? value : null);
       let letter = lookup();
       if (letter === null && !refreshed) {
         refreshed = true;
@@ -270,7 +315,10 @@ export class WondeConnector implements MisConnector {
         letter = lookup();
       }
       if (letter === null) {
-        throw new MisError('server_error', `Wonde's register holds an attendance code "${value}" that is not in the school's code list; the register will be read again later.`);
+        throw new MisError(
+          'server_error',
+          `Wonde's register holds an attendance code "${value}" that is not in the school's code list; the register will be read again later.`,
+        );
       }
       return letter;
     };
@@ -292,16 +340,24 @@ function writeback(res: unknown): WriteResult {
  * the caller to resolve. What cannot be read throws (transient): a register we
  * cannot read must never look empty.
  */
-function readRow(row: unknown, target: 'session' | 'lesson'): (Omit<ExistingMark, 'date'> & { misId: string; date: string | null }) | null {
+function readRow(
+  row: unknown,
+  target: 'session' | 'lesson',
+): (Omit<ExistingMark, 'date'> & { misId: string; date: string | null }) | null {
   const unreadable = (what: string) =>
-    new MisError('server_error', `Wonde answered a ${target} register read Passdesk cannot understand (${what}); the register will be read again later.`, { body: row });
+    new MisError(
+      'server_error',
+      `Wonde answered a ${target} register read Passdesk cannot understand (${what}); the register will be read again later.`,
+      { body: row },
+    );
   if (!row || typeof row !== 'object') throw unreadable('a row that is not an object');
   const r = row as Record<string, unknown>;
   const misId = relationId(r, 'student');
   if (misId === undefined || misId === null) throw unreadable('no student on a row');
   const rawDate = r.date ?? r.attendance_date;
   const date = rawDate === undefined || rawDate === null ? null : dayOf(rawDate as WondeDate);
-  if (rawDate !== undefined && rawDate !== null && date === null) throw unreadable(`a date "${JSON.stringify(rawDate)}"`);
+  if (rawDate !== undefined && rawDate !== null && date === null)
+    throw unreadable(`a date "${JSON.stringify(rawDate)}"`);
   let session: SessionName | null = null;
   let lessonId: string | null = null;
   if (target === 'session') {
@@ -320,7 +376,13 @@ function readRow(row: unknown, target: 'session' | 'lesson'): (Omit<ExistingMark
 
 /** `student`/`lesson` as an id, an included object, or a flat `student_id`; undefined when absent, null when empty. */
 function relationId(r: Record<string, unknown>, name: string): string | null | undefined {
-  const v = r[name] !== undefined ? r[name] : r[`${name}_id`];
+  // A null relation next to a flat id field (`student: null, student_id: "…"`) is the id.
+  const v =
+    r[name] !== undefined && r[name] !== null
+      ? r[name]
+      : r[`${name}_id`] !== undefined
+        ? r[`${name}_id`]
+        : r[name];
   if (v === undefined) return undefined;
   if (v === null) return null;
   if (typeof v === 'string' || typeof v === 'number') return String(v);
@@ -335,7 +397,16 @@ function relationId(r: Record<string, unknown>, name: string): string | null | u
 
 /** The code a row holds as written (id or letter); undefined when there is no code field, null when empty. */
 function codeValue(r: Record<string, unknown>): string | null | undefined {
-  const v = r.attendance_code !== undefined ? r.attendance_code : r.attendance_code_id;
+  // `attendance_code: null` next to `attendance_code_id: "…"` is that id, never an empty slot.
+  const nested = r.attendance_code;
+  const v =
+    nested !== undefined &&
+    nested !== null &&
+    !(typeof nested === 'object' && (nested as { data?: unknown }).data === null)
+      ? nested
+      : r.attendance_code_id !== undefined
+        ? r.attendance_code_id
+        : nested;
   if (v === undefined) return undefined;
   if (v === null || v === '') return null;
   if (typeof v === 'string' || typeof v === 'number') return String(v);
