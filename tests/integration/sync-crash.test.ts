@@ -95,7 +95,7 @@ describe('sync engine under SIGKILL', () => {
 
   it.each(SHAPES)(
     'writes every mark exactly once across $kills kills, register codes as $readShape, dates as $dateShape',
-    { timeout: 240_000 },
+    { timeout: 480_000 },
     async ({ readShape, dateShape, kills: KILLS }) => {
       const seed = Number(process.env.SYNC_CRASH_SEED ?? 20261124);
       const random = mulberry32(seed);
