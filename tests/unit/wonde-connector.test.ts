@@ -371,6 +371,19 @@ describe.each(
     expect(marks.map((m) => `${m.misId}:${m.lessonId}:${m.code}`).sort()).toEqual(['S1:L-P1:M', 'S2:L-P1:L']);
   });
 
+  it("finds the student's lessons of the day", async () => {
+    const c = await connect({
+      readShape,
+      dateShape,
+      flavour: 'Arbor',
+      students: ['S1', 'S2'],
+      lessons: LESSONS,
+    });
+    expect(await c.listLessons({ misId: 'S1', date: '2026-11-24' })).toEqual([
+      { id: 'L-P1', start: '08:50', end: '09:50', name: '9X/Ma' },
+    ]);
+  });
+
   it('gives the same answer when Wonde ignores the filters and pages one row at a time', async () => {
     const c = await connect({
       readShape,
