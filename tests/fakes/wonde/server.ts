@@ -14,8 +14,10 @@
 // - `GET attendance-codes` → `id`, `code`, `description`, `type`; writeback names a code by its
 //   Wonde `id`: php-client src/Writeback/SessionAttendanceRecord.php (setAttendanceCodeId: "Attendance
 //   codes can be fetched from the attendance-code endpoint"), readme "Attendance Codes".
-// - `GET lessons` with `start_at`/`end_at` date objects and `include=class.students` nested as
-//   `{data: …}`: reference/mis-apis.md (Wonde "Lessons"); php-client readme ("Lessons").
+// - `GET lessons` (php-client src/Endpoints/Lessons.php, readme "Lessons"), `include=class.students`
+//   nested as `{data: …}` (reference/mis-apis.md, Wonde "Lessons": Wonde's includes nest relations).
+//   The time fields `start_at`/`end_at` and the `lessons_start_after`/`_before` filters are
+//   UNCONFIRMED (no public client spells them out); served with the date shape below.
 // - Register reads `GET attendance/session` and `GET attendance/lesson`: php-client
 //   src/Endpoints/Attendance.php, src/Endpoints/LessonAttendance.php (uri). Their row shape is
 //   UNCONFIRMED, so `readShape` serves each plausible one (the connector is tested against all):
