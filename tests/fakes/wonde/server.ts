@@ -8,9 +8,10 @@
 // - Auth: `Authorization: Basic base64(token + ":")` (php-client BootstrapEndpoint::client) or
 //   `bearer <token>` (dotnet-client Wonde/EndPoints/BootstrapEndpoint.cs getClient; the scheme is
 //   case-insensitive, RFC 7235 §2.1); anything else is 401.
-// - Lists: `{data: [...], meta: {pagination: {next, previous, more, per_page, current_page}}}`,
-//   `next` an absolute URL followed as given: php-client src/ResultIterator.php (valid()). Largest
-//   per_page is UNCONFIRMED: capped at 200 here.
+// - Lists: `{data: [...], meta: {pagination: {next, …}}}` with `next` an absolute URL followed as
+//   given: php-client src/ResultIterator.php (valid()); the other pagination fields (previous, more,
+//   per_page, current_page) from reference/mis-apis.md. Largest per_page is UNCONFIRMED: capped at
+//   200 here.
 // - `GET attendance-codes` → `id`, `code`, `description`, `type`; writeback names a code by its
 //   Wonde `id`: php-client src/Writeback/SessionAttendanceRecord.php (setAttendanceCodeId: "Attendance
 //   codes can be fetched from the attendance-code endpoint"), readme "Attendance Codes".
