@@ -46,7 +46,11 @@
 //   BootstrapEndpoint.cs throwError, the body read as a JSON dictionary). The body's
 //   shape is UNCONFIRMED: `validationShape` 'laravel' (default) answers `{message, errors:
 //   {"attendance.N.field": [msg]}}`, 'errors' answers `{errors: {…}}` alone; both name the record
-//   by its index N. One bad record refuses the whole request (nothing is applied).
+//   by its index N. One bad record refuses the whole request, nothing applied (Laravel validation's
+//   way; UNCONFIRMED for Wonde).
+// - The school object `GET schools/{id}` → `{data: {id, name, mis, timezone, extended:
+//   {allows_writeback, has_lesson_attendance}, region: {domain}}}`: reference/mis-apis.md (Wonde
+//   "School object"), php-client src/Endpoints/Schools.php and tests/MiscEndPointsRegionalDomainTest.php.
 // - Rate limits, 429 and Retry-After are UNCONFIRMED (reference/mis-apis.md): served on demand.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
