@@ -4,6 +4,10 @@
 // the comment and minutes late with it): Engage has no minutes late; Facility, Cloud School and
 // School Base take a session mark only; Integris and Scholar Pack take no session writeback.
 // Arbor takes no session mark (write to the first lesson of the session) and no leaver codes.
+// A lesson mark carries no comment and no minutes late: Wonde's public lesson record is exactly
+// lesson_id, student_id, attendance_code_id (wondeltd/php-client src/Writeback/LessonAttendanceRecord.php,
+// wondeltd/dotnet-client WriteBack/LessionAttendanceRecord.cs), so a lesson-only MIS such as Arbor
+// gets neither, whatever the article's table says of the MIS itself.
 // Change a row here, not in code, when a school finds otherwise.
 import type { Capabilities } from './types';
 
@@ -27,10 +31,11 @@ export const wondeMisTable: readonly MisProfile[] = [
     mis: 'Arbor',
     sessionMark: false,
     lessonMark: true,
-    comment: true,
-    minutesLate: true,
+    // Lesson marks only, and Wonde's lesson record has no comment or minutes late field.
+    comment: false,
+    minutesLate: false,
     earlyLeaverCodes: false,
-    note: 'Arbor takes no session writeback: the mark goes to the first lesson of the session. Early-leaver codes are not written back.',
+    note: 'Arbor takes no session writeback: the mark goes to the first lesson of the session, without the comment or minutes late (a lesson mark through Wonde carries the code only). Early-leaver codes are not written back.',
   },
   { mis: 'Engage', sessionMark: true, lessonMark: false, comment: true, minutesLate: false, earlyLeaverCodes: true },
   { mis: 'Facility', sessionMark: true, lessonMark: false, comment: false, minutesLate: false, earlyLeaverCodes: true },
@@ -74,14 +79,21 @@ export function wondeCapabilities(school: { mis: string | null; allowsWriteback:
   const p = misProfile(school.mis) ?? { ...wondeMisTable.find((x) => x.mis === 'SIMS')!, note: undefined };
   const writeback = school.allowsWriteback !== false;
   const lessons = school.hasLessonAttendance !== false;
+  const sessionMark = writeback && p.sessionMark;
+  const lessonMark = writeback && lessons && p.lessonMark;
+  // The engine writes a session mark when it can and a lesson mark otherwise; a lesson mark has no
+  // field for a comment or minutes late, so a school whose marks go to lessons takes neither.
+  const viaLessons = !sessionMark && lessonMark;
   return {
-    sessionMark: writeback && p.sessionMark,
-    lessonMark: writeback && lessons && p.lessonMark,
-    comment: p.comment,
-    minutesLate: p.minutesLate,
+    sessionMark,
+    lessonMark,
+    comment: p.comment && !viaLessons,
+    minutesLate: p.minutesLate && !viaLessons,
     earlyLeaverCodes: p.earlyLeaverCodes,
     readMarks: true,
     maxBatch,
-    note: writeback ? (p.note ?? null) : 'The school has not allowed writeback in Wonde.',
+    note: !writeback
+      ? 'The school has not allowed writeback in Wonde.'
+      : (p.note ?? (viaLessons ? `${p.mis} marks go to lessons here (no session writeback): the comment and minutes late are not sent.` : null)),
   };
 }

@@ -25,6 +25,8 @@ export class MisError extends Error {
       body?: unknown;
       /** The records of a batch that caused a permanent error (SessionMarkWrite.ref), when known. */
       refs?: number[];
+      /** The MIS's own words for each of `refs`, when it named the records one by one (Wonde's 422). */
+      refMessages?: Record<number, string>;
     } = {},
   ) {
     super(message);

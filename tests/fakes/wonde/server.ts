@@ -1,8 +1,57 @@
-// A fake Wonde on 127.0.0.1 that behaves like Wonde on the wire: /v1.0 paths, bearer (or Basic)
-// token, `{data, meta.pagination.next}` paging with absolute next links, 422 with Laravel-style
-// `{message, errors}` for what the real API refuses, and fault injection (5xx, 429 with
-// Retry-After, slow answers, dropped connections, expired tokens). Every write is recorded so
-// tests can count them. It stops by itself after `lifetimeMs`.
+// A strict fake Wonde on 127.0.0.1 that follows the public model on the wire, with fault
+// injection (5xx, 429 with Retry-After, slow answers, dropped connections, expired tokens). Every
+// write is recorded so tests can count them. It stops by itself after `lifetimeMs`.
+//
+// Wire facts and their public sources:
+// - Base path `/v1.0/`, school-scoped paths `schools/{id}/…`: wondeltd/php-client
+//   src/Endpoints/BootstrapEndpoint.php (getEndpoint), src/Endpoints/Schools.php.
+// - Auth: `Authorization: Basic base64(token + ":")` (php-client BootstrapEndpoint::client) or
+//   `bearer <token>` (dotnet-client Wonde/EndPoints/BootstrapEndpoint.cs getClient; the scheme is
+//   case-insensitive, RFC 7235 §2.1); anything else is 401.
+// - Lists: `{data: [...], meta: {pagination: {next, …}}}` with `next` an absolute URL followed as
+//   given: php-client src/ResultIterator.php (valid()); the other pagination fields (previous, more,
+//   per_page, current_page) from reference/mis-apis.md. Largest per_page is UNCONFIRMED: capped at
+//   200 here.
+// - `GET attendance-codes` → `id`, `code`, `description`, `type`; writeback names a code by its
+//   Wonde `id`: php-client src/Writeback/SessionAttendanceRecord.php (setAttendanceCodeId: "Attendance
+//   codes can be fetched from the attendance-code endpoint"), readme "Attendance Codes".
+// - `GET lessons` (php-client src/Endpoints/Lessons.php, readme "Lessons"), `include=class.students`
+//   nested as `{data: …}` (reference/mis-apis.md, Wonde "Lessons": Wonde's includes nest relations).
+//   The time fields `start_at`/`end_at` and the `lessons_start_after`/`_before` filters are
+//   UNCONFIRMED (no public client spells them out); served with the date shape below.
+// - Register reads `GET attendance/session` and `GET attendance/lesson`: php-client
+//   src/Endpoints/Attendance.php, src/Endpoints/LessonAttendance.php (uri). Their row shape is
+//   UNCONFIRMED, so `readShape` serves each plausible one (the connector is tested against all):
+//     'included'  Wonde's relation convention: `attendance_code` is the code's id, or
+//                 `{"data":{id, code, description}}` when `include=attendance_code` (the default);
+//     'id'        `attendance_code` always the id, whatever `include` says;
+//     'attendance_code_id'  flat `student_id`, `lesson_id`, `attendance_code_id` fields;
+//     'letter'    `attendance_code` is the bare letter ("L").
+//   and `dateShape` serves dates as PHP's date object `{"date":"YYYY-MM-DD HH:MM:SS.000000",
+//   "timezone_type":3,"timezone":"Europe/London"}` ('object', default) or a plain
+//   "YYYY-MM-DD HH:MM:SS" string ('string'). Read filters (`date`, `student_id`) are UNCONFIRMED:
+//   honoured unless `honourReadFilters: false`.
+// - Session writeback `POST attendance/session` with `{attendance: [record…]}`, a record being the
+//   public SessionAttendanceRecord: `student_id`, `date` (Y-m-d), `session` (AM|PM),
+//   `attendance_code_id`, optional `comment` (string) and `minutes_late` (integer ≥ 0):
+//   php-client src/Writeback/SessionAttendanceRecord.php (toArray), dotnet-client
+//   WriteBack/SessionAttendanceRecord.cs (minutes_late set only when ≥ 0), php-client readme
+//   ("POST Attendance"). Any other field is refused.
+// - Lesson writeback `POST attendance/lesson`: a record is exactly `lesson_id`, `student_id`,
+//   `attendance_code_id` (php-client src/Writeback/LessonAttendanceRecord.php toArray, dotnet-client
+//   WriteBack/LessionAttendanceRecord.cs). Any other field (comment, minutes_late) is refused.
+// - A write answers `{writeback_id}`: php-client readme ("Writeback id is part of the response").
+// - A refusal is HTTP 422 with a JSON body of validation errors (php-client BootstrapEndpoint
+//   throwError: "Status code 422 is a validation error", body decoded as the errors; dotnet-client
+//   BootstrapEndpoint.cs throwError, the body read as a JSON dictionary). The body's
+//   shape is UNCONFIRMED: `validationShape` 'laravel' (default) answers `{message, errors:
+//   {"attendance.N.field": [msg]}}`, 'errors' answers `{errors: {…}}` alone; both name the record
+//   by its index N. One bad record refuses the whole request, nothing applied (Laravel validation's
+//   way; UNCONFIRMED for Wonde).
+// - The school object `GET schools/{id}` → `{data: {id, name, mis, timezone, extended:
+//   {allows_writeback, has_lesson_attendance}, region: {domain}}}`: reference/mis-apis.md (Wonde
+//   "School object"), php-client src/Endpoints/Schools.php and tests/MiscEndPointsRegionalDomainTest.php.
+// - Rate limits, 429 and Retry-After are UNCONFIRMED (reference/mis-apis.md): served on demand.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { makeSchool, type FakeSchool, type SchoolInput, type SessionMarkRecord } from './school';
@@ -14,7 +63,13 @@ export type Fault =
   /** Close the socket without an answer, before doing anything. */
   | { kind: 'drop'; times?: number; match?: RouteMatch }
   /** Apply the write, then close the socket without an answer: the client cannot know it landed. */
-  | { kind: 'drop_after_write'; times?: number; match?: RouteMatch };
+  | { kind: 'drop_after_write'; times?: number; match?: RouteMatch }
+  /** Answer 200 with this body instead of the real one (a register read Wonde might garble). */
+  | { kind: 'body'; body: unknown; times?: number; match?: RouteMatch };
+
+export type ReadShape = 'included' | 'id' | 'attendance_code_id' | 'letter';
+export type DateShape = 'object' | 'string';
+export const READ_SHAPES: readonly ReadShape[] = ['included', 'id', 'attendance_code_id', 'letter'];
 
 export interface RouteMatch {
   method?: 'GET' | 'POST';
@@ -40,6 +95,12 @@ export interface FakeWondeOptions {
   defaultPerPage?: number;
   /** false: ignore student_id/date filters on mark reads (the filters are undocumented). */
   honourReadFilters?: boolean;
+  /** How register reads carry the code (see the header). Default 'included'. */
+  readShape?: ReadShape;
+  /** How register reads carry dates. Default 'object'. */
+  dateShape?: DateShape;
+  /** The body of a 422. Default 'laravel'. */
+  validationShape?: 'laravel' | 'errors';
   lifetimeMs?: number;
 }
 
@@ -53,14 +114,25 @@ export interface FakeWonde {
   writes: WriteRecord[];
   requests: { method: string; path: string; status: number }[];
   inject(fault: Fault): void;
+  /**
+   * Called as each answer is decided, before it goes out (and, for a write, after it is applied):
+   * the crash test kills its client at such moments, so a write can land unacknowledged.
+   */
+  onAnswer(listener: (r: { method: string; path: string; status: number }) => void): () => void;
   clearFaults(): void;
   /** Every written session record for one student (how many times a mark was written). */
   sessionWritesFor(studentId: string): Record<string, unknown>[];
   setSessionMark(school: string, student: string, date: string, session: 'AM' | 'PM', code: string, comment?: string | null): void;
+  setLessonMark(school: string, student: string, lessonId: string, code: string): void;
   sessionMark(school: string, student: string, date: string, session: 'AM' | 'PM'): (SessionMarkRecord & { code: string }) | null;
   stats(): { requests: number; rejected429: number; writes: number; records: number };
   close(): Promise<void>;
 }
+
+/** The public SessionAttendanceRecord's fields (see the header); nothing else is accepted. */
+const SESSION_FIELDS = new Set(['student_id', 'date', 'session', 'attendance_code_id', 'comment', 'minutes_late']);
+/** The public LessonAttendanceRecord's fields: exactly three. */
+const LESSON_FIELDS = new Set(['lesson_id', 'student_id', 'attendance_code_id']);
 
 export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<FakeWonde> {
   const schools = new Map<string, FakeSchool>((options.schools ?? []).map((s) => [s.id, makeSchool(s)]));
@@ -69,6 +141,7 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
   const writes: WriteRecord[] = [];
   const requests: FakeWonde['requests'] = [];
   const sockets = new Set<Socket>();
+  const listeners = new Set<(r: { method: string; path: string; status: number }) => void>();
   let seq = 0;
   let rejected429 = 0;
   let bucket = options.rateLimit ? (options.rateLimit.burst ?? Math.max(1, Math.ceil(options.rateLimit.perSecond / 10))) : 0;
@@ -104,6 +177,7 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
       const method = req.method ?? 'GET';
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         requests.push({ method, path: url.pathname, status });
+        for (const l of listeners) l({ method, path: url.pathname, status });
         const go = () => {
           if (res.destroyed) return;
           res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -116,6 +190,7 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
       const fault = takeFault(method, url.pathname);
       if (fault?.kind === 'drop') return void req.socket.destroy();
       if (fault?.kind === 'status') return send(fault.status, { error: 'Server Error' });
+      if (fault?.kind === 'body') return send(200, fault.body);
       if (fault?.kind === 'rate_limit') {
         rejected429 += 1;
         return send(429, { error: 'Too Many Requests' }, { 'Retry-After': fault.retryAfter });
@@ -141,9 +216,10 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
 
   const authorised = (header: string | undefined): boolean => {
     if (!header) return false;
-    const [scheme, value] = header.split(' ');
-    if (scheme === 'Bearer') return tokens.has(value ?? '');
-    if (scheme === 'Basic') return tokens.has(Buffer.from(value ?? '', 'base64').toString('utf8').replace(/:$/, ''));
+    const [rawScheme, value] = header.split(' ');
+    const scheme = (rawScheme ?? '').toLowerCase();
+    if (scheme === 'bearer') return tokens.has(value ?? '');
+    if (scheme === 'basic') return tokens.has(Buffer.from(value ?? '', 'base64').toString('utf8').replace(/:$/, ''));
     return false;
   };
 
@@ -163,7 +239,26 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
     };
   };
 
-  const wondeDate = (d: string) => ({ date: `${d}.000000`, timezone_type: 3, timezone: 'Europe/London' });
+  const wondeDate = (d: string) =>
+    options.dateShape === 'string' ? d : { date: `${d}.000000`, timezone_type: 3, timezone: 'Europe/London' };
+
+  /** One register row in the configured shape. */
+  const markRow = (school: FakeSchool, include: string[], r: { key: string; student: string; date: string; session?: string; lesson?: string; mark: SessionMarkRecord }) => {
+    const shape = options.readShape ?? 'included';
+    const c = school.codes.find((x) => x.id === r.mark.code_id);
+    const base: Record<string, unknown> = { id: r.key };
+    const flat = shape === 'attendance_code_id';
+    base[flat ? 'student_id' : 'student'] = r.student;
+    if (r.lesson !== undefined) base[flat ? 'lesson_id' : 'lesson'] = r.lesson;
+    if (r.session !== undefined) base.session = r.session;
+    base.date = wondeDate(`${r.date} 00:00:00`);
+    if (shape === 'letter') base.attendance_code = c?.code ?? null;
+    else if (flat) base.attendance_code_id = r.mark.code_id;
+    else if (shape === 'included' && include.includes('attendance_code') && c) base.attendance_code = { data: { id: c.id, code: c.code, description: c.description } };
+    else base.attendance_code = r.mark.code_id;
+    base.comment = r.mark.comment;
+    return base;
+  };
 
   const route = (method: string, url: URL, raw: string): { status: number; body: unknown } => {
     const m = /^\/v1\.0\/schools\/([^/]+)(\/.*)?$/.exec(url.pathname);
@@ -204,32 +299,27 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
         }));
       return page(url, items);
     }
-    const codeView = (id: string) => {
-      const c = school.codes.find((x) => x.id === id);
-      return include.includes('attendance_code') && c ? { data: { id: c.id, code: c.code, description: c.description } } : id;
-    };
+    const filterStudent = options.honourReadFilters === false ? null : url.searchParams.get('student_id');
+    const filterDate = options.honourReadFilters === false ? null : url.searchParams.get('date');
     if (method === 'GET' && rest === '/attendance/session') {
-      const filterStudent = options.honourReadFilters === false ? null : url.searchParams.get('student_id');
-      const filterDate = options.honourReadFilters === false ? null : url.searchParams.get('date');
       const items = [...school.sessionMarks]
         .map(([key, mark]) => {
           const [student, date, session] = key.split('|') as [string, string, string];
           return { key, student, date, session, mark };
         })
         .filter((r) => (!filterStudent || r.student === filterStudent) && (!filterDate || r.date === filterDate))
-        .map((r) => ({ id: r.key, student: r.student, date: wondeDate(`${r.date} 00:00:00`), session: r.session, attendance_code: codeView(r.mark.code_id), comment: r.mark.comment }));
+        .map((r) => markRow(school, include, r));
       return page(url, items);
     }
     if (method === 'GET' && rest === '/attendance/lesson') {
-      const filterStudent = options.honourReadFilters === false ? null : url.searchParams.get('student_id');
       const items = [...school.lessonMarks]
         .map(([key, mark]) => {
           const [lesson, student] = key.split('|') as [string, string];
           const l = school.lessons.find((x) => x.id === lesson);
           return { key, lesson, student, date: l?.date ?? '', mark };
         })
-        .filter((r) => !filterStudent || r.student === filterStudent)
-        .map((r) => ({ id: r.key, lesson: r.lesson, student: r.student, date: wondeDate(`${r.date} 00:00:00`), attendance_code: codeView(r.mark.code_id), comment: r.mark.comment }));
+        .filter((r) => (!filterStudent || r.student === filterStudent) && (!filterDate || r.date === filterDate))
+        .map((r) => markRow(school, include, r));
       return page(url, items);
     }
     if (method === 'POST' && (rest === '/attendance/session' || rest === '/attendance/lesson')) {
@@ -254,20 +344,26 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
     const records = Array.isArray(body.attendance) ? body.attendance : [];
     if (records.length === 0) fail('attendance', 'The attendance field is required.');
     records.forEach((r, i) => {
+      if (!r || typeof r !== 'object' || Array.isArray(r)) return fail(`attendance.${i}`, `The attendance.${i} must be an object.`);
+      for (const field of Object.keys(r)) {
+        if (!(kind === 'session' ? SESSION_FIELDS : LESSON_FIELDS).has(field)) fail(`attendance.${i}.${field}`, `The attendance.${i}.${field} field is prohibited.`);
+      }
       if (typeof r.student_id !== 'string' || !school.students.has(r.student_id)) fail(`attendance.${i}.student_id`, 'The selected student id is invalid.');
       if (typeof r.attendance_code_id !== 'string' || !school.codes.some((c) => c.id === r.attendance_code_id))
         fail(`attendance.${i}.attendance_code_id`, 'The selected attendance code id is invalid.');
       if (kind === 'session') {
         if (typeof r.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.date)) fail(`attendance.${i}.date`, 'The date does not match the format Y-m-d.');
         if (r.session !== 'AM' && r.session !== 'PM') fail(`attendance.${i}.session`, 'The selected session is invalid.');
+        if (r.comment !== undefined && (typeof r.comment !== 'string' || !school.comment)) fail(`attendance.${i}.comment`, `${school.mis} does not accept comments.`);
+        if (r.minutes_late !== undefined && (!school.minutesLate || !Number.isInteger(r.minutes_late) || (r.minutes_late as number) < 0))
+          fail(`attendance.${i}.minutes_late`, 'The minutes late must be an integer of 0 or more.');
       } else if (typeof r.lesson_id !== 'string' || !school.lessons.some((l) => l.id === r.lesson_id)) {
         fail(`attendance.${i}.lesson_id`, 'The selected lesson id is invalid.');
       }
-      if (r.comment !== undefined && !school.comment) fail(`attendance.${i}.comment`, `${school.mis} does not accept comments.`);
-      if (r.minutes_late !== undefined && (!school.minutesLate || typeof r.minutes_late !== 'number' || r.minutes_late < 0))
-        fail(`attendance.${i}.minutes_late`, 'The minutes late must be a positive integer.');
     });
-    if (Object.keys(errors).length) return { status: 422, body: { message: 'The given data was invalid.', errors } };
+    if (Object.keys(errors).length) {
+      return { status: 422, body: options.validationShape === 'errors' ? { errors } : { message: 'The given data was invalid.', errors } };
+    }
     seq += 1;
     const writebackId = `WB${String(seq).padStart(8, '0')}`;
     for (const r of records) {
@@ -310,6 +406,10 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
     inject(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
     },
+    onAnswer(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     clearFaults() {
       faults.length = 0;
     },
@@ -321,6 +421,12 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
       const c = school.codes.find((x) => x.code === code);
       if (!c) throw new Error(`fake: school ${schoolId} has no code ${code}`);
       school.sessionMarks.set(`${student}|${date}|${session}`, { code_id: c.id, comment, minutes_late: null });
+    },
+    setLessonMark(schoolId, student, lessonId, code) {
+      const school = schools.get(schoolId)!;
+      const c = school.codes.find((x) => x.code === code);
+      if (!c) throw new Error(`fake: school ${schoolId} has no code ${code}`);
+      school.lessonMarks.set(`${lessonId}|${student}`, { code_id: c.id, comment: null, minutes_late: null });
     },
     sessionMark(schoolId, student, date, session) {
       const school = schools.get(schoolId)!;

@@ -49,14 +49,17 @@ interface WondeSchool {
 }
 
 type WondeDate = string | { date?: string } | null | undefined;
-type IdOrObject = string | { id?: string; code?: string; data?: { id?: string; code?: string } } | null | undefined;
 
 export class WondeConnector implements MisConnector {
   readonly name = 'wonde';
   private readonly http: WondeHttp;
   private token: string | null;
   private school: WondeSchool | null = null;
-  private codes: { byLetter: Map<string, MisAttendanceCode>; byId: Map<string, MisAttendanceCode>; at: number } | null = null;
+  private codes: {
+    byLetter: Map<string, MisAttendanceCode>;
+    byId: Map<string, MisAttendanceCode>;
+    at: number;
+  } | null = null;
   private readonly base: string;
 
   constructor(private readonly opts: WondeConnectorOptions) {
@@ -90,7 +93,11 @@ export class WondeConnector implements MisConnector {
   async describe(): Promise<{ school: string; mis: string | null; note: string | null }> {
     const school = await this.loadSchool();
     const caps = wondeCapabilities(
-      { mis: school.mis ?? null, allowsWriteback: school.extended?.allows_writeback ?? null, hasLessonAttendance: school.extended?.has_lesson_attendance ?? null },
+      {
+        mis: school.mis ?? null,
+        allowsWriteback: school.extended?.allows_writeback ?? null,
+        hasLessonAttendance: school.extended?.has_lesson_attendance ?? null,
+      },
       WONDE_MAX_BATCH,
     );
     return { school: school.name ?? school.id, mis: school.mis ?? null, note: caps.note };
@@ -110,8 +117,16 @@ export class WondeConnector implements MisConnector {
 
   async fetchAttendanceCodes(): Promise<MisAttendanceCode[]> {
     const out: MisAttendanceCode[] = [];
-    for await (const c of this.http.all<{ id: string; code: string; description?: string; type?: string }>(`${this.base}/attendance-codes`, { per_page: 200 })) {
-      out.push({ code: String(c.code), misCodeId: String(c.id), description: c.description ?? null, type: c.type ?? null });
+    for await (const c of this.http.all<{ id: string; code: string; description?: string; type?: string }>(
+      `${this.base}/attendance-codes`,
+      { per_page: 200 },
+    )) {
+      out.push({
+        code: String(c.code),
+        misCodeId: String(c.id),
+        description: c.description ?? null,
+        type: c.type ?? null,
+      });
     }
     this.codes = {
       byLetter: new Map(out.map((c) => [c.code, c])),
@@ -121,26 +136,54 @@ export class WondeConnector implements MisConnector {
     return out;
   }
 
-  async readMarks(query: { misId: string; date: string; target: 'session' | 'lesson' }): Promise<ExistingMark[]> {
-    // Filter parameters are not documented: ask for the student and day, and filter here too, so
-    // a Wonde that ignores them is still read correctly (only more slowly).
-    const params = { student_id: query.misId, date: query.date, include: 'attendance_code', per_page: 200 };
+  /** One student's marks on one day: the register read narrowed to that student. */
+  async readMarks(query: {
+    misId: string;
+    date: string;
+    target: 'session' | 'lesson';
+  }): Promise<ExistingMark[]> {
+    const marks = await this.readRegister({ date: query.date, target: query.target, misIds: [query.misId] });
+    return marks.map(({ misId: _misId, ...m }) => m);
+  }
+
+  /**
+   * The day's session or lesson register for many students, in as few requests as Wonde allows: one
+   * paged read of the whole day (per_page 200), not one read per student. Wonde documents no
+   * filters for these reads, so we send the ones that can only narrow to what we want (`date`, and
+   * `student_id` when there is one student) and filter here too: a Wonde that ignores them is still
+   * read correctly, only more slowly. We never send a range filter (`…_after`) whose bound could
+   * be read as exclusive and silently drop the day we ask for.
+   */
+  async readRegister(query: {
+    date: string;
+    target: 'session' | 'lesson';
+    misIds: string[];
+  }): Promise<ExistingMark[]> {
+    if (query.misIds.length === 0) return [];
+    const wanted = new Set(query.misIds);
+    const params: Record<string, string | number> = {
+      date: query.date,
+      include: 'attendance_code',
+      per_page: 200,
+    };
+    if (query.misIds.length === 1) params.student_id = query.misIds[0]!;
+    const resolver = await this.codeResolver();
     const marks: ExistingMark[] = [];
-    for await (const row of this.http.all<Record<string, unknown>>(`${this.base}/attendance/${query.target}`, params)) {
-      if (idOf(row.student as IdOrObject) !== query.misId && row.student_id !== query.misId) continue;
-      const date = dayOf(row.date as WondeDate);
-      if (date !== null && date !== query.date) continue;
-      const code = await this.codeLetterOf(row);
-      if (!code) continue;
-      const session = typeof row.session === 'string' && (row.session === 'AM' || row.session === 'PM') ? (row.session as SessionName) : null;
-      const lessonId = idOf(row.lesson as IdOrObject) ?? (typeof row.lesson_id === 'string' ? row.lesson_id : null);
-      marks.push({ session, lessonId, date: date ?? query.date, code, comment: typeof row.comment === 'string' ? row.comment : null });
+    for await (const row of this.http.all<unknown>(`${this.base}/attendance/${query.target}`, params)) {
+      const mark = readRow(row, query.target);
+      // Another student's or another day's row is skipped before its code is looked at: only the
+      // rows we were asked about can fail the read.
+      if (!mark || !wanted.has(mark.misId)) continue;
+      if (mark.date !== null && mark.date !== query.date) continue;
+      marks.push({ ...mark, date: mark.date ?? query.date, code: await resolver(mark.code) });
     }
     return marks;
   }
 
   async writeSessionMarks(marks: SessionMarkWrite[]): Promise<WriteResult> {
     const ids = await this.codeIds(marks);
+    // The public SessionAttendanceRecord: student_id, date, session, attendance_code_id, and the
+    // optional comment and minutes_late (wondeltd/dotnet-client WriteBack/SessionAttendanceRecord.cs).
     const attendance = marks.map((m) => ({
       student_id: m.misId,
       date: m.date,
@@ -149,19 +192,32 @@ export class WondeConnector implements MisConnector {
       ...(m.comment ? { comment: m.comment } : {}),
       ...(m.minutesLate !== null && m.minutesLate > 0 ? { minutes_late: m.minutesLate } : {}),
     }));
-    return writeback(await this.http.post(`${this.base}/attendance/session`, { attendance }));
+    return writeback(
+      await this.http.post(
+        `${this.base}/attendance/session`,
+        { attendance },
+        marks.map((m) => m.ref),
+      ),
+    );
   }
 
   async writeLessonMarks(marks: LessonMarkWrite[]): Promise<WriteResult> {
     const ids = await this.codeIds(marks);
+    // The public lesson record is exactly these three fields (wondeltd/php-client
+    // src/Writeback/LessonAttendanceRecord.php, toArray): a comment or minutes late on the write
+    // is dropped here, and capabilities() tells the engine that lesson-only MIS take neither.
     const attendance = marks.map((m) => ({
       lesson_id: m.lessonId,
       student_id: m.misId,
       attendance_code_id: ids.get(m.code)!,
-      ...(m.comment ? { comment: m.comment } : {}),
-      ...(m.minutesLate !== null && m.minutesLate > 0 ? { minutes_late: m.minutesLate } : {}),
     }));
-    return writeback(await this.http.post(`${this.base}/attendance/lesson`, { attendance }));
+    return writeback(
+      await this.http.post(
+        `${this.base}/attendance/lesson`,
+        { attendance },
+        marks.map((m) => m.ref),
+      ),
+    );
   }
 
   async listLessons(query: { misId: string; date: string }): Promise<Lesson[]> {
@@ -179,7 +235,12 @@ export class WondeConnector implements MisConnector {
       const students = cls.data?.students?.data;
       // Without the class list we cannot tell whose lesson it is: skip rather than mark a stranger's.
       if (!students || !students.some((s) => s.id === query.misId)) continue;
-      lessons.push({ id: String(l.id), start, end: timeOf(l.end_at as WondeDate) ?? start, name: cls.data?.name ?? null });
+      lessons.push({
+        id: String(l.id),
+        start,
+        end: timeOf(l.end_at as WondeDate) ?? start,
+        name: cls.data?.name ?? null,
+      });
     }
     return lessons.sort((a, b) => a.start.localeCompare(b.start));
   }
@@ -207,14 +268,21 @@ export class WondeConnector implements MisConnector {
     this.school = res.data;
     const regional = res.data.region?.domain;
     if (regional && regional !== this.opts.settings.domain && !this.opts.baseUrl) {
-      this.opts.logger.warn('wonde: school lives on another regional domain', { configured: this.opts.settings.domain, regional });
+      this.opts.logger.warn('wonde: school lives on another regional domain', {
+        configured: this.opts.settings.domain,
+        regional,
+      });
     }
     return res.data;
   }
 
   /** Our letters → Wonde code ids; refreshes the list once when a letter is missing. */
   private async codeIds(marks: { ref: number; code: string }[]): Promise<Map<string, string>> {
-    if (!this.codes || Date.now() - this.codes.at > CODES_TTL_MS || marks.some((m) => !this.codes!.byLetter.has(m.code))) {
+    if (
+      !this.codes ||
+      Date.now() - this.codes.at > CODES_TTL_MS ||
+      marks.some((m) => !this.codes!.byLetter.has(m.code))
+    ) {
       await this.fetchAttendanceCodes();
     }
     const missing = marks.filter((m) => !this.codes!.byLetter.has(m.code));
@@ -229,14 +297,31 @@ export class WondeConnector implements MisConnector {
     return new Map([...this.codes!.byLetter].map(([letter, c]) => [letter, c.misCodeId]));
   }
 
-  private async codeLetterOf(row: Record<string, unknown>): Promise<string | null> {
-    const ac = row.attendance_code as IdOrObject;
-    const inline = typeof ac === 'object' && ac ? (ac.code ?? ac.data?.code) : undefined;
-    if (inline) return inline;
-    const id = idOf(ac) ?? (typeof row.attendance_code_id === 'string' ? row.attendance_code_id : null);
-    if (!id) return null;
-    if (!this.codes || !this.codes.byId.has(id)) await this.fetchAttendanceCodes();
-    return this.codes!.byId.get(id)?.code ?? null;
+  /**
+   * Turns whatever a register row carries for its code (a Wonde code id, a letter) into the letter,
+   * against the school's code list. An unknown value refreshes the list once per read; still
+   * unknown, the read fails as transient rather than pass for "no mark".
+   */
+  private async codeResolver(): Promise<(value: string) => Promise<string>> {
+    if (!this.codes || Date.now() - this.codes.at > CODES_TTL_MS) await this.fetchAttendanceCodes();
+    let refreshed = false;
+    return async (value) => {
+      const lookup = () =>
+        this.codes!.byId.get(value)?.code ?? (this.codes!.byLetter.has(value) ? value : null);
+      let letter = lookup();
+      if (letter === null && !refreshed) {
+        refreshed = true;
+        await this.fetchAttendanceCodes();
+        letter = lookup();
+      }
+      if (letter === null) {
+        throw new MisError(
+          'server_error',
+          `Wonde's register holds an attendance code "${value}" that is not in the school's code list; the register will be read again later.`,
+        );
+      }
+      return letter;
+    };
   }
 }
 
@@ -246,13 +331,97 @@ function writeback(res: unknown): WriteResult {
   return { writebackId: id === undefined || id === null ? null : String(id) };
 }
 
-function idOf(v: IdOrObject): string | null {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') return v.id ?? v.data?.id ?? null;
-  return null;
+/**
+ * One row of `GET /attendance/session|lesson` → a mark, or null for a slot with no mark in it.
+ * Which shape a school's Wonde answers in is not settled by any public source (reference/mis-apis.md),
+ * so every plausible one is read: a relation as an id, as an included `{data: {...}}` object or as
+ * a flat `…_id` field; the code as a Wonde id or a bare letter; dates as strings or as PHP's
+ * `{date, timezone_type, timezone}` object. The code is returned as written (id or letter) for
+ * the caller to resolve. What cannot be read throws (transient): a register we
+ * cannot read must never look empty.
+ */
+function readRow(
+  row: unknown,
+  target: 'session' | 'lesson',
+): (Omit<ExistingMark, 'date'> & { misId: string; date: string | null }) | null {
+  const unreadable = (what: string) =>
+    new MisError(
+      'server_error',
+      `Wonde answered a ${target} register read Passdesk cannot understand (${what}); the register will be read again later.`,
+      { body: row },
+    );
+  if (!row || typeof row !== 'object') throw unreadable('a row that is not an object');
+  const r = row as Record<string, unknown>;
+  const misId = relationId(r, 'student');
+  if (misId === undefined || misId === null) throw unreadable('no student on a row');
+  const rawDate = r.date ?? r.attendance_date;
+  const date = rawDate === undefined || rawDate === null ? null : dayOf(rawDate as WondeDate);
+  if (rawDate !== undefined && rawDate !== null && date === null)
+    throw unreadable(`a date "${JSON.stringify(rawDate)}"`);
+  let session: SessionName | null = null;
+  let lessonId: string | null = null;
+  if (target === 'session') {
+    const s = typeof r.session === 'string' ? r.session.trim().toUpperCase() : '';
+    if (s !== 'AM' && s !== 'PM') throw unreadable(`a session "${String(r.session)}"`);
+    session = s;
+  } else {
+    lessonId = relationId(r, 'lesson') ?? null;
+    if (!lessonId) throw unreadable('no lesson on a lesson mark');
+  }
+  const code = codeValue(r);
+  if (code === undefined) throw unreadable('no attendance code field');
+  if (code === null) return null; // the slot exists and holds no mark yet
+  return { misId, session, lessonId, date, code, comment: typeof r.comment === 'string' ? r.comment : null };
 }
 
-/** Wonde dates come as "YYYY-MM-DD HH:MM:SS(.ffffff)" or {date: that, timezone}. */
+/** `student`/`lesson` as an id, an included object, or a flat `student_id`; undefined when absent, null when empty. */
+function relationId(r: Record<string, unknown>, name: string): string | null | undefined {
+  // A null relation next to a flat id field (`student: null, student_id: "…"`) is the id.
+  const v =
+    r[name] !== undefined && r[name] !== null
+      ? r[name]
+      : r[`${name}_id`] !== undefined
+        ? r[`${name}_id`]
+        : r[name];
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  if (typeof v === 'string' || typeof v === 'number') return String(v);
+  if (typeof v === 'object') {
+    const o = v as { id?: unknown; data?: unknown };
+    if (o.data === null) return null;
+    const inner = (o.data && typeof o.data === 'object' ? o.data : o) as { id?: unknown };
+    if (typeof inner.id === 'string' || typeof inner.id === 'number') return String(inner.id);
+  }
+  return undefined;
+}
+
+/** The code a row holds as written (id or letter); undefined when there is no code field, null when empty. */
+function codeValue(r: Record<string, unknown>): string | null | undefined {
+  // `attendance_code: null` next to `attendance_code_id: "…"` is that id, never an empty slot.
+  const nested = r.attendance_code;
+  const v =
+    nested !== undefined &&
+    nested !== null &&
+    !(typeof nested === 'object' && (nested as { data?: unknown }).data === null)
+      ? nested
+      : r.attendance_code_id !== undefined
+        ? r.attendance_code_id
+        : nested;
+  if (v === undefined) return undefined;
+  if (v === null || v === '') return null;
+  if (typeof v === 'string' || typeof v === 'number') return String(v);
+  if (typeof v === 'object') {
+    const o = v as { data?: unknown };
+    if (o.data === null) return null;
+    const inner = (o.data && typeof o.data === 'object' ? o.data : v) as { id?: unknown; code?: unknown };
+    // An included object carries both: its id is the exact key, its letter a fallback.
+    if (typeof inner.id === 'string' || typeof inner.id === 'number') return String(inner.id);
+    if (typeof inner.code === 'string' && inner.code !== '') return inner.code;
+  }
+  return undefined;
+}
+
+/** Wonde dates come as "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS(.ffffff)" or {date: that, timezone_type, timezone}. */
 function dateString(v: WondeDate): string | null {
   if (typeof v === 'string') return v;
   if (v && typeof v === 'object' && typeof v.date === 'string') return v.date;
