@@ -54,7 +54,7 @@ export function PinScreen() {
     );
   }
 
-  const title = recover ? t('staff.recovery.title') : setup ? (recovering ? t('staff.recovery.newPinTitle') : t('staff.setup.title')) : t('staff.pin.title');
+  const title = blocked ? t('staff.recovery.setupLockedTitle') : recover ? t('staff.recovery.title') : setup ? (recovering ? t('staff.recovery.newPinTitle') : t('staff.setup.title')) : t('staff.pin.title');
   const text = locked
     ? t('staff.pin.lockedFor', { count: wait })
     : message
@@ -83,7 +83,7 @@ export function PinScreen() {
           </h1>
           {setup && !recovering && <p className="pin-explain">{t('staff.setup.explain')}</p>}
           {!blocked && (
-            <div className="pin-dots" aria-label={t('staff.pin.typed', { count: pin.length })} role="status" data-testid="pin-dots">
+            <div className={`pin-dots${recover ? ' pin-dots-long' : ''}`} aria-label={t('staff.pin.typed', { count: pin.length })} role="status" data-testid="pin-dots">
               {Array.from({ length: Math.max(needed, pin.length) }, (_, i) => (
                 <span key={i} className={`pin-dot${i < pin.length ? ' pin-dot-on' : ''}`} />
               ))}
