@@ -171,7 +171,7 @@ describe('a vanished database with no backup to restore', () => {
     expect(core.staff.pins.status().site_admin).toBe(false);
     expect((await core.getStatus()).recovery).toMatchObject({ restored: false, locked: true });
     const doctor = await runDoctor({ dataDir, db: core.db, settings: core.getSettings() }, ['database']);
-    expect(doctor.checks[0]).toMatchObject({ status: 'fail', summary: expect.stringMatching(/was missing and no backup could be restored/), fix: expect.stringMatching(/kiosk restore --from/) });
+    expect(doctor.checks[0]).toMatchObject({ status: 'fail', summary: expect.stringMatching(/was missing and no backup could be restored/), fix: expect.stringMatching(/kiosk restore <file> --yes/) });
     expect(core.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'database.lost'`).get()).toEqual({ n: 1 });
   });
 

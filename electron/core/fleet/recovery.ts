@@ -124,7 +124,7 @@ const LOSS_WORDS: Record<Exclude<DatabaseLoss, 'corrupt'>, string> = {
 
 /** Fix for the locked state, for the doctor and the notice. */
 export const SETUP_LOCKED_FIX =
-  'Find a copy of this kiosk\'s backups (its backups folder, a USB stick) and, with Passdesk stopped, run `kiosk restore --from <file>`, then `kiosk doctor --ack-recovery`. ' +
+  'Find a copy of this kiosk\'s backups (its backups folder, a USB stick) and, with Passdesk stopped, run `kiosk restore <file> --yes`, then `kiosk doctor --ack-recovery`. ' +
   'Only if no copy exists anywhere: run `kiosk doctor --ack-recovery` on the kiosk, then set the site admin PIN on the keypad, import the roster and the settings again.';
 
 /**
