@@ -129,6 +129,18 @@ describe('a vanished database on a kiosk that was set up', () => {
     });
   }
 
+  it('a site admin acknowledges the restore on the admin screen: the idle screen chip goes, the audit log keeps it', async () => {
+    const { dataDir } = await setUpKiosk();
+    removeDatabase(dataDir);
+    const { core } = start(dataDir);
+    const admin = (await call(core, 'staffUnlock', { pin: ADMIN_PIN })).value.token as string;
+    expect((await call(core, 'acknowledgeRecovery', { token: 'not-a-real-token-at-all' })).error.code).toBe('forbidden');
+    expect((await call(core, 'acknowledgeRecovery', { token: admin })).ok).toBe(true);
+    expect((await core.getStatus()).recovery).toBeNull();
+    expect(readRecoveryNotices(dataDir)).toEqual([]);
+    expect(core.staff.auditLog(20).map((a) => a.action)).toEqual(expect.arrayContaining(['database.recovered', 'database.recovery_acknowledged']));
+  });
+
   it('skips a newest backup that fails its integrity check and restores the one before', async () => {
     const { dataDir, ids } = await setUpKiosk(2);
     const [newest, older] = listBackups(backupsDirOf(dataDir));
