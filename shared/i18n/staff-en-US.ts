@@ -507,7 +507,7 @@ export const staffUS: StaffMessages = {
       'It unlocks staff mode when the PIN is forgotten or the keypad is locked, and lets the site admin choose a new PIN. It is shown only this once: keep it somewhere safe, away from the desk. Each code works once; a new one is shown after it is used.',
     codeDone: 'I have written it down',
     setupLockedTitle: 'Staff set-up is locked',
-    acknowledge: 'Checked against the register: clear this notice',
+    acknowledge: 'Checked against attendance: clear this notice',
     issuedHere: 'The site admin PIN has been saved. Write down this recovery code, shown only this once, and keep it away from the desk: {{code}}',
     setupLocked:
       'This kiosk was set up before, but its data was lost and there was no backup to restore, so a new staff PIN cannot be set here. Ask your IT administrator to run "kiosk doctor" on this kiosk: it says what to do.',
