@@ -187,6 +187,14 @@ describe('a vanished database with no backup to restore', () => {
     expect(core.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'database.lost'`).get()).toEqual({ n: 1 });
   });
 
+  it('a corrupt (not vanished) database with no backup on a set-up kiosk also starts locked', async () => {
+    const dataDir = await markerOnly();
+    fs.writeFileSync(dbFile(dataDir), Buffer.alloc(8192, 0x42)); // "file is not a database"
+    const { core, recovery } = start(dataDir);
+    expect(recovery).toMatchObject({ kind: 'corrupt', startedEmpty: true, setupLocked: true });
+    expect((await call(core, 'setPin', { role: 'site_admin', pin: '111111' })).error.code).toBe('locked');
+  });
+
   it('stays locked across restarts without piling up notices, and an admin acknowledgement on the machine lifts it', async () => {
     const dataDir = await markerOnly();
     start(dataDir).core.close();
