@@ -18,6 +18,7 @@ import { CoreError } from './errors';
 import { fileSecretStore, type SecretStore } from './security/secrets';
 import { StaffDesk } from './staff/desk';
 import type { DoctorPorts } from './fleet/doctor';
+import { recoveryStatus } from './fleet/recovery';
 import { MisCodeStore, type MisCode } from './db/mis-codes';
 import { RosterService, rosterSourceFactory } from './roster';
 import type { FileExportConnector } from './mis/fileexport/connector';
@@ -209,6 +210,7 @@ export class KioskCore {
       printer,
       scanner: this.scanner ? this.scanner.status() : { state: 'none', problem: null },
       secrets: { backend: this.secrets.backend, weak: this.secrets.weak },
+      recovery: recoveryStatus(this.dataDir),
     };
   }
 

@@ -93,7 +93,8 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
     const secrets = openSecretStore(dataDir, safeStorage, platform, log);
     secretsWarning = secrets.warning;
     const openCore = options.openCore ?? ((o: KioskCoreOptions) => KioskCore.open(o));
-    // A damaged database is moved aside and the last good backup put back: the admin is told.
+    // A damaged, missing or emptied database is moved aside and the last good backup put back:
+    // the admin is told. A set-up kiosk never starts as a new, empty one (fleet/recovery.ts).
     const opened = openWithRecovery(
       () =>
         openCore({
@@ -108,7 +109,8 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
       { dataDir, log, nativeBinding: native.path },
     );
     core = opened.value;
-    if (opened.recovery) log.warn('database recovered from a backup', { message: opened.recovery.message });
+    if (opened.recovery?.setupLocked) log.error('database lost with no backup to restore: staff set-up is locked until an admin runs kiosk doctor', { message: opened.recovery.message });
+    else if (opened.recovery) log.warn('database recovered from a backup', { message: opened.recovery.message });
     log.info('kiosk core open', { windowed: launch.windowed, secrets: secrets.store.backend });
   } catch (e) {
     const message = e instanceof StartupError ? e.message : (explainNativeLoadError(e) ?? `The kiosk could not open its data: ${(e as Error).message}`);

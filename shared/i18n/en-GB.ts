@@ -24,6 +24,9 @@ export const enGB = {
     printerUnknown: 'Printer problem',
     scanner: 'Scanner: {{problem}}',
     scannerUnknown: 'Scanner problem',
+    // Issue 13: the database was restored from a backup, or lost with nothing to restore.
+    recovered: 'Data restored from a backup: staff, see the kiosk doctor',
+    recoveryLocked: 'Kiosk data lost: staff set-up locked. IT: run kiosk doctor',
   },
   year: {
     numbered: 'Year {{year}}',

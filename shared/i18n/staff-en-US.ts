@@ -279,7 +279,7 @@ export const staffUS: StaffMessages = {
     again: 'Type the same PIN again',
     length: 'A PIN is {{min}} to {{max}} digits.',
     saved: 'The {{role}} PIN has been saved.',
-    hint: 'The two PINs must differ. After five wrong PINs the keypad locks, for longer each time.',
+    hint: 'The two PINs must differ. After five wrong PINs the keypad locks for 30 seconds, then longer, never more than 5 minutes. The site admin\'s recovery code always opens it.',
   },
   audit: {
     hint: 'Every staff change, newest first: who, when, before and after.',
@@ -501,5 +501,23 @@ export const staffUS: StaffMessages = {
     _59: 'Semicolon (;)',
     _9: 'Tab',
     _124: 'Bar (|)',
+  },
+  // Issue 13: the site admin's recovery code, and a kiosk that lost its data (staff/pins.ts, fleet/recovery.ts).
+  recovery: {
+    use: 'Locked out? Use the recovery code',
+    title: 'Enter the recovery code',
+    prompt: 'Type the 12-digit recovery code that was shown when the site admin PIN was first set.',
+    choose: 'Recovery code accepted. Type a new site admin PIN, then tap Next.',
+    newPinTitle: 'Choose a new site admin PIN',
+    codeTitle: 'Write down this recovery code',
+    codeLabel: 'Recovery code: {{code}}',
+    codeExplain:
+      'It unlocks staff mode when the PIN is forgotten or the keypad is locked, and lets the site admin choose a new PIN. It is shown only this once: keep it somewhere safe, away from the desk. Each code works once; a new one is shown after it is used.',
+    codeDone: 'I have written it down',
+    setupLockedTitle: 'Staff set-up is locked',
+    acknowledge: 'Checked against attendance: clear this notice',
+    issuedHere: 'The site admin PIN has been saved. Write down this recovery code, shown only this once, and keep it away from the desk: {{code}}',
+    setupLocked:
+      'This kiosk was set up before, but its data was lost and there was no backup to restore, so a new staff PIN cannot be set here. Ask your IT administrator to run "kiosk doctor" on this kiosk: it says what to do.',
   },
 };

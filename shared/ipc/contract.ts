@@ -43,6 +43,11 @@ export const kioskStatus = z.object({
   scanner: z.object({ state: z.enum(['ok', 'problem', 'none']), problem: z.string().nullable() }),
   /** weak: secrets are only obfuscated (Linux basic_text, or a plain file): staff should be told. */
   secrets: z.object({ backend: z.string(), weak: z.boolean() }),
+  /**
+   * The database was restored from a backup (or lost with nothing to restore: `locked`) and no
+   * admin has acknowledged it yet. Absent or null: nothing to tell.
+   */
+  recovery: z.object({ at: z.string(), restored: z.boolean(), locked: z.boolean(), backupTakenAt: z.string().nullable() }).nullable().optional(),
 });
 export type KioskStatus = z.infer<typeof kioskStatus>;
 

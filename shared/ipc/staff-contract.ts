@@ -54,16 +54,30 @@ export type StaffStudentHit = z.infer<typeof staffStudentHit>;
 export const staffCalls = {
   staffPinStatus: {
     request: z.object({}).strict(),
-    response: z.object({ receptionist: z.boolean(), site_admin: z.boolean(), lockedForSeconds: z.number().nullable() }),
+    response: z.object({
+      receptionist: z.boolean(),
+      site_admin: z.boolean(),
+      lockedForSeconds: z.number().nullable(),
+      /** Set up before, database lost, nothing restored: the first-run PIN set-up is refused. */
+      setupLocked: z.boolean().optional(),
+      /** A site admin recovery code exists (the keypad offers "Use the recovery code"). */
+      recoveryCode: z.boolean().optional(),
+    }),
   },
   staffUnlock: {
     request: z.object({ pin: z.string().max(16) }).strict(),
     response: z.object({ role, token: z.string(), idleSeconds: z.number() }),
   },
+  /** The site admin's recovery code (12 digits): works during a lockout, opens a site admin session, is used up. */
+  staffRecover: {
+    request: z.object({ code: z.string().max(20) }).strict(),
+    response: z.object({ role, token: z.string(), idleSeconds: z.number() }),
+  },
   staffLock: { request: z.object({ token }).strict(), response: z.object({}) },
   setPin: {
     request: z.object({ token: token.optional(), role, pin: z.string().max(16) }).strict(),
-    response: z.object({}),
+    /** recoveryCode: issued with a site admin PIN when none exists; shown once, never again. */
+    response: z.object({ recoveryCode: z.string().optional() }),
   },
   staffEvents: {
     request: z.object({ token, query: z.string().max(64).optional(), direction: direction.optional() }).strict(),
@@ -150,6 +164,11 @@ export const staffCalls = {
   writeSupportBundle: {
     request: z.object({ token, target: z.string().min(1).max(500) }).strict(),
     response: z.object({ folder: z.string(), files: z.array(z.string()), bytes: z.number() }),
+  },
+  /** The site admin has read the database recovery notice: the idle screen's chip goes. */
+  acknowledgeRecovery: {
+    request: z.object({ token }).strict(),
+    response: z.object({}),
   },
   auditLog: {
     request: z.object({ token, limit: z.number().int().min(1).max(500) }).strict(),

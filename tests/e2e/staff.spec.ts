@@ -2,6 +2,8 @@
 // real KioskCore (tests/e2e/kiosk-binding.ts). What a receptionist or site admin would notice:
 // PINs and the lockout, an override that changes what is written back, a district lock, a
 // settings mistake explained next to its field, and the writeback log's filters and retry.
+import fs from 'node:fs';
+import path from 'node:path';
 import { AVA_SMITH, MAJA_PATEL, expect, test } from './fixtures';
 import { ADMIN_PIN, holdStaffEntry, openWithPolicy, RECEPTION_PIN, seedLog, setPins, signInStaff, typePin } from './staff-helpers';
 
@@ -23,8 +25,59 @@ test('a new kiosk asks for a site admin PIN twice, then opens the admin screens'
   await page.getByRole('button', { name: 'Next' }).click();
   await typePin(page, '4826');
   await page.getByRole('button', { name: 'Save PIN' }).click();
+  // The recovery code, shown once (issue 13), before the admin screens.
+  await expect(page.getByRole('heading', { name: 'Write down this recovery code' })).toBeVisible();
+  await expect(page.getByTestId('recovery-code')).toHaveText(/^\d{4} \d{4} \d{4}$/);
+  await page.getByRole('button', { name: 'I have written it down' }).click();
   await expect(page.getByTestId('staff-role')).toHaveText('Site admin');
-  expect(kiosk.core.staff.pinStatus()).toMatchObject({ site_admin: true, receptionist: false });
+  await expect(page.getByTestId('recovery-code')).toHaveCount(0);
+  expect(kiosk.core.staff.pinStatus()).toMatchObject({ site_admin: true, receptionist: false, recoveryCode: true });
+});
+
+test('locked out by wrong PINs: the site admin’s recovery code opens the keypad and a new PIN is chosen', async ({ page, kiosk }) => {
+  await setPins(kiosk.core);
+  const code = await kiosk.core.staff.pins.issueRecoveryCode();
+  await kiosk.open();
+  await holdStaffEntry(page);
+  for (let i = 0; i < 5; i++) {
+    await typePin(page, '0000');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByTestId('pin-message')).toContainText(i < 4 ? `${4 - i} tr` : 'Too many wrong PINs');
+  }
+  // The lock is short (30 s first) and says so; the recovery code is offered beside it.
+  await expect(page.getByTestId('pin-message')).toContainText(/Try again in (30|29|28) seconds/);
+  await page.getByRole('button', { name: 'Locked out? Use the recovery code' }).click();
+  await expect(page.getByRole('heading', { name: 'Enter the recovery code' })).toBeVisible();
+  await typePin(page, '123456789012');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByTestId('pin-message')).toHaveText(/That recovery code is not right/);
+  await typePin(page, code);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose a new site admin PIN' })).toBeVisible();
+  await typePin(page, '97531');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await typePin(page, '97531');
+  await page.getByRole('button', { name: 'Save PIN' }).click();
+  await expect(page.getByTestId('recovery-code')).toHaveText(/^\d{4} \d{4} \d{4}$/);
+  await expect(page.getByTestId('recovery-code')).not.toHaveText(code.replace(/(\d{4})(?=\d)/g, '$1 '));
+  await page.getByRole('button', { name: 'I have written it down' }).click();
+  await expect(page.getByTestId('staff-role')).toHaveText('Site admin');
+  const actions = kiosk.core.staff.auditLog(50).map((a) => a.action);
+  expect(actions).toEqual(expect.arrayContaining(['pin.lockout', 'pin.recovery_failed', 'pin.recovered', 'pin.set', 'pin.recovery_code_issued']));
+});
+
+test('a kiosk that lost its data with no backup says so on the idle screen and refuses the first-run PIN', async ({ page, kiosk }) => {
+  // What fleet/recovery.ts leaves when a set-up kiosk's database vanished and nothing could be restored.
+  fs.writeFileSync(
+    path.join(kiosk.core.dataDir, 'recovery-notice.json'),
+    JSON.stringify([{ at: '2026-11-24T07:00:00.000Z', kind: 'missing', setupLocked: true, reason: 'database was missing', damagedFile: null, restoredFrom: null, backupTakenAt: null, eventsInBackup: 0, eventsSalvaged: 0, partialTables: [], startedEmpty: true, message: 'The kiosk database was missing and no backup could be restored.' }]),
+  );
+  await kiosk.open();
+  await expect(page.locator('[data-chip="recovery"]')).toHaveText('Kiosk data lost: staff set-up locked. IT: run kiosk doctor');
+  await holdStaffEntry(page);
+  await expect(page.getByTestId('pin-message')).toContainText('a new staff PIN cannot be set here');
+  await expect(page.locator('.keypad')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Staff set-up is locked' })).toBeVisible();
 });
 
 test('wrong PINs count down the tries, then lock the keypad; the receptionist sees only Today', async ({ page, kiosk }) => {

@@ -72,6 +72,69 @@ describe('PINs and lockout', () => {
   });
 });
 
+describe('lockout per keypad session, and the recovery code', () => {
+  const wrong = (core: KioskCore, n: number) => Promise.all(Array.from({ length: n }, () => call(core, 'staffUnlock', { pin: '0000' })));
+  const lockouts = (core: KioskCore) => core.staff.auditLog(100).filter((a) => a.action === 'pin.lockout');
+
+  it('never locks the keypad for more than 5 minutes, however many rounds a student plays', async () => {
+    const { core } = setup();
+    await withPins(core);
+    // Ten rounds already played in this keypad session (as fast as the locks allowed).
+    core.db.prepare(`UPDATE staff_lockout SET lockouts = 10, last_failure_at = ? WHERE id = 1`).run('2026-11-24T09:11:00Z');
+    const results = await wrong(core, 5);
+    expect(results[4]!.error).toMatchObject({ code: 'locked', message: expect.stringContaining('5 minutes') });
+    expect((await call(core, 'staffPinStatus', {})).value.lockedForSeconds).toBe(300);
+    expect(lockouts(core)).toHaveLength(1);
+    expect(JSON.parse(lockouts(core)[0]!.after!)).toEqual({ seconds: 300 });
+  });
+
+  it('counts per keypad session: reopening the PIN screen does not reset it, five quiet minutes do', async () => {
+    const { core, clock } = setup();
+    await withPins(core);
+    await wrong(core, 3);
+    expect((await call(core, 'staffPinStatus', {})).value.lockedForSeconds).toBeNull(); // the screen opened afresh
+    expect((await call(core, 'staffUnlock', { pin: '0000' })).error.message).toContain('1 try left');
+    expect((await call(core, 'staffUnlock', { pin: '0000' })).error.message).toContain('30 seconds');
+    // Within the session the next lock is longer …
+    clock.set('2026-11-24T09:12:31Z');
+    expect((await wrong(core, 5))[4]!.error.message).toContain('60 seconds');
+    // … but the next person, after the keypad has been left alone for 5 minutes, starts afresh.
+    clock.set('2026-11-24T09:18:32Z');
+    expect((await call(core, 'staffUnlock', { pin: '0000' })).error.message).toContain('4 tries left');
+    expect((await wrong(core, 4))[3]!.error.message).toContain('30 seconds');
+    expect(lockouts(core)).toHaveLength(3);
+  });
+
+  it('the recovery code, shown once at set-up, unlocks during a lockout and lets the site admin choose a new PIN', async () => {
+    const { core } = setup();
+    const first = await call(core, 'setPin', { role: 'site_admin', pin: '246810' });
+    const code = first.value.recoveryCode as string;
+    expect(code).toMatch(/^\d{12}$/);
+    expect(JSON.stringify(core.db.prepare('SELECT * FROM staff_recovery_code').all())).not.toContain(code);
+    const admin = (await call(core, 'staffUnlock', { pin: '246810' })).value.token as string;
+    // Setting the receptionist PIN, or the admin PIN again, does not replace the code.
+    expect((await call(core, 'setPin', { token: admin, role: 'receptionist', pin: '1357' })).value).toEqual({});
+    expect((await call(core, 'setPin', { token: admin, role: 'site_admin', pin: '246811' })).value).toEqual({});
+    expect((await call(core, 'staffPinStatus', {})).value.recoveryCode).toBe(true);
+
+    await wrong(core, 5);
+    expect((await call(core, 'staffUnlock', { pin: '246811' })).error.code).toBe('locked');
+    // A wrong code (what a student could try) opens nothing and does not lock staff out further.
+    expect((await call(core, 'staffRecover', { code: '123456789012' })).error.code).toBe('forbidden');
+    expect((await call(core, 'staffRecover', { code: '1234' })).error.code).toBe('forbidden');
+    const recovered = await call(core, 'staffRecover', { code: `${code.slice(0, 4)} ${code.slice(4, 8)} ${code.slice(8)}` });
+    expect(recovered.value).toMatchObject({ role: 'site_admin' });
+    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ lockedForSeconds: null, recoveryCode: false });
+    // Used up.
+    expect((await call(core, 'staffRecover', { code })).error.code).toBe('forbidden');
+    const next = await call(core, 'setPin', { token: recovered.value.token, role: 'site_admin', pin: '97531' });
+    expect(next.value.recoveryCode).toMatch(/^\d{12}$/);
+    expect(next.value.recoveryCode).not.toBe(code);
+    expect((await call(core, 'staffUnlock', { pin: '97531' })).value.role).toBe('site_admin');
+    expect(core.staff.auditLog(100).map((a) => a.action)).toEqual(expect.arrayContaining(['pin.recovery_failed', 'pin.recovered', 'pin.recovery_code_issued', 'pin.lockout']));
+  });
+});
+
 describe('receptionist overrides', () => {
   it('an override before the mark was sent: the old mark is never sent, the new one is queued', async () => {
     const { core } = setup();

@@ -36,7 +36,42 @@ describe('staff store', () => {
     await store.getState().submitPin();
     type(store, '4826');
     await store.getState().submitPin();
-    expect(store.getState()).toMatchObject({ phase: 'open', role: 'site_admin', view: 'today' });
+    // Issue 13: the site admin's recovery code is shown once before the session opens.
+    expect(store.getState()).toMatchObject({ phase: 'code', role: 'site_admin', recoveryCode: expect.stringMatching(/^\d{12}$/) });
+    store.getState().dismissCode();
+    expect(store.getState()).toMatchObject({ phase: 'open', role: 'site_admin', view: 'today', recoveryCode: null });
+  });
+
+  it('the recovery code opens a locked keypad, asks for a new site admin PIN and shows the next code once', async () => {
+    const { store, core, tick } = setup();
+    await core.staff.pins.setPin('site_admin', '246810');
+    const code = await core.staff.pins.issueRecoveryCode();
+    await store.getState().open();
+    expect(store.getState()).toMatchObject({ phase: 'pin', canRecover: true });
+    for (let i = 0; i < 5; i++) {
+      type(store, '0000');
+      await store.getState().submitPin();
+    }
+    expect(store.getState().lockedUntil).toBeGreaterThan(0);
+    store.getState().startRecovery();
+    expect(store.getState()).toMatchObject({ phase: 'recover', message: { key: 'staff.recovery.prompt' } });
+    type(store, '1234'); // too short: nothing is sent
+    await store.getState().submitPin();
+    expect(store.getState().phase).toBe('recover');
+    store.getState().clearPin();
+    type(store, code);
+    await store.getState().submitPin();
+    expect(store.getState()).toMatchObject({ phase: 'setup', recovering: true, role: 'site_admin', lockedUntil: null, message: { key: 'staff.recovery.choose' } });
+    tick(1000);
+    type(store, '97531');
+    await store.getState().submitPin();
+    type(store, '97531');
+    await store.getState().submitPin();
+    expect(store.getState()).toMatchObject({ phase: 'code', recoveryCode: expect.stringMatching(/^\d{12}$/) });
+    expect(store.getState().recoveryCode).not.toBe(code);
+    store.getState().dismissCode();
+    expect(store.getState()).toMatchObject({ phase: 'open', role: 'site_admin' });
+    expect((await core.staff.pins.check('97531')).ok).toBe(true);
   });
 
   it('counts wrong PINs in main’s words, locks the keypad, and a receptionist cannot open admin screens', async () => {

@@ -47,6 +47,43 @@ export interface BackupOptions {
   nativeBinding?: string;
 }
 
+// ---- "this kiosk has been set up" -------------------------------------------------------------
+// A file beside the database, not in it: when the database vanishes (deleted, truncated to 0
+// bytes, replaced by an empty file) the marker is still there to say that an empty database is a
+// loss to recover from, never a new kiosk to set up. Written once the kiosk holds something a
+// school put there (the first site admin PIN, saved settings, the first sign-in).
+export const SETUP_MARKER_FILE = 'passdesk-setup.json';
+
+export function setupMarkerOf(dataDir: string): string {
+  return path.join(dataDir, SETUP_MARKER_FILE);
+}
+
+export function hasSetupMarker(dataDir: string): boolean {
+  return fs.existsSync(setupMarkerOf(dataDir));
+}
+
+/** Write the marker if it is not there yet (flushed: it must outlive a power cut). */
+export function writeSetupMarker(dataDir: string, at: Date, why: string): void {
+  const file = setupMarkerOf(dataDir);
+  if (fs.existsSync(file)) return;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ setUpAt: at.toISOString(), why }, null, 2));
+  fsyncFile(tmp);
+  fs.renameSync(tmp, file);
+  fsyncDir(dataDir);
+}
+
+/** Has this kiosk ever been set up? The marker, or any backup (even a damaged one) says so. */
+export function hasBeenSetUp(dataDir: string): boolean {
+  if (hasSetupMarker(dataDir)) return true;
+  try {
+    return fs.readdirSync(backupsDirOf(dataDir)).some((n) => NAME.test(n));
+  } catch {
+    return false;
+  }
+}
+
 export function backupsDirOf(dataDir: string): string {
   return path.join(dataDir, BACKUP_DIR_NAME);
 }

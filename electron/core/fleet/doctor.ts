@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Db } from '../db/database';
 import { outboxCounts } from '../sync/outbox';
 import { backupsDirOf, integrityCheckOffThread, listBackups } from './backup';
-import { readRecoveryNotices } from './recovery';
+import { readRecoveryNotices, SETUP_LOCKED_FIX } from './recovery';
 import type { PrinterStatus } from '../../../shared/pass';
 import type { CheckId, CheckResult, CheckStatus, DoctorReport } from '../../../shared/fleet';
 import { fleetSettingsOf } from '../../../shared/fleet';
@@ -204,12 +204,23 @@ export const checks: Check[] = [
       }
       const notices = readRecoveryNotices(p.dataDir);
       const last = notices[notices.length - 1];
+      // Lost with nothing restored: the kiosk is locked against first-run PIN set-up until a
+      // person decides (a backup from elsewhere, or truly starting again).
+      const locked = notices.find((n) => n.setupLocked === true);
+      if (locked) {
+        return {
+          status: 'fail',
+          summary: `${locked.message.split('. ')[0]}. (${locked.at})`,
+          fix: SETUP_LOCKED_FIX,
+          details: { recoveries: notices.length, kind: locked.kind ?? 'corrupt', setupLocked: true, startedEmpty: locked.startedEmpty },
+        };
+      }
       if (last) {
         return {
           status: 'note',
           summary: `${last.message} (${last.at})`,
           fix: 'Check the sign-ins since the backup against the register, then acknowledge this in the admin screen (or `kiosk doctor --ack-recovery`).',
-          details: { recoveries: notices.length, eventsSalvaged: last.eventsSalvaged, startedEmpty: last.startedEmpty },
+          details: { recoveries: notices.length, kind: last.kind ?? 'corrupt', restoredFrom: last.restoredFrom && path.basename(last.restoredFrom), eventsSalvaged: last.eventsSalvaged, startedEmpty: last.startedEmpty },
         };
       }
       return { status: 'ok', summary: 'The database passes its integrity check.' };

@@ -3,10 +3,19 @@
 // the newest good backup is put in its place, every row still readable in the damaged file is
 // copied back over it, and a notice is left for the admin screen and `kiosk doctor`.
 // Every event that reached a backup is kept; most of those after it are too.
+//
+// A database that VANISHED (deleted, truncated to 0 bytes, replaced by an empty SQLite file) is
+// the same loss, only quieter: SQLite would happily create a new empty database, and the empty
+// PIN table would offer the first-run set-up to whoever is at the desk. So before the kiosk opens
+// its database, a kiosk that has been set up (the marker beside the database, or any backup)
+// and finds it missing or empty restores the newest good backup. With no good backup it starts
+// locked: the first-run PIN set-up is refused until an admin has dealt with it on the machine.
+// Only a truly new kiosk (no marker, no backup) starts empty.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DatabaseError, openDatabase } from '../db/database';
-import { fsyncFile } from './backup';
+import Database from 'better-sqlite3';
+import { bindingOptions, DatabaseError, openDatabase } from '../db/database';
+import { fsyncFile, hasBeenSetUp, hasSetupMarker, writeSetupMarker } from './backup';
 import { copyBackupIntoPlace, databaseFileOf, moveDatabaseAside, newestGoodBackup } from './restore';
 import { salvageInto } from './salvage';
 import { systemClock, type Clock } from '../clock';
@@ -14,8 +23,18 @@ import { silentLogger, type Logger } from '../log';
 
 export const RECOVERY_NOTICE_FILE = 'recovery-notice.json';
 
+/** What was wrong with the database file at start-up. */
+export type DatabaseLoss = 'corrupt' | 'missing' | 'zero_bytes' | 'no_tables' | 'no_content';
+
 export interface RecoveryNotice {
   at: string;
+  /** Absent in notices written before Passdesk knew vanished databases: those were all 'corrupt'. */
+  kind?: DatabaseLoss;
+  /**
+   * The kiosk had been set up and nothing could be restored: the first-run PIN set-up is refused
+   * (a student must not become site admin) until an admin acknowledges this on the machine.
+   */
+  setupLocked?: boolean;
   /** The integrity failure, as SQLite put it. */
   reason: string;
   /** Where the damaged database is now (for a specialist, or for a second salvage attempt). */
@@ -41,17 +60,149 @@ export interface RecoveryOptions {
 }
 
 /**
- * Open the kiosk with `open` (e.g. `() => KioskCore.open(options)`); if the database is corrupt,
- * recover it and open again. Other errors (a database from a newer Passdesk) pass through: they
- * need a person, not a restore.
+ * Open the kiosk with `open` (e.g. `() => KioskCore.open(options)`). A vanished or emptied
+ * database on a kiosk that was set up is restored first; a corrupt one is recovered and opened
+ * again. Other errors (a database from a newer Passdesk) pass through: they need a person.
  */
 export function openWithRecovery<T>(open: () => T, options: RecoveryOptions): { value: T; recovery: RecoveryNotice | null } {
+  let recovery = recoverVanishedDatabase(options);
+  let value: T;
   try {
-    return { value: open(), recovery: null };
+    value = open();
   } catch (e) {
     if (!(e instanceof DatabaseError) || e.kind !== 'corrupt') throw e;
-    const recovery = recoverCorruptDatabase(e.message, options);
-    return { value: open(), recovery };
+    recovery = recoverCorruptDatabase(e.message, options);
+    value = open();
+  }
+  markSetUpIfUsed(options);
+  return { value, recovery };
+}
+
+/**
+ * What the database file holds, looked at before the kiosk opens it (which would create it).
+ * 'present' covers everything else, including a damaged file: opening it tells.
+ */
+export function inspectDatabaseFile(file: string, nativeBinding?: string): Exclude<DatabaseLoss, 'corrupt'> | 'present' {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'present';
+  }
+  if (size === 0) return 'zero_bytes';
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: true, ...bindingOptions(nativeBinding) });
+  } catch {
+    return 'present';
+  }
+  try {
+    const tables = (db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n;
+    if (tables === 0) return 'no_tables';
+    // A Passdesk schema with nothing a school put in it: what `KioskCore.open` (the CLI, say)
+    // makes of a missing file. Older schemas without one of these tables count as present.
+    const row = db
+      .prepare(
+        // EXISTS, not COUNT: a year of events must not slow the start-up down.
+        `SELECT EXISTS (SELECT 1 FROM staff_pins) + EXISTS (SELECT 1 FROM settings WHERE key = 'site')
+              + EXISTS (SELECT 1 FROM events) + EXISTS (SELECT 1 FROM students WHERE source <> 'demo') AS n`,
+      )
+      .get() as { n: number };
+    return row.n === 0 ? 'no_content' : 'present';
+  } catch {
+    return 'present';
+  } finally {
+    db.close();
+  }
+}
+
+const LOSS_WORDS: Record<Exclude<DatabaseLoss, 'corrupt'>, string> = {
+  missing: 'was missing',
+  zero_bytes: 'was empty (0 bytes)',
+  no_tables: 'was an empty file with no tables',
+  no_content: 'had been replaced by an empty one',
+};
+
+/** Fix for the locked state, for the doctor and the notice. */
+export const SETUP_LOCKED_FIX =
+  'Find a copy of this kiosk\'s backups (its backups folder, a USB stick) and, with Passdesk stopped, run `kiosk restore <file> --yes`, then `kiosk doctor --ack-recovery`. ' +
+  'Only if no copy exists anywhere: run `kiosk doctor --ack-recovery` on the kiosk, then set the site admin PIN on the keypad, import the roster and the settings again.';
+
+/**
+ * Before the kiosk opens its database: a set-up kiosk whose database is missing or empty gets
+ * the newest good backup put back (older ones are tried when the newest fails its integrity
+ * check). Returns the notice, or null when there was nothing to do.
+ */
+export function recoverVanishedDatabase(options: RecoveryOptions): RecoveryNotice | null {
+  const target = databaseFileOf(options.dataDir);
+  const state = inspectDatabaseFile(target, options.nativeBinding);
+  if (state === 'present') return null;
+  // 'no_content' may be a new kiosk that was opened and never used: only the marker (which is
+  // written once the school put something in) makes it a loss. The rest need any sign of set-up.
+  if (state === 'no_content' ? !hasSetupMarker(options.dataDir) : !hasBeenSetUp(options.dataDir)) return null;
+  const good = newestGoodBackup(options.dataDir, options.nativeBinding);
+  // Already started locked after an earlier loss, and still nothing to restore: stay as we are.
+  if (!good && isSetupLocked(options.dataDir)) return null;
+
+  const log = options.log ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  log.error('kiosk database is missing or empty on a kiosk that was set up; restoring', { state });
+  const movedAside = moveDatabaseAside(options.dataDir, state.replace('_', '-'), clock);
+  if (good) copyBackupIntoPlace(good.backup.file, target);
+  const at = clock.now().toISOString();
+  const what = `The kiosk database ${LOSS_WORDS[state]}`;
+  const message = good
+    ? `${what} and has been restored from the backup of ${good.backup.takenAt} (${good.check.events} sign-in(s)). Sign-ins made after that backup are not on the kiosk: check them against the register.`
+    : `${what} and no backup could be restored. The kiosk has started locked: staff PIN set-up is refused until an admin deals with it. ${SETUP_LOCKED_FIX}`;
+  const notice: RecoveryNotice = {
+    at,
+    kind: state,
+    setupLocked: !good,
+    reason: `database ${LOSS_WORDS[state]}`,
+    damagedFile: movedAside,
+    restoredFrom: good?.backup.file ?? null,
+    backupTakenAt: good?.backup.takenAt ?? null,
+    eventsInBackup: good?.check.events ?? 0,
+    eventsSalvaged: 0,
+    partialTables: [],
+    startedEmpty: !good,
+    message,
+  };
+  // Opening applies any migration the backup is behind on (or makes the new, locked database).
+  const db = openDatabase(target, { nativeBinding: options.nativeBinding });
+  try {
+    db.prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, 'system', ?, ?, NULL, ?)`).run(
+      at,
+      good ? 'database.recovered' : 'database.lost',
+      path.basename(target),
+      JSON.stringify({ ...notice, message: undefined }),
+    );
+  } finally {
+    db.close();
+  }
+  writeRecoveryNotice(options.dataDir, notice);
+  log.warn(good ? 'kiosk database restored from a backup' : 'kiosk database lost and no backup: started locked', {
+    state,
+    restoredFrom: notice.restoredFrom && path.basename(notice.restoredFrom),
+    eventsInBackup: notice.eventsInBackup,
+  });
+  return notice;
+}
+
+/** True while a loss with nothing restored is not yet acknowledged: no first-run PIN set-up. */
+export function isSetupLocked(dataDir: string): boolean {
+  return readRecoveryNotices(dataDir).some((n) => n.setupLocked === true);
+}
+
+/** Once the database holds something a school put there, the marker says so for good. */
+export function markSetUpIfUsed(options: Pick<RecoveryOptions, 'dataDir' | 'clock' | 'nativeBinding'>): void {
+  if (hasSetupMarker(options.dataDir)) return;
+  try {
+    if (inspectDatabaseFile(databaseFileOf(options.dataDir), options.nativeBinding) === 'present') {
+      writeSetupMarker(options.dataDir, (options.clock ?? systemClock).now(), 'the kiosk database holds staff PINs, settings, a roster or sign-ins');
+    }
+  } catch {
+    // A read-only data folder: the kiosk runs; the next start tries again.
   }
 }
 
@@ -59,6 +210,7 @@ export function recoverCorruptDatabase(reason: string, options: RecoveryOptions)
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
   log.error('kiosk database is damaged; recovering', { reason });
+  const wasSetUp = hasBeenSetUp(options.dataDir);
   const target = databaseFileOf(options.dataDir);
   const good = newestGoodBackup(options.dataDir, options.nativeBinding);
   const damagedFile = moveDatabaseAside(options.dataDir, 'corrupt', clock);
@@ -79,9 +231,12 @@ export function recoverCorruptDatabase(reason: string, options: RecoveryOptions)
         `${eventsSalvaged ? `; ${eventsSalvaged} later sign-in(s) were read back from the damaged file` : ''}.` +
         (partialTables.length ? ` Part of the damaged file could not be read (${partialTables.join(', ')}): check today's sign-ins against the register.` : '')
       : 'The kiosk database was damaged and there was no usable backup: the kiosk started with a new database' +
-        `${eventsSalvaged ? ` and ${eventsSalvaged} sign-in(s) read back from the damaged file` : ''}. Import the roster again and check the settings.`;
+        `${eventsSalvaged ? ` and ${eventsSalvaged} sign-in(s) read back from the damaged file` : ''}. ` +
+        (wasSetUp ? `Staff PIN set-up is refused until an admin deals with it. ${SETUP_LOCKED_FIX}` : 'Import the roster again and check the settings.');
     notice = {
       at,
+      kind: 'corrupt',
+      setupLocked: !good && wasSetUp,
       reason,
       damagedFile,
       restoredFrom: good?.backup.file ?? null,
@@ -119,6 +274,17 @@ export function readRecoveryNotices(dataDir: string): RecoveryNotice[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * What the idle screen's status chip shows until an admin acknowledges: the latest recovery, and
+ * whether the kiosk is locked against first-run PIN set-up. A file read: cheap enough per poll.
+ */
+export function recoveryStatus(dataDir: string): { at: string; restored: boolean; locked: boolean; backupTakenAt: string | null } | null {
+  const notices = readRecoveryNotices(dataDir);
+  const last = notices[notices.length - 1];
+  if (!last) return null;
+  return { at: last.at, restored: last.restoredFrom !== null, locked: notices.some((n) => n.setupLocked === true), backupTakenAt: last.backupTakenAt };
 }
 
 /** The admin has read them: keep them in the audit log only. */

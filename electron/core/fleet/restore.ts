@@ -76,7 +76,9 @@ export function restoreBackup(options: RestoreOptions): RestoreResult {
  */
 export function moveDatabaseAside(dataDir: string, why: string, clock: Clock = systemClock): string | null {
   const db = databaseFileOf(dataDir);
-  if (!fs.existsSync(db)) return null;
+  // A -wal left behind by a deleted database goes too: it may hold the last sign-ins, and it
+  // must never be replayed into the backup that replaces it.
+  if (!['', '-wal', '-shm'].some((suffix) => fs.existsSync(db + suffix))) return null;
   const dir = path.join(dataDir, REPLACED_DIR_NAME);
   fs.mkdirSync(dir, { recursive: true });
   const stamp = clock.now().toISOString().replace(/[:.]/g, '-');

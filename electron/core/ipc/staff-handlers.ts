@@ -9,6 +9,7 @@ import { fieldLocks } from '../../../shared/policy';
 import { runDoctor, type DoctorPorts } from '../fleet/doctor';
 import { removableTargets, writeSupportBundle } from '../fleet/support-bundle';
 import { logDirOf } from '../fleet/logging';
+import { acknowledgeRecoveryNotices, readRecoveryNotices } from '../fleet/recovery';
 import { CoreError } from '../errors';
 
 function doctorPorts(core: KioskCore): DoctorPorts {
@@ -35,7 +36,8 @@ export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, 
   staffPinStatus: (core) => core.staff.pinStatus(),
   staffUnlock: (core, req) => core.staff.unlock(req.pin),
   staffLock: (core, req) => (core.staff.lock(req.token), {}),
-  setPin: async (core, req) => (await core.staff.setPin(req.token, req.role, req.pin), {}),
+  staffRecover: (core, req) => core.staff.recover(req.code),
+  setPin: (core, req) => core.staff.setPin(req.token, req.role, req.pin),
   staffEvents: (core, req) => {
     core.staff.require(req.token, 'receptionist');
     return core.staff.events({ query: req.query, direction: req.direction });
@@ -122,6 +124,13 @@ export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, 
     const result = writeSupportBundle(req.target, { dataDir: core.dataDir, db: core.db, settings: core.getSettings(), doctor, logDir: logDirOf(core.dataDir) });
     core.staff.audit(role, 'support.bundle', result.folder, null, { files: result.files.length });
     return result;
+  },
+  acknowledgeRecovery: (core, req) => {
+    const role = core.staff.require(req.token, 'site_admin');
+    const notices = readRecoveryNotices(core.dataDir);
+    acknowledgeRecoveryNotices(core.dataDir);
+    core.staff.audit(role, 'database.recovery_acknowledged', null, null, { notices: notices.length });
+    return {};
   },
   auditLog: (core, req) => {
     core.staff.require(req.token, 'site_admin');

@@ -3,6 +3,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CoreError } from '../errors';
 import { PinService, type StaffRole } from './pins';
+import { isSetupLocked } from '../fleet/recovery';
+import { writeSetupMarker } from '../fleet/backup';
 import { supersede, retryRows, type SessionMarkPayload } from '../sync/outbox';
 import { decide } from '../../../shared/attendance/decision';
 import { attendanceCode, groupForStudent, resolveRules } from '../../../shared/settings';
@@ -37,13 +39,29 @@ export class StaffDesk {
     const r = await this.pins.check(pin);
     if (!r.ok) {
       this.audit('staff', 'pin.failed', null, null, { locked: r.locked });
-      if (r.locked) throw new CoreError('locked', `Too many wrong PINs. Try again in ${formatWait(r.retryAfterSeconds)}.`);
+      // Every lock is on record: a run of them is someone guessing at the public keypad.
+      if (r.locked && r.newLock) this.audit('staff', 'pin.lockout', null, null, { seconds: r.retryAfterSeconds });
+      if (r.locked) throw new CoreError('locked', `Too many wrong PINs. Try again in ${formatWait(r.retryAfterSeconds)}, or use the site admin's recovery code.`);
       throw new CoreError('forbidden', `That PIN is not right. ${r.attemptsLeft} ${r.attemptsLeft === 1 ? 'try' : 'tries'} left.`);
     }
-    const token = randomBytes(24).toString('base64url');
-    this.sessions.set(token, { role: r.role, expiresAt: this.core.clock.now().getTime() + SESSION_IDLE_MS });
     this.audit(r.role, 'staff.unlock', null, null, null);
-    return { role: r.role, token, idleSeconds: SESSION_IDLE_MS / 1000 };
+    return this.startSession(r.role);
+  }
+
+  /** The recovery code: a site admin session, to choose a new site admin PIN. */
+  async recover(code: string): Promise<{ role: StaffRole; token: string; idleSeconds: number }> {
+    if (!(await this.pins.useRecoveryCode(code))) {
+      this.audit('staff', 'pin.recovery_failed', null, null, null);
+      throw new CoreError('forbidden', 'That recovery code is not right. Check it against the copy the site admin kept.');
+    }
+    this.audit('site_admin', 'pin.recovered', 'site_admin', null, null);
+    return this.startSession('site_admin');
+  }
+
+  private startSession(role: StaffRole): { role: StaffRole; token: string; idleSeconds: number } {
+    const token = randomBytes(24).toString('base64url');
+    this.sessions.set(token, { role, expiresAt: this.core.clock.now().getTime() + SESSION_IDLE_MS });
+    return { role, token, idleSeconds: SESSION_IDLE_MS / 1000 };
   }
 
   lock(token: string): void {
@@ -63,24 +81,49 @@ export class StaffDesk {
     return s.role;
   }
 
-  pinStatus(): { receptionist: boolean; site_admin: boolean; lockedForSeconds: number | null } {
+  pinStatus(): { receptionist: boolean; site_admin: boolean; lockedForSeconds: number | null; setupLocked: boolean; recoveryCode: boolean } {
     const { lockedUntil } = this.pins.lockState();
+    const status = this.pins.status();
     return {
-      ...this.pins.status(),
+      ...status,
       lockedForSeconds: lockedUntil ? Math.ceil((lockedUntil.getTime() - this.core.clock.now().getTime()) / 1000) : null,
+      setupLocked: !status.site_admin && isSetupLocked(this.core.dataDir),
+      recoveryCode: this.pins.hasRecoveryCode(),
     };
   }
 
-  /** A site admin sets either PIN; on a new kiosk with no admin PIN yet, anyone at the desk sets the first one. */
-  async setPin(token: string | undefined, role: StaffRole, pin: string): Promise<void> {
+  /**
+   * A site admin sets either PIN; on a new kiosk with no admin PIN yet, anyone at the desk sets
+   * the first one — never on a kiosk that was set up and lost its database (fleet/recovery.ts).
+   * Setting the site admin PIN when no recovery code exists (first run, or the code was just
+   * used) issues one: returned here to be shown once.
+   */
+  async setPin(token: string | undefined, role: StaffRole, pin: string): Promise<{ recoveryCode?: string }> {
     const firstRun = !this.pins.status().site_admin;
-    if (!(firstRun && role === 'site_admin')) this.require(token, 'site_admin');
+    const viaFirstRun = firstRun && role === 'site_admin' && !token;
+    if (viaFirstRun && isSetupLocked(this.core.dataDir)) {
+      throw new CoreError(
+        'locked',
+        'This kiosk was set up before and its data was lost with no backup to restore, so a new site admin PIN cannot be set here. An admin must run `kiosk doctor` on the kiosk: it says what to do.',
+      );
+    }
+    if (!viaFirstRun) this.require(token, 'site_admin');
     try {
       await this.pins.setPin(role, pin);
     } catch (e) {
       throw new CoreError('validation_failed', (e as Error).message, [{ path: 'pin', message: (e as Error).message }]);
     }
-    this.audit(firstRun ? 'first-run' : 'site_admin', 'pin.set', role, null, null);
+    this.audit(viaFirstRun ? 'first-run' : 'site_admin', 'pin.set', role, null, null);
+    try {
+      // From now on an empty database here is a loss, not a new kiosk.
+      writeSetupMarker(this.core.dataDir, this.core.clock.now(), 'site admin PIN set');
+    } catch (e) {
+      this.core.log.error('could not write the set-up marker', { error: (e as Error).message });
+    }
+    if (role !== 'site_admin' || this.pins.hasRecoveryCode()) return {};
+    const recoveryCode = await this.pins.issueRecoveryCode();
+    this.audit(viaFirstRun ? 'first-run' : 'site_admin', 'pin.recovery_code_issued', 'site_admin', null, null);
+    return { recoveryCode };
   }
 
   // ---- the receptionist's day -----------------------------------------------------------------

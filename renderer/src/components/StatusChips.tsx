@@ -31,6 +31,8 @@ export function StatusChips() {
         ? t('status.scanner', { problem: status.scanner.problem })
         : t('status.scannerUnknown'),
     });
+  // Issue 13: restored from a backup (or lost with nothing to restore) until an admin acknowledges.
+  if (status.recovery) chips.push({ key: 'recovery', tone: 'bad', text: t(status.recovery.locked ? 'status.recoveryLocked' : 'status.recovered') });
   return (
     <ul className="chips" aria-label={t('status.label')} data-testid="status-chips">
       {chips.length === 0 ? (

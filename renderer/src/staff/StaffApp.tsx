@@ -24,7 +24,7 @@ export function StaffApp() {
   const phase = useStaff((s) => s.phase);
   const view = useStaff((s) => s.view);
   if (phase === 'closed') return null;
-  if (phase === 'pin' || phase === 'setup') return <PinScreen />;
+  if (phase === 'pin' || phase === 'setup' || phase === 'recover' || phase === 'code') return <PinScreen />;
   return (
     <main className="screen staff-screen" data-staff-view={view}>
       <StaffBar />

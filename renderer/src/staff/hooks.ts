@@ -22,7 +22,8 @@ export function useStaffIdle(staff: StaffStore): void {
     const check = setInterval(() => {
       const { phase, idleSeconds } = staff.getState();
       if (phase === 'closed') return;
-      const limit = phase === 'open' ? Math.max(30, idleSeconds - MAIN_MARGIN_SECONDS) : PIN_IDLE_SECONDS;
+      // The new recovery code gets the unlocked session's time: it is being copied down.
+      const limit = phase === 'open' || phase === 'code' ? Math.max(30, idleSeconds - MAIN_MARGIN_SECONDS) : PIN_IDLE_SECONDS;
       if (Date.now() - lastActivity >= limit * 1000) void staff.getState().lock();
     }, 1000);
     document.addEventListener('pointerdown', touched, { capture: true });

@@ -12,13 +12,19 @@ import { createStore } from 'zustand/vanilla';
 import type { CallName, CallRequest, CallResponse, IpcResult, KioskApi } from '../../../shared/ipc/contract';
 
 export type StaffRole = 'receptionist' | 'site_admin';
-/** closed: the student kiosk is up. pin: the keypad. setup: first run, choose the admin PIN. */
-export type StaffPhase = 'closed' | 'pin' | 'setup' | 'open';
+/**
+ * closed: the student kiosk is up. pin: the keypad. setup: first run (or after the recovery
+ * code), choose the admin PIN. recover: typing the site admin's recovery code. code: a new
+ * recovery code on screen, shown once, before the session opens.
+ */
+export type StaffPhase = 'closed' | 'pin' | 'setup' | 'recover' | 'code' | 'open';
 /** admin: the site admin's roster, file export, kiosk doctor and support bundle. */
 export type StaffView = 'today' | 'log' | 'settings' | 'admin';
 
 export const PIN_MIN = 4;
 export const PIN_MAX = 8;
+/** The recovery code's length (electron/core/staff/pins.ts RECOVERY_CODE_DIGITS). */
+export const RECOVERY_CODE_LENGTH = 12;
 
 /** What a scan did while staff mode was open (the kiosk's own flow is kept out of sight). */
 export type StaffScan = { kind: 'student'; studentId: string; name: string; at: number } | { kind: 'rejected'; reason: string; at: number };
@@ -39,6 +45,14 @@ export interface StaffState {
   message: PinMessage | null;
   /** Epoch ms when the keypad opens again after too many wrong PINs. */
   lockedUntil: number | null;
+  /** A new recovery code, on screen once (phase 'code'); forgotten as soon as it is dismissed. */
+  recoveryCode: string | null;
+  /** Setting a new site admin PIN with the recovery code's session (phase 'setup'). */
+  recovering: boolean;
+  /** The kiosk was set up, lost its data and restored nothing: no first-run set-up here. */
+  setupLocked: boolean;
+  /** A recovery code exists: the keypad offers it. */
+  canRecover: boolean;
   busy: boolean;
   lastScan: StaffScan | null;
   /** Bumped on every lock: answers for an older session are dropped. */
@@ -58,6 +72,10 @@ export interface StaffActions {
   eraseDigit(): void;
   clearPin(): void;
   submitPin(): Promise<void>;
+  /** "Use the recovery code" on the keypad. */
+  startRecovery(): void;
+  /** "I have written it down": the new recovery code leaves the screen for good. */
+  dismissCode(): void;
   /** Locks and goes back to the student kiosk. */
   lock(): Promise<void>;
   go(view: StaffView): void;
@@ -77,6 +95,8 @@ const cleared = {
   pin: '',
   firstPin: null,
   message: null,
+  recoveryCode: null,
+  recovering: false,
   busy: false,
   lastScan: null,
   view: 'today',
@@ -102,16 +122,19 @@ export function createStaffStore(api: KioskApi, now: () => number = Date.now) {
       const res = await invoke(() => api.staffPinStatus({}));
       if (!res.ok) return null;
       lockout(res.value.lockedForSeconds);
+      set({ setupLocked: res.value.setupLocked === true, canRecover: res.value.recoveryCode === true });
       return res.value;
     };
 
-    const unlockWith = async (pin: string, seq: number) => {
+    const unlockWith = async (pin: string, seq: number, recoveryCode?: string) => {
       const res = await invoke(() => api.staffUnlock({ pin }));
       if (get().seq !== seq) return;
       if (res.ok) {
         set({
           ...cleared,
-          phase: 'open',
+          // A new recovery code is shown before anything else, once.
+          phase: recoveryCode ? 'code' : 'open',
+          recoveryCode: recoveryCode ?? null,
           role: res.value.role,
           token: res.value.token,
           idleSeconds: res.value.idleSeconds,
@@ -129,6 +152,8 @@ export function createStaffStore(api: KioskApi, now: () => number = Date.now) {
       ...cleared,
       idleSeconds: 300,
       lockedUntil: null,
+      setupLocked: false,
+      canRecover: false,
       seq: 0,
 
       async open() {
@@ -137,13 +162,14 @@ export function createStaffStore(api: KioskApi, now: () => number = Date.now) {
         set({ ...cleared, phase: 'pin' });
         const status = await refreshPinStatus();
         if (get().seq !== seq) return;
-        if (status && !status.site_admin) set({ phase: 'setup', message: { kind: 'info', key: 'staff.setup.choose' } });
+        if (status && !status.site_admin && status.setupLocked) set({ message: { kind: 'error', key: 'staff.recovery.setupLocked' } });
+        else if (status && !status.site_admin) set({ phase: 'setup', message: { kind: 'info', key: 'staff.setup.choose' } });
         else if (!status) set({ message: { kind: 'error', key: 'staff.pin.unavailable' } });
       },
 
       typeDigit(d) {
-        const { pin, busy } = get();
-        if (busy || !/^\d$/.test(d) || pin.length >= PIN_MAX) return;
+        const { pin, busy, phase } = get();
+        if (busy || !/^\d$/.test(d) || pin.length >= (phase === 'recover' ? RECOVERY_CODE_LENGTH : PIN_MAX)) return;
         set({ pin: pin + d, message: get().message?.kind === 'error' ? null : get().message });
       },
 
@@ -156,9 +182,32 @@ export function createStaffStore(api: KioskApi, now: () => number = Date.now) {
       },
 
       async submitPin() {
-        const { pin, phase, busy, lockedUntil, seq, firstPin } = get();
+        const { pin, phase, busy, lockedUntil, seq, firstPin, recovering, token, setupLocked } = get();
         if (busy || pin.length < PIN_MIN) return;
+        if (phase === 'recover') {
+          // The recovery code works during a lockout: that is what it is for.
+          if (pin.length !== RECOVERY_CODE_LENGTH) return;
+          set({ busy: true });
+          const res = await invoke(() => api.staffRecover({ code: pin }));
+          if (get().seq !== seq) return;
+          if (!res.ok) {
+            set({ busy: false, pin: '', message: { kind: 'error', text: res.error.message } });
+            return;
+          }
+          set({
+            ...cleared,
+            phase: 'setup',
+            recovering: true,
+            role: res.value.role,
+            token: res.value.token,
+            idleSeconds: res.value.idleSeconds,
+            lockedUntil: null,
+            message: { kind: 'info', key: 'staff.recovery.choose' },
+          });
+          return;
+        }
         if (lockedUntil && lockedUntil > now()) return;
+        if (phase === 'pin' && setupLocked) return;
         if (phase === 'pin') {
           set({ busy: true });
           await unlockWith(pin, seq);
@@ -174,13 +223,25 @@ export function createStaffStore(api: KioskApi, now: () => number = Date.now) {
           return;
         }
         set({ busy: true });
-        const res = await invoke(() => api.setPin({ role: 'site_admin', pin }));
+        const res = await invoke(() => api.setPin({ role: 'site_admin', pin, ...(recovering && token ? { token } : {}) }));
         if (get().seq !== seq) return;
         if (!res.ok) {
           set({ busy: false, firstPin: null, pin: '', message: { kind: 'error', text: res.error.message } });
           return;
         }
-        await unlockWith(pin, seq);
+        // The recovery session has done its job: the new PIN opens a session of its own.
+        if (recovering && token) void invoke(() => api.staffLock({ token }));
+        await unlockWith(pin, seq, res.value.recoveryCode);
+      },
+
+      startRecovery() {
+        if (get().phase !== 'pin' || get().busy) return;
+        set({ phase: 'recover', pin: '', message: { kind: 'info', key: 'staff.recovery.prompt' } });
+      },
+
+      dismissCode() {
+        if (get().phase !== 'code') return;
+        set({ phase: 'open', recoveryCode: null });
       },
 
       async lock() {

@@ -59,6 +59,12 @@ export function DoctorSection() {
                     <strong>{t('staff.admin.doctor.fix')}</strong> {c.fix}
                   </p>
                 )}
+                {/* Issue 13: a restore notice stays on the idle screen until a site admin has checked. */}
+                {c.id === 'database' && typeof c.details.recoveries === 'number' && (
+                  <button type="button" className="btn btn-secondary" data-testid="ack-recovery" onClick={() => void call('acknowledgeRecovery', {}).then(() => run())}>
+                    {t('staff.recovery.acknowledge')}
+                  </button>
+                )}
               </div>
             </li>
           ))}

@@ -192,7 +192,9 @@ export function PinsPanel() {
   useEffect(refresh, []);
   const done = async (role: 'receptionist' | 'site_admin', pin: string) => {
     const res = await call('setPin', { role, pin });
-    setResult(res.ok ? { ok: true, text: t('staff.pins.saved', { role: t(`staff.role.${role}`) }) } : { ok: false, text: res.error.issues?.[0]?.message ?? res.error.message });
+    // A kiosk set up before recovery codes existed gets its first one here: shown this once.
+    const code = res.ok ? res.value.recoveryCode : undefined;
+    setResult(res.ok ? { ok: true, text: code ? t('staff.recovery.issuedHere', { code: code.replace(/(\d{4})(?=\d)/g, '$1 ') }) : t('staff.pins.saved', { role: t(`staff.role.${role}`) }) } : { ok: false, text: res.error.issues?.[0]?.message ?? res.error.message });
     refresh();
   };
   return (
