@@ -13,6 +13,7 @@ import { DatabaseError } from '../db/database';
 import { outboxCounts } from '../sync/outbox';
 import { direction as directionSchema } from '../../../shared/settings';
 import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
+import { helpRequest } from './help';
 
 const USAGE = `Passdesk admin CLI
 
@@ -28,7 +29,7 @@ Commands:
   settings export [file]          Write the site settings as JSON (stdout without a file)
   settings import <file>          Validate and apply site settings from JSON (provisioning)
   outbox                          Show the writeback queue: counts per state and the rows not yet done
-  help                            This text
+  help [command]                  This text, or one command's help (also: <command> --help)
 
 Options:
   --data-dir <dir>   The kiosk's data directory (default: $PASSDESK_DATA_DIR or the app's user data folder)
@@ -53,6 +54,13 @@ function print(o: Output, value: unknown, human: () => string): void {
 }
 
 export async function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+  // Help first: before any parsing, data folder or database, so asking for it changes nothing.
+  const help = helpRequest(argv, `${USAGE}\n${FLEET_USAGE}`);
+  if (help) {
+    if (help.toStderr) process.stderr.write(`${help.text}\n`);
+    else out(help.text);
+    return help.code;
+  }
   // doctor, backup, restore … parse their own options: some must run when the database cannot open.
   const fleet = fleetCommandIn(argv);
   if (fleet) return fleet.run({ argv: fleet.argv, out, defaultDataDir });
