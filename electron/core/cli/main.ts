@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { KioskCore } from '../kiosk';
 import { fixedClock, systemClock } from '../clock';
 import { stderrLogger } from '../log';
+import { fileSecretStore, secretValuesOf } from '../security/secrets';
 import { CoreError } from '../errors';
 import { SettingsValidationError } from '../db/settings-store';
 import { DatabaseError } from '../db/database';
@@ -98,7 +99,10 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
 
   let core: KioskCore;
   try {
-    core = KioskCore.open({ dataDir: values['data-dir'] ?? defaultDataDir(), clock, logger: stderrLogger('warn') });
+    const dataDir = values['data-dir'] ?? defaultDataDir();
+    // The CLI's log lines mask the secret store's values wherever they appear (issue 13).
+    const secrets = fileSecretStore(dataDir);
+    core = KioskCore.open({ dataDir, clock, secrets, logger: stderrLogger('warn', secretValuesOf(secrets)) });
   } catch (e) {
     process.stderr.write(`${e instanceof DatabaseError ? e.message : `Cannot open the kiosk data: ${(e as Error).message}`}\n`);
     return 1;
