@@ -58,3 +58,15 @@ export function badgePatternRisks(pattern: string): BadgePatternRisk[] {
   }
   return PROBES.filter(([, probes]) => probes.some((p) => re.test(p))).map(([risk]) => risk);
 }
+
+/**
+ * What the admin screen says beside the field, as keys under staff.badgePatternRisk: nothing for
+ * a safe pattern; otherwise each risk, and "unanchored" when ^ or $ is missing (the kiosk then
+ * finds the pattern anywhere inside what was scanned).
+ */
+export function badgePatternWarning(pattern: string): (BadgePatternRisk | 'unanchored')[] {
+  const risks = badgePatternRisks(pattern);
+  if (!risks.length) return [];
+  const unanchored = !pattern.startsWith('^') || !pattern.endsWith('$');
+  return unanchored ? [...risks, 'unanchored'] : risks;
+}
