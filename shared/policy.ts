@@ -3,11 +3,11 @@
 // and a site admin's change to it is refused.
 import { z } from 'zod';
 
-export const districtPolicy = z.strictObject({
+export const districtPolicy = z.object({
   district: z.string().trim().min(1).max(100),
   locked: z
     .array(
-      z.strictObject({
+      z.object({
         /** Dotted path into the site settings, e.g. "rules.presentWriteback" or "rules.sessions". */
         path: z.string().regex(/^[A-Za-z]+(\.[A-Za-z0-9]+)*$/, 'A path such as rules.presentWriteback'),
         /** The value the district sets; without one, the field is frozen at the kiosk's current value. */

@@ -144,6 +144,7 @@ export class KioskCore {
         issues: this.settings.invalidStored.map((i) => `${i.path}: ${i.message}`).join('; '),
       });
     }
+    for (const lock of this.settings.ignoredLocks) this.log.error('district policy lock ignored', { path: lock.path, message: lock.message });
     this.staff = new StaffDesk(this);
     this.misCodes = new MisCodeStore(db);
     this.roster = new RosterService({

@@ -7,7 +7,9 @@ import { defaultSettings } from '../../shared/defaults';
 import { districtPolicy } from '../../shared/policy';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { SettingsValidationError } from '../../electron/core/db/settings-store';
-import { openTestCore } from '../helpers/core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openTestCore, tempDir } from '../helpers/core';
 
 type Doc = Record<string, unknown>;
 // The parsed defaults: every section present, as the admin screen holds them.
@@ -93,10 +95,9 @@ describe('strict settings: unknown keys are refused with their path', () => {
     }
   });
 
-  it('refuses an unknown key in a district policy file too (a typo there would lock nothing)', () => {
-    const r = districtPolicy.safeParse({ district: 'Northside', locked: [{ path: 'rules.presentWriteback', reason: 'District rule', valeu: true }] });
-    expect(r.success).toBe(false);
-    expect(describeIssues(r.error!)).toContainEqual({ path: 'locked.0.valeu', message: 'unknown setting' });
+  it('a district policy file that loaded before still loads (extra keys in it are ignored, as before)', () => {
+    const r = districtPolicy.safeParse({ district: 'Northside', comment: 'set by IT', locked: [{ path: 'rules.presentWriteback', value: true, reason: 'District rule', note: 'x' }] });
+    expect(r.success).toBe(true);
   });
 });
 
@@ -147,6 +148,31 @@ describe('strict settings through the kiosk: all or nothing', () => {
     const stored = JSON.parse((reopened.core.db.prepare(`SELECT json FROM settings WHERE key = 'site'`).get() as { json: string }).json);
     expect(stored.legacyTheme).toBeUndefined();
     expect(siteSettings.safeParse(stored).success).toBe(true);
+  });
+});
+
+describe('a district lock on a path that is not a setting', () => {
+  it('is ignored and reported; the kiosk starts, and the other locks hold', () => {
+    const dataDir = tempDir();
+    const policyFile = path.join(dataDir, 'district-policy.json');
+    fs.writeFileSync(
+      policyFile,
+      JSON.stringify({
+        district: 'Northside',
+        locked: [
+          { path: 'rules.presentWritebak', value: true, reason: 'District rule' },
+          { path: 'rules.lateCode', value: 'T', reason: 'District code' },
+        ],
+      }),
+    );
+    const errors: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (msg: string, f?: Record<string, unknown>) => errors.push(`${msg} ${JSON.stringify(f)}`) };
+    const t = openTestCore(undefined, { dataDir, policyFile, logger });
+    disposers.push(() => t.dispose());
+    expect(t.core.getSettings().rules.lateCode).toBe('T');
+    expect(t.core.settings.invalidStored).toBeNull();
+    expect(t.core.settings.ignoredLocks).toEqual([{ path: 'rules.presentWritebak', message: expect.stringMatching(/not a setting: the lock is ignored/) }]);
+    expect(errors.join('\n')).toMatch(/district policy lock ignored .*rules\.presentWritebak/);
   });
 });
 

@@ -45,11 +45,30 @@ export class SettingsStore {
   /** Why the stored settings could not be used, when the kiosk fell back to the defaults. */
   invalidStored: { path: string; message: string }[] | null = null;
 
+  /** The district's locks, laid over whatever the site stored (those naming a real setting). */
+  readonly policy: DistrictPolicy | null;
+  /** Locks of the district's file that name no setting of this version: ignored, and reported. */
+  readonly ignoredLocks: { path: string; message: string }[] = [];
+
   constructor(
     private readonly db: Db,
-    /** The district's locks, laid over whatever the site stored. */
-    readonly policy: DistrictPolicy | null = null,
-  ) {}
+    policy: DistrictPolicy | null = null,
+  ) {
+    // Settings are strict: a lock whose path names no setting ("rules.presentWritebak") would
+    // make every document invalid, the defaults included, and stop the kiosk starting. Such a
+    // lock locks nothing; it is left out and reported (the doctor and the log say which).
+    if (policy) {
+      const base = siteSettings.parse(defaultSettings);
+      const usable = policy.locked.filter((lock) => {
+        if (lock.value === undefined) return true;
+        const r = siteSettings.safeParse(applyPolicy(base, { ...policy, locked: [lock] }));
+        if (r.success || !unknownKeyPaths(r.error).length) return true;
+        this.ignoredLocks.push({ path: lock.path, message: `The district policy locks "${lock.path}", which is not a setting: the lock is ignored. Correct the path in the policy file.` });
+        return false;
+      });
+      this.policy = { ...policy, locked: usable };
+    } else this.policy = null;
+  }
 
   /** Keys of the stored document that this version does not know, dropped when it was loaded. */
   droppedUnknown: string[] = [];
