@@ -89,6 +89,20 @@ describe('node_modules against package-lock.json', () => {
     expect(again.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it.skipIf(process.platform === 'win32')('npm start on a fresh clone: one line, npm ci, and no ERR_MODULE_NOT_FOUND when it fails', () => {
+    const root = project(null);
+    const bin = dir();
+    fs.writeFileSync(path.join(bin, 'npm'), '#!/bin/sh\necho "npm ERR! network" >&2\nexit 1\n', { mode: 0o755 });
+    const copy = path.join(root, 'scripts');
+    fs.mkdirSync(copy);
+    for (const f of ['start.mjs', 'ensure-deps.mjs']) fs.copyFileSync(path.join(repo, 'scripts', f), path.join(copy, f));
+    const r = spawnSync(process.execPath, [path.join(copy, 'start.mjs')], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('start: node_modules is missing: running npm ci first (once).');
+    expect(r.stderr).toContain('npm start: npm ci failed (its error is above).');
+    expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|\n\s+at /);
+  });
+
   it('start.mjs, test.mjs and ensure-deps.mjs import only Node’s modules (and each other) before npm ci', () => {
     for (const f of ['start.mjs', 'test.mjs', 'ensure-deps.mjs']) {
       const src = fs.readFileSync(path.join(repo, 'scripts', f), 'utf8');
