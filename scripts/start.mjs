@@ -4,6 +4,9 @@
 //
 // Each step says what it does, because the first run downloads Electron (~100 MB) and possibly
 // compiles better-sqlite3, and a silent minute looks like a hang.
+//
+// On a fresh clone node_modules does not exist yet: only Node's own modules and ensure-deps.mjs
+// are imported statically; everything from node_modules is imported after `npm ci` has run.
 import { spawn, spawnSync } from 'node:child_process';
 import console from 'node:console';
 import fs from 'node:fs';
@@ -11,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { NativeBuildError, rebuildElectronNative } from './rebuild-electron-native.mjs';
+import { SetupError, ensureDeps } from './ensure-deps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const electronDir = path.join(root, 'node_modules', 'electron');
@@ -55,12 +58,18 @@ function ensureElectronBinary() {
   return createRequire(import.meta.url)('electron');
 }
 
+/** Set once the native-build helper is loaded, so that its errors read as known ones. */
+let NativeBuildError = null;
+
 async function main() {
+  ensureDeps(root, 'start');
+  const native = await import('./rebuild-electron-native.mjs');
+  NativeBuildError = native.NativeBuildError;
   npmRun('build:renderer');
   npmRun('build:electron');
   const electron = ensureElectronBinary();
   say('checking the Electron build of better-sqlite3');
-  await rebuildElectronNative({ log: (line) => console.log(line) });
+  await native.rebuildElectronNative({ log: (line) => console.log(line) });
 
   const args = ['.', ...process.argv.slice(2)];
   say(`electron ${args.join(' ')}`);
@@ -73,7 +82,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  const known = e instanceof StartError || e instanceof NativeBuildError;
+  const known = e instanceof StartError || e instanceof SetupError || (NativeBuildError && e instanceof NativeBuildError);
   console.error(known ? `\nnpm start: ${e.message}` : e);
   process.exit(1);
 });

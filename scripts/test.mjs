@@ -1,14 +1,26 @@
 // `npm test`: everything CI checks, in order — typecheck, lint, unit + integration (vitest),
 // end-to-end in Chromium (Playwright) — then one closing line "N passed, N failed".
+// On a fresh clone it first runs `npm ci` (scripts/ensure-deps.mjs), and before the end-to-end
+// step it makes sure Chromium is there (apt as root) or says in one line what to install.
+// Only Node's own modules are imported: node_modules may not exist yet.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SetupError, ensureChromium, ensureDeps } from './ensure-deps.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'passdesk-test-'));
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const only = process.argv[2]; // e.g. `npm test -- unit`
+
+try {
+  ensureDeps(root, 'npm test');
+} catch (e) {
+  if (!(e instanceof SetupError)) throw e;
+  console.error(`npm test: ${e.message}`);
+  process.exit(1);
+}
 
 function step(name, cmd, args, env = {}) {
   console.log(`\n▶ ${name}: ${cmd} ${args.join(' ')}`);
@@ -57,8 +69,13 @@ if (!only || only === 'unit') {
 }
 
 if (!only || only === 'e2e') {
-  const built = step('build renderer', 'npm', ['run', '-s', 'build:renderer']);
-  if (!built) {
+  const missing = ensureChromium('npm test');
+  const built = !missing && step('build renderer', 'npm', ['run', '-s', 'build:renderer']);
+  if (missing) {
+    console.log(`\nnpm test: ${missing}`);
+    failed++;
+    failures.push('end-to-end (no Chromium)');
+  } else if (!built) {
     failed++;
     failures.push('build renderer');
   } else {

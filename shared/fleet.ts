@@ -9,12 +9,12 @@ import { clockTime } from './primitives';
  * must not hoard children's data. Events still waiting for (or failing) writeback are kept until
  * an admin has dealt with them, whatever their age.
  */
-export const retentionSettings = z.object({
+export const retentionSettings = z.strictObject({
   days: z.number().int().min(7, 'Keep at least a week of events, so that a failed writeback can still be seen.').max(3660).default(60),
 });
 
 /** The nightly online backup of the kiosk database. `at` is school-local time. */
-export const backupSettings = z.object({
+export const backupSettings = z.strictObject({
   enabled: z.boolean().default(true),
   at: clockTime.default('02:30'),
   keep: z.number().int().min(1).max(365).default(14),
@@ -26,7 +26,7 @@ export const backupSettings = z.object({
  * kiosk changes only when someone decided it should.
  */
 export const updateSettings = z
-  .object({
+  .strictObject({
     enabled: z.boolean().default(false),
     url: z.string().trim().default(''),
     channel: z.string().trim().regex(/^[a-z0-9-]+$/, 'Use lower-case letters, digits and -.').default('latest'),
@@ -46,7 +46,7 @@ export const updateSettings = z
   });
 
 /** The `fleet` section of the site settings. Every field has a default, so `{}` is valid. */
-export const fleetSettings = z.object({
+export const fleetSettings = z.strictObject({
   retention: retentionSettings.prefault({}),
   backups: backupSettings.prefault({}),
   updates: updateSettings.prefault({}),

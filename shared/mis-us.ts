@@ -51,7 +51,7 @@ export const powerschoolBaseUrl = z
 export const powerschoolMode = z.enum(['daily', 'time', 'meeting']);
 export type PowerschoolMode = z.infer<typeof powerschoolMode>;
 
-export const powerschoolSchool = z.object({
+export const powerschoolSchool = z.strictObject({
   /** SCHOOLS.SCHOOL_NUMBER, as PowerSchool writes it in every attendance record. */
   schoolId: z.string().trim().regex(/^\d{1,10}$/, 'The PowerSchool school number is digits only, such as 100.'),
   name: z.string().trim().max(100).default(''),
@@ -64,7 +64,7 @@ export const powerschoolSchool = z.object({
 export type PowerschoolSchool = z.output<typeof powerschoolSchool>;
 
 export const powerschoolUsSettings = z
-  .object({
+  .strictObject({
     connector: z.literal('powerschool'),
     baseUrl: powerschoolBaseUrl,
     /** From the plugin's Data Provider Configuration; the secret goes to the SecretStore. */
@@ -75,7 +75,7 @@ export const powerschoolUsSettings = z
     schoolId: z.string().trim().regex(/^\d{1,10}$/, 'The PowerSchool school number is digits only, such as 100.'),
     schools: z.array(powerschoolSchool).min(1, 'Add at least one school.'),
     district: z
-      .object({
+      .strictObject({
         /** On: every school is enabled, in the district's mode; building admins cannot opt out. */
         preventSchoolOverrides: z.boolean().default(false),
         attendanceMode: powerschoolMode.default('daily'),
@@ -190,7 +190,7 @@ const descriptorUri = z
   .trim()
   .regex(/^uri:\/\/[^#\s]+#.+$/, 'A descriptor looks like uri://ed-fi.org/AttendanceEventCategoryDescriptor#Tardy.');
 
-export const edfiUsSettings = z.object({
+export const edfiUsSettings = z.strictObject({
   connector: z.literal('edfi'),
   /** The ODS/API root, such as https://ods.district.org/api (oauth/ and data/v3/ hang below it). */
   baseUrl: z
@@ -202,10 +202,10 @@ export const edfiUsSettings = z.object({
   /** The Ed-Fi schoolId (an integer in the ODS). */
   schoolId: z.string().trim().regex(/^\d{1,12}$/, 'The Ed-Fi school id is digits only.'),
   /** The session (term) events belong to; empty: the ODS session whose dates hold the event. */
-  session: z.object({ sessionName: z.string().trim().min(1), schoolYear: z.number().int().min(1990).max(2100) }).nullable().default(null),
+  session: z.strictObject({ sessionName: z.string().trim().min(1), schoolYear: z.number().int().min(1990).max(2100) }).nullable().default(null),
   /** Student references use studentUniqueId; the roster's MIS id must be that id. */
   descriptors: z
-    .object({
+    .strictObject({
       tardy: descriptorUri.default(`${DESCRIPTOR_NS}#Tardy`),
       earlyDeparture: descriptorUri.default(`${DESCRIPTOR_NS}#Early departure`),
       /** Our code → a category descriptor, where a code means something other than tardy/early. */
@@ -249,12 +249,12 @@ export type ExportField = z.infer<typeof exportField>;
 export const exportFrequency = z.enum(['daily', 'weekdays', 'hourly', 'every_15_minutes']);
 
 export const fileDestination = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('folder'),
     /** A local folder or a mounted share (\\server\share or /mnt/sis). */
     path: z.string().trim().min(1, 'Choose the folder the SIS imports from.'),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('sftp'),
     host: z.string().trim().min(1, 'Enter the SFTP server name.'),
     port: z.number().int().min(1).max(65535).default(22),
@@ -268,18 +268,18 @@ export const fileDestination = z.discriminatedUnion('kind', [
 export type FileDestination = z.output<typeof fileDestination>;
 
 export const fileExportUsSettings = z
-  .object({
+  .strictObject({
     connector: z.literal('file'),
     /** This kiosk's school, as the SIS numbers it (written in the school_id column). */
     schoolId: z.string().trim().min(1, 'Enter the school’s number in the SIS.'),
     /** Schools whose events go in the file; empty: every school. */
     schools: z.array(z.string().trim().min(1)).default([]),
     fields: z
-      .array(z.object({ field: exportField, header: z.string().trim().max(40).optional() }))
+      .array(z.strictObject({ field: exportField, header: z.string().trim().max(40).optional() }))
       .min(1, 'Add at least one field to the export.'),
     /** The codes that are exported, each with the SIS's external code exactly as the SIS spells it. */
     codeMap: z.record(attendanceCode, z.string().min(1).max(20)).refine((m) => Object.keys(m).length > 0, 'Choose at least one code to export.'),
-    schedule: z.object({ frequency: exportFrequency.default('daily'), at: clockTime.default('16:00') }).default({ frequency: 'daily', at: '16:00' }),
+    schedule: z.strictObject({ frequency: exportFrequency.default('daily'), at: clockTime.default('16:00') }).default({ frequency: 'daily', at: '16:00' }),
     destination: fileDestination,
     /** Tokens: {school} {date} {time} {run}. */
     fileName: z

@@ -23,7 +23,7 @@ const hostName = z
     'Give the host name only, such as api.wonde.com or api-ap-southeast-2.wonde.com.',
   );
 
-export const wondeSettings = z.object({
+export const wondeSettings = z.strictObject({
   connector: z.literal('wonde'),
   /** The school's regional domain (the school object's region.domain). */
   domain: hostName.default('api.wonde.com'),
@@ -39,7 +39,7 @@ export const wondeSettings = z.object({
 export type WondeSettings = z.output<typeof wondeSettings>;
 
 export const misSettings = z.discriminatedUnion('connector', [
-  z.object({ connector: z.literal('none') }),
+  z.strictObject({ connector: z.literal('none') }),
   wondeSettings,
   powerschoolUsSettings,
   edfiUsSettings,

@@ -109,7 +109,7 @@ export const checkCode = z.enum(['qr', 'code128', 'none']);
 export type CheckCode = z.infer<typeof checkCode>;
 
 export const printerSettings = z
-  .object({
+  .strictObject({
     /** 'none' by default: a kiosk with no printer still signs students in. */
     transport: printerTransport.default('none'),
     host: z.string().trim().max(253).default(''),

@@ -11,7 +11,7 @@ export { attendanceCode, clockTime, direction, locale, sessionName };
 export type { Direction, Locale, SessionName } from './primitives';
 
 export const sessionTimes = z
-  .object({
+  .strictObject({
     start: clockTime,
     lateAfter: clockTime,
     unauthorisedAfter: clockTime,
@@ -44,7 +44,7 @@ export function splitReasonLabel(label: string): { code: string | null; text: st
 }
 
 export const reason = z
-  .object({
+  .strictObject({
     id: z.string().trim().min(1).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, 'Use lower-case letters, digits, - and _.'),
     label: z.string().trim().min(1, 'A reason needs a label.').max(80),
     /** Code written back when this reason is chosen; it wins over the time-based code. */
@@ -63,15 +63,15 @@ export type Reason = z.output<typeof reason>;
 export type ReasonInput = z.input<typeof reason>;
 
 /** The writeback rules a group can override. */
-export const writebackRules = z.object({
-  sessions: z.object({ AM: sessionTimes, PM: sessionTimes }).superRefine((s, ctx) => {
+export const writebackRules = z.strictObject({
+  sessions: z.strictObject({ AM: sessionTimes, PM: sessionTimes }).superRefine((s, ctx) => {
     if (!(s.AM.end <= s.PM.start))
       ctx.addIssue({ code: 'custom', path: ['PM', 'start'], message: 'The PM session must start after the AM session ends.' });
   }),
   lateCode: attendanceCode.default('L'),
   unauthorisedCode: attendanceCode.default('U'),
   presentWriteback: z.boolean().default(false),
-  presentCodes: z.object({ AM: attendanceCode, PM: attendanceCode }).default({ AM: '/', PM: '\\' }),
+  presentCodes: z.strictObject({ AM: attendanceCode, PM: attendanceCode }).default({ AM: '/', PM: '\\' }),
   /** Code written for an early sign-out when the reason carries none; null: do not write early sign-outs. */
   leaverCode: attendanceCode.nullable().default(null),
   protectedCodes: z.array(attendanceCode).default([]),
@@ -81,12 +81,12 @@ export const writebackRules = z.object({
 });
 export type WritebackRules = z.output<typeof writebackRules>;
 
-const ruleOverrides = z.object({
-  sessions: z.object({ AM: sessionTimes, PM: sessionTimes }).optional(),
+const ruleOverrides = z.strictObject({
+  sessions: z.strictObject({ AM: sessionTimes, PM: sessionTimes }).optional(),
   lateCode: attendanceCode.optional(),
   unauthorisedCode: attendanceCode.optional(),
   presentWriteback: z.boolean().optional(),
-  presentCodes: z.object({ AM: attendanceCode, PM: attendanceCode }).optional(),
+  presentCodes: z.strictObject({ AM: attendanceCode, PM: attendanceCode }).optional(),
   leaverCode: attendanceCode.nullable().optional(),
   protectedCodes: z.array(attendanceCode).optional(),
   reasonInComment: z.boolean().optional(),
@@ -94,19 +94,19 @@ const ruleOverrides = z.object({
   passMessage: z.string().max(200).optional(),
 });
 
-export const group = z.object({
+export const group = z.strictObject({
   id: z.string().trim().min(1).max(64),
   name: z.string().trim().min(1).max(80),
   /** Students whose year is in this inclusive range belong here unless the roster names a group. */
   years: z
-    .object({ from: z.number().int().min(-2).max(14), to: z.number().int().min(-2).max(14) })
+    .strictObject({ from: z.number().int().min(-2).max(14), to: z.number().int().min(-2).max(14) })
     .refine((y) => y.from <= y.to, 'The first year must not be after the last.')
     .optional(),
   overrides: ruleOverrides.default({}),
 });
 export type Group = z.infer<typeof group>;
 
-export const period = z.object({ name: z.string().trim().min(1).max(40), start: clockTime, end: clockTime });
+export const period = z.strictObject({ name: z.string().trim().min(1).max(40), start: clockTime, end: clockTime });
 export type Period = z.infer<typeof period>;
 
 /** A school-wide bell schedule must have no gaps and no overlaps (SchoolMint Hero requires it). */
@@ -126,7 +126,7 @@ export const bellSchedule = z.array(period).superRefine((periods, ctx) => {
   });
 });
 
-export const siteSettings = z.object({
+export const siteSettings = z.strictObject({
   schoolName: z.string().trim().min(1, 'The school needs a name.').max(100),
   locale: locale.default('en-GB'),
   timeZone: z
@@ -136,7 +136,7 @@ export const siteSettings = z.object({
   groups: z.array(group).default([]),
   bellSchedule: bellSchedule.default([]),
   scanner: z
-    .object({
+    .strictObject({
       /** Badge codes must match this pattern; anything else is refused and never stored. */
       badgePattern: z
         .string()
@@ -148,17 +148,17 @@ export const siteSettings = z.object({
       maxKeyGapMs: z.number().int().min(5).max(200).default(35),
       minLength: z.number().int().min(1).max(64).default(4),
       hid: z
-        .object({
+        .strictObject({
           enabled: z.boolean().default(true),
           devices: z
-            .array(z.object({ vendorId: z.number().int().min(0).max(0xffff), productId: z.number().int().min(0).max(0xffff) }))
+            .array(z.strictObject({ vendorId: z.number().int().min(0).max(0xffff), productId: z.number().int().min(0).max(0xffff) }))
             .default([]),
         })
         .default({ enabled: true, devices: [] }),
     })
     .default({ badgePattern: '^\\d{5,10}$', prefix: '', suffix: '', maxKeyGapMs: 35, minLength: 4, hid: { enabled: true, devices: [] } }),
   kiosk: z
-    .object({
+    .strictObject({
       doneSeconds: z.number().int().min(2).max(30).default(6),
       idleSeconds: z.number().int().min(10).max(300).default(45),
       showCodeOnDone: z.boolean().default(false),
@@ -209,7 +209,29 @@ export function groupForStudent(settings: SiteSettings, student: { groupId?: str
   return settings.groups.find((g) => g.years && y >= g.years.from && y <= g.years.to)?.id ?? null;
 }
 
-/** Field-by-field messages a site admin can act on: "rules.sessions.AM.lateAfter: The late time must…". */
+/** What an unknown key is called in every message: the key's full path comes before it. */
+export const UNKNOWN_SETTING = 'unknown setting';
+
+/**
+ * Field-by-field messages a site admin can act on: "rules.sessions.AM.lateAfter: The late time must…".
+ * Every schema of a settings document is strict, so a typo is refused rather than dropped; zod
+ * reports all unknown keys of one object in one issue, split here so each names its own path
+ * ("rules.sessions.AM.lateAfterr: unknown setting").
+ */
 export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return error.issues.flatMap((i) => {
+    const at = i.path.map(String);
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: [...at, k].join('.'), message: UNKNOWN_SETTING }));
+    return [{ path: at.join('.'), message: i.message }];
+  });
+}
+
+/**
+ * The paths of unknown keys in a settings document (as described by describeIssues), as key
+ * lists, so that a stored document from an older version can have exactly those keys removed.
+ */
+export function unknownKeyPaths(error: z.ZodError): (string | number)[][] {
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path.filter((p): p is string | number => typeof p !== 'symbol'), k]) : [],
+  );
 }

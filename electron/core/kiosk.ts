@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './clock';
 import { silentLogger, type Logger } from './log';
 import { CoreError } from './errors';
 import { fileSecretStore, type SecretStore } from './security/secrets';
+import { ScanRejectionLog, scanSalt } from './db/scan-rejections';
 import { StaffDesk } from './staff/desk';
 import type { DoctorPorts } from './fleet/doctor';
 import { recoveryStatus } from './fleet/recovery';
@@ -118,7 +119,8 @@ export class KioskCore {
   /** Called after settings or secrets change, so services apply them without a restart. */
   private readonly settingsListeners = new Set<(s: SiteSettings) => void>();
   private readonly emitter = new EventEmitter();
-  private readonly insertRejection;
+  /** Refused scans: reason, length and a salted fingerprint, never the text. */
+  readonly scanRejections: ScanRejectionLog;
 
   static open(options: KioskCoreOptions): KioskCore {
     fs.mkdirSync(options.dataDir, { recursive: true });
@@ -143,6 +145,7 @@ export class KioskCore {
         issues: this.settings.invalidStored.map((i) => `${i.path}: ${i.message}`).join('; '),
       });
     }
+    for (const lock of this.settings.ignoredLocks) this.log.error('district policy lock ignored', { path: lock.path, message: lock.message });
     this.staff = new StaffDesk(this);
     this.misCodes = new MisCodeStore(db);
     this.roster = new RosterService({
@@ -153,7 +156,9 @@ export class KioskCore {
       sourceFor: rosterSourceFactory({ mis: () => this.getSettings().mis, secrets: this.secrets, logger: this.log }),
     });
     this.roster.onProgress((p) => this.emit('rosterProgress', p));
-    this.insertRejection = db.prepare('INSERT INTO scan_rejections (at, reason, badge) VALUES (?, ?, ?)');
+    this.scanRejections = new ScanRejectionLog(db, () => scanSalt(this.secrets, this.log));
+    const hashed = this.scanRejections.hashStoredText();
+    if (hashed) this.log.info('refused scans: stored text replaced by fingerprints', { rows: hashed });
     if (options.demo !== false && this.students.count() === 0) {
       const csv = fs.readFileSync(path.join(options.resourcesDir ?? DEFAULT_RESOURCES_DIR, 'demo-roster.csv'), 'utf8');
       const roster = parseRosterCsv(csv);
@@ -218,14 +223,15 @@ export class KioskCore {
     const s = this.settings.get();
     const n = normaliseScan(req.code, s.scanner);
     if (!n.ok) {
-      // Never store what did not look like a badge: it may be a login QR code (a password).
-      this.insertRejection.run(this.nowIso(), n.reason, null);
+      // Never store what was scanned: it may be a login QR code (a password). Reason, length, hash.
+      this.scanRejections.record(this.nowIso(), n.reason, typeof req.code === 'string' ? req.code.replace(/[\r\n]+$/, '') : '');
       return { ok: false, reason: n.reason };
     }
     const student = this.students.findByBadge(n.badge);
     if (!student || !student.active) {
       const reason = student ? 'inactive' : 'unknown_badge';
-      this.insertRejection.run(this.nowIso(), reason, n.badge);
+      // A badge-shaped text can still be a password when the pattern is broad: fingerprint only.
+      this.scanRejections.record(this.nowIso(), reason, n.badge);
       this.log.info('scan refused', { reason });
       return { ok: false, reason };
     }

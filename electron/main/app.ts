@@ -4,7 +4,8 @@
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, powerMonitor, powerSaveBlocker, safeStorage, session } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { KioskCore, type KioskCoreOptions } from '../core/kiosk';
-import { stderrLogger, type Logger } from '../core/log';
+import { stderrLogger, type Logger, type SecretValues } from '../core/log';
+import { secretValuesOf } from '../core/security/secrets';
 import { bindKioskIpc, forwardKioskEvents, type KioskPage } from './ipc';
 import { explainNativeLoadError, kioskPaths, parseLaunchOptions, resolveNativeBinding, type LaunchOptions } from './launch';
 import { openSecretStore, type SecretsWarning } from './secrets';
@@ -38,7 +39,9 @@ class StartupError extends Error {}
 
 /** Start the kiosk. Resolves to null when this process is not the one to run it (or could not). */
 export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk | null> {
-  let log = options.log ?? stderrLogger();
+  // Every log line masks the secret store's values wherever they appear, once the store is open.
+  let secretValues: SecretValues = () => [];
+  let log = options.log ?? stderrLogger('info', () => secretValues());
   const platform = options.platform ?? process.platform;
 
   // A second launch (a double-tapped icon, an autostart racing a user) must not open a second
@@ -78,7 +81,7 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
   try {
     const dataDir = app.getPath('userData');
     // Rotating files under the data folder, so a support bundle has the kiosk's own story.
-    if (!options.log) log = teeLogger(createFileLogger({ dir: logDirOf(dataDir) }), log);
+    if (!options.log) log = teeLogger(createFileLogger({ dir: logDirOf(dataDir), secrets: () => secretValues() }), log);
     const native = resolveNativeBinding({
       packaged: app.isPackaged,
       appPath,
@@ -91,6 +94,7 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
     nativePath = native.path;
     // safeStorage can only answer after 'ready'.
     const secrets = openSecretStore(dataDir, safeStorage, platform, log);
+    secretValues = secretValuesOf(secrets.store);
     secretsWarning = secrets.warning;
     const openCore = options.openCore ?? ((o: KioskCoreOptions) => KioskCore.open(o));
     // A damaged, missing or emptied database is moved aside and the last good backup put back:

@@ -460,6 +460,19 @@ export const staffUS: StaffMessages = {
     schoolDay: 'PowerSchool Time mode sends the minutes attended: from a late arrival to the end of this day, or from its start to an early sign-out. None: the bell schedule, else 08:00–15:00.',
     readBack: 'Ed-Fi stores a category, not a code: give the codes your rules use for a late arrival and an early sign-out, so what the SIS holds can be compared with what was sent.',
   },
+  /** Beside the badge-pattern field: what a broad pattern would let through (shared/badge-pattern.ts). */
+  badgePatternRisk: {
+    title: 'This pattern could accept a login QR code',
+    intro: 'Some students carry QR codes that hold their user name and password. A scan the pattern accepts is looked up as a badge, so keep the pattern to what your badges really contain.',
+    space: 'It accepts spaces.',
+    colon: 'It accepts “:”.',
+    slash: 'It accepts “/”, as in a web address.',
+    at: 'It accepts “@”, as in an email address.',
+    long: 'It accepts strings longer than 32 characters.',
+    login: 'It accepts text shaped like a user name and password or a sign-in link.',
+    fix: 'Use a pattern anchored with ^ and $ that allows only the characters and lengths your badges use, such as ^\\d{5,10}$.',
+    unanchored: 'Without ^ at the start and $ at the end, the kiosk looks for the pattern anywhere in what was scanned.',
+  },
   option: {
     'en-GB': 'British English',
     'en-US': 'American English',

@@ -2,8 +2,11 @@
 // keeps a bounded amount of logs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFileLogger, logFiles, scrub } from '../../electron/core/fleet/logging';
+import { writeSupportBundle } from '../../electron/core/fleet/support-bundle';
+import { stderrLogger } from '../../electron/core/log';
+import { fileSecretStore, memorySecretStore, secretValuesOf } from '../../electron/core/security/secrets';
 import { tempDir } from '../helpers/core';
 
 const dirs: string[] = [];
@@ -100,3 +103,85 @@ describe('file logger', () => {
     expect(scrub({ error: e })).toEqual({ error: { name: 'Error', message: '401 for Bearer [redacted]', code: 'E401' } });
   });
 });
+
+describe('secret values are masked wherever they appear (issue 13)', () => {
+  // Values from the secret store: a Wonde token, an SFTP password with characters that get
+  // encoded in URLs and escaped in JSON, and a short value that must not blank out every "abc".
+  const TOKEN = 'wnd_7f3a9c2e1b';
+  const SFTP = 'p@ss "w/rd" 9';
+  const store = () => memorySecretStore({ 'mis.wonde.token': TOKEN, 'mis.file.sftpPassword': SFTP, 'x.short': 'abc' });
+
+  it('in the message, under innocent keys, in arrays, in keys, in errors, URL-encoded: never in the file', () => {
+    const dir = newDir();
+    const secrets = store();
+    const log = createFileLogger({ dir, level: 'debug', secrets: secretValuesOf(secrets) });
+    log.error(`GET /schools failed with ${TOKEN}`, {
+      detail: `upstream said: invalid credential ${TOKEN}`,
+      list: ['a', { deeper: { note2: `x${SFTP}y` } }],
+      [TOKEN]: 'used as a key',
+      url: `sftp://kiosk:${encodeURIComponent(SFTP)}@sis.example.org/`,
+      err: new Error(`login refused for ${SFTP}`),
+      body: JSON.stringify({ reply: SFTP }),
+      plain: 'abc is not a secret',
+    });
+    const text = fs.readFileSync(log.file, 'utf8');
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain('p@ss');
+    expect(text).not.toContain(encodeURIComponent(SFTP));
+    expect(text).toContain('[secret]');
+    expect(text).toContain('abc is not a secret');
+    log.close();
+  });
+
+  it('a secret saved after the logger was made is masked from then on (useSecrets, asked at each write)', () => {
+    const dir = newDir();
+    const secrets = memorySecretStore();
+    const log = createFileLogger({ dir });
+    log.useSecrets(secretValuesOf(secrets));
+    secrets.set('mis.edfi.clientSecret', 'edfi-s3cr3t-value');
+    log.info('token request', { answer: 'got edfi-s3cr3t-value back' });
+    expect(fs.readFileSync(log.file, 'utf8')).not.toContain('edfi-s3cr3t-value');
+    log.close();
+  });
+
+  it('the file secret store lists its values, and sees a value written by another process', () => {
+    const dir = newDir();
+    const a = fileSecretStore(dir);
+    const b = fileSecretStore(dir);
+    a.set('mis.wonde.token', TOKEN);
+    expect(b.values!()).toEqual([TOKEN]);
+    a.set('mis.ps.clientSecret', 'ps-secret-1');
+    expect(b.values!().sort()).toEqual(['ps-secret-1', TOKEN].sort());
+  });
+
+  it('the CLI stderr logger masks them too', () => {
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (written.push(String(s)), true));
+    stderrLogger('warn', secretValuesOf(store())).warn(`retrying with ${TOKEN}`, { why: `bad ${SFTP}` });
+    vi.restoreAllMocks();
+    expect(written.join('')).not.toMatch(/wnd_7f3a9c2e1b|p@ss/);
+    expect(written.join('')).toContain('[secret]');
+  });
+
+  it('the support bundle masks them in every file, even in a log line written before the redactor knew them', () => {
+    const dataDir = newDir();
+    const logDir = path.join(dataDir, 'logs');
+    fs.mkdirSync(logDir);
+    // Written by an older version, or before the secret store was open: the raw value is there.
+    fs.writeFileSync(path.join(logDir, 'passdesk.log'), `{"level":"warn","msg":"sync failed","why":"401 for ${TOKEN}"}\nplain line ${SFTP}\n`);
+    const out = newDir();
+    const r = writeSupportBundle(out, {
+      dataDir,
+      db: null,
+      settings: { schoolName: 'Oakfield', mis: { connector: 'wonde', schoolId: TOKEN } },
+      doctor: { at: '2026-11-24T09:00:00Z', needsAttention: true, checks: [{ id: 'mis', title: 'MIS', status: 'fail', summary: `Wonde refused ${TOKEN}`, fix: 'Check the token.', details: {} }] },
+      logDir,
+      secrets: store().values!(),
+    });
+    const all = r.files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    expect(all).not.toContain(TOKEN);
+    expect(all).not.toContain('p@ss');
+    expect(all).toContain('Oakfield');
+  });
+});
+

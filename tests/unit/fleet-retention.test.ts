@@ -99,13 +99,13 @@ describe('retention purge', () => {
   it('purges refused scans older than the period, and does nothing twice', async () => {
     const t = openTestCore(OLD_DAY);
     disposers.push(t.dispose);
-    t.core.scan({ code: '999999' }); // unknown badge, kept with its text
+    t.core.scan({ code: '999999' }); // unknown badge, kept as a fingerprint (issue 13)
     t.clock.set(RECENT_DAY);
     t.core.scan({ code: '999998' });
     const first = purgeExpiredEvents(t.core.db, { days: 60, now: NOW, timeZone: 'Europe/London' });
     expect(first.scanRejections).toBe(1);
     const second = purgeExpiredEvents(t.core.db, { days: 60, now: NOW, timeZone: 'Europe/London' });
     expect(second).toMatchObject({ events: 0, scanRejections: 0 });
-    expect(t.core.db.prepare('SELECT badge FROM scan_rejections').all()).toEqual([{ badge: '999998' }]);
+    expect(t.core.db.prepare('SELECT hash FROM scan_rejections').all()).toEqual([{ hash: t.core.scanRejections.fingerprint('999998') }]);
   });
 });

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KioskCore } from '../kiosk';
 import { stderrLogger } from '../log';
+import { fileSecretStore, secretValuesOf } from '../security/secrets';
 import { backupDatabase, backupsDirOf, checkBackup, listBackups } from '../fleet/backup';
 import { restoreBackup } from '../fleet/restore';
 import { acknowledgeRecoveryNotices } from '../fleet/recovery';
@@ -64,7 +65,8 @@ const fail = (message: string, code = 1) => {
 };
 
 function openCore(dataDir: string): KioskCore {
-  return KioskCore.open({ dataDir, logger: stderrLogger('warn'), demo: false });
+  const secrets = fileSecretStore(dataDir);
+  return KioskCore.open({ dataDir, secrets, logger: stderrLogger('warn', secretValuesOf(secrets)), demo: false });
 }
 
 export const fleetCommands: Record<string, FleetCommand> = {
@@ -170,7 +172,9 @@ export const fleetCommands: Record<string, FleetCommand> = {
     const { ports, close, settings } = await cliDoctorPorts(a.dataDir);
     try {
       const doctor = await runDoctor(ports);
-      const r = writeSupportBundle(target, { dataDir: a.dataDir, db: ports.db, settings, doctor, logDir: logDirOf(a.dataDir), appVersion: process.env.npm_package_version });
+      // The file store's values (a kiosk whose secrets the OS key store encrypts masks what it can read).
+      const secrets = secretValuesOf(fileSecretStore(a.dataDir))();
+      const r = writeSupportBundle(target, { dataDir: a.dataDir, db: ports.db, settings, doctor, logDir: logDirOf(a.dataDir), appVersion: process.env.npm_package_version, secrets });
       ctx.out(a.json ? JSON.stringify(r, null, 2) : `Support bundle written to ${r.folder} (${r.files.length} files, ${Math.round(r.bytes / 1024)} KiB).`);
       return 0;
     } finally {

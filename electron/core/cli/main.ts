@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { KioskCore } from '../kiosk';
 import { fixedClock, systemClock } from '../clock';
 import { stderrLogger } from '../log';
+import { fileSecretStore, secretValuesOf } from '../security/secrets';
 import { CoreError } from '../errors';
 import { SettingsValidationError } from '../db/settings-store';
 import { DatabaseError } from '../db/database';
@@ -14,6 +15,7 @@ import { outboxCounts } from '../sync/outbox';
 import { direction as directionSchema } from '../../../shared/settings';
 import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
 import { csvTextSource } from '../roster/sources/files';
+import { helpRequest } from './help';
 
 const USAGE = `Passdesk admin CLI
 
@@ -32,7 +34,7 @@ Commands:
   settings export [file]          Write the site settings as JSON (stdout without a file)
   settings import <file>          Validate and apply site settings from JSON (provisioning)
   outbox                          Show the writeback queue: counts per state and the rows not yet done
-  help                            This text
+  help [command]                  This text, or one command's help (also: <command> --help)
 
 Options:
   --data-dir <dir>   The kiosk's data directory (default: $PASSDESK_DATA_DIR or the app's user data folder)
@@ -57,6 +59,13 @@ function print(o: Output, value: unknown, human: () => string): void {
 }
 
 export async function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+  // Help first: before any parsing, data folder or database, so asking for it changes nothing.
+  const help = helpRequest(argv, `${USAGE}\n${FLEET_USAGE}`);
+  if (help) {
+    if (help.toStderr) process.stderr.write(`${help.text}\n`);
+    else out(help.text);
+    return help.code;
+  }
   // doctor, backup, restore … parse their own options: some must run when the database cannot open.
   const fleet = fleetCommandIn(argv);
   if (fleet) return fleet.run({ argv: fleet.argv, out, defaultDataDir });
@@ -96,7 +105,10 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
 
   let core: KioskCore;
   try {
-    core = KioskCore.open({ dataDir: values['data-dir'] ?? defaultDataDir(), clock, logger: stderrLogger('warn') });
+    const dataDir = values['data-dir'] ?? defaultDataDir();
+    // The CLI's log lines mask the secret store's values wherever they appear (issue 13).
+    const secrets = fileSecretStore(dataDir);
+    core = KioskCore.open({ dataDir, clock, secrets, logger: stderrLogger('warn', secretValuesOf(secrets)) });
   } catch (e) {
     process.stderr.write(`${e instanceof DatabaseError ? e.message : `Cannot open the kiosk data: ${(e as Error).message}`}\n`);
     return 1;

@@ -5,11 +5,12 @@
 // What must stay true: no secret ever reaches a file (tokens, passwords, Authorization headers,
 // badge codes that may be login QR codes), and at info level and above no personal data beyond
 // ids (names, notes, "collected by"). Redaction is by field name and by pattern, at every depth,
-// so a careless `log.info('…', { student })` still writes only the id.
+// so a careless `log.info('…', { student })` still writes only the id; and by value: given the
+// secret store's current values (`secrets` / useSecrets), it masks each wherever it appears.
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import type { Logger } from '../log';
+import { currentSecretForms, maskSecretValues, type Logger, type SecretValues } from '../log';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,6 +23,8 @@ export interface FileLoggerOptions {
   /** Rotated files kept besides the current one (default 5: at most ~30 MiB of logs). */
   keep?: number;
   baseName?: string;
+  /** The secret store's current values: masked wherever they appear, whatever the field's name. */
+  secrets?: SecretValues;
 }
 
 export interface FileLogger extends Logger {
@@ -30,6 +33,8 @@ export interface FileLogger extends Logger {
   /** Every log file, newest first. */
   files(): string[];
   close(): void;
+  /** Give (or replace) the source of secret values, once the secret store is open. */
+  useSecrets(source: SecretValues): void;
 }
 
 /** Where the kiosk keeps its logs: <data dir>/logs. */
@@ -52,10 +57,12 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
     },
     dest,
   );
+  let secrets = options.secrets;
   const write = (lvl: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (!p.isLevelEnabled(lvl)) return;
     const personalAllowed = lvl === 'debug';
-    p[lvl](fields ? (scrub(fields, personalAllowed) as Record<string, unknown>) : {}, scrubText(msg));
+    const forms = currentSecretForms(secrets);
+    p[lvl](fields ? (scrub(fields, personalAllowed, 0, forms) as Record<string, unknown>) : {}, scrubText(msg, forms));
   };
   return {
     file: dest.file,
@@ -65,6 +72,9 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
     error: write('error'),
     files: () => logFiles(options.dir, options.baseName),
     close: () => dest.close(),
+    useSecrets: (source) => {
+      secrets = source;
+    },
   };
 }
 
@@ -99,24 +109,30 @@ const SECRET_TEXT: [RegExp, string][] = [
   [/([?&](?:access_token|token|client_secret|password|key)=)[^&\s"]+/gi, '$1[redacted]'],
 ];
 
-export function scrubText(text: string): string {
-  return SECRET_TEXT.reduce((t, [re, to]) => t.replace(re, to), text);
+/**
+ * `text` with secrets masked: the secret store's values (`secretForms`, from log.ts's
+ * secretForms) wherever they appear, then the patterns (Bearer …, ?token=…).
+ */
+export function scrubText(text: string, secretForms: readonly string[] = []): string {
+  return SECRET_TEXT.reduce((t, [re, to]) => t.replace(re, to), maskSecretValues(text, secretForms));
 }
 
 /** A copy of `value` with secrets (always) and personal data (unless allowed) replaced. */
-export function scrub(value: unknown, personalAllowed = false, depth = 0): unknown {
-  if (typeof value === 'string') return scrubText(value);
+export function scrub(value: unknown, personalAllowed = false, depth = 0, secretForms: readonly string[] = []): unknown {
+  if (typeof value === 'string') return scrubText(value, secretForms);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 6) return '[deep]';
   if (value instanceof Error) {
-    return { name: value.name, message: scrubText(value.message), ...((value as { code?: unknown }).code ? { code: (value as { code?: unknown }).code } : {}) };
+    return { name: value.name, message: scrubText(value.message, secretForms), ...((value as { code?: unknown }).code ? { code: (value as { code?: unknown }).code } : {}) };
   }
-  if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrub(v, personalAllowed, depth + 1));
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrub(v, personalAllowed, depth + 1, secretForms));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (SECRET_KEY.test(k)) out[k] = v === null || v === undefined ? v : '[redacted]';
-    else if (!personalAllowed && PERSONAL_KEY.test(k)) out[k] = v === null || v === undefined ? v : '[personal]';
-    else out[k] = scrub(v, personalAllowed, depth + 1);
+    // A key can carry a secret too (a map keyed by token): mask it like any string.
+    const key = maskSecretValues(k, secretForms);
+    if (SECRET_KEY.test(k)) out[key] = v === null || v === undefined ? v : '[redacted]';
+    else if (!personalAllowed && PERSONAL_KEY.test(k)) out[key] = v === null || v === undefined ? v : '[personal]';
+    else out[key] = scrub(v, personalAllowed, depth + 1, secretForms);
   }
   return out;
 }

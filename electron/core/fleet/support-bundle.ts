@@ -11,6 +11,7 @@ import { outboxCounts } from '../sync/outbox';
 import { backupsDirOf, fsyncDir, fsyncFile, listBackups } from './backup';
 import { formatDoctorReport } from './doctor';
 import { logFiles, scrub, scrubText } from './logging';
+import { maskSecretValues, secretForms } from '../log';
 import { readRecoveryNotices } from './recovery';
 import type { DoctorReport } from '../../../shared/fleet';
 
@@ -24,6 +25,8 @@ export interface SupportBundleInput {
   logDir: string;
   appVersion?: string;
   now?: Date;
+  /** The secret store's values: masked wherever they appear in any file of the bundle. */
+  secrets?: readonly string[];
 }
 
 export interface SupportBundleResult {
@@ -40,9 +43,12 @@ export function writeSupportBundle(targetDir: string, input: SupportBundleInput)
   const folder = path.join(targetDir, `passdesk-support-${host}-${now.toISOString().replace(/[:.]/g, '-')}`);
   fs.mkdirSync(path.join(folder, 'logs'), { recursive: true });
   const files: string[] = [];
+  const forms = secretForms(input.secrets ?? []);
   const put = (name: string, content: string) => {
     const file = path.join(folder, name);
-    fs.writeFileSync(file, content);
+    // Last line of defence: whatever a file holds (a doctor's error message, a log line written
+    // before the redactor knew a secret), no secret value leaves the kiosk.
+    fs.writeFileSync(file, maskSecretValues(content, forms));
     // A USB stick is often pulled as soon as the button says "done".
     fsyncFile(file);
     files.push(file);
@@ -52,10 +58,10 @@ export function writeSupportBundle(targetDir: string, input: SupportBundleInput)
   put('doctor.txt', formatDoctorReport(input.doctor) + '\n');
   put('doctor.json', JSON.stringify(input.doctor, null, 2));
   // Secrets out (personal data is allowed through: settings hold none, and reason labels must stay readable).
-  put('settings.json', JSON.stringify(scrub(input.settings, true), null, 2));
-  put('outbox-summary.json', JSON.stringify(outboxSummary(input.db), null, 2));
+  put('settings.json', JSON.stringify(scrub(input.settings, true, 0, forms), null, 2));
+  put('outbox-summary.json', JSON.stringify(outboxSummary(input.db, forms), null, 2));
   put('system.json', JSON.stringify(systemSummary(input, now), null, 2));
-  for (const log of logFiles(input.logDir)) put(path.join('logs', path.basename(log)), scrubLog(fs.readFileSync(log, 'utf8')));
+  for (const log of logFiles(input.logDir)) put(path.join('logs', path.basename(log)), scrubLog(fs.readFileSync(log, 'utf8'), forms));
 
   fsyncDir(path.join(folder, 'logs'));
   fsyncDir(folder);
@@ -64,7 +70,7 @@ export function writeSupportBundle(targetDir: string, input: SupportBundleInput)
   return { folder, files, bytes };
 }
 
-function outboxSummary(db: Db | null): unknown {
+function outboxSummary(db: Db | null, forms: readonly string[]): unknown {
   if (!db) return { error: 'The database could not be opened.' };
   const rows = db
     .prepare(
@@ -73,7 +79,7 @@ function outboxSummary(db: Db | null): unknown {
     )
     .all(OUTBOX_ROWS) as { last_error: string | null }[];
   // No payloads: they carry the comment a student typed.
-  return { counts: outboxCounts(db), rows: rows.map((r) => ({ ...r, last_error: r.last_error && scrubText(r.last_error) })) };
+  return { counts: outboxCounts(db), rows: rows.map((r) => ({ ...r, last_error: r.last_error && scrubText(r.last_error, forms) })) };
 }
 
 function systemSummary(input: SupportBundleInput, now: Date): unknown {
@@ -102,15 +108,15 @@ function systemSummary(input: SupportBundleInput, now: Date): unknown {
 }
 
 /** Each JSON line re-scrubbed as at info level; anything else has its secrets masked. */
-export function scrubLog(text: string): string {
+export function scrubLog(text: string, forms: readonly string[] = []): string {
   return text
     .split('\n')
     .map((line) => {
-      if (!line.startsWith('{')) return scrubText(line);
+      if (!line.startsWith('{')) return scrubText(line, forms);
       try {
-        return JSON.stringify(scrub(JSON.parse(line), false));
+        return JSON.stringify(scrub(JSON.parse(line), false, 0, forms));
       } catch {
-        return scrubText(line);
+        return scrubText(line, forms);
       }
     })
     .join('\n');

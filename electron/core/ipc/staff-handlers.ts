@@ -121,7 +121,8 @@ export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, 
     const allowed = [...removableTargets(), path.join(core.dataDir, 'support')];
     if (!allowed.includes(req.target)) throw new CoreError('invalid_request', 'Choose one of the offered places.');
     const doctor = await runDoctor(doctorPorts(core));
-    const result = writeSupportBundle(req.target, { dataDir: core.dataDir, db: core.db, settings: core.getSettings(), doctor, logDir: logDirOf(core.dataDir) });
+    const secrets = core.secrets.values?.() ?? [];
+    const result = writeSupportBundle(req.target, { dataDir: core.dataDir, db: core.db, settings: core.getSettings(), doctor, logDir: logDirOf(core.dataDir), secrets });
     core.staff.audit(role, 'support.bundle', result.folder, null, { files: result.files.length });
     return result;
   },

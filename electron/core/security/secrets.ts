@@ -9,6 +9,11 @@ export interface SecretStore {
   get(key: string): string | null;
   set(key: string, value: string): void;
   delete(key: string): void;
+  /**
+   * Every value held, for the log redactor and the support bundle to mask wherever it appears
+   * (issue 13). Never shown anywhere. Optional so that a store written for a test still fits.
+   */
+  values?(): string[];
   /** 'safeStorage:gnome_libsecret', 'safeStorage:basic_text', 'file' … */
   readonly backend: string;
   /** True when secrets are only obfuscated, not encrypted with an OS key (Linux basic_text, plain file). */
@@ -37,6 +42,16 @@ export function fileSecretStore(dataDir: string, cipher?: Cipher): SecretStore {
     fs.writeFileSync(tmp, JSON.stringify(all), { mode: 0o600 });
     fs.renameSync(tmp, file);
   };
+  // values() runs on every log line: decrypt again only when the file changed.
+  let cache: { stamp: string; values: string[] } | null = null;
+  const stampOf = () => {
+    try {
+      const st = fs.statSync(file);
+      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      return 'none';
+    }
+  };
   return {
     backend: cipher ? cipher.backend : 'file',
     weak: cipher ? cipher.weak : true,
@@ -55,7 +70,25 @@ export function fileSecretStore(dataDir: string, cipher?: Cipher): SecretStore {
       delete all[key];
       write(all);
     },
+    values() {
+      const stamp = stampOf();
+      if (cache?.stamp === stamp) return cache.values;
+      const values = Object.values(read()).flatMap((v) => {
+        try {
+          return [cipher ? cipher.decrypt(Buffer.from(v, 'base64')) : v];
+        } catch {
+          return [];
+        }
+      });
+      cache = { stamp, values };
+      return values;
+    },
   };
+}
+
+/** The redactor's view of a store: its values now, or none when it cannot list them. */
+export function secretValuesOf(store: SecretStore): () => readonly string[] {
+  return () => store.values?.() ?? [];
 }
 
 /** In memory, for tests. */
@@ -67,5 +100,6 @@ export function memorySecretStore(initial: Record<string, string> = {}): SecretS
     get: (k) => m.get(k) ?? null,
     set: (k, v) => void m.set(k, v),
     delete: (k) => void m.delete(k),
+    values: () => [...m.values()],
   };
 }

@@ -6,7 +6,7 @@ import { migration002 } from './002-sync';
 import { migration003 } from './003-roster';
 import { migration004 } from './004-staff';
 import { migration005 } from './005-supersede-index';
-// 6 and 7 come from another branch; the lead renumbers at merge if needed.
+import { migration007 } from './007-scan-rejection-hash';
 import { migration008 } from './008-staff-recovery';
 
 export interface Migration {
@@ -15,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration008];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration007, migration008];

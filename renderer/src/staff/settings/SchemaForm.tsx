@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Segmented, Toggle } from '../components/Segmented';
 import { EntrySheet } from '../components/Sheet';
 import { codeChoices, isCodePath, type MisCode } from './codes';
+import { BadgePatternWarning } from './BadgePatternWarning';
 import { blankFor, getIn, humanise, isOptional, kindOf, lockFor, pathKey, type Issue, type JsonNode, type Lock, type Path } from './schema';
 
 export interface FormContext {
@@ -107,6 +108,7 @@ export function SchemaField({ node, path, name, optional = false }: { node: Json
         )}
       </div>
       {hint && <p className="hint form-hint">{hint}</p>}
+      {pathKey(path) === 'scanner.badgePattern' && typeof value === 'string' && <BadgePatternWarning pattern={value} />}
       {ownLock && (
         <p className="form-lock" data-testid="lock-note">
           <LockIcon />
