@@ -7,7 +7,8 @@ import { caught } from '../fakes/powerschool/caught';
 import { silentLogger } from '../../electron/core/log';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { edfiUsSettings, usSecretKeys, type EdfiUsSettingsInput } from '../../shared/mis-us';
-import { cutReason, edfiProblem, REASON_MAX } from '../../electron/core/mis/edfi/connector';
+import { edfiProblem, REASON_MAX } from '../../electron/core/mis/edfi/connector';
+import { cutText } from '../../shared/text';
 import { EDFI_ERROR_SHAPES, FakeEdfi, type EdfiErrorShape } from '../fakes/edfi/server';
 
 let fake: FakeEdfi | null = null;
@@ -147,12 +148,12 @@ describe('Ed-Fi problem details', () => {
 describe('Ed-Fi attendanceEventReason', () => {
   it('is cut to 255 UTF-16 units between graphemes: no half emoji, no accent without its letter', () => {
     const emoji = 'a'.repeat(254) + '😀 late';
-    expect(cutReason(emoji, REASON_MAX)).toBe('a'.repeat(254));
+    expect(cutText(emoji, REASON_MAX)).toBe('a'.repeat(254));
     const accent = 'a'.repeat(254) + 'e\u0301';
-    expect(cutReason(accent, REASON_MAX)).toBe('a'.repeat(254));
+    expect(cutText(accent, REASON_MAX)).toBe('a'.repeat(254));
     const family = 'b'.repeat(250) + '👨‍👩‍👧‍👦';
-    expect(cutReason(family, REASON_MAX)).toBe('b'.repeat(250));
-    expect(cutReason('Bus late 🚌', REASON_MAX)).toBe('Bus late 🚌');
+    expect(cutText(family, REASON_MAX)).toBe('b'.repeat(250));
+    expect(cutText('Bus late 🚌', REASON_MAX)).toBe('Bus late 🚌');
   });
 
   it('a long reason with an emoji at the cut is accepted by the ODS', async () => {

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectDelimiter, parseMappedCsv, parseYear, readCsvRows } from '../../electron/core/roster/csv';
-import { cutText, type RosterRecord } from '../../electron/core/roster/model';
+import type { RosterRecord } from '../../electron/core/roster/model';
+import { cutText } from '../../shared/text';
 import { parseOneRoster, readOneRosterFolder } from '../../electron/core/roster/oneroster';
 import { badgeChecker, planImport, type CurrentStudent } from '../../electron/core/roster/plan';
 import { wondeStudentToRecord } from '../../electron/core/roster/sources/wonde';

@@ -8,6 +8,7 @@
 // the fake in tests/fakes/edfi names the public source of each.
 import type { EdfiUsSettings } from '../../../../shared/mis-us';
 import { usSecretKeys } from '../../../../shared/mis-us';
+import { cutText } from '../../../../shared/text';
 import type { SessionName } from '../../../../shared/settings';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
@@ -212,7 +213,7 @@ export class EdfiConnector implements MisConnector {
       sessionReference: { schoolId, schoolYear: session.schoolYear, sessionName: session.sessionName },
       studentReference: { studentUniqueId: m.misId },
       ...(m.direction === 'sign_in' ? { arrivalTime: time } : { departureTime: time }),
-      ...(reason ? { attendanceEventReason: cutReason(reason, REASON_MAX) } : {}),
+      ...(reason ? { attendanceEventReason: cutText(reason, REASON_MAX) } : {}),
     };
   }
 
@@ -239,21 +240,6 @@ export class EdfiConnector implements MisConnector {
     }
     return { sessionName: hit.sessionName, schoolYear: hit.schoolYear };
   }
-}
-
-/**
- * At most `max` UTF-16 code units, cut between graphemes: never half a surrogate pair (an emoji
- * the ODS would store as a broken character) nor a letter without its accent or a family emoji
- * without its last member.
- */
-export function cutReason(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
-    if (out.length + segment.length > max) break;
-    out += segment;
-  }
-  return out.trimEnd();
 }
 
 interface Problem {
