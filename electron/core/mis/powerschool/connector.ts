@@ -9,8 +9,9 @@
 // "Today" and the year id are the school's, in its IANA time zone. Wire facts:
 // reference/mis-apis.md and mennotech/powerschool-api-docs; the fake in tests/fakes/powerschool.
 import type { PowerschoolMode, PowerschoolUsSettings } from '../../../../shared/mis-us';
-import { effectiveSchool, localDateIn, minutesOfAttendance, periodAt, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
+import { effectiveSchool, minutesOfAttendance, periodAt, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period, SessionName } from '../../../../shared/settings';
+import { localClock } from '../../../../shared/attendance/decision';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
 import type { SecretStore } from '../../security/secrets';
@@ -543,7 +544,7 @@ export class PowerschoolConnector implements MisConnector {
   /** The school's date now: in the evening in a US zone the UTC date is already tomorrow. */
   private today(): string {
     const tz = typeof this.opts.timeZone === 'function' ? this.opts.timeZone() : this.opts.timeZone;
-    return localDateIn(tz || Intl.DateTimeFormat().resolvedOptions().timeZone, this.clock.now());
+    return localClock(this.clock.now().getTime(), tz || Intl.DateTimeFormat().resolvedOptions().timeZone).date;
   }
 }
 
