@@ -3,7 +3,7 @@
 // school could ask "why?" about is tested with a table of cases.
 import { groupForStudent, type Group, type SiteSettings } from '../../../shared/settings';
 import type { Student } from '../../../shared/model';
-import { MAX_SCAN_LENGTH } from '../../../shared/badge';
+import { normaliseScan } from '../../../shared/badge';
 import type { Contact, RosterIssue, RosterRecord } from './model';
 
 /** A student as the kiosk holds it, with where it came from ('manual' students are never made leavers). */
@@ -277,16 +277,16 @@ export function planImport(input: PlanInput): RosterPlan {
   };
 }
 
-/** Would the desk ever accept this badge? The scanner's own rule (shared/badge.ts), minus prefix/suffix. */
+/**
+ * Would the desk ever accept this badge? Only if a scan of it passes the scanner's own rule
+ * (shared/badge.ts `normaliseScan`, without prefix/suffix) and comes out as the same code.
+ */
 export function badgeChecker(pattern: string): (badge: string) => boolean {
-  let re: RegExp | null = null;
-  try {
-    re = new RegExp(pattern);
-  } catch {
-    re = null; // the settings validate the pattern; an invalid one refuses every scan anyway
-  }
-  // eslint-disable-next-line no-control-regex
-  return (b) => re !== null && b.length <= MAX_SCAN_LENGTH && !/[\u0000-\u001f\u007f-\u009f]/.test(b) && b.trim() === b && re.test(b);
+  const rules = { badgePattern: pattern, prefix: '', suffix: '' };
+  return (b) => {
+    const scan = normaliseScan(b, rules);
+    return scan.ok && scan.badge === b;
+  };
 }
 
 function stripSource(s: Student | CurrentStudent): Student {
