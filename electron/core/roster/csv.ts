@@ -214,8 +214,9 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
 }
 
 /**
- * The first-run and CLI import (KioskCore.importRosterCsv): guessed columns, the group column taken
- * as a site group id, and a row whose badge repeats an earlier row's is left out.
+ * The demo roster's seed (and first-run tries): guessed columns, the group column taken as a site
+ * group id, and a row whose badge repeats an earlier row's is left out. Real rosters go through
+ * RosterService.importNow (CLI, admin screen and schedule alike).
  */
 export function parseRosterCsv(text: string): ParsedRoster {
   let result: ReturnType<typeof parseMappedCsv>;
