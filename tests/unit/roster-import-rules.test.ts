@@ -147,6 +147,20 @@ describe('badges the desk could accept', () => {
     expect(plan.leavers.map((s) => s.id)).toEqual(['gone']);
     expect(plan.issues).toEqual([expect.objectContaining({ line: 3, severity: 'error', studentId: 'b' })]);
   });
+
+  it('a CSV whose badge column is empty in every row carries no badges: none refused, none wiped', () => {
+    const empty = parseMappedCsv('id;forename;surname;year;badge\r\na;Ann;Lee;7;\r\nb;Bo;Ng;8;\r\n');
+    expect(empty.records.map((r) => r.badgeGiven)).toEqual([false, false]);
+    const plan = planImport({ current: [cur('a', { badge: '100001' })], incoming: empty.records, settings, requireBadge: true });
+    expect(plan.added.map((s) => s.id)).toEqual(['b']);
+    // a keeps the badge handed out at the kiosk (its names and year do come from the file)
+    expect(plan.updated.flatMap((u) => u.changed)).not.toContain('badge');
+    expect(plan.updated.map((u) => u.after.badge)).toEqual(['100001']);
+    expect(plan.issues).toEqual([]);
+    // One badge in the column: the file carries badges, and the empty ones are checked.
+    const some = parseMappedCsv('id,forename,surname,year,badge\na,Ann,Lee,7,100001\nb,Bo,Ng,8,\n');
+    expect(some.records.map((r) => r.badgeGiven)).toEqual([true, true]);
+  });
 });
 
 describe('a OneRoster 1.1 bundle as public generators write it', () => {

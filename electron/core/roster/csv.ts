@@ -155,6 +155,10 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
     throw new RosterError('mapping_invalid', `The file has no column ${missing.join(', ')}. Check the column mapping against the file's first line.`);
   }
   const hasContacts = index.contactName !== undefined || index.contactPhone !== undefined || index.contactEmail !== undefined;
+  // A badge column that is empty in every row carries no badges (they are handed out at the kiosk):
+  // like a OneRoster file without badge entries, it never wipes a badge the kiosk holds, and its
+  // rows are not refused for having none.
+  const badgesInFile = index.badge !== undefined && rows.some(({ cells }) => (cells[index.badge!] ?? '') !== '');
   const records: RosterRecord[] = [];
   const issues: RosterIssue[] = [];
   for (const { line, cells } of rows) {
@@ -206,7 +210,7 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
       student: parsed.data,
       groupName: get('group') || null,
       photoGiven: index.photo !== undefined,
-      badgeGiven: index.badge !== undefined,
+      badgeGiven: badgesInFile,
       contacts,
     });
   }
