@@ -106,6 +106,17 @@ describe('Ed-Fi', () => {
     expect(fake.tokensIssued).toBe(2);
     expect((await connector.fetchAttendanceCodes()).map((c) => c.code)).toContain('Early departure');
   });
+
+  it('an event reads back in the session the site’s times put it in (AM until 12:30 here), not at noon', async () => {
+    const { fake, connector: writer } = await setup();
+    await writer.writeSessionMarks([mark({ localTime: '12:10' })]);
+    const settings = edfiUsSettings.parse({ connector: 'edfi', baseUrl: 'https://ods.district.org/api', clientKey: 'edfi-key', schoolId: '255901001' });
+    const secrets = memorySecretStore({ [usSecretKeys.edfiClientSecret]: 'edfi-secret' });
+    const sessionAt = (t: string): 'AM' | 'PM' => (t < '12:30' ? 'AM' : 'PM');
+    const connector = new EdfiConnector({ settings, secrets, logger: silentLogger, baseUrl: fake.url, limiter: unlimited, sessionAt });
+    const marks = await connector.readMarks({ misId: '604822', date: '2026-11-24', target: 'session' });
+    expect(marks.map((m) => [m.session, m.code])).toEqual([['AM', 'T']]);
+  });
 });
 
 describe.each(EDFI_ERROR_SHAPES)('Ed-Fi refusals answered as %s', (shape) => {

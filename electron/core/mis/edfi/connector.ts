@@ -34,6 +34,11 @@ export interface EdfiConnectorOptions {
   settings: EdfiUsSettings;
   secrets: SecretStore;
   logger: Logger;
+  /**
+   * Which session a local "HH:MM" falls in (the site's AM/PM times), to read an event back as the
+   * session's mark the engine wrote. Default: before 12:00 is AM.
+   */
+  sessionAt?: (localTime: string) => SessionName;
   clock?: Clock;
   limiter?: RateLimiter;
   timeoutMs?: number;
@@ -156,8 +161,9 @@ export class EdfiConnector implements MisConnector {
       throw new MisError('server_error', 'The Ed-Fi ODS answered an attendance event without its category or student; Passdesk cannot tell what the register holds and will try again.', { body: ev });
     }
     const code = this.ourCode(uri);
-    const at = ev.arrivalTime ?? ev.departureTime ?? null;
-    const sessions: SessionName[] = at ? [at < '12:00' ? 'AM' : 'PM'] : ['AM', 'PM'];
+    const at = (ev.arrivalTime ?? ev.departureTime ?? '').slice(0, 5);
+    const sessionAt = this.opts.sessionAt ?? ((t: string) => (t < '12:00' ? 'AM' : 'PM'));
+    const sessions: SessionName[] = /^\d\d:\d\d$/.test(at) ? [sessionAt(at)] : ['AM', 'PM'];
     return sessions.map((session) => ({ misId, session, lessonId: null, date, code, comment: ev.attendanceEventReason ?? null }));
   }
 
