@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
 import type { SecretStore } from '../../security/secrets';
 import { MisError } from '../errors';
-import { messageOf, OAuthHttp } from '../powerschool/oauth-http';
+import { messageOf, OAuthHttp, problemMessage } from '../powerschool/oauth-http';
 import { tokenBucket, type RateLimiter } from '../rate-limit';
 import type { Capabilities, ExistingMark, Lesson, LessonMarkWrite, MisAttendanceCode, MisConnector, RosterPage, SessionMarkWrite, WriteResult } from '../types';
 
@@ -267,13 +267,8 @@ export function edfiProblem(body: unknown): Problem {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const type = typeof b.type === 'string' ? b.type : '';
   const unresolved = /unresolved-reference/.test(type);
-  const ve = b.validationErrors && typeof b.validationErrors === 'object' ? Object.entries(b.validationErrors as Record<string, unknown>) : [];
-  for (const [path, msgs] of ve) {
-    const first = Array.isArray(msgs) ? msgs.find((m) => typeof m === 'string' && m.trim()) : typeof msgs === 'string' ? msgs : undefined;
-    if (typeof first === 'string') return { type, unresolved, message: `${path.replace(/^\$\.?/, '') || path}: ${first.trim()}` };
-  }
-  const errors = Array.isArray(b.errors) ? b.errors.filter((m): m is string => typeof m === 'string' && m.trim() !== '') : [];
-  if (errors.length) return { type, unresolved, message: errors[0]! };
+  const concrete = problemMessage(body);
+  if (concrete) return { type, unresolved, message: concrete };
   const detail = typeof b.detail === 'string' ? b.detail.trim() : '';
   if (detail && !GENERIC_DETAIL.test(detail)) return { type, unresolved, message: detail };
   if (unresolved) return { type, unresolved, message: UNRESOLVED };
