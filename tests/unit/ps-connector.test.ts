@@ -365,6 +365,16 @@ describe.each([
     expect(body(fake).map((b) => b.ccid)).toEqual(['7102', '7104']);
   });
 
+  it('when a section meets is read once for all its students', async () => {
+    const { fake, connector } = await setup('meeting');
+    await connector.writeSessionMarks([mark({ localTime: '09:07' }), mark({ misId: '1002', localTime: '09:07' })]);
+    expect(body(fake).map((b) => b.ccid)).toEqual(['7102', '7202']);
+    // 1001 and 1002 share sections 401–404: four reads, not eight (one, then 404, without the table).
+    const reads = fake.requests.filter((r) => r.path === '/ws/schema/table/section_meeting').map((r) => r.query.get('q'));
+    expect(reads).toHaveLength(sectionMeetingTable ? 4 : 1);
+    expect(new Set(reads).size).toBe(reads.length);
+  });
+
   it('no enrolment in that period is refused with what to check', async () => {
     const { fake, connector } = await setup('meeting');
     fake.cc = fake.cc.filter((c) => !(c.studentid === '1002' && c.sectionid === '402'));

@@ -84,6 +84,8 @@ export class PowerschoolConnector implements MisConnector {
   private readonly enrolments = new Map<string, { list: PsEnrolment[]; at: number }>();
   /** The cycle day letter of a date (only asked when a period has sections on several days). */
   private readonly cycleDays = new Map<string, string | null>();
+  /** When each section meets, per section id: shared by every student in it (Meeting mode). */
+  private readonly sectionMeetings = new Map<string, { list: PsEnrolment['meetings']; at: number }>();
   /** null until tried; false once SECTION_MEETING answered 404 (then CC.expression is read). */
   private sectionMeetingTable: boolean | null = null;
   /** null until tried; false after a 404 from batch_daily_time (PowerSchool older than 25.3). */
@@ -426,11 +428,14 @@ export class PowerschoolConnector implements MisConnector {
     const list: PsEnrolment[] = [];
     for (const r of active) {
       let meetings: PsEnrolment['meetings'] | null = null;
-      if (this.sectionMeetingTable !== false) {
+      const cached = this.sectionMeetings.get(r.sectionid!);
+      if (cached && this.clock.now().getTime() - cached.at < STUDENT_TTL_MS) meetings = cached.list;
+      else if (this.sectionMeetingTable !== false) {
         try {
           const rows = await readTable(this.http, 'section_meeting', `sectionid==${fiql(r.sectionid!)}`, ['sectionid', 'period_number', 'cycle_day_letter']);
           this.sectionMeetingTable = true;
           meetings = rows.map((x) => ({ period: x.period_number ?? '', day: x.cycle_day_letter ?? '' }));
+          this.sectionMeetings.set(r.sectionid!, { list: meetings, at: this.clock.now().getTime() });
         } catch (e) {
           // Whether a plugin may read SECTION_MEETING through /ws/schema/table is UNCONFIRMED: on a
           // 404 the enrolment's own schedule expression ("2(A)", "1-2(A-B)") says the same.
