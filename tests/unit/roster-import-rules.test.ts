@@ -133,6 +133,12 @@ describe('badges the desk could accept', () => {
     expect(plan.counts.skipped).toBe(2);
   });
 
+  it('a refused badge that may be a login code is never written into the import log verbatim', () => {
+    const plan = planImport({ current: [], incoming: [rec(2, 'q', { badge: 'QUICKCARD:user=ann;pass=hunter2' })], settings });
+    expect(plan.issues).toEqual([expect.objectContaining({ line: 2, severity: 'error', studentId: 'q', message: expect.stringMatching(/badge of q \(31 characters, not shown/) })]);
+    expect(JSON.stringify(plan)).not.toContain('hunter2');
+  });
+
   it('keeps badge-less students where the school allows them', () => {
     const plan = planImport({ current: [], incoming: [rec(2, 'c', { badge: null })], settings, requireBadge: false });
     expect(plan.added.map((s) => s.id)).toEqual(['c']);

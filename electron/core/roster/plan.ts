@@ -105,7 +105,7 @@ export function planImport(input: PlanInput): RosterPlan {
         line: r.line,
         severity: 'error',
         studentId: id,
-        message: `The badge of ${id} (${r.student.badge}) can never be scanned: it does not fit this site’s badge pattern ${settings.scanner.badgePattern}. Correct the badge in the export, or the pattern in Settings → Scanner.`,
+        message: `The badge of ${id} (${shownBadge(r.student.badge)}) can never be scanned: it does not fit this site’s badge pattern ${settings.scanner.badgePattern}. Correct the badge in the export, or the pattern in Settings → Scanner.`,
       });
       continue;
     }
@@ -287,6 +287,15 @@ export function badgeChecker(pattern: string): (badge: string) => boolean {
     const scan = normaliseScan(b, rules);
     return scan.ok && scan.badge === b;
   };
+}
+
+/**
+ * A refused badge as the import log may show it. A code that is not plainly a card number may be
+ * a login QR code (Clever Badges, ClassLink QuickCards: a password) and is never stored verbatim,
+ * as for a refused scan (shared/badge.ts).
+ */
+function shownBadge(badge: string): string {
+  return /^[A-Za-z0-9-]{1,24}$/.test(badge) ? badge : `${badge.length} characters, not shown: it may be a login code`;
 }
 
 function stripSource(s: Student | CurrentStudent): Student {
