@@ -149,7 +149,8 @@ export class EdfiConnector implements MisConnector {
       out.push(...(res.data as EdfiEvent[]));
       if (res.data.length < PAGE) return out;
     }
-    return out;
+    // Never a partial list taken for the whole register (a missing mark would be written over).
+    throw new MisError('server_error', 'The Ed-Fi ODS kept answering full pages of attendance events; the read was stopped and will be tried again.');
   }
 
   /** One event as marks, its category mapped back to the kiosk's code. Unreadable → transient error. */
