@@ -317,6 +317,13 @@ describe('PowerSchool: Time mode total_minutes = minutes of attendance', () => {
     // A late arrival before the day starts attended all of it; one after it ends attended none.
     expect(b.fake.attendance.map((x) => x.total_minutes)).toEqual(['343', '425', '0']);
   });
+
+  it('does not claim to take minutes late: the minutes sent are those attended, from the event’s time', async () => {
+    const { fake, connector } = await setup('time', { bell: [] });
+    expect((await connector.capabilities()).minutesLate).toBe(false);
+    await connector.writeSessionMarks([mark({ localTime: '09:07', minutesLate: null })]);
+    expect(fake.attendance.map((x) => x.total_minutes)).toEqual([String(15 * 60 - (9 * 60 + 7))]);
+  });
 });
 
 describe('PowerSchool: the school’s date and year', () => {

@@ -128,7 +128,9 @@ export class PowerschoolConnector implements MisConnector {
       sessionMark: true,
       lessonMark: false,
       comment: true,
-      minutesLate: mode === 'time',
+      // Time mode's total_minutes is the minutes ATTENDED, worked out from the event's time: no
+      // mode takes minutes late as such (docs/us-sis.md, the per-SIS table).
+      minutesLate: false,
       earlyLeaverCodes: true,
       readMarks: true,
       // Meeting mode writes one student-day per call; the batch is split inside writeSessionMarks.
