@@ -12,6 +12,7 @@ import type { PowerschoolMode, PowerschoolUsSettings } from '../../../../shared/
 import { effectiveSchool, minutesOfAttendance, periodAt, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period, SessionName } from '../../../../shared/settings';
 import { localClock } from '../../../../shared/attendance/decision';
+import { cutText } from '../../../../shared/text';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
 import type { SecretStore } from '../../security/secrets';
@@ -303,7 +304,7 @@ export class PowerschoolConnector implements MisConnector {
         att_mode_code: MODE_CODE[mode],
         attendance_codeid: code.misCodeId,
       };
-      if (m.comment) rec.att_comment = m.comment.slice(0, 4000);
+      if (m.comment) rec.att_comment = cutText(m.comment, 4000);
       if (mode === 'time') rec.total_minutes = String(minutesOfAttendance(m.direction, m.localTime, this.schoolDay()));
       if (mode === 'meeting') Object.assign(rec, await this.meetingPeriod(m, yearId, student.id));
       out.push({ mark: m, tables: rec });
