@@ -5,7 +5,7 @@
 // from either side).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, parseMappedCsv, parseYear, readCsvRows } from '../../electron/core/roster/csv';
+import { decodeExport, detectDelimiter, parseMappedCsv, parseYear, readCsvRows } from '../../electron/core/roster/csv';
 import type { RosterRecord } from '../../electron/core/roster/model';
 import { cutText } from '../../shared/text';
 import { parseOneRoster, readOneRosterFolder } from '../../electron/core/roster/oneroster';
@@ -38,6 +38,15 @@ describe('CSV separators, BOM and line ends', () => {
     const text = '\ufeffid;forename;surname;year\r\n1;Ann;Lee, Jr;7\r\n';
     const { records } = parseMappedCsv(text);
     expect(records[0]!.student).toMatchObject({ id: '1', surname: 'Lee, Jr', year: 7 });
+  });
+
+  it.each([
+    ['UTF-8 with BOM', Buffer.from('\ufeffid;forename;surname;year\r\n1;Émilie;Müller;7\r\n', 'utf8')],
+    ['UTF-16 with BOM, tabs (Excel "Unicode Text")', Buffer.from('\ufeffid\tforename\tsurname\tyear\r\n1\tÉmilie\tMüller\t7\r\n', 'utf16le')],
+    ['Windows-1252 (Excel "CSV" on a Western European Windows)', Buffer.from('id;forename;surname;year\r\n1;Émilie;Müller;7\r\n', 'latin1')],
+  ])('an export saved as %s keeps its accented names', (_name, bytes) => {
+    const { records } = parseMappedCsv(decodeExport(bytes));
+    expect(records.map((r) => r.student)).toEqual([expect.objectContaining({ id: '1', forename: 'Émilie', surname: 'Müller', year: 7 })]);
   });
 });
 

@@ -91,6 +91,22 @@ export function parseYear(v: string | undefined): number | null {
   return n >= -2 && n <= 14 ? n : Number.NaN;
 }
 
+/**
+ * The text of a school's export file, in the encodings spreadsheets save: UTF-8 (with or without
+ * Excel's byte-order mark), UTF-16 with its byte-order mark (Excel's "Unicode Text", tab-separated),
+ * else Windows-1252 (Excel's "CSV" on a Western European Windows), so "Émilie" never arrives as
+ * "�milie".
+ */
+export function decodeExport(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
 /** The separators a school's export uses: Excel writes ";" where the decimal mark is a comma. */
 export const CSV_DELIMITERS = [',', ';', '\t'] as const;
 
