@@ -163,6 +163,20 @@ describe('badges the desk could accept', () => {
     expect(plan.issues).toEqual([expect.objectContaining({ line: 3, severity: 'error', studentId: 'b' })]);
   });
 
+  it('nor does another row take the badge of a student kept because their row was refused', () => {
+    const plan = planImport({
+      current: [cur('b', { badge: '100002' })],
+      incoming: [rec(2, 'b', { badge: 'not-a-badge' }), rec(3, 'c', { badge: '100002' })],
+      settings,
+    });
+    expect(plan.releasedBadges).toEqual([]);
+    expect(plan.added).toEqual([expect.objectContaining({ id: 'c', badge: null })]);
+    expect(plan.issues.map((i) => [i.line, i.severity, i.message])).toEqual([
+      [2, 'error', expect.stringMatching(/badge of b/)],
+      [3, 'warning', expect.stringMatching(/Badge 100002 of c is held by b, who stays on the roster \(their row was refused\); c was imported without it/)],
+    ]);
+  });
+
   it('a CSV whose badge column is empty in every row carries no badges: none refused, none wiped', () => {
     const empty = parseMappedCsv('id;forename;surname;year;badge\r\na;Ann;Lee;7;\r\nb;Bo;Ng;8;\r\n');
     expect(empty.records.map((r) => r.badgeGiven)).toEqual([false, false]);

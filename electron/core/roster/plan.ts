@@ -178,14 +178,16 @@ export function planImport(input: PlanInput): RosterPlan {
     }
     const holder = currentByBadge.get(badge);
     if (holder && holder.id !== winner.student.id && !incomingIds.has(holder.id)) {
-      if (holder.active && holder.source === 'manual') {
+      // A holder who stays (added by hand, or kept because their row was refused) keeps the badge.
+      if (holder.active && (holder.source === 'manual' || refusedIds.has(holder.id))) {
         clashes++;
         badgeOf.set(winner.student.id, fallback(winner.student.id));
+        const who = holder.source === 'manual' ? 'added by hand at the kiosk' : 'who stays on the roster (their row was refused)';
         issues.push({
           line: winner.line,
           severity: 'warning',
           studentId: winner.student.id,
-          message: `Badge ${badge} of ${winner.student.id} is held by ${holder.id}, added by hand at the kiosk; ${winner.student.id} was imported without it.`,
+          message: `Badge ${badge} of ${winner.student.id} is held by ${holder.id}, ${who}; ${winner.student.id} was imported without it.`,
         });
         continue;
       }
