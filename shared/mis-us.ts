@@ -146,13 +146,6 @@ export function minutesOfAttendance(direction: 'sign_in' | 'sign_out', localTime
   return Math.round(direction === 'sign_in' ? m(day.end) - at : at - m(day.start));
 }
 
-/** The calendar date ("YYYY-MM-DD") at `at` in an IANA time zone: "today" is the school's date, never UTC's. */
-export function localDateIn(timeZone: string, at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
 /** PowerSchool's YEARID for a date: the school year starting in July, counted from 1990 (2025–26 → 35). */
 export function powerschoolYearId(date: string): number {
   const [y, m] = date.split('-').map(Number) as [number, number];

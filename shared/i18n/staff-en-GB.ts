@@ -457,7 +457,7 @@ export const staffGB = {
     baseUrl: 'https, no trailing slash and no path, such as https://sample-district.powerschool.com.',
     timeZone: 'An IANA time zone such as Europe/London.',
     // US SIS (issue 12)
-    schoolDay: 'PowerSchool Time mode sends the minutes attended: from a late arrival to the end of this day, or from its start to an early sign-out. None: the bell schedule, else 08:00–15:00.',
+    schoolDay: 'PowerSchool Time mode sends the minutes attended: from a late arrival to the end of this day, or from its start to an early sign-out. Left empty: from the first to the last bell of the bell schedule, else 08:00–15:00.',
     readBack: 'Ed-Fi stores a category, not a code: give the codes your rules use for a late arrival and an early sign-out, so the register read back can be compared.',
   },
   /** Beside the badge-pattern field: what a broad pattern would let through (shared/badge-pattern.ts). */

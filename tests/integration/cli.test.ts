@@ -60,6 +60,15 @@ describe('admin CLI', () => {
     expect(JSON.parse(scan.out).event.studentId).toBe('s1');
   });
 
+  it('a roster file that cannot be read fails with its reason and changes nothing', async () => {
+    const d = dataDir();
+    const r = await cli(['import-roster', path.join(d, 'nowhere.csv'), '--replace-demo', '--data-dir', d]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Roster import failed\.\nThe roster file .*nowhere\.csv cannot be read \(ENOENT\)/);
+    // The demo students are still there: a demo badge still signs in.
+    expect((await cli(['scan', '100003', '--at', '2026-11-24T08:50:00Z', '--data-dir', d])).code).toBe(0);
+  });
+
   it('keeps the demo students until the first real roster is confirmed; then they leave and their sign-ins stay', async () => {
     const d = dataDir();
     expect((await cli(['scan', '100003', '--at', '2026-11-24T08:50:00Z', '--data-dir', d])).code).toBe(0);

@@ -7,7 +7,8 @@ import { caught } from '../fakes/powerschool/caught';
 import { silentLogger } from '../../electron/core/log';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { edfiUsSettings, usSecretKeys, type EdfiUsSettingsInput } from '../../shared/mis-us';
-import { cutReason, edfiProblem, REASON_MAX } from '../../electron/core/mis/edfi/connector';
+import { edfiProblem, REASON_MAX } from '../../electron/core/mis/edfi/connector';
+import { cutText } from '../../shared/text';
 import { EDFI_ERROR_SHAPES, FakeEdfi, type EdfiErrorShape } from '../fakes/edfi/server';
 
 let fake: FakeEdfi | null = null;
@@ -105,6 +106,17 @@ describe('Ed-Fi', () => {
     expect(fake.tokensIssued).toBe(2);
     expect((await connector.fetchAttendanceCodes()).map((c) => c.code)).toContain('Early departure');
   });
+
+  it('an event reads back in the session the site’s times put it in (AM until 12:30 here), not at noon', async () => {
+    const { fake, connector: writer } = await setup();
+    await writer.writeSessionMarks([mark({ localTime: '12:10' })]);
+    const settings = edfiUsSettings.parse({ connector: 'edfi', baseUrl: 'https://ods.district.org/api', clientKey: 'edfi-key', schoolId: '255901001' });
+    const secrets = memorySecretStore({ [usSecretKeys.edfiClientSecret]: 'edfi-secret' });
+    const sessionAt = (t: string): 'AM' | 'PM' => (t < '12:30' ? 'AM' : 'PM');
+    const connector = new EdfiConnector({ settings, secrets, logger: silentLogger, baseUrl: fake.url, limiter: unlimited, sessionAt });
+    const marks = await connector.readMarks({ misId: '604822', date: '2026-11-24', target: 'session' });
+    expect(marks.map((m) => [m.session, m.code])).toEqual([['AM', 'T']]);
+  });
 });
 
 describe.each(EDFI_ERROR_SHAPES)('Ed-Fi refusals answered as %s', (shape) => {
@@ -147,12 +159,12 @@ describe('Ed-Fi problem details', () => {
 describe('Ed-Fi attendanceEventReason', () => {
   it('is cut to 255 UTF-16 units between graphemes: no half emoji, no accent without its letter', () => {
     const emoji = 'a'.repeat(254) + '😀 late';
-    expect(cutReason(emoji, REASON_MAX)).toBe('a'.repeat(254));
+    expect(cutText(emoji, REASON_MAX)).toBe('a'.repeat(254));
     const accent = 'a'.repeat(254) + 'e\u0301';
-    expect(cutReason(accent, REASON_MAX)).toBe('a'.repeat(254));
+    expect(cutText(accent, REASON_MAX)).toBe('a'.repeat(254));
     const family = 'b'.repeat(250) + '👨‍👩‍👧‍👦';
-    expect(cutReason(family, REASON_MAX)).toBe('b'.repeat(250));
-    expect(cutReason('Bus late 🚌', REASON_MAX)).toBe('Bus late 🚌');
+    expect(cutText(family, REASON_MAX)).toBe('b'.repeat(250));
+    expect(cutText('Bus late 🚌', REASON_MAX)).toBe('Bus late 🚌');
   });
 
   it('a long reason with an emoji at the cut is accepted by the ODS', async () => {

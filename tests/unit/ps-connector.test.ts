@@ -317,6 +317,13 @@ describe('PowerSchool: Time mode total_minutes = minutes of attendance', () => {
     // A late arrival before the day starts attended all of it; one after it ends attended none.
     expect(b.fake.attendance.map((x) => x.total_minutes)).toEqual(['343', '425', '0']);
   });
+
+  it('does not claim to take minutes late: the minutes sent are those attended, from the event’s time', async () => {
+    const { fake, connector } = await setup('time', { bell: [] });
+    expect((await connector.capabilities()).minutesLate).toBe(false);
+    await connector.writeSessionMarks([mark({ localTime: '09:07', minutesLate: null })]);
+    expect(fake.attendance.map((x) => x.total_minutes)).toEqual([String(15 * 60 - (9 * 60 + 7))]);
+  });
 });
 
 describe('PowerSchool: the school’s date and year', () => {
@@ -363,6 +370,16 @@ describe.each([
     // Without SECTION_MEETING it is asked once, then the expression is read.
     if (!sectionMeetingTable) expect(fake.requests.filter((r) => r.path === '/ws/schema/table/section_meeting')).toHaveLength(1);
     expect(body(fake).map((b) => b.ccid)).toEqual(['7102', '7104']);
+  });
+
+  it('when a section meets is read once for all its students', async () => {
+    const { fake, connector } = await setup('meeting');
+    await connector.writeSessionMarks([mark({ localTime: '09:07' }), mark({ misId: '1002', localTime: '09:07' })]);
+    expect(body(fake).map((b) => b.ccid)).toEqual(['7102', '7202']);
+    // 1001 and 1002 share sections 401–404: four reads, not eight (one, then 404, without the table).
+    const reads = fake.requests.filter((r) => r.path === '/ws/schema/table/section_meeting').map((r) => r.query.get('q'));
+    expect(reads).toHaveLength(sectionMeetingTable ? 4 : 1);
+    expect(new Set(reads).size).toBe(reads.length);
   });
 
   it('no enrolment in that period is refused with what to check', async () => {

@@ -12,10 +12,10 @@ import {
   secondsAfterMidnight,
   schoolDayBounds,
   minutesOfAttendance,
-  localDateIn,
   DEFAULT_SCHOOL_DAY,
 } from '../../shared/mis-us';
 import { secretKeys } from '../../shared/mis';
+import { localClock } from '../../shared/attendance/decision';
 import { usSecretKeys } from '../../shared/mis-us';
 import { fileNameFor, renderCsv, type ExportRecord } from '../../electron/core/mis/fileexport/render';
 
@@ -158,6 +158,8 @@ describe('PowerSchool Time mode: the school day and minutes of attendance', () =
 });
 
 describe('the school’s date', () => {
+  // The PowerSchool connector's "today": the site's one wall-clock helper, in the school's zone.
+  const localDateIn = (timeZone: string, at: Date) => localClock(at.getTime(), timeZone).date;
   it('is the date in the school’s zone, not UTC’s, across the evening and DST', () => {
     expect(localDateIn('America/Chicago', new Date('2026-11-25T04:30:00Z'))).toBe('2026-11-24');
     expect(localDateIn('America/Los_Angeles', new Date('2026-03-08T07:59:00Z'))).toBe('2026-03-07');

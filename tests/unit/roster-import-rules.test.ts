@@ -5,8 +5,9 @@
 // from either side).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, parseMappedCsv, parseYear, readCsvRows } from '../../electron/core/roster/csv';
-import { cutText, type RosterRecord } from '../../electron/core/roster/model';
+import { decodeExport, detectDelimiter, parseMappedCsv, parseYear, readCsvRows } from '../../electron/core/roster/csv';
+import type { RosterRecord } from '../../electron/core/roster/model';
+import { cutText } from '../../shared/text';
 import { parseOneRoster, readOneRosterFolder } from '../../electron/core/roster/oneroster';
 import { badgeChecker, planImport, type CurrentStudent } from '../../electron/core/roster/plan';
 import { wondeStudentToRecord } from '../../electron/core/roster/sources/wonde';
@@ -37,6 +38,15 @@ describe('CSV separators, BOM and line ends', () => {
     const text = '\ufeffid;forename;surname;year\r\n1;Ann;Lee, Jr;7\r\n';
     const { records } = parseMappedCsv(text);
     expect(records[0]!.student).toMatchObject({ id: '1', surname: 'Lee, Jr', year: 7 });
+  });
+
+  it.each([
+    ['UTF-8 with BOM', Buffer.from('\ufeffid;forename;surname;year\r\n1;Émilie;Müller;7\r\n', 'utf8')],
+    ['UTF-16 with BOM, tabs (Excel "Unicode Text")', Buffer.from('\ufeffid\tforename\tsurname\tyear\r\n1\tÉmilie\tMüller\t7\r\n', 'utf16le')],
+    ['Windows-1252 (Excel "CSV" on a Western European Windows)', Buffer.from('id;forename;surname;year\r\n1;Émilie;Müller;7\r\n', 'latin1')],
+  ])('an export saved as %s keeps its accented names', (_name, bytes) => {
+    const { records } = parseMappedCsv(decodeExport(bytes));
+    expect(records.map((r) => r.student)).toEqual([expect.objectContaining({ id: '1', forename: 'Émilie', surname: 'Müller', year: 7 })]);
   });
 });
 
@@ -132,6 +142,12 @@ describe('badges the desk could accept', () => {
     expect(plan.counts.skipped).toBe(2);
   });
 
+  it('a refused badge that may be a login code is never written into the import log verbatim', () => {
+    const plan = planImport({ current: [], incoming: [rec(2, 'q', { badge: 'QUICKCARD:user=ann;pass=hunter2' })], settings });
+    expect(plan.issues).toEqual([expect.objectContaining({ line: 2, severity: 'error', studentId: 'q', message: expect.stringMatching(/badge of q \(31 characters, not shown/) })]);
+    expect(JSON.stringify(plan)).not.toContain('hunter2');
+  });
+
   it('keeps badge-less students where the school allows them', () => {
     const plan = planImport({ current: [], incoming: [rec(2, 'c', { badge: null })], settings, requireBadge: false });
     expect(plan.added.map((s) => s.id)).toEqual(['c']);
@@ -145,6 +161,34 @@ describe('badges the desk could accept', () => {
     });
     expect(plan.leavers.map((s) => s.id)).toEqual(['gone']);
     expect(plan.issues).toEqual([expect.objectContaining({ line: 3, severity: 'error', studentId: 'b' })]);
+  });
+
+  it('nor does another row take the badge of a student kept because their row was refused', () => {
+    const plan = planImport({
+      current: [cur('b', { badge: '100002' })],
+      incoming: [rec(2, 'b', { badge: 'not-a-badge' }), rec(3, 'c', { badge: '100002' })],
+      settings,
+    });
+    expect(plan.releasedBadges).toEqual([]);
+    expect(plan.added).toEqual([expect.objectContaining({ id: 'c', badge: null })]);
+    expect(plan.issues.map((i) => [i.line, i.severity, i.message])).toEqual([
+      [2, 'error', expect.stringMatching(/badge of b/)],
+      [3, 'warning', expect.stringMatching(/Badge 100002 of c is held by b, who stays on the roster \(their row was refused\); c was imported without it/)],
+    ]);
+  });
+
+  it('a CSV whose badge column is empty in every row carries no badges: none refused, none wiped', () => {
+    const empty = parseMappedCsv('id;forename;surname;year;badge\r\na;Ann;Lee;7;\r\nb;Bo;Ng;8;\r\n');
+    expect(empty.records.map((r) => r.badgeGiven)).toEqual([false, false]);
+    const plan = planImport({ current: [cur('a', { badge: '100001' })], incoming: empty.records, settings, requireBadge: true });
+    expect(plan.added.map((s) => s.id)).toEqual(['b']);
+    // a keeps the badge handed out at the kiosk (its names and year do come from the file)
+    expect(plan.updated.flatMap((u) => u.changed)).not.toContain('badge');
+    expect(plan.updated.map((u) => u.after.badge)).toEqual(['100001']);
+    expect(plan.issues).toEqual([]);
+    // One badge in the column: the file carries badges, and the empty ones are checked.
+    const some = parseMappedCsv('id,forename,surname,year,badge\na,Ann,Lee,7,100001\nb,Bo,Ng,8,\n');
+    expect(some.records.map((r) => r.badgeGiven)).toEqual([true, true]);
   });
 });
 

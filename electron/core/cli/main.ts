@@ -14,7 +14,7 @@ import { DatabaseError } from '../db/database';
 import { outboxCounts } from '../sync/outbox';
 import { direction as directionSchema } from '../../../shared/settings';
 import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
-import { csvTextSource } from '../roster/sources/files';
+import { csvFileSource } from '../roster/sources/files';
 import { helpRequest } from './help';
 
 const USAGE = `Passdesk admin CLI
@@ -141,15 +141,9 @@ async function runCommand(
     case 'import-roster': {
       const file = rest[0];
       if (!file) return usageError('import-roster needs a CSV file.');
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (e) {
-        process.stderr.write(`The roster file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).\n`);
-        return 1;
-      }
-      // The one roster import (RosterService): leavers, the import log, clashes by line, the demo roster.
-      const run = await core.roster.importNow(csvTextSource(text, path.basename(file)), {
+      // The one roster import (RosterService): leavers, the import log, clashes by line, the demo
+      // roster; a file that cannot be read is a failed import with its reason, as on the admin screen.
+      const run = await core.roster.importNow(csvFileSource(file), {
         trigger: 'manual',
         replaceDemo: values['replace-demo'],
         confirmLeavers: values['confirm-leavers'],

@@ -6,6 +6,7 @@ import type { SecretStore } from '../security/secrets';
 import type { MisConnector } from './types';
 import path from 'node:path';
 import type { SiteSettings } from '../../../shared/settings';
+import { sessionAt } from '../../../shared/attendance/decision';
 import { WondeConnector } from './wonde/connector';
 import { PowerschoolConnector } from './powerschool/connector';
 import { EdfiConnector } from './edfi/connector';
@@ -26,11 +27,22 @@ export interface ConnectorContext {
 type Factory<S> = (settings: S, secrets: SecretStore, logger: Logger, ctx: ConnectorContext) => MisConnector;
 type FactoryMap = { [K in MisSettings['connector']]?: Factory<Extract<MisSettings, { connector: K }>> };
 
+/** The session a local "HH:MM" falls in by the site's AM/PM times (after the PM session: PM). */
+const siteSessionAt = (ctx: ConnectorContext) => (localTime: string) =>
+  sessionAt(ctx.site().rules, Number(localTime.slice(0, 2)) * 60 + Number(localTime.slice(3, 5))) ?? 'PM';
+
 const factories: FactoryMap = {
   wonde: (settings, secrets, logger) => new WondeConnector({ settings, secrets, logger }),
   powerschool: (settings, secrets, logger, ctx) =>
-    new PowerschoolConnector({ settings, secrets, logger, bellSchedule: () => ctx.site().bellSchedule, timeZone: () => ctx.site().timeZone }),
-  edfi: (settings, secrets, logger) => new EdfiConnector({ settings, secrets, logger }),
+    new PowerschoolConnector({
+      settings,
+      secrets,
+      logger,
+      bellSchedule: () => ctx.site().bellSchedule,
+      timeZone: () => ctx.site().timeZone,
+      sessionAt: siteSessionAt(ctx),
+    }),
+  edfi: (settings, secrets, logger, ctx) => new EdfiConnector({ settings, secrets, logger, sessionAt: siteSessionAt(ctx) }),
   file: (settings, secrets, logger, ctx) => {
     const c = new FileExportConnector({
       settings,

@@ -91,6 +91,22 @@ export function parseYear(v: string | undefined): number | null {
   return n >= -2 && n <= 14 ? n : Number.NaN;
 }
 
+/**
+ * The text of a school's export file, in the encodings spreadsheets save: UTF-8 (with or without
+ * Excel's byte-order mark), UTF-16 with its byte-order mark (Excel's "Unicode Text", tab-separated),
+ * else Windows-1252 (Excel's "CSV" on a Western European Windows), so "Émilie" never arrives as
+ * "�milie".
+ */
+export function decodeExport(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
 /** The separators a school's export uses: Excel writes ";" where the decimal mark is a comma. */
 export const CSV_DELIMITERS = [',', ';', '\t'] as const;
 
@@ -155,6 +171,10 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
     throw new RosterError('mapping_invalid', `The file has no column ${missing.join(', ')}. Check the column mapping against the file's first line.`);
   }
   const hasContacts = index.contactName !== undefined || index.contactPhone !== undefined || index.contactEmail !== undefined;
+  // A badge column that is empty in every row carries no badges (they are handed out at the kiosk):
+  // like a OneRoster file without badge entries, it never wipes a badge the kiosk holds, and its
+  // rows are not refused for having none.
+  const badgesInFile = index.badge !== undefined && rows.some(({ cells }) => (cells[index.badge!] ?? '') !== '');
   const records: RosterRecord[] = [];
   const issues: RosterIssue[] = [];
   for (const { line, cells } of rows) {
@@ -206,7 +226,7 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
       student: parsed.data,
       groupName: get('group') || null,
       photoGiven: index.photo !== undefined,
-      badgeGiven: index.badge !== undefined,
+      badgeGiven: badgesInFile,
       contacts,
     });
   }
@@ -214,8 +234,9 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
 }
 
 /**
- * The first-run and CLI import (KioskCore.importRosterCsv): guessed columns, the group column taken
- * as a site group id, and a row whose badge repeats an earlier row's is left out.
+ * The demo roster's seed (and first-run tries): guessed columns, the group column taken as a site
+ * group id, and a row whose badge repeats an earlier row's is left out. Real rosters go through
+ * RosterService.importNow (CLI, admin screen and schedule alike).
  */
 export function parseRosterCsv(text: string): ParsedRoster {
   let result: ReturnType<typeof parseMappedCsv>;

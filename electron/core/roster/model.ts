@@ -2,6 +2,7 @@
 // bundle, the MIS through its connector), and the typed errors an admin sees.
 import { z } from 'zod';
 import type { Student } from '../../../shared/model';
+import { cutText } from '../../../shared/text';
 
 /** A parent/carer (or the student's own) phone and e-mail: the only thing a summer pause still updates. */
 export const contact = z.object({
@@ -95,24 +96,6 @@ export class RosterError extends Error {
 /** zod issues → "surname: Too small…" for one row. */
 export function describeRowIssues(error: z.ZodError): string {
   return error.issues.map((x) => `${x.path.join('.') || 'row'}: ${x.message}`).join('; ');
-}
-
-// Intl.Segmenter splits on grapheme clusters (an emoji with its skin tone, a letter with its
-// combining accent), so a cut never leaves half a character. Node 20/22 ship full ICU.
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-/**
- * `text` cut to at most `max` UTF-16 units (the unit zod's `.max()` counts), on a character
- * boundary: never inside a surrogate pair or between a letter and its combining mark.
- */
-export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const { segment } of graphemes.segment(text)) {
-    if (out.length + segment.length > max) break;
-    out += segment;
-  }
-  return out.trimEnd();
 }
 
 /** The student text fields a source may send too long, and the longest the kiosk keeps. */

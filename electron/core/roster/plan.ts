@@ -3,7 +3,7 @@
 // school could ask "why?" about is tested with a table of cases.
 import { groupForStudent, type Group, type SiteSettings } from '../../../shared/settings';
 import type { Student } from '../../../shared/model';
-import { MAX_SCAN_LENGTH } from '../../../shared/badge';
+import { normaliseScan } from '../../../shared/badge';
 import type { Contact, RosterIssue, RosterRecord } from './model';
 
 /** A student as the kiosk holds it, with where it came from ('manual' students are never made leavers). */
@@ -105,7 +105,7 @@ export function planImport(input: PlanInput): RosterPlan {
         line: r.line,
         severity: 'error',
         studentId: id,
-        message: `The badge of ${id} (${r.student.badge}) can never be scanned: it does not fit this site’s badge pattern ${settings.scanner.badgePattern}. Correct the badge in the export, or the pattern in Settings → Scanner.`,
+        message: `The badge of ${id} (${shownBadge(r.student.badge)}) can never be scanned: it does not fit this site’s badge pattern ${settings.scanner.badgePattern}. Correct the badge in the export, or the pattern in Settings → Scanner.`,
       });
       continue;
     }
@@ -178,14 +178,16 @@ export function planImport(input: PlanInput): RosterPlan {
     }
     const holder = currentByBadge.get(badge);
     if (holder && holder.id !== winner.student.id && !incomingIds.has(holder.id)) {
-      if (holder.active && holder.source === 'manual') {
+      // A holder who stays (added by hand, or kept because their row was refused) keeps the badge.
+      if (holder.active && (holder.source === 'manual' || refusedIds.has(holder.id))) {
         clashes++;
         badgeOf.set(winner.student.id, fallback(winner.student.id));
+        const who = holder.source === 'manual' ? 'added by hand at the kiosk' : 'who stays on the roster (their row was refused)';
         issues.push({
           line: winner.line,
           severity: 'warning',
           studentId: winner.student.id,
-          message: `Badge ${badge} of ${winner.student.id} is held by ${holder.id}, added by hand at the kiosk; ${winner.student.id} was imported without it.`,
+          message: `Badge ${badge} of ${winner.student.id} is held by ${holder.id}, ${who}; ${winner.student.id} was imported without it.`,
         });
         continue;
       }
@@ -277,16 +279,25 @@ export function planImport(input: PlanInput): RosterPlan {
   };
 }
 
-/** Would the desk ever accept this badge? The scanner's own rule (shared/badge.ts), minus prefix/suffix. */
+/**
+ * Would the desk ever accept this badge? Only if a scan of it passes the scanner's own rule
+ * (shared/badge.ts `normaliseScan`, without prefix/suffix) and comes out as the same code.
+ */
 export function badgeChecker(pattern: string): (badge: string) => boolean {
-  let re: RegExp | null = null;
-  try {
-    re = new RegExp(pattern);
-  } catch {
-    re = null; // the settings validate the pattern; an invalid one refuses every scan anyway
-  }
-  // eslint-disable-next-line no-control-regex
-  return (b) => re !== null && b.length <= MAX_SCAN_LENGTH && !/[\u0000-\u001f\u007f-\u009f]/.test(b) && b.trim() === b && re.test(b);
+  const rules = { badgePattern: pattern, prefix: '', suffix: '' };
+  return (b) => {
+    const scan = normaliseScan(b, rules);
+    return scan.ok && scan.badge === b;
+  };
+}
+
+/**
+ * A refused badge as the import log may show it. A code that is not plainly a card number may be
+ * a login QR code (Clever Badges, ClassLink QuickCards: a password) and is never stored verbatim,
+ * as for a refused scan (shared/badge.ts).
+ */
+function shownBadge(badge: string): string {
+  return /^[A-Za-z0-9-]{1,24}$/.test(badge) ? badge : `${badge.length} characters, not shown: it may be a login code`;
 }
 
 function stripSource(s: Student | CurrentStudent): Student {

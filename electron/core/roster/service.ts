@@ -293,10 +293,7 @@ export class RosterService {
     // Demo students this roster lists (same ids) now belong to it, even when nothing else changed.
     const claimed = demoIds.size ? result.records.map((r) => r.student.id).filter((id) => demoIds.has(id)) : [];
     await this.write(plan, src.kind, progress, photos, () => {
-      if (claimed.length && src.kind !== 'demo') {
-        const claim = this.opts.db.prepare(`UPDATE students SET source = ? WHERE id = ? AND source = 'demo'`);
-        for (const id of claimed) claim.run(src.kind, id);
-      }
+      if (src.kind !== 'demo') this.store.claimDemo(claimed, src.kind);
       // A normal year's roster came in after a staged roll-over: the MIS went back; the stage is stale.
       if (!approval && verdict && this.store.pendingRollover(false)) this.store.clearRollover();
       if (approval) this.store.clearRollover();

@@ -149,6 +149,12 @@ export class RosterStore {
     })();
   }
 
+  /** Demo students a real roster lists (same ids) become that source's, so they never leave as demo. */
+  claimDemo(ids: readonly string[], source: string): void {
+    const claim = this.db.prepare(`UPDATE students SET source = ? WHERE id = ? AND source = 'demo'`);
+    for (const id of ids) claim.run(source, id);
+  }
+
   // ---- the import log --------------------------------------------------------------------
 
   beginRun(trigger: ImportTrigger, sourceKind: string, sourceLabel: string, nowIso: string): number {

@@ -8,12 +8,13 @@
 // the fake in tests/fakes/edfi names the public source of each.
 import type { EdfiUsSettings } from '../../../../shared/mis-us';
 import { usSecretKeys } from '../../../../shared/mis-us';
+import { cutText } from '../../../../shared/text';
 import type { SessionName } from '../../../../shared/settings';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
 import type { SecretStore } from '../../security/secrets';
 import { MisError } from '../errors';
-import { messageOf, OAuthHttp } from '../powerschool/oauth-http';
+import { messageOf, OAuthHttp, problemMessage } from '../powerschool/oauth-http';
 import { tokenBucket, type RateLimiter } from '../rate-limit';
 import type { Capabilities, ExistingMark, Lesson, LessonMarkWrite, MisAttendanceCode, MisConnector, RosterPage, SessionMarkWrite, WriteResult } from '../types';
 
@@ -33,6 +34,11 @@ export interface EdfiConnectorOptions {
   settings: EdfiUsSettings;
   secrets: SecretStore;
   logger: Logger;
+  /**
+   * Which session a local "HH:MM" falls in (the site's AM/PM times), to read an event back as the
+   * session's mark the engine wrote. Default: before 12:00 is AM.
+   */
+  sessionAt?: (localTime: string) => SessionName;
   clock?: Clock;
   limiter?: RateLimiter;
   timeoutMs?: number;
@@ -143,7 +149,8 @@ export class EdfiConnector implements MisConnector {
       out.push(...(res.data as EdfiEvent[]));
       if (res.data.length < PAGE) return out;
     }
-    return out;
+    // Never a partial list taken for the whole register (a missing mark would be written over).
+    throw new MisError('server_error', 'The Ed-Fi ODS kept answering full pages of attendance events; the read was stopped and will be tried again.');
   }
 
   /** One event as marks, its category mapped back to the kiosk's code. Unreadable → transient error. */
@@ -155,8 +162,9 @@ export class EdfiConnector implements MisConnector {
       throw new MisError('server_error', 'The Ed-Fi ODS answered an attendance event without its category or student; Passdesk cannot tell what the register holds and will try again.', { body: ev });
     }
     const code = this.ourCode(uri);
-    const at = ev.arrivalTime ?? ev.departureTime ?? null;
-    const sessions: SessionName[] = at ? [at < '12:00' ? 'AM' : 'PM'] : ['AM', 'PM'];
+    const at = (ev.arrivalTime ?? ev.departureTime ?? '').slice(0, 5);
+    const sessionAt = this.opts.sessionAt ?? ((t: string) => (t < '12:00' ? 'AM' : 'PM'));
+    const sessions: SessionName[] = /^\d\d:\d\d$/.test(at) ? [sessionAt(at)] : ['AM', 'PM'];
     return sessions.map((session) => ({ misId, session, lessonId: null, date, code, comment: ev.attendanceEventReason ?? null }));
   }
 
@@ -212,7 +220,7 @@ export class EdfiConnector implements MisConnector {
       sessionReference: { schoolId, schoolYear: session.schoolYear, sessionName: session.sessionName },
       studentReference: { studentUniqueId: m.misId },
       ...(m.direction === 'sign_in' ? { arrivalTime: time } : { departureTime: time }),
-      ...(reason ? { attendanceEventReason: cutReason(reason, REASON_MAX) } : {}),
+      ...(reason ? { attendanceEventReason: cutText(reason, REASON_MAX) } : {}),
     };
   }
 
@@ -241,21 +249,6 @@ export class EdfiConnector implements MisConnector {
   }
 }
 
-/**
- * At most `max` UTF-16 code units, cut between graphemes: never half a surrogate pair (an emoji
- * the ODS would store as a broken character) nor a letter without its accent or a family emoji
- * without its last member.
- */
-export function cutReason(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
-    if (out.length + segment.length > max) break;
-    out += segment;
-  }
-  return out.trimEnd();
-}
-
 interface Problem {
   type: string;
   /** The first concrete message: a validationErrors entry with its path, an errors entry, the detail. */
@@ -275,13 +268,8 @@ export function edfiProblem(body: unknown): Problem {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const type = typeof b.type === 'string' ? b.type : '';
   const unresolved = /unresolved-reference/.test(type);
-  const ve = b.validationErrors && typeof b.validationErrors === 'object' ? Object.entries(b.validationErrors as Record<string, unknown>) : [];
-  for (const [path, msgs] of ve) {
-    const first = Array.isArray(msgs) ? msgs.find((m) => typeof m === 'string' && m.trim()) : typeof msgs === 'string' ? msgs : undefined;
-    if (typeof first === 'string') return { type, unresolved, message: `${path.replace(/^\$\.?/, '') || path}: ${first.trim()}` };
-  }
-  const errors = Array.isArray(b.errors) ? b.errors.filter((m): m is string => typeof m === 'string' && m.trim() !== '') : [];
-  if (errors.length) return { type, unresolved, message: errors[0]! };
+  const concrete = problemMessage(body);
+  if (concrete) return { type, unresolved, message: concrete };
   const detail = typeof b.detail === 'string' ? b.detail.trim() : '';
   if (detail && !GENERIC_DETAIL.test(detail)) return { type, unresolved, message: detail };
   if (unresolved) return { type, unresolved, message: UNRESOLVED };

@@ -9,8 +9,10 @@
 // "Today" and the year id are the school's, in its IANA time zone. Wire facts:
 // reference/mis-apis.md and mennotech/powerschool-api-docs; the fake in tests/fakes/powerschool.
 import type { PowerschoolMode, PowerschoolUsSettings } from '../../../../shared/mis-us';
-import { effectiveSchool, localDateIn, minutesOfAttendance, periodAt, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
+import { effectiveSchool, minutesOfAttendance, periodAt, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period, SessionName } from '../../../../shared/settings';
+import { localClock } from '../../../../shared/attendance/decision';
+import { cutText } from '../../../../shared/text';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
 import type { SecretStore } from '../../security/secrets';
@@ -83,6 +85,8 @@ export class PowerschoolConnector implements MisConnector {
   private readonly enrolments = new Map<string, { list: PsEnrolment[]; at: number }>();
   /** The cycle day letter of a date (only asked when a period has sections on several days). */
   private readonly cycleDays = new Map<string, string | null>();
+  /** When each section meets, per section id: shared by every student in it (Meeting mode). */
+  private readonly sectionMeetings = new Map<string, { list: PsEnrolment['meetings']; at: number }>();
   /** null until tried; false once SECTION_MEETING answered 404 (then CC.expression is read). */
   private sectionMeetingTable: boolean | null = null;
   /** null until tried; false after a 404 from batch_daily_time (PowerSchool older than 25.3). */
@@ -125,7 +129,9 @@ export class PowerschoolConnector implements MisConnector {
       sessionMark: true,
       lessonMark: false,
       comment: true,
-      minutesLate: mode === 'time',
+      // Time mode's total_minutes is the minutes ATTENDED, worked out from the event's time: no
+      // mode takes minutes late as such (docs/us-sis.md, the per-SIS table).
+      minutesLate: false,
       earlyLeaverCodes: true,
       readMarks: true,
       // Meeting mode writes one student-day per call; the batch is split inside writeSessionMarks.
@@ -298,7 +304,7 @@ export class PowerschoolConnector implements MisConnector {
         att_mode_code: MODE_CODE[mode],
         attendance_codeid: code.misCodeId,
       };
-      if (m.comment) rec.att_comment = m.comment.slice(0, 4000);
+      if (m.comment) rec.att_comment = cutText(m.comment, 4000);
       if (mode === 'time') rec.total_minutes = String(minutesOfAttendance(m.direction, m.localTime, this.schoolDay()));
       if (mode === 'meeting') Object.assign(rec, await this.meetingPeriod(m, yearId, student.id));
       out.push({ mark: m, tables: rec });
@@ -425,11 +431,14 @@ export class PowerschoolConnector implements MisConnector {
     const list: PsEnrolment[] = [];
     for (const r of active) {
       let meetings: PsEnrolment['meetings'] | null = null;
-      if (this.sectionMeetingTable !== false) {
+      const cached = this.sectionMeetings.get(r.sectionid!);
+      if (cached && this.clock.now().getTime() - cached.at < STUDENT_TTL_MS) meetings = cached.list;
+      else if (this.sectionMeetingTable !== false) {
         try {
           const rows = await readTable(this.http, 'section_meeting', `sectionid==${fiql(r.sectionid!)}`, ['sectionid', 'period_number', 'cycle_day_letter']);
           this.sectionMeetingTable = true;
           meetings = rows.map((x) => ({ period: x.period_number ?? '', day: x.cycle_day_letter ?? '' }));
+          this.sectionMeetings.set(r.sectionid!, { list: meetings, at: this.clock.now().getTime() });
         } catch (e) {
           // Whether a plugin may read SECTION_MEETING through /ws/schema/table is UNCONFIRMED: on a
           // 404 the enrolment's own schedule expression ("2(A)", "1-2(A-B)") says the same.
@@ -543,7 +552,7 @@ export class PowerschoolConnector implements MisConnector {
   /** The school's date now: in the evening in a US zone the UTC date is already tomorrow. */
   private today(): string {
     const tz = typeof this.opts.timeZone === 'function' ? this.opts.timeZone() : this.opts.timeZone;
-    return localDateIn(tz || Intl.DateTimeFormat().resolvedOptions().timeZone, this.clock.now());
+    return localClock(this.clock.now().getTime(), tz || Intl.DateTimeFormat().resolvedOptions().timeZone).date;
   }
 }
 

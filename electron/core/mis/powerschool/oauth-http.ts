@@ -200,24 +200,34 @@ export class OAuthHttp {
 const POINTER = /see '(validationErrors|errors)'/i;
 
 /**
+ * The first concrete message of a problem-details body (Ed-Fi ODS/API, Data Management Service):
+ * a validationErrors entry with its path ("studentReference: …"), else an errors entry; null when
+ * it has neither (then its `detail` may be only a "See 'validationErrors'" pointer).
+ */
+export function problemMessage(body: unknown): string | null {
+  if (!body || typeof body !== 'object') return null;
+  const b = body as { validationErrors?: unknown; errors?: unknown };
+  const text = (m: unknown): m is string => typeof m === 'string' && m.trim() !== '';
+  if (b.validationErrors && typeof b.validationErrors === 'object' && !Array.isArray(b.validationErrors)) {
+    for (const [path, msgs] of Object.entries(b.validationErrors as Record<string, unknown>)) {
+      const first = (Array.isArray(msgs) ? msgs : [msgs]).find(text);
+      if (first) return `${path.replace(/^\$\.?/, '') || path}: ${first.trim()}`;
+    }
+  }
+  const first = Array.isArray(b.errors) ? b.errors.find(text) : undefined;
+  return first ? first.trim() : null;
+}
+
+/**
  * The human part of an error body, whatever its shape: message, error, errors[].message … A
- * problem-details body (Ed-Fi) gives its first validationErrors entry with its path, or its first
- * errors entry; a "See 'validationErrors' for details." pointer is never the message.
+ * problem-details body gives its first concrete message (problemMessage); a "See
+ * 'validationErrors' for details." pointer is never the message.
  */
 export function messageOf(body: unknown): string {
   if (typeof body === 'string') return body.slice(0, 300);
   if (!body || typeof body !== 'object') return '';
-  const b = body as { validationErrors?: unknown; errors?: unknown };
-  if (b.validationErrors && typeof b.validationErrors === 'object' && !Array.isArray(b.validationErrors)) {
-    for (const [path, msgs] of Object.entries(b.validationErrors as Record<string, unknown>)) {
-      const first = Array.isArray(msgs) ? msgs.find((m): m is string => typeof m === 'string' && m.trim() !== '') : undefined;
-      if (first) return `${path.replace(/^\$\.?/, '') || path}: ${first.trim()}`.slice(0, 300);
-    }
-  }
-  if (Array.isArray(b.errors)) {
-    const first = b.errors.find((m): m is string => typeof m === 'string' && m.trim() !== '');
-    if (first) return first.trim().slice(0, 300);
-  }
+  const concrete = problemMessage(body);
+  if (concrete) return concrete.slice(0, 300);
   const parts: string[] = [];
   const walk = (v: unknown, depth: number) => {
     if (depth > 4 || parts.length > 5) return;

@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MisConnector } from '../../mis/types';
 import { student } from '../../../../shared/model';
-import { parseMappedCsv, type ColumnMapping } from '../csv';
+import { decodeExport, parseMappedCsv, type ColumnMapping } from '../csv';
 import { describeRowIssues, RosterError, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext, type SourceResult } from '../model';
 import { parseOneRoster, readOneRosterFolder } from '../oneroster';
 
 function readText(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return decodeExport(fs.readFileSync(file));
   } catch (e) {
     throw new RosterError('source_unreadable', `The roster file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
   }

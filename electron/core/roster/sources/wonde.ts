@@ -150,14 +150,16 @@ export class WondeRosterSource implements RosterSource {
     const records: RosterRecord[] = [];
     const issues: RosterIssue[] = [];
     let pages = 0;
+    // A student's "line" is its place in the MIS list (warnings about a kept student add none).
+    let position = 0;
     for await (const page of this.pages(`${base}/students`, { include, per_page: o.perPage }, ctx)) {
       for (const s of page) {
-        const r = wondeStudentToRecord(s, records.length + issues.filter((i) => i.severity === 'error').length + 1, o, issues);
+        const r = wondeStudentToRecord(s, ++position, o, issues);
         if ('student' in r) records.push(r);
         else issues.push(r);
       }
       pages++;
-      ctx.progress({ phase: 'reading', done: records.length + issues.length, total: null, message: `Read ${records.length} students from the MIS (page ${pages})` });
+      ctx.progress({ phase: 'reading', done: position, total: null, message: `Read ${records.length} students from the MIS (page ${pages})` });
     }
     if (o.photos) await this.addPhotos(base, records, ctx);
     return { records, issues, label: 'MIS (Wonde)' };
