@@ -24,6 +24,9 @@ export const enGB = {
     printerUnknown: 'Printer problem',
     scanner: 'Scanner: {{problem}}',
     scannerUnknown: 'Scanner problem',
+    // issue 12: sent, but the register has not shown it within the confirmation window
+    sentWaiting_one: '{{count}} sent, waiting for the register',
+    sentWaiting_other: '{{count}} sent, waiting for the register',
   },
   year: {
     numbered: 'Year {{year}}',

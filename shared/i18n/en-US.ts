@@ -25,6 +25,9 @@ export const enUS = {
     printerUnknown: 'Printer problem',
     scanner: 'Scanner: {{problem}}',
     scannerUnknown: 'Scanner problem',
+    // issue 12: sent, but the SIS has not shown it within the confirmation window
+    sentWaiting_one: '{{count}} sent, waiting for the SIS',
+    sentWaiting_other: '{{count}} sent, waiting for the SIS',
   },
   year: {
     numbered: 'Grade {{year}}',

@@ -494,6 +494,14 @@ export const staffGB = {
     _9: 'Tab',
     _124: 'Bar (|)',
   },
+  // ---- issue 12 (sync engine): sent vs confirmed in the register, and "not sent" ----
+  register: {
+    sent: 'Sent',
+    confirmed: 'In the register',
+    changed: 'Changed in the MIS',
+    notSent: 'Not sent',
+    st: { succeeded: 'Sent', confirmed: 'Confirmed', changed: 'Changed in MIS', not_sent: 'Not sent' },
+  },
 } as const;
 
 type Words<T> = { readonly [K in keyof T]: T[K] extends string ? string : Words<T[K]> };

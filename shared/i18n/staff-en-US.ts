@@ -494,4 +494,12 @@ export const staffUS: StaffMessages = {
     _9: 'Tab',
     _124: 'Bar (|)',
   },
+  // ---- issue 12 (sync engine): sent vs confirmed in the register, and "not sent" ----
+  register: {
+    sent: 'Sent',
+    confirmed: 'In the SIS',
+    changed: 'Changed in the SIS',
+    notSent: 'Not sent',
+    st: { succeeded: 'Sent', confirmed: 'Confirmed', changed: 'Changed in SIS', not_sent: 'Not sent' },
+  },
 };
