@@ -27,6 +27,8 @@ export interface ConfirmContext {
   mapLimit: <T, R>(items: T[], fn: (t: T) => Promise<R>) => Promise<R[]>;
   onTransient: (error: MisError) => void;
   onSuccess: () => void;
+  /** Counts each read the read-back makes (one readRegister, or one readMarks), for the bench and logs. */
+  onRead?: () => void;
 }
 
 interface Pending {
@@ -93,6 +95,7 @@ export async function confirmRows(rows: OutboxRow[], ctx: ConfirmContext): Promi
 }
 
 async function attempt(read: () => Promise<ExistingMark[]>, ctx: ConfirmContext): Promise<Read> {
+  ctx.onRead?.();
   try {
     const marks = await read();
     ctx.onSuccess();
