@@ -21,6 +21,12 @@ afterEach(async () => {
   h = null;
 });
 
+/** A row with its state as the engine reports it: outcome (not_sent, confirmed, changed_in_mis) refines the stored state. */
+const logicalRow = (db: Harness['db'], id: number) => {
+  const r = outboxRow(db, id) as ReturnType<typeof outboxRow> & { outcome: string | null };
+  return { ...r, state: r.outcome ?? r.state };
+};
+
 const settled = (hh: Harness, n: number) => () => {
   const s = rowsByState(hh.db);
   return (
@@ -268,8 +274,8 @@ describe('an Arbor-like school: lesson marks only, no leaver codes', () => {
     const out = queueMark(h.db, { eventId: 'e1', studentId: 'S1', direction: 'sign_out', code: 'M' });
     h.engine.start();
     await until(settled(h, 1), 'settled');
-    expect(outboxRow(h.db, out)).toMatchObject({ state: 'not_sent', last_error_kind: 'capability_missing' });
-    expect(outboxRow(h.db, out).last_error).toMatch(/no early-leaver codes/);
+    expect(logicalRow(h.db, out)).toMatchObject({ state: 'not_sent', last_error_kind: 'capability_missing' });
+    expect(logicalRow(h.db, out).last_error).toMatch(/no early-leaver codes/);
     expect(h.fake.writes).toHaveLength(0);
   });
 
@@ -279,8 +285,8 @@ describe('an Arbor-like school: lesson marks only, no leaver codes', () => {
     const id = queueMark(h.db, { eventId: 'e1', studentId: 'S2', session: 'PM' });
     h.engine.start();
     await until(settled(h, 1), 'settled');
-    expect(outboxRow(h.db, id)).toMatchObject({ state: 'not_sent', last_error_kind: 'no_lesson' });
-    expect(outboxRow(h.db, id).last_error).toMatch(/lists no lesson for this student in the PM session/);
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'not_sent', last_error_kind: 'no_lesson' });
+    expect(logicalRow(h.db, id).last_error).toMatch(/lists no lesson for this student in the PM session/);
   });
 });
 
@@ -352,14 +358,14 @@ describe('not sent: what the MIS does not take by design', () => {
     const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
     h.engine.start();
     await until(settled(h, 1), 'settled');
-    expect(outboxRow(h.db, id)).toMatchObject({ state: 'not_sent', last_error_kind: 'writeback_off' });
-    expect(outboxRow(h.db, id).last_error).toMatch(/^Not sent: the school's MIS takes no attendance writeback/);
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'not_sent', last_error_kind: 'writeback_off' });
+    expect(logicalRow(h.db, id).last_error).toMatch(/^Not sent: the school's MIS takes no attendance writeback/);
     expect(h.fake.writes).toHaveLength(0);
     const st = h.engine.status();
     expect(st.counts).toMatchObject({ not_sent: 1, failed_permanent: 0 });
     expect(st.lastError).toBeNull();
     expect(h.engine.retry('all_failed')).toBe(0);
-    expect(outboxRow(h.db, id).state).toBe('not_sent');
+    expect(logicalRow(h.db, id).state).toBe('not_sent');
 
     const log = queryWritebackLog(h.db, {}, 0, 10);
     expect(log.rows[0]).toMatchObject({ status: 'not_sent', detail: expect.stringMatching(/^Not sent/) });
@@ -383,9 +389,9 @@ describe('confirmed in the register', () => {
     const states: string[] = [];
     h.engine.on('writeback', (w) => states.push(`${w.outboxId}:${w.state}`));
     h.engine.start();
-    await until(() => outboxRow(h!.db, a).state === 'confirmed' && outboxRow(h!.db, b).state === 'confirmed', 'both confirmed', 20_000);
+    await until(() => logicalRow(h!.db, a).state === 'confirmed' && logicalRow(h!.db, b).state === 'confirmed', 'both confirmed', 20_000);
     expect(states).toEqual(expect.arrayContaining([`${a}:done`, `${a}:confirmed`, `${b}:done`, `${b}:confirmed`]));
-    expect(outboxRow(h.db, a)).toMatchObject({ confirm_at: null, confirm_reads: 1 });
+    expect(logicalRow(h.db, a)).toMatchObject({ confirm_at: null, confirm_reads: 1 });
     expect(raw(h.db, a).confirmed_at).not.toBeNull();
     expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
     expect(sessionReads(h)).toBe(2);
@@ -412,7 +418,7 @@ describe('confirmed in the register', () => {
     );
     const ids = students(30).map((s, i) => queueMark(h!.db, { eventId: `e${i}`, studentId: s, date: i < 20 ? '2026-11-24' : '2026-11-23' }));
     e.start();
-    await until(() => ids.every((id) => outboxRow(h!.db, id).state === 'confirmed'), 'all confirmed', 20_000);
+    await until(() => ids.every((id) => logicalRow(h!.db, id).state === 'confirmed'), 'all confirmed', 20_000);
     // Rows sent in several batches may be read in more than one pass, but each pass reads a day once.
     const byDay = new Map<string, number>();
     for (const call of calls) byDay.set(call.date, (byDay.get(call.date) ?? 0) + call.misIds.length);
@@ -438,8 +444,8 @@ describe('confirmed in the register', () => {
     // The resend read the register first (it still showed nothing), so it wrote again.
     await until(() => h!.fake.sessionWritesFor('S1').length === 2, 'sent again', 20_000);
     hidden = false;
-    await until(() => outboxRow(h!.db, id).state === 'confirmed', 'confirmed after the resend', 20_000);
-    expect(outboxRow(h.db, id).attempts).toBeGreaterThanOrEqual(2);
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed after the resend', 20_000);
+    expect(logicalRow(h.db, id).attempts).toBeGreaterThanOrEqual(2);
   });
 
   it('a resend whose read finds the mark landed meanwhile is not written twice', async () => {
@@ -452,16 +458,16 @@ describe('confirmed in the register', () => {
       h,
       wrap(c, {
         readMarks: async (q) => {
-          if (outboxRow(h!.db, id).state === 'in_flight') resent = true;
+          if (logicalRow(h!.db, id).state === 'in_flight') resent = true;
           return resent ? c.readMarks(q) : [];
         },
       }),
       { enabled: true, firstReadMs: 20, windowMs: 150 },
     );
     e.start();
-    await until(() => outboxRow(h!.db, id).state === 'confirmed', 'confirmed', 20_000);
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed', 20_000);
     expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
-    expect(outboxRow(h.db, id).attempts).toBe(2);
+    expect(logicalRow(h.db, id).attempts).toBe(2);
   });
 
   it("a teacher's change on the register is shown as changed in the MIS, never overwritten; a later kiosk event still is sent", async () => {
@@ -472,12 +478,12 @@ describe('confirmed in the register', () => {
     h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'N');
     const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'L' });
     h.engine.start();
-    await until(() => outboxRow(h!.db, id).state === 'done', 'sent', 20_000);
-    expect(outboxRow(h.db, id).previous_mark).toBe('N');
+    await until(() => logicalRow(h!.db, id).state === 'done', 'sent', 20_000);
+    expect(logicalRow(h.db, id).previous_mark).toBe('N');
     h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'U'); // the teacher changes it
-    await until(() => outboxRow(h!.db, id).state === 'changed_in_mis', 'changed in the MIS', 20_000);
-    expect(outboxRow(h.db, id)).toMatchObject({ register_mark: 'U', last_error_kind: 'changed_in_mis' });
-    expect(outboxRow(h.db, id).last_error).toMatch(/register now holds U, not the kiosk's L/);
+    await until(() => logicalRow(h!.db, id).state === 'changed_in_mis', 'changed in the MIS', 20_000);
+    expect(logicalRow(h.db, id)).toMatchObject({ register_mark: 'U', last_error_kind: 'changed_in_mis' });
+    expect(logicalRow(h.db, id).last_error).toMatch(/register now holds U, not the kiosk's L/);
     expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
     expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('U');
     expect(h.engine.retry('all_failed')).toBe(0);
@@ -485,9 +491,9 @@ describe('confirmed in the register', () => {
     // A later kiosk event for the slot follows the rules as before: U is not protected, so it is written.
     const later = overrideMark(h.db, 'e1', { eventId: 'e2', studentId: 'S1', code: 'M', comment: 'Dentist' })!;
     h.engine.kick();
-    await until(() => ['confirmed', 'done'].includes(outboxRow(h!.db, later).state), 'the later mark is sent', 20_000);
+    await until(() => ['confirmed', 'done'].includes(logicalRow(h!.db, later).state), 'the later mark is sent', 20_000);
     expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('M');
-    expect(outboxRow(h.db, id).state).toBe('changed_in_mis');
+    expect(logicalRow(h.db, id).state).toBe('changed_in_mis');
   });
 
   it('an MIS that has not applied the write yet (the old mark still there) is "not there yet", not a teacher\'s change', async () => {
@@ -512,9 +518,9 @@ describe('confirmed in the register', () => {
     const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'L' });
     e.start();
     await until(() => reads >= 3, 'read back twice while the old mark shows', 20_000);
-    expect(outboxRow(h.db, id)).toMatchObject({ state: 'done', previous_mark: 'N' });
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'done', previous_mark: 'N' });
     stale = false;
-    await until(() => outboxRow(h!.db, id).state === 'confirmed', 'confirmed once applied', 20_000);
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed once applied', 20_000);
   });
 
   it('a read that fails never confirms and never un-confirms, even past the window', async () => {
@@ -538,12 +544,12 @@ describe('confirmed in the register', () => {
     const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
     e.start();
     await until(() => failedReads >= 3 && Date.now() - Date.parse(raw(h!.db, id).sent_at as string) > 200, 'reads failing past the window', 20_000);
-    expect(outboxRow(h.db, id)).toMatchObject({ state: 'done', attempts: 1 });
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'done', attempts: 1 });
     expect(raw(h.db, id).confirm_at).not.toBeNull();
     expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
     expect(e.status().awaitingRegister).toBe(1);
     failing = false;
-    await until(() => outboxRow(h!.db, id).state === 'confirmed', 'confirmed once reads work', 20_000);
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed once reads work', 20_000);
     expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
     expect(e.status().awaitingRegister).toBe(0);
   });
@@ -554,9 +560,9 @@ describe('confirmed in the register', () => {
     const e = engineOver(h, wrap(c, { capabilities: async () => ({ ...(await c.capabilities()), readMarks: false }) }), quick);
     const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
     e.start();
-    await until(() => outboxRow(h!.db, id).state === 'done', 'sent', 20_000);
+    await until(() => logicalRow(h!.db, id).state === 'done', 'sent', 20_000);
     await e.idle();
-    expect(outboxRow(h.db, id)).toMatchObject({ state: 'done', confirm_at: null });
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'done', confirm_at: null });
     expect(sessionReads(h)).toBe(0);
     expect(e.status().awaitingRegister).toBe(0);
   });
@@ -568,7 +574,7 @@ describe('confirmed in the register', () => {
     const a = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
     const b = queueMark(h.db, { eventId: 'e2', studentId: 'S2' });
     first.start();
-    await until(() => outboxRow(h!.db, a).state === 'done' && outboxRow(h!.db, b).state === 'done', 'both sent', 20_000);
+    await until(() => logicalRow(h!.db, a).state === 'done' && logicalRow(h!.db, b).state === 'done', 'both sent', 20_000);
     // The process dies here: everything it knew is what the database holds.
     await first.stop();
     const reopened = openDatabase(dbFile);
@@ -579,7 +585,7 @@ describe('confirmed in the register', () => {
       const second = new SyncEngine({ db: reopened, connector: h.connector, clock: systemClock, logger: silentLogger, intervalMs: 100, confirmation: () => quick });
       extraEngines.push(second);
       second.start();
-      await until(() => (reopened.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'confirmed'`).get() as { n: number }).n === 2, 'confirmed after restart', 20_000);
+      await until(() => (reopened.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE outcome = 'confirmed'`).get() as { n: number }).n === 2, 'confirmed after restart', 20_000);
       await second.stop();
       expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
       expect(h.fake.sessionWritesFor('S2')).toHaveLength(1);
@@ -594,7 +600,7 @@ describe('confirmed in the register', () => {
     h.db.prepare(`UPDATE outbox SET state = 'in_flight', attempts = 1`).run();
     h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'L');
     h.engine.start();
-    await until(() => outboxRow(h!.db, id).state === 'confirmed', 'confirmed', 20_000);
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed', 20_000);
     expect(h.fake.sessionWritesFor('S1')).toHaveLength(0);
   });
 });

@@ -49,13 +49,15 @@ const SKIP_WORDS: Record<string, string> = {
 };
 
 // The status of an event is the state of its latest outbox row, or "skipped" when it had none.
+// The row's state as the engine sees it (sync/outbox.ts STATE_SQL): outcome refines done/skipped.
+const O_STATE = 'COALESCE(o.outcome, o.state)';
 const STATUS_SQL = `CASE
   WHEN o.state IS NULL THEN 'skipped'
   WHEN o.state IN ('pending', 'in_flight') THEN 'pending'
-  WHEN o.state = 'done' THEN 'succeeded'
-  WHEN o.state = 'confirmed' THEN 'confirmed'
-  WHEN o.state = 'changed_in_mis' THEN 'changed'
-  WHEN o.state = 'not_sent' THEN 'not_sent'
+  WHEN ${O_STATE} = 'done' THEN 'succeeded'
+  WHEN ${O_STATE} = 'confirmed' THEN 'confirmed'
+  WHEN ${O_STATE} = 'changed_in_mis' THEN 'changed'
+  WHEN ${O_STATE} = 'not_sent' THEN 'not_sent'
   WHEN o.state = 'failed_permanent' THEN 'failed'
   ELSE 'skipped' END`;
 

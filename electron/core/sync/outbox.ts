@@ -20,8 +20,13 @@ export type OutboxState =
   | 'confirmed'
   | 'changed_in_mis';
 
-/** States in which our mark reached the register (for "what did we last write here?"). */
-export const SENT_STATES = ['done', 'confirmed'] as const;
+/**
+ * The row's state as the engine and the screens see it. Stored additively (migration 006): the
+ * `state` column keeps its original CHECK list, and `outcome` refines a finished row — not_sent
+ * is stored as skipped_protected + 'not_sent' (finished, not a failure, retried only by hand);
+ * confirmed and changed_in_mis as done + outcome (our mark was sent).
+ */
+export const STATE_SQL = 'COALESCE(outcome, state)';
 
 /** What the connector needs to write one session mark. Parsed with zod by the engine. */
 export interface SessionMarkPayload {
@@ -68,7 +73,7 @@ export function outboxCounts(db: Db): Record<OutboxState, number> & { oldestPend
     confirmed: 0,
     changed_in_mis: 0,
   };
-  for (const row of db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state').all() as { state: OutboxState; n: number }[]) {
+  for (const row of db.prepare(`SELECT ${STATE_SQL} AS state, COUNT(*) AS n FROM outbox GROUP BY 1`).all() as { state: OutboxState; n: number }[]) {
     counts[row.state] = row.n;
   }
   const oldest = db
@@ -104,7 +109,10 @@ export interface OutboxRow {
   idempotency_key: string;
   kind: string;
   payload: string;
+  /** The stored state (see STATE_SQL): never 'not_sent', 'confirmed' or 'changed_in_mis' here. */
   state: OutboxState;
+  /** Refines a finished row: 'not_sent' | 'confirmed' | 'changed_in_mis' | null. */
+  outcome: string | null;
   attempts: number;
   next_attempt_at: string;
   last_error: string | null;
@@ -137,7 +145,7 @@ export function supersede(
 ): { superseded: number; outboxId: number | null } {
   const info = db
     .prepare(
-      `UPDATE outbox SET state = 'superseded', last_error_kind = 'superseded',
+      `UPDATE outbox SET state = 'superseded', outcome = NULL, last_error_kind = 'superseded',
          last_error = 'Replaced by an override before it was sent.', updated_at = ?
        WHERE event_id = ? AND state IN ('pending', 'failed_permanent', 'skipped_protected')`,
     )
@@ -197,11 +205,11 @@ export function settle(db: Db, outcomes: Outcome[], nowIso: string, confirmAt: s
   if (outcomes.length === 0) return;
   const done = db.prepare(
     `UPDATE outbox SET state = 'done', writeback_id = ?, target = ?, previous_mark = ?, sent_at = ?, last_error = ?, last_error_kind = NULL, updated_at = ?,
-       mis_id = ?, lesson_id = ?, confirm_at = ?, confirm_reads = 0, register_mark = NULL
+       mis_id = ?, lesson_id = ?, confirm_at = ?, confirm_reads = 0, register_mark = NULL, outcome = NULL
      WHERE id = ? AND state = 'in_flight'`,
   );
   const notSent = db.prepare(
-    `UPDATE outbox SET state = 'not_sent', last_error = ?, last_error_kind = ?, target = COALESCE(?, target), confirm_at = NULL, updated_at = ?
+    `UPDATE outbox SET state = 'skipped_protected', outcome = 'not_sent', last_error = ?, last_error_kind = ?, target = COALESCE(?, target), confirm_at = NULL, updated_at = ?
      WHERE id = ? AND state = 'in_flight'`,
   );
   const retry = db.prepare(
@@ -259,14 +267,14 @@ export function retryRows(db: Db, which: number[] | 'all_failed', nowIso: string
     `SELECT o.id, o.student_id, json_extract(o.payload, '$.date') AS date, json_extract(o.payload, '$.session') AS session,
             e.superseded_by AS supersededBy
      FROM outbox o JOIN events e ON e.id = o.event_id
-     WHERE o.id = ? AND o.state IN ('failed_permanent', 'skipped_protected', 'not_sent')`,
+     WHERE o.id = ? AND o.state IN ('failed_permanent', 'skipped_protected')`,
   );
   const newer = db.prepare(
-    `SELECT 1 FROM outbox WHERE student_id = ? AND id > ? AND state IN ('pending', 'in_flight', 'done', 'confirmed', 'changed_in_mis')
+    `SELECT 1 FROM outbox WHERE student_id = ? AND id > ? AND state IN ('pending', 'in_flight', 'done')
        AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ? LIMIT 1`,
   );
-  const requeue = db.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`);
-  const retire = db.prepare(`UPDATE outbox SET state = 'superseded', last_error_kind = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
+  const requeue = db.prepare(`UPDATE outbox SET state = 'pending', outcome = NULL, attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`);
+  const retire = db.prepare(`UPDATE outbox SET state = 'superseded', outcome = NULL, last_error_kind = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
   return db.transaction(() => {
     let n = 0;
     for (const id of ids) {
@@ -308,7 +316,7 @@ export function nextDueAt(db: Db): string | null {
 }
 
 export function lastSuccessAt(db: Db): string | null {
-  return (db.prepare(`SELECT MAX(sent_at) AS t FROM outbox WHERE state IN ('done', 'confirmed', 'changed_in_mis')`).get() as { t: string | null }).t;
+  return (db.prepare(`SELECT MAX(sent_at) AS t FROM outbox WHERE state = 'done'`).get() as { t: string | null }).t;
 }
 
 /**
@@ -319,7 +327,7 @@ export function ourLastMark(db: Db, studentId: string, date: string, session: st
   const row = db
     .prepare(
       `SELECT json_extract(payload, '$.code') AS code FROM outbox
-       WHERE student_id = ? AND state IN ('done', 'confirmed') AND id < ? AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ?
+       WHERE student_id = ? AND state = 'done' AND id < ? AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ?
        ORDER BY id DESC LIMIT 1`,
     )
     .get(studentId, beforeId, date, session) as { code: string } | undefined;
@@ -333,7 +341,7 @@ export function writebackFor(
 ): Pick<OutboxRow, 'id' | 'state' | 'attempts' | 'last_error' | 'last_error_kind' | 'writeback_id' | 'sent_at' | 'target' | 'previous_mark' | 'confirm_at' | 'confirmed_at' | 'register_mark'>[] {
   return db
     .prepare(
-      `SELECT id, state, attempts, last_error, last_error_kind, writeback_id, sent_at, target, previous_mark, confirm_at, confirmed_at, register_mark
+      `SELECT id, ${STATE_SQL} AS state, attempts, last_error, last_error_kind, writeback_id, sent_at, target, previous_mark, confirm_at, confirmed_at, register_mark
        FROM outbox WHERE event_id = ? ORDER BY id`,
     )
     .all(eventId) as ReturnType<typeof writebackFor>;
@@ -347,13 +355,13 @@ export function writebackFor(
 /** Sent rows whose read-back is due now, oldest first. */
 export function dueConfirmations(db: Db, nowIso: string, limit: number): OutboxRow[] {
   return db
-    .prepare(`SELECT * FROM outbox WHERE state = 'done' AND confirm_at IS NOT NULL AND confirm_at <= ? ORDER BY confirm_at, id LIMIT ?`)
+    .prepare(`SELECT * FROM outbox WHERE state = 'done' AND outcome IS NULL AND confirm_at IS NOT NULL AND confirm_at <= ? ORDER BY confirm_at, id LIMIT ?`)
     .all(nowIso, limit) as OutboxRow[];
 }
 
 /** When the next read-back is due (null: none awaited). */
 export function nextConfirmAt(db: Db): string | null {
-  return (db.prepare(`SELECT MIN(confirm_at) AS t FROM outbox WHERE state = 'done' AND confirm_at IS NOT NULL`).get() as { t: string | null }).t;
+  return (db.prepare(`SELECT MIN(confirm_at) AS t FROM outbox WHERE state = 'done' AND outcome IS NULL AND confirm_at IS NOT NULL`).get() as { t: string | null }).t;
 }
 
 /**
@@ -362,7 +370,7 @@ export function nextConfirmAt(db: Db): string | null {
  */
 export function awaitingRegister(db: Db, olderThanIso: string): number {
   return (
-    db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'done' AND confirm_at IS NOT NULL AND sent_at < ?`).get(olderThanIso) as { n: number }
+    db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'done' AND outcome IS NULL AND confirm_at IS NOT NULL AND sent_at < ?`).get(olderThanIso) as { n: number }
   ).n;
 }
 
@@ -375,7 +383,7 @@ export function laterMarkForSlot(db: Db, row: { id: number; studentId: string; d
   return !!db
     .prepare(
       `SELECT 1 FROM outbox
-       WHERE student_id = ? AND id > ? AND state NOT IN ('superseded', 'failed_permanent', 'skipped_protected', 'not_sent')
+       WHERE student_id = ? AND id > ? AND state NOT IN ('superseded', 'failed_permanent', 'skipped_protected')
          AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ? LIMIT 1`,
     )
     .get(row.studentId, row.id, row.date, row.session);
@@ -396,10 +404,10 @@ export type ConfirmVerdict =
 /** Apply read-back verdicts in one transaction. Only rows still 'done' and awaiting a read move. */
 export function settleConfirmations(db: Db, verdicts: ConfirmVerdict[], nowIso: string): void {
   if (verdicts.length === 0) return;
-  const guard = `WHERE id = ? AND state = 'done' AND confirm_at IS NOT NULL`;
-  const confirmed = db.prepare(`UPDATE outbox SET state = 'confirmed', confirmed_at = ?, confirm_at = NULL, confirm_reads = confirm_reads + 1, updated_at = ? ${guard}`);
+  const guard = `WHERE id = ? AND state = 'done' AND outcome IS NULL AND confirm_at IS NOT NULL`;
+  const confirmed = db.prepare(`UPDATE outbox SET outcome = 'confirmed', confirmed_at = ?, confirm_at = NULL, confirm_reads = confirm_reads + 1, updated_at = ? ${guard}`);
   const changed = db.prepare(
-    `UPDATE outbox SET state = 'changed_in_mis', register_mark = ?, last_error = ?, last_error_kind = 'changed_in_mis', confirmed_at = ?, confirm_at = NULL,
+    `UPDATE outbox SET outcome = 'changed_in_mis', register_mark = ?, last_error = ?, last_error_kind = 'changed_in_mis', confirmed_at = ?, confirm_at = NULL,
        confirm_reads = confirm_reads + 1, updated_at = ? ${guard}`,
   );
   const wait = db.prepare(`UPDATE outbox SET confirm_at = ?, confirm_reads = confirm_reads + 1, updated_at = ? ${guard}`);
