@@ -301,3 +301,17 @@ test('the idle screen says marks are sent but not yet in the register only when 
   await expect(chips).toContainText('All systems normal');
   await expect(chips).not.toContainText('waiting for the register');
 });
+
+test('Today shows a mark as Sent, then as in the register once it is read back', async ({ page, kiosk }) => {
+  await setPins(kiosk.core);
+  const rec = await kiosk.core.record({ studentId: AVA_SMITH.id, direction: 'sign_in', reasonId: 'traffic' });
+  kiosk.core.db.prepare(`UPDATE outbox SET state = 'done', sent_at = updated_at WHERE event_id = ?`).run(rec.event.id);
+  await kiosk.open();
+  await signInStaff(page, RECEPTION_PIN);
+  const row = page.locator('.event-row', { hasText: AVA_SMITH.name });
+  await expect(row.locator('.chip')).toHaveText('Sent');
+  // The engine's read-back found the mark on the register (issue 12).
+  kiosk.core.db.prepare(`UPDATE outbox SET outcome = 'confirmed', confirmed_at = sent_at WHERE event_id = ?`).run(rec.event.id);
+  await page.locator('.event-row', { hasText: AVA_SMITH.name }).click();
+  await expect(page.getByTestId('event-panel')).toContainText('In the register');
+});
