@@ -197,6 +197,7 @@ export const staffUS: StaffMessages = {
     fleet: 'Data and updates',
     pins: 'Staff PINs',
     audit: 'Audit log',
+    confirmation: 'Confirmed in the SIS', // issue 12
   },
   form: {
     on: 'On',
@@ -428,6 +429,10 @@ export const staffUS: StaffMessages = {
     rosterPauseFrom: 'Break from',
     rosterPauseTo: 'Break until',
     rosterLeaverGuard: 'Withdrawal guard',
+    // issue 12 (sync engine): confirmed in the SIS
+    confirmation: 'Confirm in the SIS',
+    firstReadSeconds: 'First check after (seconds)',
+    windowMinutes: 'Send again if not shown within (minutes)',
   },
   fieldHint: {
     rosterPhotos: 'Only if the school allows photos to leave the SIS.',
@@ -451,6 +456,9 @@ export const staffUS: StaffMessages = {
     badgePattern: 'A pattern that every badge matches, such as ^\\d{5,10}$ for 5 to 10 digits.',
     baseUrl: 'https, no trailing slash and no path, such as https://sample-district.powerschool.com.',
     timeZone: 'An IANA time zone such as America/Chicago.',
+    // issue 12 (sync engine)
+    confirmation: 'After a mark is sent, the kiosk reads the SIS back and shows it as confirmed.',
+    windowMinutes: 'A mark the SIS does not show by then is checked and sent again; never written twice.',
   },
   option: {
     'en-GB': 'British English',
