@@ -473,16 +473,17 @@ describe('confirmed in the register', () => {
   it("a teacher's change on the register is shown as changed in the MIS, never overwritten; a later kiosk event still is sent", async () => {
     h = await harness({
       school: { students: ['S1'] },
-      engine: { rulesFor: () => ({ protectedCodes: ['M'] }), confirmation: () => ({ enabled: true, firstReadMs: 200, windowMs: 60_000 }) },
+      engine: { rulesFor: () => ({ protectedCodes: ['M'] }), confirmation: () => quick },
     });
     h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'N');
     const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'L' });
+    // The teacher changes the mark as soon as ours is sent, before any read-back (in the engine's own event).
+    h.engine.on('writeback', (w) => {
+      if (w.outboxId === id && w.state === 'done') h!.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'U');
+    });
     h.engine.start();
-    await until(() => logicalRow(h!.db, id).state === 'done', 'sent', 20_000);
-    expect(logicalRow(h.db, id).previous_mark).toBe('N');
-    h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'U'); // the teacher changes it
     await until(() => logicalRow(h!.db, id).state === 'changed_in_mis', 'changed in the MIS', 20_000);
-    expect(logicalRow(h.db, id)).toMatchObject({ register_mark: 'U', last_error_kind: 'changed_in_mis' });
+    expect(logicalRow(h.db, id)).toMatchObject({ previous_mark: 'N', register_mark: 'U', last_error_kind: 'changed_in_mis' });
     expect(logicalRow(h.db, id).last_error).toMatch(/register now holds U, not the kiosk's L/);
     expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
     expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('U');
