@@ -9,11 +9,14 @@ import type { MisConnector } from '../../electron/core/mis/types';
 import { MisError } from '../../electron/core/mis/errors';
 import { systemClock } from '../../electron/core/clock';
 import { silentLogger } from '../../electron/core/log';
-import { openDatabase } from '../../electron/core/db/database';
 import { exportWritebackLog, queryWritebackLog } from '../../electron/core/staff/writeback-log';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CRASH_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../integration/sync-crash-child.ts');
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -568,31 +571,29 @@ describe('confirmed in the register', () => {
     expect(e.status().awaitingRegister).toBe(0);
   });
 
-  it('a kill between the write and the read-back leaves the row Sent; start-up resumes the confirmation', async () => {
-    h = await harness({ school: { students: ['S1', 'S2'] } });
-    const dbFile = h.db.name;
-    const first = engineOver(h, h.connector, { enabled: true, firstReadMs: 60 * 60_000, windowMs: 2 * 60 * 60_000 });
-    const a = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
-    const b = queueMark(h.db, { eventId: 'e2', studentId: 'S2' });
-    first.start();
-    await until(() => logicalRow(h!.db, a).state === 'done' && logicalRow(h!.db, b).state === 'done', 'both sent', 20_000);
-    // The process dies here: everything it knew is what the database holds.
-    await first.stop();
-    const reopened = openDatabase(dbFile);
+  it('a SIGKILL between the write and the read-back leaves the row Sent; start-up resumes the confirmation', async () => {
+    h = await harness({ school: { students: ['S1', 'S2', 'S3'] } });
+    const ids = ['S1', 'S2', 'S3'].map((s, i) => queueMark(h!.db, { eventId: `e${i}`, studentId: s }));
+    // The crash test's child runs the real engine (default confirmation: first read after a
+    // minute) in its own process; it is killed as soon as every mark is sent.
+    const child = spawn(process.execPath, ['--import', 'tsx', CRASH_CHILD, h.db.name, h.fake.baseUrl, SCHOOL], { stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     try {
-      expect((reopened.prepare(`SELECT state, confirm_at FROM outbox WHERE id = ?`).get(a) as { state: string; confirm_at: string | null }).state).toBe('done');
-      // The next run reads back at the due time; the test brings that time forward rather than wait an hour.
-      reopened.prepare(`UPDATE outbox SET confirm_at = ? WHERE state = 'done'`).run(new Date().toISOString());
-      const second = new SyncEngine({ db: reopened, connector: h.connector, clock: systemClock, logger: silentLogger, intervalMs: 100, confirmation: () => quick });
-      extraEngines.push(second);
-      second.start();
-      await until(() => (reopened.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE outcome = 'confirmed'`).get() as { n: number }).n === 2, 'confirmed after restart', 20_000);
-      await second.stop();
-      expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
-      expect(h.fake.sessionWritesFor('S2')).toHaveLength(1);
+      await until(() => ids.every((id) => logicalRow(h!.db, id).state === 'done'), 'all sent by the child', 20_000);
     } finally {
-      reopened.close();
+      child.kill('SIGKILL');
+      await exited;
     }
+    for (const id of ids) {
+      expect(logicalRow(h.db, id).state).toBe('done');
+      expect(raw(h.db, id).confirm_at).not.toBeNull(); // awaiting its read-back, durably
+    }
+    // The next run reads back at the due time; the test brings that time forward rather than wait a minute.
+    h.db.prepare(`UPDATE outbox SET confirm_at = ? WHERE state = 'done'`).run(new Date().toISOString());
+    const e = engineOver(h, h.connector, quick);
+    e.start();
+    await until(() => ids.every((id) => logicalRow(h!.db, id).state === 'confirmed'), 'confirmed after restart', 20_000);
+    for (const s of ['S1', 'S2', 'S3']) expect(h.fake.sessionWritesFor(s)).toHaveLength(1);
   });
 
   it('a row left in flight by a crash, whose write landed, is settled without a second write and then confirmed', async () => {
