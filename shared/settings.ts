@@ -167,6 +167,19 @@ export const siteSettings = z.strictObject({
   printer: printerSettings.prefault({}),
   mis: misSettings.default({ connector: 'none' }),
   fleet: fleetSettings.prefault({}),
+  // ---- issue 12 (sync engine): confirmed in the register ----
+  /**
+   * After a mark is sent, the register is read back to confirm it. The first read waits a little
+   * (an MIS may apply writes a moment later); a mark not shown within the window is sent again
+   * (the resend reads the register first, so it is never written twice).
+   */
+  confirmation: z
+    .object({
+      enabled: z.boolean().default(true),
+      firstReadSeconds: z.number().int().min(5).max(3600).default(60),
+      windowMinutes: z.number().int().min(1).max(24 * 60).default(15),
+    })
+    .prefault({}),
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;

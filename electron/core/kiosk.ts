@@ -10,7 +10,7 @@ import { openDatabase, type Db } from './db/database';
 import { StudentRepository } from './db/students';
 import { EventRepository } from './db/events';
 import { SettingsStore } from './db/settings-store';
-import { enqueueSessionMark, outboxCounts } from './sync/outbox';
+import { awaitingRegister, enqueueSessionMark, outboxCounts } from './sync/outbox';
 import { parseRosterCsv } from './roster/csv';
 import { systemClock, type Clock } from './clock';
 import { silentLogger, type Logger } from './log';
@@ -208,10 +208,17 @@ export class KioskCore {
 
   async getStatus(): Promise<KioskStatus> {
     const counts = outboxCounts(this.db);
+    // Sent marks still not shown by the register after the confirmation window (issue 12).
+    const windowStart = new Date(this.clock.now().getTime() - this.getSettings().confirmation.windowMinutes * 60_000).toISOString();
     const printer = this.printer ? await this.printer.status() : { state: 'disabled' as const, problem: null };
     return {
       online: this.sync ? this.sync.online() : null,
-      outbox: { pending: counts.pending + counts.in_flight, failed: counts.failed_permanent, oldestPendingAt: counts.oldestPendingAt },
+      outbox: {
+        pending: counts.pending + counts.in_flight,
+        failed: counts.failed_permanent,
+        oldestPendingAt: counts.oldestPendingAt,
+        sentWaiting: awaitingRegister(this.db, windowStart),
+      },
       printer,
       scanner: this.scanner ? this.scanner.status() : { state: 'none', problem: null },
       secrets: { backend: this.secrets.backend, weak: this.secrets.weak },

@@ -110,7 +110,18 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
     if (!connector) return;
     const c = connector;
     if (c instanceof FileExportConnector) core.fileExport = c;
-    const eng = new SyncEngine({ db: core.db, connector: c, clock: core.clock, logger: log, rulesFor });
+    const eng = new SyncEngine({
+      db: core.db,
+      connector: c,
+      clock: core.clock,
+      logger: log,
+      rulesFor,
+      // Issue 12: read each sent mark back from the register, as the site settings say.
+      confirmation: () => {
+        const k = core.getSettings().confirmation;
+        return { enabled: k.enabled, firstReadMs: k.firstReadSeconds * 1000, windowMs: k.windowMinutes * 60_000 };
+      },
+    });
     engine = eng;
     core.sync = {
       kick: () => eng.kick(),

@@ -27,6 +27,9 @@ export const enGB = {
     // Issue 13: the database was restored from a backup, or lost with nothing to restore.
     recovered: 'Data restored from a backup: staff, see the kiosk doctor',
     recoveryLocked: 'Kiosk data lost: staff set-up locked. IT: run kiosk doctor',
+    // issue 12: sent, but the register has not shown it within the confirmation window
+    sentWaiting_one: '{{count}} sent, waiting for the register',
+    sentWaiting_other: '{{count}} sent, waiting for the register',
   },
   year: {
     numbered: 'Year {{year}}',

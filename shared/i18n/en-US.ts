@@ -28,6 +28,9 @@ export const enUS = {
     // Issue 13: the database was restored from a backup, or lost with nothing to restore.
     recovered: 'Data restored from a backup: staff, see the kiosk doctor',
     recoveryLocked: 'Kiosk data lost: staff set-up locked. IT: run kiosk doctor',
+    // issue 12: sent, but the SIS has not shown it within the confirmation window
+    sentWaiting_one: '{{count}} sent, waiting for the SIS',
+    sentWaiting_other: '{{count}} sent, waiting for the SIS',
   },
   year: {
     numbered: 'Grade {{year}}',

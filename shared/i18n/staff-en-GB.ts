@@ -197,6 +197,7 @@ export const staffGB = {
     fleet: 'Data and updates',
     pins: 'Staff PINs',
     audit: 'Audit log',
+    confirmation: 'Confirmed in the register', // issue 12
   },
   form: {
     on: 'On',
@@ -433,6 +434,10 @@ export const staffGB = {
     readBack: 'Codes read back from Ed-Fi',
     tardyCode: 'Code of a late-arrival event',
     earlyDepartureCode: 'Code of an Early departure event',
+    // issue 12 (sync engine): confirmed in the register
+    confirmation: 'Confirm in the register',
+    firstReadSeconds: 'First check after (seconds)',
+    windowMinutes: 'Send again if not shown within (minutes)',
   },
   fieldHint: {
     rosterPhotos: 'Only if the school allows photos to leave the MIS.',
@@ -472,6 +477,9 @@ export const staffGB = {
     login: 'It accepts text shaped like a user name and password or a sign-in link.',
     fix: 'Use a pattern anchored with ^ and $ that allows only the characters and lengths your badges use, such as ^\\d{5,10}$.',
     unanchored: 'Without ^ at the start and $ at the end, the kiosk looks for the pattern anywhere in what was scanned.',
+    // issue 12 (sync engine)
+    confirmation: 'After a mark is sent, the kiosk reads the register back and shows it as confirmed.',
+    windowMinutes: 'A mark the register does not show by then is checked and sent again; never written twice.',
   },
   option: {
     'en-GB': 'British English',
@@ -532,6 +540,14 @@ export const staffGB = {
     issuedHere: 'The site admin PIN has been saved. Write down this recovery code, shown only this once, and keep it away from the desk: {{code}}',
     setupLocked:
       'This kiosk was set up before, but its data was lost and there was no backup to restore, so a new staff PIN cannot be set here. Ask your IT administrator to run "kiosk doctor" on this kiosk: it says what to do.',
+  },
+  // ---- issue 12 (sync engine): sent vs confirmed in the register, and "not sent" ----
+  register: {
+    sent: 'Sent',
+    confirmed: 'In the register',
+    changed: 'Changed in the MIS',
+    notSent: 'Not sent',
+    st: { succeeded: 'Sent', confirmed: 'Confirmed', changed: 'Changed in MIS', not_sent: 'Not sent' },
   },
 } as const;
 

@@ -197,6 +197,7 @@ export const staffUS: StaffMessages = {
     fleet: 'Data and updates',
     pins: 'Staff PINs',
     audit: 'Audit log',
+    confirmation: 'Confirmed in the SIS', // issue 12
   },
   form: {
     on: 'On',
@@ -433,6 +434,10 @@ export const staffUS: StaffMessages = {
     readBack: 'Codes read back from Ed-Fi',
     tardyCode: 'Code of a Tardy event',
     earlyDepartureCode: 'Code of an Early departure event',
+    // issue 12 (sync engine): confirmed in the SIS
+    confirmation: 'Confirm in the SIS',
+    firstReadSeconds: 'First check after (seconds)',
+    windowMinutes: 'Send again if not shown within (minutes)',
   },
   fieldHint: {
     rosterPhotos: 'Only if the school allows photos to leave the SIS.',
@@ -472,6 +477,9 @@ export const staffUS: StaffMessages = {
     login: 'It accepts text shaped like a user name and password or a sign-in link.',
     fix: 'Use a pattern anchored with ^ and $ that allows only the characters and lengths your badges use, such as ^\\d{5,10}$.',
     unanchored: 'Without ^ at the start and $ at the end, the kiosk looks for the pattern anywhere in what was scanned.',
+    // issue 12 (sync engine)
+    confirmation: 'After a mark is sent, the kiosk reads the SIS back and shows it as confirmed.',
+    windowMinutes: 'A mark the SIS does not show by then is checked and sent again; never written twice.',
   },
   option: {
     'en-GB': 'British English',
@@ -532,5 +540,13 @@ export const staffUS: StaffMessages = {
     issuedHere: 'The site admin PIN has been saved. Write down this recovery code, shown only this once, and keep it away from the desk: {{code}}',
     setupLocked:
       'This kiosk was set up before, but its data was lost and there was no backup to restore, so a new staff PIN cannot be set here. Ask your IT administrator to run "kiosk doctor" on this kiosk: it says what to do.',
+  },
+  // ---- issue 12 (sync engine): sent vs confirmed in the register, and "not sent" ----
+  register: {
+    sent: 'Sent',
+    confirmed: 'In the SIS',
+    changed: 'Changed in the SIS',
+    notSent: 'Not sent',
+    st: { succeeded: 'Sent', confirmed: 'Confirmed', changed: 'Changed in SIS', not_sent: 'Not sent' },
   },
 };

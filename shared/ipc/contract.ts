@@ -38,7 +38,13 @@ export type ScanResult = z.infer<typeof scanResult>;
 export const kioskStatus = z.object({
   /** null: no MIS is connected, so there is nothing to be offline from. */
   online: z.boolean().nullable(),
-  outbox: z.object({ pending: z.number(), failed: z.number(), oldestPendingAt: z.string().nullable() }),
+  outbox: z.object({
+    pending: z.number(),
+    failed: z.number(),
+    oldestPendingAt: z.string().nullable(),
+    /** Issue 12: sent marks the register has not shown for longer than the confirmation window. */
+    sentWaiting: z.number().optional(),
+  }),
   printer: z.object({ state: z.enum(['ok', 'problem', 'disabled']), problem: z.string().nullable() }),
   scanner: z.object({ state: z.enum(['ok', 'problem', 'none']), problem: z.string().nullable() }),
   /** weak: secrets are only obfuscated (Linux basic_text, or a plain file): staff should be told. */

@@ -19,7 +19,7 @@ export type StaffEventRow = z.infer<typeof staffEventRow>;
 
 export const writebackLogFilter = z
   .object({
-    status: z.enum(['all', 'pending', 'succeeded', 'failed', 'skipped']).optional(),
+    status: z.enum(['all', 'pending', 'succeeded', 'failed', 'skipped', /* issue 12: */ 'confirmed', 'changed', 'not_sent']).optional(),
     name: z.string().max(64).optional(),
     type: direction.optional(),
     from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
@@ -38,7 +38,7 @@ export const writebackLogRow = z.object({
   year: z.number().nullable(),
   reason: z.string().nullable(),
   code: z.string().nullable(),
-  status: z.enum(['pending', 'succeeded', 'failed', 'skipped']),
+  status: z.enum(['pending', 'succeeded', 'failed', 'skipped', /* issue 12: */ 'confirmed', 'changed', 'not_sent']),
   detail: z.string().nullable(),
   attempts: z.number(),
   superseded: z.boolean(),

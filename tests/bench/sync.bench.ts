@@ -1,7 +1,10 @@
 // Drain a backlog of 10,000 marks to a rate-limited fake Wonde (in its own process) and report
 // how much of the allowed rate the engine used, and its memory while doing it (it should stay
-// flat: the engine holds one batch per worker, never the backlog).
+// flat: the engine holds one batch per worker, never the backlog). Then (issue 12) the same drain
+// with "confirmed in the register" on, until every mark is confirmed: the read-back's cost (reads
+// per 100 marks) and the rate achieved as a share of the allowed rate, medians of a few runs.
 //   npx tsx tests/bench/sync.bench.ts
+//   SYNC_BENCH_BACKLOG=2000 SYNC_BENCH_CONFIRM_RUNS=3 npx tsx tests/bench/sync.bench.ts
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +18,8 @@ import { tokenBucket } from '../../electron/core/mis/rate-limit';
 import { WondeConnector } from '../../electron/core/mis/wonde/connector';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { SyncEngine } from '../../electron/core/sync/engine';
+import type { ConfirmSettings } from '../../electron/core/sync/confirm';
+import type { MisConnector } from '../../electron/core/mis/types';
 import { outboxCounts } from '../../electron/core/sync/outbox';
 import { secretKeys } from '../../shared/mis';
 import { openSeedDb, payloadOf, addStudent } from '../fakes/wonde/seed';
@@ -27,9 +32,15 @@ const SCHOOL = 'A1930499544';
 // a tenth of that, so it should use the allowance without meeting a 429.
 const RATE = Number(process.env.SYNC_BENCH_RATE ?? 500);
 const BACKLOG = Number(process.env.SYNC_BENCH_BACKLOG ?? 10_000);
+const CONFIRM_RUNS = Number(process.env.SYNC_BENCH_CONFIRM_RUNS ?? 3);
+// The first read-back a quarter of a second after the write (the product's default is a minute;
+// a short delay makes the reads compete with the backlog's writes, the case the bench is for, and
+// keeps the idle wait after the last write out of the figure).
+const CONFIRM: ConfirmSettings = { enabled: true, firstReadMs: 250, windowMs: 15 * 60_000 };
+const OFF: ConfirmSettings = { enabled: false, firstReadMs: 60_000, windowMs: 15 * 60_000 };
 
-async function startFake(students: string[]): Promise<{ child: ChildProcess; baseUrl: string; stats: () => Promise<{ requests: number; rejected429: number; records: number }> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../fakes/wonde/main.ts'), JSON.stringify({ schools: [{ id: SCHOOL, students }], rateLimit: { perSecond: RATE, burst: RATE }, lifetimeMs: 110_000 })], {
+async function startFake(students: string[], lifetimeMs: number): Promise<{ child: ChildProcess; baseUrl: string; stats: () => Promise<{ requests: number; rejected429: number; records: number }> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../fakes/wonde/main.ts'), JSON.stringify({ schools: [{ id: SCHOOL, students }], rateLimit: { perSecond: RATE, burst: RATE }, lifetimeMs })], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -72,11 +83,13 @@ const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 
-async function drain(n: number, label: string) {
+async function drain(n: number, label: string, confirm: ConfirmSettings = OFF) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passdesk-sync-bench-'));
   const prefix = `${label}-`;
   const students = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-  const fake = await startFake(students);
+  // With confirmation on, every mark costs a second read: allow the run (and the fake) longer.
+  const limitMs = confirm.enabled ? 300_000 : 100_000;
+  const fake = await startFake(students, limitMs + 10_000);
   const db = seed(path.join(dir, 'kiosk.db'), n, prefix);
   const connector = new WondeConnector({
     settings: { connector: 'wonde', domain: '127.0.0.1', schoolId: SCHOOL, requestsPerSecond: RATE, protocol: 'http' },
@@ -97,6 +110,8 @@ async function drain(n: number, label: string) {
     concurrency: 4,
     readConcurrency: 32,
     intervalMs: 200,
+    confirmation: () => confirm,
+    confirmBatch: 500,
   });
   gc();
   const heap: number[] = [];
@@ -107,7 +122,8 @@ async function drain(n: number, label: string) {
     const m = process.memoryUsage();
     heap.push(m.heapUsed);
     peakRss = Math.max(peakRss, m.rss);
-    const done = outboxCounts(db).done / n;
+    const c = outboxCounts(db);
+    const done = (c.done + c.confirmed) / n;
     for (const mark of [0.1, 0.5, 0.9]) if (done >= mark && byProgress[mark] === undefined) byProgress[mark] = m.heapUsed;
   };
   const sampler = setInterval(sample, 1_000);
@@ -122,10 +138,10 @@ async function drain(n: number, label: string) {
   const t0 = performance.now();
   engine.start();
   await new Promise<void>((resolve, reject) => {
-    const hard = setTimeout(() => reject(new Error('backlog did not drain in 100 s')), 100_000);
+    const hard = setTimeout(() => reject(new Error(`backlog did not drain in ${limitMs / 1000} s`)), limitMs);
     const check = setInterval(() => {
       const c = outboxCounts(db);
-      if (c.done === n) {
+      if ((confirm.enabled ? c.confirmed : c.done) === n) {
         clearInterval(check);
         clearTimeout(hard);
         resolve();
@@ -138,10 +154,22 @@ async function drain(n: number, label: string) {
   await engine.stop();
   const after = await fake.stats();
   const accepted = after.requests - before.requests - (after.rejected429 - before.rejected429);
+  const readBack = engine.readBackStats();
   fake.child.kill('SIGTERM');
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { seconds, accepted, rejected: after.rejected429 - before.rejected429, records: after.records, heap, peakRss, byProgress, batchMs };
+  return {
+    seconds,
+    accepted,
+    rejected: after.rejected429 - before.rejected429,
+    records: after.records,
+    heap,
+    peakRss,
+    byProgress,
+    batchMs,
+    readBack,
+    readPath: (connector as MisConnector).readRegister ? 'readRegister (one read per day and register)' : 'readMarks (one read per student)',
+  };
 }
 
 const small = await drain(Math.max(100, Math.round(BACKLOG / 10)), 'warm');
@@ -153,3 +181,15 @@ console.log(`achieved rate: ${achieved.toFixed(0)} req/s = ${(achieved / RATE).t
 console.log(`status interval between settled batches: median ${median(big.batchMs).toFixed(0)} ms, p95 ${pct(big.batchMs, 95).toFixed(0)} ms, p99 ${pct(big.batchMs, 99).toFixed(0)} ms`);
 console.log(`live heap (after GC) at 10% / 50% / 90% drained: ${mb(big.byProgress[0.1] ?? 0)} / ${mb(big.byProgress[0.5] ?? 0)} / ${mb(big.byProgress[0.9] ?? 0)} MB`);
 console.log(`peak live heap: ${mb(Math.max(...small.heap))} MB for ${Math.round(BACKLOG / 10)} marks vs ${mb(Math.max(...big.heap))} MB for ${BACKLOG} (ratio ${(Math.max(...big.heap) / Math.max(...small.heap)).toFixed(2)}); peak RSS ${mb(big.peakRss)} MB`);
+
+// Confirmation on: every mark written, then read back and confirmed.
+const runs: Awaited<ReturnType<typeof drain>>[] = [];
+for (let i = 0; i < CONFIRM_RUNS; i++) runs.push(await drain(BACKLOG, `confirm${i}`, CONFIRM));
+const ratios = runs.map((r) => r.accepted / r.seconds / RATE);
+const readsPer100 = runs.map((r) => (100 * r.readBack.reads) / BACKLOG);
+console.log(`confirmed in the register: ${BACKLOG} marks, ${CONFIRM_RUNS} runs, read-back by ${runs[0]?.readPath}`);
+console.log(`read-back cost: median ${median(readsPer100).toFixed(1)} reads per 100 marks (runs: ${readsPer100.map((x) => x.toFixed(1)).join(', ')})`);
+console.log(
+  `drain with confirmation: median ${median(runs.map((r) => r.seconds)).toFixed(1)} s until all confirmed; ${median(runs.map((r) => BACKLOG / r.seconds)).toFixed(0)} marks/s; 429s: ${runs.map((r) => r.rejected).join(', ')}`,
+);
+console.log(`achieved rate with confirmation: median ${median(ratios).toFixed(3)} of the allowed rate (target >= 0.9; runs: ${ratios.map((x) => x.toFixed(3)).join(', ')})`);

@@ -296,3 +296,78 @@ test('the writeback log scrolls through 100,000 rows, fetching only the pages on
   await expect(page.getByTestId('log-row').last()).toContainText(oldest);
   expect(await page.getByTestId('log-row').count()).toBeLessThan(60);
 });
+
+test('the writeback log tells sent from confirmed in the register, a teacher’s change, and not sent', async ({ page, kiosk }) => {
+  await setPins(kiosk.core);
+  seedLog(kiosk.core, 20);
+  const db = kiosk.core.db;
+  const sent = () => (db.prepare(`SELECT id FROM outbox WHERE state = 'done' AND outcome IS NULL ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
+  // As the engine leaves them (issue 12): five read back and confirmed, one changed by a teacher, one the MIS does not take.
+  for (const id of sent().slice(0, 5)) db.prepare(`UPDATE outbox SET outcome = 'confirmed', confirmed_at = updated_at WHERE id = ?`).run(id);
+  db.prepare(
+    `UPDATE outbox SET outcome = 'changed_in_mis', register_mark = 'M', last_error_kind = 'changed_in_mis',
+       last_error = 'Changed in the MIS: the register now holds M, not the kiosk''s L. It was left as it is.' WHERE id = ?`,
+  ).run(sent()[0]);
+  db.prepare(
+    `UPDATE outbox SET state = 'skipped_protected', outcome = 'not_sent', last_error_kind = 'capability_missing',
+       last_error = 'Not sent: the school''s MIS takes no early-leaver codes through wonde, so this early sign-out is kept on the kiosk only.' WHERE id = ?`,
+  ).run(sent()[0]);
+  const stillSent = sent().length;
+
+  await kiosk.open();
+  await signInStaff(page, ADMIN_PIN);
+  await page.getByRole('button', { name: 'Writeback log' }).click();
+  await expect(page.getByTestId('log-count')).toHaveText('20 entries');
+
+  await page.getByRole('button', { name: 'Confirmed', exact: true }).click();
+  await expect(page.getByTestId('log-count')).toHaveText('5 entries');
+  await expect(page.getByTestId('log-row').first().locator('.chip')).toHaveText('Confirmed');
+
+  await page.getByRole('button', { name: 'Sent', exact: true }).click();
+  await expect(page.getByTestId('log-count')).toHaveText(`${stillSent} entries`);
+  await expect(page.getByTestId('log-row').first().locator('.chip')).toHaveText('Sent');
+
+  await page.getByRole('button', { name: 'Changed in MIS', exact: true }).click();
+  await expect(page.getByTestId('log-count')).toHaveText('1 entry');
+  await expect(page.getByTestId('log-row')).toContainText('the register now holds M');
+
+  await page.getByRole('button', { name: 'Not sent', exact: true }).click();
+  await expect(page.getByTestId('log-count')).toHaveText('1 entry');
+  const notSent = page.getByTestId('log-row');
+  await expect(notSent).toHaveAttribute('data-status', 'not_sent');
+  await expect(notSent).toContainText('takes no early-leaver codes');
+  // Not a failure: no retry button, and "Retry all failed" leaves it alone.
+  await expect(notSent.getByRole('button', { name: /Retry the writeback/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Retry all failed' }).click();
+  await expect(page.getByTestId('log-notice')).toBeVisible();
+  await page.getByRole('button', { name: 'Not sent', exact: true }).click();
+  await expect(page.getByTestId('log-count')).toHaveText('1 entry');
+});
+
+test('the idle screen says marks are sent but not yet in the register only when they wait beyond the window', async ({ page, kiosk }) => {
+  await kiosk.open();
+  const chips = page.getByRole('list', { name: 'Kiosk status' });
+  await expect(chips).toContainText('All systems normal');
+  await kiosk.pushStatus({ outbox: { pending: 0, failed: 0, oldestPendingAt: null, sentWaiting: 12 } });
+  await expect(chips).toContainText('12 sent, waiting for the register');
+  await kiosk.pushStatus({ outbox: { pending: 0, failed: 0, oldestPendingAt: null, sentWaiting: 0 } });
+  await expect(chips).toContainText('All systems normal');
+  await expect(chips).not.toContainText('waiting for the register');
+});
+
+test('Today shows a mark as Sent, then as in the register once it is read back', async ({ page, kiosk }) => {
+  await setPins(kiosk.core);
+  const rec = await kiosk.core.record({ studentId: AVA_SMITH.id, direction: 'sign_in', reasonId: 'traffic' });
+  kiosk.core.db.prepare(`UPDATE outbox SET state = 'done', sent_at = updated_at WHERE event_id = ?`).run(rec.event.id);
+  await kiosk.open();
+  await signInStaff(page, RECEPTION_PIN);
+  const row = page.locator('.event-row', { hasText: AVA_SMITH.name });
+  await expect(row.locator('.chip')).toHaveText('Sent');
+  // The engine's read-back found the mark on the register (issue 12).
+  kiosk.core.db.prepare(`UPDATE outbox SET outcome = 'confirmed', confirmed_at = sent_at WHERE event_id = ?`).run(rec.event.id);
+  // The engine announces a status after each read-back pass; Today reloads on it.
+  await kiosk.pushStatus({});
+  await expect(row.locator('.chip')).toHaveText('In the register');
+  await row.click();
+  await expect(page.getByTestId('event-panel')).toContainText('In the register');
+});

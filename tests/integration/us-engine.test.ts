@@ -299,7 +299,8 @@ describe('PowerSchool specifics through the engine', () => {
     const id = queue(r, { i: 0, misId: '1001' });
     r.engine.start();
     await until(settled(r.db, 1), 'settled');
-    expect(outboxRow(r.db, id)).toMatchObject({ state: 'failed_permanent', last_error_kind: 'capability_missing' });
+    // Issue 12 point 4: a school with writeback disabled is "not sent" (stored as skipped + outcome), not a failure.
+    expect(outboxRow(r.db, id)).toMatchObject({ state: 'skipped_protected', outcome: 'not_sent', last_error_kind: 'writeback_off' });
     expect(fake.writes()).toHaveLength(0);
   });
 });

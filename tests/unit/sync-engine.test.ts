@@ -3,7 +3,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { harness, SCHOOL, students, until, type Harness } from '../fakes/wonde/harness';
 import { outboxRow, overrideMark, queueMark, rowsByState } from '../fakes/wonde/seed';
 import { secretKeys } from '../../shared/mis';
-import type { SyncStatus, WritebackEvent } from '../../electron/core/sync/engine';
+import { SyncEngine, type SyncEngineOptions, type SyncStatus, type WritebackEvent } from '../../electron/core/sync/engine';
+import type { ConfirmSettings } from '../../electron/core/sync/confirm';
+import type { MisConnector } from '../../electron/core/mis/types';
+import { MisError } from '../../electron/core/mis/errors';
+import { systemClock } from '../../electron/core/clock';
+import { silentLogger } from '../../electron/core/log';
+import { exportWritebackLog, queryWritebackLog } from '../../electron/core/staff/writeback-log';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CRASH_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../integration/sync-crash-child.ts');
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -11,9 +24,17 @@ afterEach(async () => {
   h = null;
 });
 
+/** A row with its state as the engine reports it: outcome (not_sent, confirmed, changed_in_mis) refines the stored state. */
+const logicalRow = (db: Harness['db'], id: number) => {
+  const r = outboxRow(db, id) as ReturnType<typeof outboxRow> & { outcome: string | null };
+  return { ...r, state: r.outcome ?? r.state };
+};
+
 const settled = (hh: Harness, n: number) => () => {
   const s = rowsByState(hh.db);
-  return (s.done ?? 0) + (s.failed_permanent ?? 0) + (s.skipped_protected ?? 0) + (s.superseded ?? 0) >= n;
+  return (
+    (s.done ?? 0) + (s.failed_permanent ?? 0) + (s.skipped_protected ?? 0) + (s.superseded ?? 0) + (s.not_sent ?? 0) + (s.confirmed ?? 0) + (s.changed_in_mis ?? 0) >= n
+  );
 };
 
 describe('writing marks to a SIMS school', () => {
@@ -249,22 +270,26 @@ describe('an Arbor-like school: lesson marks only, no leaver codes', () => {
     expect(h.fake.schools.get(SCHOOL)!.lessonMarks.has('L-P1|S1')).toBe(true);
   });
 
+  // Issue 12 point 4: this used to park as failed_permanent, which the issue calls wrong (the MIS
+  // simply does not take it): it is now 'not_sent', not a failure.
   it('does not write early-leaver codes, and says so', async () => {
     h = await harness({ school: { flavour: 'Arbor', students: ['S1'], lessons } });
     const out = queueMark(h.db, { eventId: 'e1', studentId: 'S1', direction: 'sign_out', code: 'M' });
     h.engine.start();
     await until(settled(h, 1), 'settled');
-    expect(outboxRow(h.db, out)).toMatchObject({ state: 'failed_permanent', last_error_kind: 'capability_missing' });
-    expect(outboxRow(h.db, out).last_error).toMatch(/no early-leaver codes/);
+    expect(logicalRow(h.db, out)).toMatchObject({ state: 'not_sent', last_error_kind: 'capability_missing' });
+    expect(logicalRow(h.db, out).last_error).toMatch(/no early-leaver codes/);
     expect(h.fake.writes).toHaveLength(0);
   });
 
-  it('a student with no lesson in the session: a permanent, explained failure', async () => {
+  // Issue 12 point 4: was failed_permanent (wrong, per the issue); now 'not_sent', explained.
+  it('a student with no lesson in the session: not sent, explained, not a failure', async () => {
     h = await harness({ school: { flavour: 'Arbor', students: ['S2'], lessons } });
     const id = queueMark(h.db, { eventId: 'e1', studentId: 'S2', session: 'PM' });
     h.engine.start();
     await until(settled(h, 1), 'settled');
-    expect(outboxRow(h.db, id)).toMatchObject({ state: 'failed_permanent', last_error_kind: 'no_lesson' });
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'not_sent', last_error_kind: 'no_lesson' });
+    expect(logicalRow(h.db, id).last_error).toMatch(/lists no lesson for this student in the PM session/);
   });
 });
 
@@ -282,5 +307,302 @@ describe('start-up after a crash', () => {
     expect(h.fake.sessionWritesFor('S1')).toHaveLength(0);
     expect(outboxRow(h.db, lost).state).toBe('done');
     expect(h.fake.sessionWritesFor('S2')).toHaveLength(1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12: "not sent" (the MIS cannot take this by design) and "confirmed in the register".
+
+/** A second engine on the harness's database, over a wrapped connector (readRegister, hidden marks, no read-back). */
+function engineOver(hh: Harness, connector: MisConnector, confirmation: ConfirmSettings, extra: Partial<SyncEngineOptions> = {}): SyncEngine {
+  const e = new SyncEngine({
+    db: hh.db,
+    connector,
+    clock: systemClock,
+    logger: silentLogger,
+    backoff: { baseMs: 20, capMs: 200 },
+    intervalMs: 100,
+    probeMs: 50,
+    confirmation: () => confirmation,
+    ...extra,
+  });
+  extraEngines.push(e);
+  return e;
+}
+const extraEngines: SyncEngine[] = [];
+afterEach(async () => {
+  for (const e of extraEngines.splice(0)) await e.stop();
+});
+
+/** The Wonde connector with its methods bound, so a test can replace one. */
+function wrap(c: MisConnector, over: Partial<MisConnector>): MisConnector {
+  return {
+    name: c.name,
+    capabilities: () => c.capabilities(),
+    fetchAttendanceCodes: () => c.fetchAttendanceCodes(),
+    readMarks: (q) => c.readMarks(q),
+    writeSessionMarks: (m) => c.writeSessionMarks(m),
+    writeLessonMarks: (m) => c.writeLessonMarks(m),
+    listLessons: (q) => c.listLessons(q),
+    fetchRosterPage: (x) => c.fetchRosterPage(x),
+    ping: () => c.ping(),
+    refreshAuth: () => c.refreshAuth(),
+    ...over,
+  };
+}
+
+const raw = (db: Harness['db'], id: number) => db.prepare(`SELECT * FROM outbox WHERE id = ?`).get(id) as Record<string, unknown>;
+const quick: ConfirmSettings = { enabled: true, firstReadMs: 30, windowMs: 60_000 };
+const sessionReads = (hh: Harness) => hh.fake.requests.filter((r) => r.method === 'GET' && r.path.includes('/attendance/session')).length;
+
+describe('not sent: what the MIS does not take by design', () => {
+  it('a school that has not allowed writeback: not sent, not failed, not in "retry all failed", and the log and CSV say so', async () => {
+    h = await harness({ school: { students: ['S1'], allowsWriteback: false } });
+    const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
+    h.engine.start();
+    await until(settled(h, 1), 'settled');
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'not_sent', last_error_kind: 'writeback_off' });
+    expect(logicalRow(h.db, id).last_error).toMatch(/^Not sent: the school's MIS takes no attendance writeback/);
+    expect(h.fake.writes).toHaveLength(0);
+    const st = h.engine.status();
+    expect(st.counts).toMatchObject({ not_sent: 1, failed_permanent: 0 });
+    expect(st.lastError).toBeNull();
+    expect(h.engine.retry('all_failed')).toBe(0);
+    expect(logicalRow(h.db, id).state).toBe('not_sent');
+
+    const log = queryWritebackLog(h.db, {}, 0, 10);
+    expect(log.rows[0]).toMatchObject({ status: 'not_sent', detail: expect.stringMatching(/^Not sent/) });
+    expect(queryWritebackLog(h.db, { status: 'not_sent' }, 0, 10).total).toBe(1);
+    expect(queryWritebackLog(h.db, { status: 'failed' }, 0, 10).total).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passdesk-log-'));
+    const csv = fs.readFileSync(exportWritebackLog(h.db, {}, dir, 'x').path, 'utf8');
+    expect(csv.split('\r\n')[1]).toMatch(/,not_sent,"?Not sent: the school's MIS takes no attendance writeback/);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    // The admin may still pick the row by hand (say, once the school allows writeback).
+    expect(h.engine.retry([id])).toBe(1);
+  });
+});
+
+describe('confirmed in the register', () => {
+  it('reads a sent mark back and moves it from Sent to confirmed, with one read per student when there is no readRegister', async () => {
+    h = await harness({ school: { students: ['S1', 'S2'] }, engine: { confirmation: () => quick } });
+    const a = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
+    const b = queueMark(h.db, { eventId: 'e2', studentId: 'S2', session: 'PM' });
+    const states: string[] = [];
+    h.engine.on('writeback', (w) => states.push(`${w.outboxId}:${w.state}`));
+    h.engine.start();
+    await until(() => logicalRow(h!.db, a).state === 'confirmed' && logicalRow(h!.db, b).state === 'confirmed', 'both confirmed', 20_000);
+    expect(states).toEqual(expect.arrayContaining([`${a}:done`, `${a}:confirmed`, `${b}:done`, `${b}:confirmed`]));
+    expect(logicalRow(h.db, a)).toMatchObject({ confirm_at: null, confirm_reads: 1 });
+    expect(raw(h.db, a).confirmed_at).not.toBeNull();
+    expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
+    expect(sessionReads(h)).toBe(2);
+    expect(h.engine.status().counts).toMatchObject({ confirmed: 2, done: 0 });
+    expect(queryWritebackLog(h.db, { status: 'confirmed' }, 0, 10).total).toBe(2);
+    expect(queryWritebackLog(h.db, { status: 'succeeded' }, 0, 10).total).toBe(0);
+  });
+
+  it('batches the read-back by day: one readRegister per date and register, with all its students', async () => {
+    h = await harness({ school: { students: students(30) } });
+    const calls: { date: string; target: string; misIds: string[] }[] = [];
+    const c = h.connector;
+    const e = engineOver(
+      h,
+      wrap(c, {
+        readRegister: async (q) => {
+          calls.push({ ...q, misIds: [...q.misIds].sort() });
+          const per = await Promise.all(q.misIds.map(async (misId) => (await c.readMarks({ misId, date: q.date, target: q.target })).map((m) => ({ ...m, misId }))));
+          return per.flat();
+        },
+      }),
+      quick,
+      { batchSize: 10 },
+    );
+    const ids = students(30).map((s, i) => queueMark(h!.db, { eventId: `e${i}`, studentId: s, date: i < 20 ? '2026-11-24' : '2026-11-23' }));
+    e.start();
+    await until(() => ids.every((id) => logicalRow(h!.db, id).state === 'confirmed'), 'all confirmed', 20_000);
+    // Rows sent in several batches may be read in more than one pass, but each pass reads a day once.
+    const byDay = new Map<string, number>();
+    for (const call of calls) byDay.set(call.date, (byDay.get(call.date) ?? 0) + call.misIds.length);
+    expect(byDay.get('2026-11-24')).toBe(20);
+    expect(byDay.get('2026-11-23')).toBe(10);
+    expect(calls.length).toBeLessThanOrEqual(6);
+    expect(calls.every((x) => x.target === 'session')).toBe(true);
+  });
+
+  it('a mark the register does not show within the window goes back to pending ("not in the register yet") and is sent again', async () => {
+    h = await harness({ school: { students: ['S1'] } });
+    let hidden = true;
+    const c = h.connector;
+    const e = engineOver(h, wrap(c, { readMarks: async (q) => (hidden ? [] : c.readMarks(q)) }), { enabled: true, firstReadMs: 20, windowMs: 300 });
+    const seen: { state: string; kind: string | null; message: string | null }[] = [];
+    const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
+    e.on('writeback', (w) => {
+      if (w.outboxId === id) seen.push({ state: w.state, kind: w.kind, message: w.message });
+    });
+    e.start();
+    await until(() => seen.some((s) => s.kind === 'not_in_register'), 'back to pending', 20_000);
+    expect(seen.find((s) => s.kind === 'not_in_register')).toMatchObject({ state: 'pending', message: expect.stringMatching(/^Not in the register yet/) });
+    // The resend read the register first (it still showed nothing), so it wrote again.
+    await until(() => h!.fake.sessionWritesFor('S1').length === 2, 'sent again', 20_000);
+    hidden = false;
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed after the resend', 20_000);
+    expect(logicalRow(h.db, id).attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a resend whose read finds the mark landed meanwhile is not written twice', async () => {
+    h = await harness({ school: { students: ['S1'] } });
+    const c = h.connector;
+    const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
+    // The read-back (row Sent) sees nothing until the resend's read (row in flight), which reads the register truly.
+    let resent = false;
+    const e = engineOver(
+      h,
+      wrap(c, {
+        readMarks: async (q) => {
+          if (logicalRow(h!.db, id).state === 'in_flight') resent = true;
+          return resent ? c.readMarks(q) : [];
+        },
+      }),
+      { enabled: true, firstReadMs: 20, windowMs: 150 },
+    );
+    e.start();
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed', 20_000);
+    expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
+    expect(logicalRow(h.db, id).attempts).toBe(2);
+  });
+
+  it("a teacher's change on the register is shown as changed in the MIS, never overwritten; a later kiosk event still is sent", async () => {
+    h = await harness({
+      school: { students: ['S1'] },
+      engine: { rulesFor: () => ({ protectedCodes: ['M'] }), confirmation: () => quick },
+    });
+    h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'N');
+    const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'L' });
+    // The teacher changes the mark as soon as ours is sent, before any read-back (in the engine's own event).
+    h.engine.on('writeback', (w) => {
+      if (w.outboxId === id && w.state === 'done') h!.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'U');
+    });
+    h.engine.start();
+    await until(() => logicalRow(h!.db, id).state === 'changed_in_mis', 'changed in the MIS', 20_000);
+    expect(logicalRow(h.db, id)).toMatchObject({ previous_mark: 'N', register_mark: 'U', last_error_kind: 'changed_in_mis' });
+    expect(logicalRow(h.db, id).last_error).toMatch(/register now holds U, not the kiosk's L/);
+    expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
+    expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('U');
+    expect(h.engine.retry('all_failed')).toBe(0);
+
+    // A later kiosk event for the slot follows the rules as before: U is not protected, so it is written.
+    const later = overrideMark(h.db, 'e1', { eventId: 'e2', studentId: 'S1', code: 'M', comment: 'Dentist' })!;
+    h.engine.kick();
+    await until(() => ['confirmed', 'done'].includes(logicalRow(h!.db, later).state), 'the later mark is sent', 20_000);
+    expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('M');
+    expect(logicalRow(h.db, id).state).toBe('changed_in_mis');
+  });
+
+  it('an MIS that has not applied the write yet (the old mark still there) is "not there yet", not a teacher\'s change', async () => {
+    h = await harness({ school: { students: ['S1'] }, engine: { rulesFor: () => ({ protectedCodes: ['M'] }) } });
+    h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'N');
+    let stale = true;
+    const c = h.connector;
+    let reads = 0;
+    const e = engineOver(
+      h,
+      wrap(c, {
+        readMarks: async (q) => {
+          const marks = await c.readMarks(q);
+          reads++;
+          // Before the write is applied, the register still shows N (the fake applies at once; this models a queue).
+          return stale && reads > 1 ? marks.map((m) => ({ ...m, code: 'N' })) : marks;
+        },
+      }),
+      { enabled: true, firstReadMs: 20, windowMs: 60_000 },
+      { rulesFor: () => ({ protectedCodes: ['M'] }) },
+    );
+    const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'L' });
+    e.start();
+    await until(() => reads >= 3, 'read back twice while the old mark shows', 20_000);
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'done', previous_mark: 'N' });
+    stale = false;
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed once applied', 20_000);
+  });
+
+  it('a read that fails never confirms and never un-confirms, even past the window', async () => {
+    h = await harness({ school: { students: ['S1'] } });
+    let failing = true;
+    let failedReads = 0;
+    const c = h.connector;
+    const e = engineOver(
+      h,
+      wrap(c, {
+        readMarks: async (q) => {
+          if (failing) {
+            failedReads++;
+            throw new MisError('server_error', 'The MIS answered 503.');
+          }
+          return c.readMarks(q);
+        },
+      }),
+      { enabled: true, firstReadMs: 20, windowMs: 100 },
+    );
+    const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
+    e.start();
+    await until(() => failedReads >= 3 && Date.now() - Date.parse(raw(h!.db, id).sent_at as string) > 200, 'reads failing past the window', 20_000);
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'done', attempts: 1 });
+    expect(raw(h.db, id).confirm_at).not.toBeNull();
+    expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
+    expect(e.status().awaitingRegister).toBe(1);
+    failing = false;
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed once reads work', 20_000);
+    expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
+    expect(e.status().awaitingRegister).toBe(0);
+  });
+
+  it('a connector with no read-back (file export) leaves its rows Sent', async () => {
+    h = await harness({ school: { students: ['S1'] } });
+    const c = h.connector;
+    const e = engineOver(h, wrap(c, { capabilities: async () => ({ ...(await c.capabilities()), readMarks: false }) }), quick);
+    const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1' });
+    e.start();
+    await until(() => logicalRow(h!.db, id).state === 'done', 'sent', 20_000);
+    await e.idle();
+    expect(logicalRow(h.db, id)).toMatchObject({ state: 'done', confirm_at: null });
+    expect(sessionReads(h)).toBe(0);
+    expect(e.status().awaitingRegister).toBe(0);
+  });
+
+  it('a SIGKILL between the write and the read-back leaves the row Sent; start-up resumes the confirmation', async () => {
+    h = await harness({ school: { students: ['S1', 'S2', 'S3'] } });
+    const ids = ['S1', 'S2', 'S3'].map((s, i) => queueMark(h!.db, { eventId: `e${i}`, studentId: s }));
+    // The crash test's child runs the real engine (default confirmation: first read after a
+    // minute) in its own process; it is killed as soon as every mark is sent.
+    const child = spawn(process.execPath, ['--import', 'tsx', CRASH_CHILD, h.db.name, h.fake.baseUrl, SCHOOL], { stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    try {
+      await until(() => ids.every((id) => logicalRow(h!.db, id).state === 'done'), 'all sent by the child', 20_000);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    for (const id of ids) {
+      expect(logicalRow(h.db, id).state).toBe('done');
+      expect(raw(h.db, id).confirm_at).not.toBeNull(); // awaiting its read-back, durably
+    }
+    // The next run reads back at the due time; the test brings that time forward rather than wait a minute.
+    h.db.prepare(`UPDATE outbox SET confirm_at = ? WHERE state = 'done'`).run(new Date().toISOString());
+    const e = engineOver(h, h.connector, quick);
+    e.start();
+    await until(() => ids.every((id) => logicalRow(h!.db, id).state === 'confirmed'), 'confirmed after restart', 20_000);
+    for (const s of ['S1', 'S2', 'S3']) expect(h.fake.sessionWritesFor(s)).toHaveLength(1);
+  });
+
+  it('a row left in flight by a crash, whose write landed, is settled without a second write and then confirmed', async () => {
+    h = await harness({ school: { students: ['S1'] }, engine: { confirmation: () => quick } });
+    const id = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'L' });
+    h.db.prepare(`UPDATE outbox SET state = 'in_flight', attempts = 1`).run();
+    h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'L');
+    h.engine.start();
+    await until(() => logicalRow(h!.db, id).state === 'confirmed', 'confirmed', 20_000);
+    expect(h.fake.sessionWritesFor('S1')).toHaveLength(0);
   });
 });

@@ -133,7 +133,7 @@ export class StaffDesk {
     const rows = this.core.db
       .prepare(
         `SELECT e.id, s.forename, s.surname, s.year,
-                (SELECT o.state FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS state,
+                (SELECT COALESCE(o.outcome, o.state) FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS state,
                 (SELECT o.last_error FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS last_error
          FROM events e JOIN students s ON s.id = e.student_id
          WHERE e.local_date = ? ORDER BY e.occurred_at DESC, e.rowid DESC`,

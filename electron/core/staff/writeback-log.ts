@@ -1,11 +1,17 @@
 // The writeback log, as Navigate360 shows it: one row per event — type, student, MIS id, date and
-// time, year/grade, reason, code, status (pending, succeeded, failed, skipped and why) and the
+// time, year/grade, reason, code, status (pending, sent, confirmed in the register, changed in
+// the MIS, not sent, failed, skipped and why) and the
 // error detail. Paged SQL so 100,000 rows stay smooth; CSV export for the office.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/database';
 
-export type LogStatus = 'pending' | 'succeeded' | 'failed' | 'skipped';
+/**
+ * succeeded: sent (the MIS accepted it; "Sent"). confirmed: read back from the register.
+ * changed: the register holds another mark (a teacher changed it). not_sent: the MIS cannot take
+ * this by design — not a failure, and not in "retry all failed".
+ */
+export type LogStatus = 'pending' | 'succeeded' | 'confirmed' | 'changed' | 'not_sent' | 'failed' | 'skipped';
 
 export interface WritebackLogFilter {
   status?: LogStatus | 'all';
@@ -43,10 +49,15 @@ const SKIP_WORDS: Record<string, string> = {
 };
 
 // The status of an event is the state of its latest outbox row, or "skipped" when it had none.
+// The row's state as the engine sees it (sync/outbox.ts STATE_SQL): outcome refines done/skipped.
+const O_STATE = 'COALESCE(o.outcome, o.state)';
 const STATUS_SQL = `CASE
   WHEN o.state IS NULL THEN 'skipped'
   WHEN o.state IN ('pending', 'in_flight') THEN 'pending'
-  WHEN o.state = 'done' THEN 'succeeded'
+  WHEN ${O_STATE} = 'done' THEN 'succeeded'
+  WHEN ${O_STATE} = 'confirmed' THEN 'confirmed'
+  WHEN ${O_STATE} = 'changed_in_mis' THEN 'changed'
+  WHEN ${O_STATE} = 'not_sent' THEN 'not_sent'
   WHEN o.state = 'failed_permanent' THEN 'failed'
   ELSE 'skipped' END`;
 

@@ -38,6 +38,8 @@ export function withAuthRetry(connector: MisConnector): MisConnector {
     capabilities: wrap(() => connector.capabilities()),
     fetchAttendanceCodes: wrap(() => connector.fetchAttendanceCodes()),
     readMarks: wrap((q) => connector.readMarks(q)),
+    // Optional: kept absent when the connector has none, so the engine falls back to readMarks.
+    ...(connector.readRegister ? { readRegister: wrap((q: Parameters<NonNullable<MisConnector['readRegister']>>[0]) => connector.readRegister!(q)) } : {}),
     writeSessionMarks: wrap((m) => connector.writeSessionMarks(m)),
     writeLessonMarks: wrap((m) => connector.writeLessonMarks(m)),
     listLessons: wrap((q) => connector.listLessons(q)),

@@ -11,9 +11,13 @@ import type { Capabilities, MisConnector } from '../mis/types';
 import { asMisError, type MisError } from '../mis/errors';
 import { withAuthRetry } from './auth-retry';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
+import { confirmRows, type ConfirmSettings } from './confirm';
 import {
+  awaitingRegister,
   claimDue,
+  dueConfirmations,
   lastSuccessAt,
+  nextConfirmAt,
   nextDueAt,
   outboxCounts,
   recoverInFlight,
@@ -31,6 +35,8 @@ export interface SyncStatus {
   oldestPendingAt: string | null;
   lastSuccessAt: string | null;
   lastError: { at: string; kind: string; message: string } | null;
+  /** Sent marks the register has not shown for longer than the confirmation window (read-back failing or behind). */
+  awaitingRegister: number;
   /** null until the MIS has been tried; false after a network failure, until it answers again. */
   online: boolean | null;
   running: boolean;
@@ -69,7 +75,16 @@ export interface SyncEngineOptions {
    */
   timeoutRetryFloorMs?: number;
   random?: () => number;
+  /**
+   * Confirmed in the register: read each sent mark back (settings.confirmation, read at each use
+   * so a change applies without a restart). Default: on, first read after 60 s, window 15 min.
+   */
+  confirmation?: () => ConfirmSettings;
+  /** Sent rows read back per pass (grouped by day, so a pass costs a few reads). */
+  confirmBatch?: number;
 }
+
+export const defaultConfirmation: ConfirmSettings = { enabled: true, firstReadMs: 60_000, windowMs: 15 * 60_000 };
 
 const NETWORK_KINDS = new Set(['network', 'timeout']);
 const CAPS_TTL_MS = 60 * 60_000;
@@ -95,6 +110,8 @@ export class SyncEngine {
   /** After the MIS could not even say what it takes, nothing is tried before this instant. */
   private pausedUntil = 0;
   private capsLoading: Promise<Capabilities> | null = null;
+  /** Read-back cost since start: reads made, rows they settled (confirmed, changed or resent). */
+  private readBack = { reads: 0, rows: 0 };
 
   constructor(options: SyncEngineOptions) {
     this.db = options.db;
@@ -111,6 +128,8 @@ export class SyncEngine {
       backoff: options.backoff ?? defaultBackoff,
       timeoutRetryFloorMs: options.timeoutRetryFloorMs ?? 30_000,
       random: options.random ?? Math.random,
+      confirmation: options.confirmation ?? (() => defaultConfirmation),
+      confirmBatch: Math.max(1, options.confirmBatch ?? 500),
     };
     this.lastSuccess = lastSuccessAt(this.db);
     this.emitter.setMaxListeners(50);
@@ -169,7 +188,16 @@ export class SyncEngine {
 
   status(): SyncStatus {
     const { oldestPendingAt, ...counts } = outboxCounts(this.db);
-    return { counts, oldestPendingAt, lastSuccessAt: this.lastSuccess, lastError: this.lastError, online: this.online, running: this.running };
+    const windowStart = new Date(this.clock.now().getTime() - this.opts.confirmation().windowMs).toISOString();
+    return {
+      counts,
+      oldestPendingAt,
+      lastSuccessAt: this.lastSuccess,
+      lastError: this.lastError,
+      awaitingRegister: awaitingRegister(this.db, windowStart),
+      online: this.online,
+      running: this.running,
+    };
   }
 
   on(event: 'status', fn: (s: SyncStatus) => void): () => void;
@@ -178,6 +206,11 @@ export class SyncEngine {
     const listener = fn as (arg: unknown) => void;
     this.emitter.on(event, listener);
     return () => this.emitter.off(event, listener);
+  }
+
+  /** What the read-back has cost so far: reads made and rows they settled (the bench reports reads per 100 marks). */
+  readBackStats(): { reads: number; rows: number } {
+    return { ...this.readBack };
   }
 
   /** Resolves when nothing is due now (tests, the CLI's `sync --once`). */
@@ -196,7 +229,60 @@ export class SyncEngine {
         await this.runBatch(rows, caps);
       }
     });
-    await Promise.all(workers);
+    // The read-back runs beside the writes (one reader), so a long backlog does not hold up
+    // confirmation, and both share the connector's rate limiter.
+    const writers = { busy: true };
+    await Promise.all([
+      Promise.all(workers).finally(() => {
+        writers.busy = false;
+      }),
+      this.confirmLoop(writers),
+    ]);
+  }
+
+  private async confirmLoop(writers: { busy: boolean }): Promise<void> {
+    while (this.running) {
+      const rows = dueConfirmations(this.db, this.nowIso(), this.opts.confirmBatch);
+      if (rows.length === 0) {
+        // While a backlog is being written, rows sent a moment ago fall due for their read-back:
+        // look again shortly rather than leave every read until the backlog is done.
+        if (!writers.busy) return;
+        const next = nextConfirmAt(this.db);
+        const wait = next === null ? 200 : Math.min(200, Math.max(10, Date.parse(next) - this.clock.now().getTime()));
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+      const caps = await this.capabilities();
+      if (!caps) return;
+      const verdicts = await confirmRows(rows, {
+        db: this.db,
+        connector: this.connector,
+        caps,
+        settings: this.opts.confirmation(),
+        now: () => this.clock.now().getTime(),
+        backoff: (attempts, retryAfterMs) => backoffDelay(attempts, this.opts.backoff, this.opts.random, retryAfterMs),
+        // As many reads in flight as all the write workers' reads together: the limiter sets the pace.
+        mapLimit: (items, fn) => mapLimit(items, this.opts.readConcurrency * this.opts.concurrency, fn),
+        onTransient: (err) => this.noteTransient(err),
+        onSuccess: () => this.markOnline(),
+        onRead: () => {
+          this.readBack.reads += 1;
+        },
+      });
+      this.readBack.rows += verdicts.filter((v) => v.verdict === 'confirmed' || v.verdict === 'changed' || v.verdict === 'resend').length;
+      for (const v of verdicts) {
+        if (v.verdict === 'confirmed' || v.verdict === 'changed' || v.verdict === 'resend') {
+          this.emitter.emit('writeback', {
+            outboxId: v.id,
+            state: v.verdict === 'confirmed' ? 'confirmed' : v.verdict === 'changed' ? 'changed_in_mis' : 'pending',
+            kind: v.verdict === 'confirmed' ? null : v.verdict === 'changed' ? 'changed_in_mis' : 'not_in_register',
+            message: v.verdict === 'confirmed' ? null : v.message,
+            writebackId: null,
+          } satisfies WritebackEvent);
+        }
+      }
+      this.emitStatus();
+    }
   }
 
   private async capabilities(): Promise<Capabilities | null> {
@@ -239,8 +325,11 @@ export class SyncEngine {
       onSuccess: () => this.markOnline(),
     });
     const now = this.nowIso();
+    const conf = this.opts.confirmation();
+    // A connector that cannot read the register (the file export) leaves its rows "Sent".
+    const confirmAt = caps.readMarks && conf.enabled ? new Date(this.clock.now().getTime() + conf.firstReadMs).toISOString() : null;
     // Settled in one transaction: the rows' states are durable before we look at the next batch.
-    settle(this.db, outcomes, now);
+    settle(this.db, outcomes, now, confirmAt);
     for (const o of outcomes) {
       if (o.state === 'done') this.lastSuccess = now;
       if (o.state === 'failed_permanent') this.lastError = { at: now, kind: o.kind, message: o.message };
@@ -308,7 +397,9 @@ export class SyncEngine {
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
     const now = this.clock.now().getTime();
-    const due = nextDueAt(this.db);
+    const dueWrite = nextDueAt(this.db);
+    const dueRead = nextConfirmAt(this.db);
+    const due = dueWrite === null ? dueRead : dueRead === null ? dueWrite : dueRead < dueWrite ? dueRead : dueWrite;
     let wait = due === null ? this.opts.intervalMs : Math.min(this.opts.intervalMs, Math.max(50, Date.parse(due) - now));
     if (this.pausedUntil > now) wait = Math.max(wait, this.pausedUntil - now);
     this.timer = setTimeout(() => {

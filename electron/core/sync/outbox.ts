@@ -4,7 +4,29 @@ import { z } from 'zod';
 import type { Db } from '../db/database';
 import type { Direction, SessionName } from '../../../shared/settings';
 
-export type OutboxState = 'pending' | 'in_flight' | 'done' | 'failed_permanent' | 'skipped_protected' | 'superseded';
+/**
+ * done: sent (the MIS accepted the write); with confirm_at set, a read-back of the register is due.
+ * confirmed: the register was read back and holds the mark. changed_in_mis: it holds another
+ * mark (a teacher changed it). not_sent: the MIS cannot take this by design; not a failure.
+ */
+export type OutboxState =
+  | 'pending'
+  | 'in_flight'
+  | 'done'
+  | 'failed_permanent'
+  | 'skipped_protected'
+  | 'superseded'
+  | 'not_sent'
+  | 'confirmed'
+  | 'changed_in_mis';
+
+/**
+ * The row's state as the engine and the screens see it. Stored additively (migration 006): the
+ * `state` column keeps its original CHECK list, and `outcome` refines a finished row — not_sent
+ * is stored as skipped_protected + 'not_sent' (finished, not a failure, retried only by hand);
+ * confirmed and changed_in_mis as done + outcome (our mark was sent).
+ */
+export const STATE_SQL = 'COALESCE(outcome, state)';
 
 /** What the connector needs to write one session mark. Parsed with zod by the engine. */
 export interface SessionMarkPayload {
@@ -47,8 +69,11 @@ export function outboxCounts(db: Db): Record<OutboxState, number> & { oldestPend
     failed_permanent: 0,
     skipped_protected: 0,
     superseded: 0,
+    not_sent: 0,
+    confirmed: 0,
+    changed_in_mis: 0,
   };
-  for (const row of db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state').all() as { state: OutboxState; n: number }[]) {
+  for (const row of db.prepare(`SELECT ${STATE_SQL} AS state, COUNT(*) AS n FROM outbox GROUP BY 1`).all() as { state: OutboxState; n: number }[]) {
     counts[row.state] = row.n;
   }
   const oldest = db
@@ -84,7 +109,10 @@ export interface OutboxRow {
   idempotency_key: string;
   kind: string;
   payload: string;
+  /** The stored state (see STATE_SQL): never 'not_sent', 'confirmed' or 'changed_in_mis' here. */
   state: OutboxState;
+  /** Refines a finished row: 'not_sent' | 'confirmed' | 'changed_in_mis' | null. */
+  outcome: string | null;
   attempts: number;
   next_attempt_at: string;
   last_error: string | null;
@@ -93,6 +121,12 @@ export interface OutboxRow {
   sent_at: string | null;
   target: string | null;
   previous_mark: string | null;
+  mis_id: string | null;
+  lesson_id: string | null;
+  confirm_at: string | null;
+  confirm_reads: number;
+  confirmed_at: string | null;
+  register_mark: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -111,7 +145,7 @@ export function supersede(
 ): { superseded: number; outboxId: number | null } {
   const info = db
     .prepare(
-      `UPDATE outbox SET state = 'superseded', last_error_kind = 'superseded',
+      `UPDATE outbox SET state = 'superseded', outcome = NULL, last_error_kind = 'superseded',
          last_error = 'Replaced by an override before it was sent.', updated_at = ?
        WHERE event_id = ? AND state IN ('pending', 'failed_permanent', 'skipped_protected')`,
     )
@@ -146,16 +180,36 @@ export function claimDue(db: Db, nowIso: string, limit: number): OutboxRow[] {
 }
 
 export type Outcome =
-  | { id: number; state: 'done'; writebackId: string | null; target: string | null; previousMark: string | null; note?: string }
+  | {
+      id: number;
+      state: 'done';
+      writebackId: string | null;
+      target: string | null;
+      previousMark: string | null;
+      note?: string;
+      /** Where the mark went, for the read-back: the student's MIS id and, for a lesson mark, the lesson. */
+      misId?: string | null;
+      lessonId?: string | null;
+    }
+  | { id: number; state: 'not_sent'; kind: string; message: string; target?: string | null }
   | { id: number; state: 'pending'; nextAttemptAt: string; kind: string; message: string }
   | { id: number; state: 'failed_permanent'; kind: string; message: string; target?: string | null; previousMark?: string | null }
   | { id: number; state: 'skipped_protected'; message: string; target: string | null; previousMark: string | null };
 
-/** Record what happened to claimed rows, all in one transaction. Only in_flight rows move. */
-export function settle(db: Db, outcomes: Outcome[], nowIso: string): void {
+/**
+ * Record what happened to claimed rows, all in one transaction. Only in_flight rows move.
+ * `confirmAt`: when a sent row's first read-back of the register is due (null: the connector
+ * cannot read the register, or confirmation is off — the row stays "Sent").
+ */
+export function settle(db: Db, outcomes: Outcome[], nowIso: string, confirmAt: string | null = null): void {
   if (outcomes.length === 0) return;
   const done = db.prepare(
-    `UPDATE outbox SET state = 'done', writeback_id = ?, target = ?, previous_mark = ?, sent_at = ?, last_error = ?, last_error_kind = NULL, updated_at = ?
+    `UPDATE outbox SET state = 'done', writeback_id = ?, target = ?, previous_mark = ?, sent_at = ?, last_error = ?, last_error_kind = NULL, updated_at = ?,
+       mis_id = ?, lesson_id = ?, confirm_at = ?, confirm_reads = 0, register_mark = NULL, outcome = NULL
+     WHERE id = ? AND state = 'in_flight'`,
+  );
+  const notSent = db.prepare(
+    `UPDATE outbox SET state = 'skipped_protected', outcome = 'not_sent', last_error = ?, last_error_kind = ?, target = COALESCE(?, target), confirm_at = NULL, updated_at = ?
      WHERE id = ? AND state = 'in_flight'`,
   );
   const retry = db.prepare(
@@ -167,7 +221,10 @@ export function settle(db: Db, outcomes: Outcome[], nowIso: string): void {
   );
   db.transaction(() => {
     for (const o of outcomes) {
-      if (o.state === 'done') done.run(o.writebackId, o.target, o.previousMark, nowIso, o.note ?? null, nowIso, o.id);
+      if (o.state === 'done') {
+        // sent_at starts the confirmation window: a resend (or a read that found the mark) restarts it.
+        done.run(o.writebackId, o.target, o.previousMark, nowIso, o.note ?? null, nowIso, o.misId ?? null, o.lessonId ?? null, confirmAt, o.id);
+      } else if (o.state === 'not_sent') notSent.run(o.message, o.kind, o.target ?? null, nowIso, o.id);
       else if (o.state === 'pending') retry.run(o.nextAttemptAt, o.message, o.kind, nowIso, o.id);
       else if (o.state === 'failed_permanent') fail.run('failed_permanent', o.message, o.kind, o.target ?? null, o.previousMark ?? null, nowIso, o.id);
       else fail.run('skipped_protected', o.message, 'protected_code', o.target, o.previousMark, nowIso, o.id);
@@ -193,7 +250,11 @@ export function recoverInFlight(db: Db, nowIso: string): number {
     .run(nowIso, nowIso).changes;
 }
 
-/** After the admin fixed settings: failed (or, by id, skipped) rows go back to the queue. */
+/**
+ * After the admin fixed settings: failed (or, by id, skipped or not-sent) rows go back to the
+ * queue. "Retry all failed" never takes not-sent rows: the MIS cannot take them by design; one
+ * is retried only when the admin picks it (say, after the school switched writeback on).
+ */
 export function retryRows(db: Db, which: number[] | 'all_failed', nowIso: string): number {
   const ids =
     which === 'all_failed'
@@ -212,8 +273,8 @@ export function retryRows(db: Db, which: number[] | 'all_failed', nowIso: string
     `SELECT 1 FROM outbox WHERE student_id = ? AND id > ? AND state IN ('pending', 'in_flight', 'done')
        AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ? LIMIT 1`,
   );
-  const requeue = db.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`);
-  const retire = db.prepare(`UPDATE outbox SET state = 'superseded', last_error_kind = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
+  const requeue = db.prepare(`UPDATE outbox SET state = 'pending', outcome = NULL, attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`);
+  const retire = db.prepare(`UPDATE outbox SET state = 'superseded', outcome = NULL, last_error_kind = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
   return db.transaction(() => {
     let n = 0;
     for (const id of ids) {
@@ -274,8 +335,96 @@ export function ourLastMark(db: Db, studentId: string, date: string, session: st
 }
 
 /** For the admin's writeback log: what became of an event's mark. */
-export function writebackFor(db: Db, eventId: string): Pick<OutboxRow, 'id' | 'state' | 'attempts' | 'last_error' | 'last_error_kind' | 'writeback_id' | 'sent_at' | 'target' | 'previous_mark'>[] {
+export function writebackFor(
+  db: Db,
+  eventId: string,
+): Pick<OutboxRow, 'id' | 'state' | 'attempts' | 'last_error' | 'last_error_kind' | 'writeback_id' | 'sent_at' | 'target' | 'previous_mark' | 'confirm_at' | 'confirmed_at' | 'register_mark'>[] {
   return db
-    .prepare(`SELECT id, state, attempts, last_error, last_error_kind, writeback_id, sent_at, target, previous_mark FROM outbox WHERE event_id = ? ORDER BY id`)
+    .prepare(
+      `SELECT id, ${STATE_SQL} AS state, attempts, last_error, last_error_kind, writeback_id, sent_at, target, previous_mark, confirm_at, confirmed_at, register_mark
+       FROM outbox WHERE event_id = ? ORDER BY id`,
+    )
     .all(eventId) as ReturnType<typeof writebackFor>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Confirmed in the register: the read-back of sent rows. A 'done' row with confirm_at set awaits
+// a read; the read's verdict moves it (only if it is still 'done' and still awaiting), so a kill
+// at any moment leaves the row 'done' with its read still due, and start-up simply reads again.
+
+/** Sent rows whose read-back is due now, oldest first. */
+export function dueConfirmations(db: Db, nowIso: string, limit: number): OutboxRow[] {
+  return db
+    .prepare(`SELECT * FROM outbox WHERE state = 'done' AND outcome IS NULL AND confirm_at IS NOT NULL AND confirm_at <= ? ORDER BY confirm_at, id LIMIT ?`)
+    .all(nowIso, limit) as OutboxRow[];
+}
+
+/** When the next read-back is due (null: none awaited). */
+export function nextConfirmAt(db: Db): string | null {
+  return (db.prepare(`SELECT MIN(confirm_at) AS t FROM outbox WHERE state = 'done' AND outcome IS NULL AND confirm_at IS NOT NULL`).get() as { t: string | null }).t;
+}
+
+/**
+ * Sent rows still waiting for the register after `olderThanIso` (the confirmation window): the
+ * idle screen's quiet "sent, waiting for the register" chip counts these, and only these.
+ */
+export function awaitingRegister(db: Db, olderThanIso: string): number {
+  return (
+    db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'done' AND outcome IS NULL AND confirm_at IS NOT NULL AND sent_at < ?`).get(olderThanIso) as { n: number }
+  ).n;
+}
+
+/**
+ * True when a later row of the same student for the same register slot was sent or is on its
+ * way: the register may rightly show that newer mark, so the older row's read-back proves
+ * nothing either way and is dropped (the row stays "Sent").
+ */
+export function laterMarkForSlot(db: Db, row: { id: number; studentId: string; date: string; session: string }): boolean {
+  return !!db
+    .prepare(
+      `SELECT 1 FROM outbox
+       WHERE student_id = ? AND id > ? AND state NOT IN ('superseded', 'failed_permanent', 'skipped_protected')
+         AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ? LIMIT 1`,
+    )
+    .get(row.studentId, row.id, row.date, row.session);
+}
+
+export type ConfirmVerdict =
+  | { id: number; verdict: 'confirmed' }
+  | { id: number; verdict: 'changed'; registerMark: string; message: string }
+  /** Not there yet: read again at `confirmAt`. */
+  | { id: number; verdict: 'wait'; confirmAt: string }
+  /** Not there within the window: back to the queue, where the resend path reads first. */
+  | { id: number; verdict: 'resend'; nextAttemptAt: string; message: string }
+  /** Nothing to prove (a later mark for the slot, or confirmation switched off): stays "Sent". */
+  | { id: number; verdict: 'drop'; note?: string }
+  /** The read failed: never confirms, never un-confirms; read again at `confirmAt`. */
+  | { id: number; verdict: 'read_failed'; confirmAt: string };
+
+/** Apply read-back verdicts in one transaction. Only rows still 'done' and awaiting a read move. */
+export function settleConfirmations(db: Db, verdicts: ConfirmVerdict[], nowIso: string): void {
+  if (verdicts.length === 0) return;
+  const guard = `WHERE id = ? AND state = 'done' AND outcome IS NULL AND confirm_at IS NOT NULL`;
+  const confirmed = db.prepare(`UPDATE outbox SET outcome = 'confirmed', confirmed_at = ?, confirm_at = NULL, confirm_reads = confirm_reads + 1, updated_at = ? ${guard}`);
+  const changed = db.prepare(
+    `UPDATE outbox SET outcome = 'changed_in_mis', register_mark = ?, last_error = ?, last_error_kind = 'changed_in_mis', confirmed_at = ?, confirm_at = NULL,
+       confirm_reads = confirm_reads + 1, updated_at = ? ${guard}`,
+  );
+  const wait = db.prepare(`UPDATE outbox SET confirm_at = ?, confirm_reads = confirm_reads + 1, updated_at = ? ${guard}`);
+  const resend = db.prepare(
+    `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?, last_error_kind = 'not_in_register', confirm_at = NULL,
+       confirm_reads = confirm_reads + 1, updated_at = ? ${guard}`,
+  );
+  const drop = db.prepare(`UPDATE outbox SET confirm_at = NULL, last_error = COALESCE(?, last_error), updated_at = ? ${guard}`);
+  const readFailed = db.prepare(`UPDATE outbox SET confirm_at = ?, updated_at = ? ${guard}`);
+  db.transaction(() => {
+    for (const v of verdicts) {
+      if (v.verdict === 'confirmed') confirmed.run(nowIso, nowIso, v.id);
+      else if (v.verdict === 'changed') changed.run(v.registerMark, v.message, nowIso, nowIso, v.id);
+      else if (v.verdict === 'wait') wait.run(v.confirmAt, nowIso, v.id);
+      else if (v.verdict === 'resend') resend.run(v.nextAttemptAt, v.message, nowIso, v.id);
+      else if (v.verdict === 'drop') drop.run(v.note ?? null, nowIso, v.id);
+      else readFailed.run(v.confirmAt, nowIso, v.id);
+    }
+  })();
 }

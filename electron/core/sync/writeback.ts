@@ -42,6 +42,21 @@ const permanent = (row: OutboxRow, kind: string, message: string, target: string
   target,
 });
 
+/** The MIS cannot take this by design: not a failure, nothing for the admin to fix, never retried by "retry all". */
+const notSent = (row: OutboxRow, kind: string, message: string, target: string | null = null): Outcome => ({
+  id: row.id,
+  state: 'not_sent',
+  kind,
+  message,
+  target,
+});
+
+/** The connector's own sentence about the school's MIS (Wonde: "Arbor takes no session writeback…"), if it has one. */
+function misNote(caps: Capabilities): string {
+  const note = (caps as Capabilities & { note?: unknown }).note;
+  return typeof note === 'string' && note ? ` ${note}` : '';
+}
+
 export async function processBatch(rows: OutboxRow[], ctx: BatchContext): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   const planned: Planned[] = [];
@@ -73,7 +88,7 @@ async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Out
     return permanent(row, 'no_mis_id', `Student ${p.studentId} has no MIS id on the kiosk's roster. Re-import the roster from the MIS, then retry.`);
   }
   if (p.direction === 'sign_out' && !caps.earlyLeaverCodes) {
-    return permanent(row, 'capability_missing', `The school's MIS takes no early-leaver codes through ${ctx.connector.name}: this early sign-out is kept on the kiosk only.`);
+    return notSent(row, 'capability_missing', `Not sent: the school's MIS takes no early-leaver codes through ${ctx.connector.name}, so this early sign-out is kept on the kiosk only.`);
   }
   const comment = caps.comment ? p.comment : null;
   const minutesLate = caps.minutesLate ? p.minutesLate : null;
@@ -85,7 +100,7 @@ async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Out
     if (caps.sessionMark) {
       const target = `session ${p.session}`;
       const existing = mustRead ? pick(await ctx.connector.readMarks({ misId: p.misId, date: p.date, target: 'session' }), (m) => m.session === p.session) : null;
-      const verdict = judge(row, p, existing, rules, target, ctx);
+      const verdict = judge(row, p, existing, rules, target, null, ctx);
       if (verdict) return verdict;
       return {
         row,
@@ -100,11 +115,15 @@ async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Out
       const lessons = await ctx.connector.listLessons({ misId: p.misId, date: p.date });
       const lesson = lessons.find((l) => l.start >= bounds.start && l.start < bounds.end);
       if (!lesson) {
-        return permanent(row, 'no_lesson', `The MIS takes marks on lessons only, and it lists no lesson for this student in the ${p.session} session of ${p.date}.`);
+        return notSent(
+          row,
+          'no_lesson',
+          `Not sent: the school's MIS takes marks on lessons only, and it lists no lesson for this student in the ${p.session} session of ${p.date}, so the mark is kept on the kiosk only.`,
+        );
       }
       const target = `lesson ${lesson.id}${lesson.name ? ` (${lesson.name} ${lesson.start})` : ''}`;
       const existing = mustRead ? pick(await ctx.connector.readMarks({ misId: p.misId, date: p.date, target: 'lesson' }), (m) => m.lessonId === lesson.id) : null;
-      const verdict = judge(row, p, existing, rules, target, ctx);
+      const verdict = judge(row, p, existing, rules, target, lesson.id, ctx);
       if (verdict) return verdict;
       return {
         row,
@@ -114,7 +133,7 @@ async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Out
         write: { ref: row.id, misId: p.misId, lessonId: lesson.id, date: p.date, code: p.code, comment, minutesLate },
       };
     }
-    return permanent(row, 'capability_missing', `The school's MIS takes no attendance writeback through ${ctx.connector.name}.`);
+    return notSent(row, 'writeback_off', `Not sent: the school's MIS takes no attendance writeback through ${ctx.connector.name}; the mark is kept on the kiosk only.${misNote(caps)}`);
   } catch (e) {
     return failure(row, asMisError(e), ctx);
   }
@@ -126,10 +145,27 @@ async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Out
  *   means the earlier attempt landed: settle as done, do not write twice;
  * - a protected code the school put there is never overwritten; one we wrote ourselves is.
  */
-function judge(row: OutboxRow, p: SessionMarkPayload, existing: ExistingMark | null, rules: RowRules, target: string, ctx: BatchContext): Outcome | null {
+function judge(
+  row: OutboxRow,
+  p: SessionMarkPayload,
+  existing: ExistingMark | null,
+  rules: RowRules,
+  target: string,
+  lessonId: string | null,
+  ctx: BatchContext,
+): Outcome | null {
   if (!existing) return null;
   if (row.attempts > 1 && existing.code === p.code) {
-    return { id: row.id, state: 'done', writebackId: null, target, previousMark: null, note: 'Confirmed on the MIS after an interrupted attempt; not written again.' };
+    return {
+      id: row.id,
+      state: 'done',
+      writebackId: null,
+      target,
+      previousMark: null,
+      note: 'Confirmed on the MIS after an interrupted attempt; not written again.',
+      misId: p.misId,
+      lessonId,
+    };
   }
   // Protected present codes stop a late L/U replacing a teacher's "present"; an early sign-out's
   // leaver code exists to follow a present mark, so it may replace one (never M or the like).
@@ -147,7 +183,7 @@ function judge(row: OutboxRow, p: SessionMarkPayload, existing: ExistingMark | n
 }
 
 /** Write a group in batches; on a permanent refusal, isolate the bad records and write the rest. */
-async function writeAll<W extends { ref: number }>(
+async function writeAll<W extends { ref: number; misId: string }>(
   items: { row: OutboxRow; write: W; target: string; previousMark: string | null }[],
   send: (ws: W[]) => Promise<{ writebackId: string | null }>,
   ctx: BatchContext,
@@ -159,7 +195,7 @@ async function writeAll<W extends { ref: number }>(
   return out;
 }
 
-async function writeChunk<W extends { ref: number }>(
+async function writeChunk<W extends { ref: number; misId: string }>(
   items: { row: OutboxRow; write: W; target: string; previousMark: string | null }[],
   send: (ws: W[]) => Promise<{ writebackId: string | null }>,
   ctx: BatchContext,
@@ -168,7 +204,15 @@ async function writeChunk<W extends { ref: number }>(
   try {
     const { writebackId } = await send(items.map((i) => i.write));
     ctx.onSuccess();
-    return items.map((i) => ({ id: i.row.id, state: 'done', writebackId, target: i.target, previousMark: i.previousMark }));
+    return items.map((i) => ({
+      id: i.row.id,
+      state: 'done',
+      writebackId,
+      target: i.target,
+      previousMark: i.previousMark,
+      misId: i.write.misId,
+      lessonId: 'lessonId' in i.write && typeof i.write.lessonId === 'string' ? i.write.lessonId : null,
+    }));
   } catch (e) {
     const err = asMisError(e);
     if (err.transient) return items.map((i) => failure(i.row, err, ctx));
@@ -176,7 +220,7 @@ async function writeChunk<W extends { ref: number }>(
     if (refs.size > 0) {
       const bad = items.filter((i) => refs.has(i.write.ref));
       const good = items.filter((i) => !refs.has(i.write.ref));
-      return [...bad.map((i) => permanent(i.row, err.kind, err.message, i.target)), ...(await writeChunk(good, send, ctx))];
+      return [...bad.map((i) => permanent(i.row, err.kind, err.details.refMessages?.[i.write.ref] ?? err.message, i.target)), ...(await writeChunk(good, send, ctx))];
     }
     if (items.length === 1) return [permanent(items[0]!.row, err.kind, err.message, items[0]!.target)];
     // The MIS refused the batch without saying which record: halve until the bad one is alone.

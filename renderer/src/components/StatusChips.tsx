@@ -15,6 +15,9 @@ export function StatusChips() {
     chips.push({ key: 'failed', tone: 'bad', text: t('status.failed', { count: status.outbox.failed }) });
   if (status.outbox.pending > 0)
     chips.push({ key: 'waiting', tone: 'warn', text: t('status.waiting', { count: status.outbox.pending }) });
+  // Quiet unless something waits beyond the confirmation window (the read-back is failing or behind).
+  if ((status.outbox.sentWaiting ?? 0) > 0)
+    chips.push({ key: 'sent-waiting', tone: 'warn', text: t('status.sentWaiting', { count: status.outbox.sentWaiting }) });
   if (status.printer.state === 'problem')
     chips.push({
       key: 'printer',

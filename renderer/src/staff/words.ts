@@ -12,8 +12,15 @@ export function writebackWords(t: TFunction, row: Pick<StaffEventRow, 'writeback
     case 'pending':
     case 'in_flight':
       return { text: t('staff.wb.pending'), tone: 'wait' };
+    // Issue 12: "Sent" until the register is read back; then "In the register" (or a teacher's change).
     case 'done':
-      return { text: t('staff.wb.done'), tone: 'ok' };
+      return { text: t('staff.register.sent'), tone: 'ok' };
+    case 'confirmed':
+      return { text: t('staff.register.confirmed'), tone: 'ok' };
+    case 'changed_in_mis':
+      return { text: t('staff.register.changed'), tone: 'quiet' };
+    case 'not_sent':
+      return { text: t('staff.register.notSent'), tone: 'quiet' };
     case 'failed_permanent':
       return { text: t('staff.wb.failed'), tone: 'bad' };
     case 'skipped_protected':

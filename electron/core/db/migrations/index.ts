@@ -6,6 +6,7 @@ import { migration002 } from './002-sync';
 import { migration003 } from './003-roster';
 import { migration004 } from './004-staff';
 import { migration005 } from './005-supersede-index';
+import { migration006 } from './006-confirm';
 import { migration007 } from './007-scan-rejection-hash';
 import { migration008 } from './008-staff-recovery';
 
@@ -15,4 +16,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration007, migration008];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];

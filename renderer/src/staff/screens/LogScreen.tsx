@@ -1,5 +1,6 @@
 // The writeback log, as Navigate360 shows it: type, student, MIS id, date and time, year, reason,
-// code, status (pending, succeeded, failed, skipped and why) and the error. Filters by status,
+// code, status (pending, sent, confirmed in the register, changed in the MIS, not sent, failed,
+// skipped and why) and the error. Filters by status,
 // name, type and date range; retry one failed row or all of them; export what is shown to CSV.
 // The list is virtualised and paged (logPages.ts), so 100,000 rows scroll as smoothly as ten.
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -15,7 +16,24 @@ import { useStaff } from '../context';
 import { addDays, LogPages, schoolDate } from '../logPages';
 import { directionWords, yearWords } from '../words';
 
-type Status = 'all' | 'pending' | 'succeeded' | 'failed' | 'skipped';
+type Status = 'all' | 'pending' | 'succeeded' | 'confirmed' | 'changed' | 'not_sent' | 'failed' | 'skipped';
+
+const STATUSES = ['all', 'pending', 'succeeded', 'confirmed', 'changed', 'not_sent', 'failed', 'skipped'] as const;
+
+/** A status's label: issue 12's sent/confirmed/changed/not-sent words live in staff.register.st. */
+function statusLabel(t: (k: string) => string, s: Status): string {
+  return s === 'succeeded' || s === 'confirmed' || s === 'changed' || s === 'not_sent' ? t(`staff.register.st.${s}`) : t(`staff.log.st.${s}`);
+}
+
+const TONE: Record<WritebackLogRow['status'], string> = {
+  succeeded: 'ok',
+  confirmed: 'ok',
+  failed: 'bad',
+  pending: 'wait',
+  changed: 'quiet',
+  not_sent: 'quiet',
+  skipped: 'quiet',
+};
 type Type = 'all' | 'sign_in' | 'sign_out';
 type Range = 'any' | 'today' | 'week' | 'month' | 'custom';
 
@@ -137,7 +155,7 @@ export function LogScreen() {
           label={t('staff.log.status')}
           value={f.status}
           onChange={(status) => set({ status })}
-          options={(['all', 'pending', 'succeeded', 'failed', 'skipped'] as const).map((s) => ({ value: s, label: t(`staff.log.st.${s}`) }))}
+          options={STATUSES.map((s) => ({ value: s, label: statusLabel(t, s) }))}
         />
         <Segmented
           label={t('staff.log.type')}
@@ -247,7 +265,7 @@ function LogRow({ row, locale, busy, onRetry }: { row: WritebackLogRow; locale: 
         {row.code ?? '–'}
       </span>
       <span role="cell">
-        <span className={`chip chip-${row.status === 'succeeded' ? 'ok' : row.status === 'failed' ? 'bad' : row.status === 'pending' ? 'wait' : 'quiet'}`}>{t(`staff.log.st.${row.status}`)}</span>
+        <span className={`chip chip-${TONE[row.status]}`}>{statusLabel(t, row.status)}</span>
       </span>
       <span role="cell">
         {row.status === 'failed' && row.outboxId !== null && (
