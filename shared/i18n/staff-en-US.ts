@@ -286,16 +286,29 @@ export const staffUS: StaffMessages = {
     none: 'Nothing has been changed yet.',
     // Keyed by the audit row's action ("event.override" → event.override).
     action: {
-      settings: { update: 'Settings changed' },
+      settings: { update: 'Settings changed', unknown_dropped: 'Unknown settings removed' },
       event: { override: 'Reason changed', finalise: 'Tardy finalized' },
       writeback: { retry: 'Writeback retried' },
       secret: { set: 'Credential replaced' },
-      pin: { set: 'PIN set', failed: 'Wrong PIN' },
+      pin: {
+        set: 'PIN set',
+        failed: 'Wrong PIN',
+        lockout: 'Keypad locked after wrong PINs',
+        recovered: 'Recovery code used: keypad opened',
+        recovery_failed: 'Wrong recovery code',
+        recovery_code_issued: 'New recovery code shown',
+      },
       staff: { unlock: 'Staff unlocked' },
       roster: { rollover: { approve: 'New school year approved', discard: 'New school year set aside' } },
       mis: { codes: 'SIS codes fetched' },
       file_export: { run_now: 'File export run', rerun_day: 'File export day re-run' },
       support: { bundle: 'Support bundle written' },
+      database: {
+        recovered: 'Database restored from a backup',
+        lost: 'Database lost, no backup to restore: PIN set-up locked',
+        recovery_acknowledged: 'Database restore notice acknowledged',
+      },
+      retention: { purge: 'Old check-ins deleted' },
     },
   },
   /** The admin area: roster, file export, doctor, support bundle (admin-en-US.ts). */
