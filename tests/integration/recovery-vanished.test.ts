@@ -12,6 +12,8 @@ import { dispatch } from '../../electron/core/ipc/dispatch';
 import { backupDatabase, backupsDirOf, hasSetupMarker, listBackups, SETUP_MARKER_FILE } from '../../electron/core/fleet/backup';
 import { acknowledgeRecoveryNotices, openWithRecovery, readRecoveryNotices } from '../../electron/core/fleet/recovery';
 import { runDoctor } from '../../electron/core/fleet/doctor';
+import { run as kioskCli } from '../../electron/core/cli/main';
+import { vi } from 'vitest';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -207,6 +209,17 @@ describe('a vanished database with no backup to restore', () => {
     expect((await call(core, 'setPin', { role: 'site_admin', pin: '111111' })).ok).toBe(true);
   });
 
+  it('`kiosk doctor --ack-recovery` with Passdesk stopped lifts the lock for good: the next start does not lock again', async () => {
+    const dataDir = await markerOnly();
+    start(dataDir).core.close(); // the locked start
+    expect(await cli(['doctor', '--only', 'database', '--ack-recovery', '--data-dir', dataDir])).toMatchObject({ code: 0 });
+    const { core, recovery } = start(dataDir);
+    expect(recovery).toBeNull();
+    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: false, setupLocked: false });
+    expect((await call(core, 'setPin', { role: 'site_admin', pin: '111111' })).ok).toBe(true);
+    expect(hasSetupMarker(dataDir)).toBe(true); // set up again from here on
+  });
+
   it('a backup copied into the backups folder while locked is restored at the next start', async () => {
     const { dataDir: source } = await setUpKiosk();
     const dataDir = await markerOnly();
@@ -217,6 +230,62 @@ describe('a vanished database with no backup to restore', () => {
     const { core, recovery } = start(dataDir);
     expect(recovery).toMatchObject({ kind: 'no_content', setupLocked: false, eventsInBackup: 3 });
     expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: true });
+  });
+});
+
+async function cli(args: string[]) {
+  const errs: string[] = [];
+  const lines: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (errs.push(String(s)), true));
+  try {
+    const code = await kioskCli(args, (s) => lines.push(s));
+    return { code, out: lines.join('\n'), err: errs.join('') };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+describe('the admin CLI on a set-up kiosk whose database vanished', () => {
+  // Opening the database from the CLI would create an empty one: `settings import` or
+  // `import-roster` then made it look used (no restore at the next start, first-run PIN set-up
+  // open to anyone), `backup` saved an empty "good" backup as the newest and pruned a real one.
+  it('refuses every command that opens the database, creates nothing, and the next start still restores', async () => {
+    const { dataDir, ids } = await setUpKiosk();
+    removeDatabase(dataDir);
+    const settingsFile = path.join(dataDir, 'site.json');
+    fs.writeFileSync(settingsFile, '{}');
+    const roster = path.join(dataDir, 'roster.csv');
+    fs.writeFileSync(roster, 'id,forename,surname,year,badge\nx1,Ada,Lovelace,9,555001\n');
+    const backupsBefore = listBackups(backupsDirOf(dataDir)).map((b) => b.file);
+    for (const args of [
+      ['settings', 'import', settingsFile],
+      ['import-roster', roster, '--replace-demo'],
+      ['events'],
+      ['backup'],
+      ['purge', '--days', '30'],
+    ]) {
+      const r = await cli([...args, '--data-dir', dataDir]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err, args.join(' ')).toMatch(/was missing, on a kiosk that has been set up.*restart\) Passdesk: it puts back the newest good backup/s);
+      expect(fs.existsSync(dbFile(dataDir)), args.join(' ')).toBe(false);
+    }
+    const doctor = await cli(['doctor', '--only', 'database', '--data-dir', dataDir]);
+    expect(doctor.code).toBe(1);
+    expect(doctor.out).toMatch(/was missing, on a kiosk that has been set up/);
+    expect(fs.existsSync(dbFile(dataDir))).toBe(false);
+    expect(listBackups(backupsDirOf(dataDir)).map((b) => b.file)).toEqual(backupsBefore);
+
+    const { core, recovery } = start(dataDir);
+    expect(recovery).toMatchObject({ kind: 'missing', eventsInBackup: 3 });
+    expect(eventIds(core)).toEqual(ids);
+    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: true });
+  });
+
+  it('works as before on a truly new kiosk (provisioning from the CLI)', async () => {
+    const dataDir = newDataDir();
+    const r = await cli(['events', '--data-dir', dataDir, '--json']);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(dbFile(dataDir))).toBe(true);
   });
 });
 
