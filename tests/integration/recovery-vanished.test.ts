@@ -6,14 +6,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/core';
+import { runCli as cli } from '../helpers/cli';
 import { KioskCore } from '../../electron/core/kiosk';
 import { fixedClock } from '../../electron/core/clock';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { backupDatabase, backupsDirOf, hasSetupMarker, listBackups, SETUP_MARKER_FILE } from '../../electron/core/fleet/backup';
 import { acknowledgeRecoveryNotices, openWithRecovery, readRecoveryNotices } from '../../electron/core/fleet/recovery';
 import { runDoctor } from '../../electron/core/fleet/doctor';
-import { run as kioskCli } from '../../electron/core/cli/main';
-import { vi } from 'vitest';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -233,17 +232,6 @@ describe('a vanished database with no backup to restore', () => {
   });
 });
 
-async function cli(args: string[]) {
-  const errs: string[] = [];
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (errs.push(String(s)), true));
-  try {
-    const code = await kioskCli(args, (s) => lines.push(s));
-    return { code, out: lines.join('\n'), err: errs.join('') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 describe('the admin CLI on a set-up kiosk whose database vanished', () => {
   // Opening the database from the CLI would create an empty one: `settings import` or
