@@ -532,7 +532,7 @@ export const staffUS: StaffMessages = {
   recovery: {
     use: 'Locked out? Use the recovery code',
     title: 'Enter the recovery code',
-    prompt: 'Type the 12-digit recovery code that was shown when the site admin PIN was first set.',
+    prompt: 'Type the 12-digit recovery code the site admin wrote down (the latest one: each code works once).',
     choose: 'Recovery code accepted. Type a new site admin PIN, then tap Next.',
     newPinTitle: 'Choose a new site admin PIN',
     codeTitle: 'Write down this recovery code',

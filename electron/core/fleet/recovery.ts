@@ -214,7 +214,7 @@ export function cliMustNotOpen(dataDir: string): string | null {
   const loss = vanishedDatabase({ dataDir });
   if (!loss) return null;
   return (
-    `The kiosk database (${databaseFileOf(dataDir)}) ${LOSS_WORDS[loss.state]}, on a kiosk that has been set up: this command would leave it empty, so it was not run. ` +
+    `The kiosk database (${databaseFileOf(dataDir)}) ${LOSS_WORDS[loss.state]}, on a kiosk that has been set up; the admin CLI does not open it (that would make an empty one). ` +
     (loss.good
       ? `Start (or restart) Passdesk: it puts back the newest good backup (${loss.good.backup.takenAt}) and tells the admin. Or, with Passdesk stopped, run \`kiosk restore --yes\`.`
       : 'No backup here can be restored: start (or restart) Passdesk once (it starts locked, with staff PIN set-up refused), then `kiosk doctor` says what to do.')
