@@ -154,6 +154,21 @@ describe('a vanished database on a kiosk that was set up', () => {
     expect(eventIds(core)).toEqual(ids);
   });
 
+  it('passes over a newer backup of an empty database (no PINs: its first-run set-up would be open to anyone)', async () => {
+    const { dataDir, ids } = await setUpKiosk();
+    // What an older `kiosk backup` made after the database had vanished: an empty, intact backup.
+    const emptyDir = newDataDir();
+    const empty = KioskCore.open({ dataDir: emptyDir, demo: false });
+    await backupDatabase(empty.db, backupsDirOf(dataDir), { keep: 5, clock: fixedClock('2026-11-24T08:00:00Z') });
+    empty.close();
+    expect(listBackups(backupsDirOf(dataDir))).toHaveLength(2);
+    removeDatabase(dataDir);
+    const { core, recovery } = start(dataDir);
+    expect(recovery).toMatchObject({ backupTakenAt: '2026-11-24T02:30:00.000Z', eventsInBackup: 3, setupLocked: false });
+    expect(eventIds(core)).toEqual(ids);
+    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: true });
+  });
+
   it('restores again across a restart only when needed: the restored kiosk opens normally next time', async () => {
     const { dataDir } = await setUpKiosk();
     removeDatabase(dataDir);

@@ -190,16 +190,26 @@ export function recoverVanishedDatabase(options: RecoveryOptions): RecoveryNotic
  */
 function vanishedDatabase(
   options: Pick<RecoveryOptions, 'dataDir' | 'nativeBinding'>,
-): { state: Exclude<DatabaseLoss, 'corrupt'>; good: ReturnType<typeof newestGoodBackup> } | null {
+): { state: Exclude<DatabaseLoss, 'corrupt'>; good: ReturnType<typeof newestBackupWithContent> } | null {
   const state = inspectDatabaseFile(databaseFileOf(options.dataDir), options.nativeBinding);
   if (state === 'present') return null;
   // 'no_content' may be a new kiosk that was opened and never used: only the marker (which is
   // written once the school put something in) makes it a loss. The rest need any sign of set-up.
   if (state === 'no_content' ? !hasSetupMarker(options.dataDir) : !hasBeenSetUp(options.dataDir)) return null;
-  const good = newestGoodBackup(options.dataDir, options.nativeBinding);
+  const good = newestBackupWithContent(options);
   // Already started locked after an earlier loss, and still nothing to restore: stay as we are.
   if (!good && isSetupLocked(options.dataDir)) return null;
   return { state, good };
+}
+
+/**
+ * The newest good backup that holds something a school put there. An empty one (taken of an
+ * empty database: by an older `kiosk backup` after a loss, or of a locked start) passes the
+ * integrity check, but putting it back gives a kiosk with no PINs, whose first-run set-up is
+ * open to anyone at the desk, and hides the real backups behind it.
+ */
+function newestBackupWithContent(options: Pick<RecoveryOptions, 'dataDir' | 'nativeBinding'>) {
+  return newestGoodBackup(options.dataDir, options.nativeBinding, (file) => inspectDatabaseFile(file, options.nativeBinding) === 'present');
 }
 
 /**
@@ -244,7 +254,7 @@ export function recoverCorruptDatabase(reason: string, options: RecoveryOptions)
   log.error('kiosk database is damaged; recovering', { reason });
   const wasSetUp = hasBeenSetUp(options.dataDir);
   const target = databaseFileOf(options.dataDir);
-  const good = newestGoodBackup(options.dataDir, options.nativeBinding);
+  const good = newestBackupWithContent(options);
   const damagedFile = moveDatabaseAside(options.dataDir, 'corrupt', clock);
   if (good) copyBackupIntoPlace(good.backup.file, target);
 
