@@ -302,6 +302,17 @@ describe('a truly new kiosk', () => {
     expect((await call(core, 'setPin', { role: 'site_admin', pin: ADMIN_PIN })).ok).toBe(true);
   });
 
+  it('whose database is deleted starts new, not locked, when its only backups are of its empty database', async () => {
+    const dataDir = newDataDir();
+    const { core } = start(dataDir);
+    await backupDatabase(core.db, backupsDirOf(dataDir), { keep: 5, clock: fixedClock(AT) }); // the nightly backup of a demo kiosk
+    core.close();
+    removeDatabase(dataDir);
+    const again = start(dataDir);
+    expect(again.recovery).toBeNull();
+    expect((await call(again.core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: false, setupLocked: false });
+  });
+
   it('a kiosk set up before the marker existed gets one at its next start', async () => {
     const dataDir = newDataDir();
     const old = KioskCore.open({ dataDir, clock: fixedClock(AT) });

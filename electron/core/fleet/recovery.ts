@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { bindingOptions, DatabaseError, openDatabase } from '../db/database';
-import { fsyncFile, hasBeenSetUp, hasSetupMarker, setupMarkerOf, writeSetupMarker } from './backup';
+import { backupsDirOf, checkBackup, fsyncFile, hasSetupMarker, listBackups, setupMarkerOf, writeSetupMarker } from './backup';
 import { copyBackupIntoPlace, databaseFileOf, moveDatabaseAside, newestGoodBackup } from './restore';
 import { salvageInto } from './salvage';
 import { systemClock, type Clock } from '../clock';
@@ -195,7 +195,7 @@ function vanishedDatabase(
   if (state === 'present') return null;
   // 'no_content' may be a new kiosk that was opened and never used: only the marker (which is
   // written once the school put something in) makes it a loss. The rest need any sign of set-up.
-  if (state === 'no_content' ? !hasSetupMarker(options.dataDir) : !hasBeenSetUp(options.dataDir)) return null;
+  if (state === 'no_content' ? !hasSetupMarker(options.dataDir) : !setUpBefore(options)) return null;
   const good = newestBackupWithContent(options);
   // Already started locked after an earlier loss, and still nothing to restore: stay as we are.
   if (!good && isSetupLocked(options.dataDir)) return null;
@@ -210,6 +210,19 @@ function vanishedDatabase(
  */
 function newestBackupWithContent(options: Pick<RecoveryOptions, 'dataDir' | 'nativeBinding'>) {
   return newestGoodBackup(options.dataDir, options.nativeBinding, (file) => inspectDatabaseFile(file, options.nativeBinding) === 'present');
+}
+
+/**
+ * Has this kiosk ever been set up? The marker, or a backup that is damaged (it may have held
+ * anything) or holds something a school put there. Intact backups of an empty database (a new
+ * kiosk's scheduled backups while nobody has set it up yet) are no sign of set-up: a new kiosk
+ * whose database is deleted starts new, not locked.
+ */
+function setUpBefore(options: Pick<RecoveryOptions, 'dataDir' | 'nativeBinding'>): boolean {
+  if (hasSetupMarker(options.dataDir)) return true;
+  return listBackups(backupsDirOf(options.dataDir)).some(
+    (b) => !checkBackup(b.file, options.nativeBinding).ok || inspectDatabaseFile(b.file, options.nativeBinding) === 'present',
+  );
 }
 
 /**
@@ -252,7 +265,7 @@ export function recoverCorruptDatabase(reason: string, options: RecoveryOptions)
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
   log.error('kiosk database is damaged; recovering', { reason });
-  const wasSetUp = hasBeenSetUp(options.dataDir);
+  const wasSetUp = setUpBefore(options);
   const target = databaseFileOf(options.dataDir);
   const good = newestBackupWithContent(options);
   const damagedFile = moveDatabaseAside(options.dataDir, 'corrupt', clock);
