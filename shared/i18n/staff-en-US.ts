@@ -287,16 +287,29 @@ export const staffUS: StaffMessages = {
     none: 'Nothing has been changed yet.',
     // Keyed by the audit row's action ("event.override" → event.override).
     action: {
-      settings: { update: 'Settings changed' },
+      settings: { update: 'Settings changed', unknown_dropped: 'Unknown settings removed' },
       event: { override: 'Reason changed', finalise: 'Tardy finalized' },
       writeback: { retry: 'Writeback retried' },
       secret: { set: 'Credential replaced' },
-      pin: { set: 'PIN set', failed: 'Wrong PIN' },
+      pin: {
+        set: 'PIN set',
+        failed: 'Wrong PIN',
+        lockout: 'Keypad locked after wrong PINs',
+        recovered: 'Recovery code used: keypad opened',
+        recovery_failed: 'Wrong recovery code',
+        recovery_code_issued: 'New recovery code shown',
+      },
       staff: { unlock: 'Staff unlocked' },
       roster: { rollover: { approve: 'New school year approved', discard: 'New school year set aside' } },
       mis: { codes: 'SIS codes fetched' },
       file_export: { run_now: 'File export run', rerun_day: 'File export day re-run' },
       support: { bundle: 'Support bundle written' },
+      database: {
+        recovered: 'Database restored from a backup',
+        lost: 'Database lost, no backup to restore: PIN set-up locked',
+        recovery_acknowledged: 'Database restore notice acknowledged',
+      },
+      retention: { purge: 'Old check-ins deleted' },
     },
   },
   /** The admin area: roster, file export, doctor, support bundle (admin-en-US.ts). */
@@ -527,7 +540,7 @@ export const staffUS: StaffMessages = {
   recovery: {
     use: 'Locked out? Use the recovery code',
     title: 'Enter the recovery code',
-    prompt: 'Type the 12-digit recovery code that was shown when the site admin PIN was first set.',
+    prompt: 'Type the 12-digit recovery code the site admin wrote down (the latest one: each code works once).',
     choose: 'Recovery code accepted. Type a new site admin PIN, then tap Next.',
     newPinTitle: 'Choose a new site admin PIN',
     codeTitle: 'Write down this recovery code',

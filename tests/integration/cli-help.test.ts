@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { run } from '../../electron/core/cli/main';
 import { fleetCommands } from '../../electron/core/cli/fleet-commands';
 import { COMMAND_HELP } from '../../electron/core/cli/help';
 import { tempDir } from '../helpers/core';
+import { runCli as cli } from '../helpers/cli';
 
 const dirs: string[] = [];
 const savedEnv = process.env.PASSDESK_DATA_DIR;
@@ -26,14 +26,6 @@ function untouchedDataDir() {
   return path.join(parent, 'kiosk-data');
 }
 
-async function cli(args: string[]) {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (errs.push(String(s)), true));
-  const code = await run(args, (s) => lines.push(s));
-  vi.restoreAllMocks();
-  return { code, out: lines.join('\n'), err: errs.join('') };
-}
 
 /** The command names `kiosk help` lists (lines "  name …" under "Commands:" and "Fleet commands"). */
 function listed(helpText: string): string[] {

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { run } from '../../electron/core/cli/main';
 import { tempDir } from '../helpers/core';
+import { runCli as cli } from '../helpers/cli';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -14,14 +14,6 @@ function dataDir() {
   const d = tempDir('passdesk-cli-');
   dirs.push(d);
   return d;
-}
-async function cli(args: string[]) {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (errs.push(String(s)), true));
-  const code = await run(args, (s) => lines.push(s));
-  vi.restoreAllMocks();
-  return { code, out: lines.join('\n'), err: errs.join('') };
 }
 
 describe('admin CLI', () => {

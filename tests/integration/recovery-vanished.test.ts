@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/core';
+import { runCli as cli } from '../helpers/cli';
 import { KioskCore } from '../../electron/core/kiosk';
 import { fixedClock } from '../../electron/core/clock';
 import { dispatch } from '../../electron/core/ipc/dispatch';
@@ -153,6 +154,21 @@ describe('a vanished database on a kiosk that was set up', () => {
     expect(eventIds(core)).toEqual(ids);
   });
 
+  it('passes over a newer backup of an empty database (no PINs: its first-run set-up would be open to anyone)', async () => {
+    const { dataDir, ids } = await setUpKiosk();
+    // What an older `kiosk backup` made after the database had vanished: an empty, intact backup.
+    const emptyDir = newDataDir();
+    const empty = KioskCore.open({ dataDir: emptyDir, demo: false });
+    await backupDatabase(empty.db, backupsDirOf(dataDir), { keep: 5, clock: fixedClock('2026-11-24T08:00:00Z') });
+    empty.close();
+    expect(listBackups(backupsDirOf(dataDir))).toHaveLength(2);
+    removeDatabase(dataDir);
+    const { core, recovery } = start(dataDir);
+    expect(recovery).toMatchObject({ backupTakenAt: '2026-11-24T02:30:00.000Z', eventsInBackup: 3, setupLocked: false });
+    expect(eventIds(core)).toEqual(ids);
+    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: true });
+  });
+
   it('restores again across a restart only when needed: the restored kiosk opens normally next time', async () => {
     const { dataDir } = await setUpKiosk();
     removeDatabase(dataDir);
@@ -207,6 +223,17 @@ describe('a vanished database with no backup to restore', () => {
     expect((await call(core, 'setPin', { role: 'site_admin', pin: '111111' })).ok).toBe(true);
   });
 
+  it('`kiosk doctor --ack-recovery` with Passdesk stopped lifts the lock for good: the next start does not lock again', async () => {
+    const dataDir = await markerOnly();
+    start(dataDir).core.close(); // the locked start
+    expect(await cli(['doctor', '--only', 'database', '--ack-recovery', '--data-dir', dataDir])).toMatchObject({ code: 0 });
+    const { core, recovery } = start(dataDir);
+    expect(recovery).toBeNull();
+    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: false, setupLocked: false });
+    expect((await call(core, 'setPin', { role: 'site_admin', pin: '111111' })).ok).toBe(true);
+    expect(hasSetupMarker(dataDir)).toBe(true); // set up again from here on
+  });
+
   it('a backup copied into the backups folder while locked is restored at the next start', async () => {
     const { dataDir: source } = await setUpKiosk();
     const dataDir = await markerOnly();
@@ -220,6 +247,51 @@ describe('a vanished database with no backup to restore', () => {
   });
 });
 
+
+describe('the admin CLI on a set-up kiosk whose database vanished', () => {
+  // Opening the database from the CLI would create an empty one: `settings import` or
+  // `import-roster` then made it look used (no restore at the next start, first-run PIN set-up
+  // open to anyone), `backup` saved an empty "good" backup as the newest and pruned a real one.
+  it('refuses every command that opens the database, creates nothing, and the next start still restores', async () => {
+    const { dataDir, ids } = await setUpKiosk();
+    removeDatabase(dataDir);
+    const settingsFile = path.join(dataDir, 'site.json');
+    fs.writeFileSync(settingsFile, '{}');
+    const roster = path.join(dataDir, 'roster.csv');
+    fs.writeFileSync(roster, 'id,forename,surname,year,badge\nx1,Ada,Lovelace,9,555001\n');
+    const backupsBefore = listBackups(backupsDirOf(dataDir)).map((b) => b.file);
+    for (const args of [
+      ['settings', 'import', settingsFile],
+      ['import-roster', roster, '--replace-demo'],
+      ['events'],
+      ['backup'],
+      ['purge', '--days', '30'],
+    ]) {
+      const r = await cli([...args, '--data-dir', dataDir]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err, args.join(' ')).toMatch(/was missing, on a kiosk that has been set up.*restart\) Passdesk: it puts back the newest good backup/s);
+      expect(fs.existsSync(dbFile(dataDir)), args.join(' ')).toBe(false);
+    }
+    const doctor = await cli(['doctor', '--only', 'database', '--data-dir', dataDir]);
+    expect(doctor.code).toBe(1);
+    expect(doctor.out).toMatch(/was missing, on a kiosk that has been set up/);
+    expect(fs.existsSync(dbFile(dataDir))).toBe(false);
+    expect(listBackups(backupsDirOf(dataDir)).map((b) => b.file)).toEqual(backupsBefore);
+
+    const { core, recovery } = start(dataDir);
+    expect(recovery).toMatchObject({ kind: 'missing', eventsInBackup: 3 });
+    expect(eventIds(core)).toEqual(ids);
+    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: true });
+  });
+
+  it('works as before on a truly new kiosk (provisioning from the CLI)', async () => {
+    const dataDir = newDataDir();
+    const r = await cli(['events', '--data-dir', dataDir, '--json']);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(dbFile(dataDir))).toBe(true);
+  });
+});
+
 describe('a truly new kiosk', () => {
   it('with no marker and no backup starts empty and offers the first-run PIN set-up', async () => {
     const dataDir = newDataDir();
@@ -228,6 +300,17 @@ describe('a truly new kiosk', () => {
     expect(readRecoveryNotices(dataDir)).toEqual([]);
     expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: false, setupLocked: false });
     expect((await call(core, 'setPin', { role: 'site_admin', pin: ADMIN_PIN })).ok).toBe(true);
+  });
+
+  it('whose database is deleted starts new, not locked, when its only backups are of its empty database', async () => {
+    const dataDir = newDataDir();
+    const { core } = start(dataDir);
+    await backupDatabase(core.db, backupsDirOf(dataDir), { keep: 5, clock: fixedClock(AT) }); // the nightly backup of a demo kiosk
+    core.close();
+    removeDatabase(dataDir);
+    const again = start(dataDir);
+    expect(again.recovery).toBeNull();
+    expect((await call(again.core, 'staffPinStatus', {})).value).toMatchObject({ site_admin: false, setupLocked: false });
   });
 
   it('a kiosk set up before the marker existed gets one at its next start', async () => {

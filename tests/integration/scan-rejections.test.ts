@@ -1,6 +1,7 @@
 // Issue 13 point 5: nothing that could be a password is stored. A refused scan keeps its reason,
 // its length and a salted fingerprint; rows written by older versions have their text replaced.
 import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../electron/core/db/database';
 import { migrations } from '../../electron/core/db/migrations';
@@ -74,6 +75,10 @@ describe('refused scans', () => {
       { reason: 'bad_pattern', badge: null, length: null, hash: null },
     ]);
     expect(JSON.stringify(rows)).not.toContain('Tr0ub4dor');
+    // Gone from the files too, not only from the table (freed cell space, the WAL).
+    for (const f of [file, `${file}-wal`]) {
+      if (fs.existsSync(f)) expect(fs.readFileSync(f).includes('Tr0ub4dor'), f).toBe(false);
+    }
     expect(t.core.scanRejections.hashStoredText()).toBe(0);
   });
 });

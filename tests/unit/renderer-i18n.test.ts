@@ -45,3 +45,37 @@ describe('kiosk words', () => {
     expect(us.get('year.numbered')).toBe('Grade {{year}}');
   });
 });
+
+describe('audit screen words', () => {
+  // Every action the kiosk writes to audit_log (electron/core: desk.ts, settings-store.ts,
+  // recovery.ts, retention.ts, roster/service.ts). Without a label the screen shows the raw key.
+  const actions = [
+    'settings.update',
+    'settings.unknown_dropped',
+    'event.override',
+    'event.finalise',
+    'writeback.retry',
+    'secret.set',
+    'pin.set',
+    'pin.failed',
+    'pin.lockout',
+    'pin.recovered',
+    'pin.recovery_failed',
+    'pin.recovery_code_issued',
+    'staff.unlock',
+    'roster.rollover.approve',
+    'roster.rollover.discard',
+    'mis.codes',
+    'file_export.run_now',
+    'file_export.rerun_day',
+    'support.bundle',
+    'database.recovered',
+    'database.lost',
+    'database.recovery_acknowledged',
+    'retention.purge',
+  ];
+  it.each(actions)('%s has a label in en-GB and en-US', (action) => {
+    expect(gb.get(`staff.audit.action.${action}`), 'en-GB').toBeTruthy();
+    expect(us.get(`staff.audit.action.${action}`), 'en-US').toBeTruthy();
+  });
+});

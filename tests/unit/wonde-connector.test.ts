@@ -443,6 +443,24 @@ describe('register reads that cannot be understood', () => {
     expect(e.message).toMatch(/Wonde/);
   });
 
+  it("another student's odd row does not fail the read (a Wonde that ignores the filters serves the whole school)", async () => {
+    const c = await connect({ students: ['S1', 'S2'] });
+    await c.fetchAttendanceCodes();
+    fake!.inject({
+      kind: 'body',
+      body: {
+        data: [
+          { id: 'w', student: 'S2', session: 'EVE', date: { when: 'today' }, attendance_code: 'ZZ9' },
+          { id: 'x', student: 'S1', session: 'AM', date: '2026-11-24', attendance_code: 'A1000005' },
+        ],
+        meta: { pagination: { next: null } },
+      },
+      match: { method: 'GET', path: '/attendance/session' },
+    });
+    const marks = await c.readMarks({ misId: 'S1', date: '2026-11-24', target: 'session' });
+    expect(marks.map((m) => `${m.session}:${m.code}`)).toEqual(['AM:M']);
+  });
+
   it('an empty slot (code null) is read as no mark, and a code added since is found by refreshing the list', async () => {
     const c = await connect({ students: ['S1'] });
     await c.fetchAttendanceCodes();

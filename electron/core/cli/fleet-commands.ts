@@ -16,7 +16,7 @@ import { stderrLogger } from '../log';
 import { fileSecretStore, secretValuesOf } from '../security/secrets';
 import { backupDatabase, backupsDirOf, checkBackup, listBackups } from '../fleet/backup';
 import { restoreBackup } from '../fleet/restore';
-import { acknowledgeRecoveryNotices } from '../fleet/recovery';
+import { acknowledgeRecoveryNotices, cliMustNotOpen } from '../fleet/recovery';
 import { purgeExpiredEvents } from '../fleet/retention';
 import { formatDoctorReport, runDoctor, type DoctorPorts } from '../fleet/doctor';
 import { writeSupportBundle } from '../fleet/support-bundle';
@@ -64,7 +64,10 @@ const fail = (message: string, code = 1) => {
   return code;
 };
 
+/** Throws (with what to do) instead of creating an empty database where a set-up kiosk's was lost. */
 function openCore(dataDir: string): KioskCore {
+  const lost = cliMustNotOpen(dataDir);
+  if (lost) throw new Error(lost);
   const secrets = fileSecretStore(dataDir);
   return KioskCore.open({ dataDir, secrets, logger: stderrLogger('warn', secretValuesOf(secrets)), demo: false });
 }
@@ -88,7 +91,12 @@ export const fleetCommands: Record<string, FleetCommand> = {
 
   async backup(ctx) {
     const a = parse(ctx, { to: { type: 'string' } });
-    const core = openCore(a.dataDir);
+    let core: KioskCore;
+    try {
+      core = openCore(a.dataDir);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
     try {
       const fleet = fleetSettingsOf(core.settings.get());
       const dir = a.values.to ? path.resolve(String(a.values.to)) : backupsDirOf(a.dataDir);
@@ -144,7 +152,12 @@ export const fleetCommands: Record<string, FleetCommand> = {
 
   async purge(ctx) {
     const a = parse(ctx, { days: { type: 'string' } });
-    const core = openCore(a.dataDir);
+    let core: KioskCore;
+    try {
+      core = openCore(a.dataDir);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
     try {
       const site = core.settings.get();
       const days = a.values.days !== undefined ? Number(a.values.days) : fleetSettingsOf(site).retention.days;

@@ -15,6 +15,7 @@ import { outboxCounts } from '../sync/outbox';
 import { direction as directionSchema } from '../../../shared/settings';
 import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
 import { csvFileSource } from '../roster/sources/files';
+import { cliMustNotOpen } from '../fleet/recovery';
 import { helpRequest } from './help';
 
 const USAGE = `Passdesk admin CLI
@@ -106,6 +107,12 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
   let core: KioskCore;
   try {
     const dataDir = values['data-dir'] ?? defaultDataDir();
+    // Never open (and so create) an empty database in place of a set-up kiosk's lost one.
+    const lost = cliMustNotOpen(dataDir);
+    if (lost) {
+      process.stderr.write(`${lost}\n`);
+      return 1;
+    }
     // The CLI's log lines mask the secret store's values wherever they appear (issue 13).
     const secrets = fileSecretStore(dataDir);
     core = KioskCore.open({ dataDir, clock, secrets, logger: stderrLogger('warn', secretValuesOf(secrets)) });

@@ -71,9 +71,18 @@ export class ScanRejectionLog {
     const rows = this.db.prepare('SELECT id, badge FROM scan_rejections WHERE badge IS NOT NULL').all() as { id: number; badge: string }[];
     if (!rows.length) return 0;
     const update = this.db.prepare('UPDATE scan_rejections SET badge = NULL, length = ?, hash = ? WHERE id = ?');
-    this.db.transaction(() => {
-      for (const r of rows) update.run([...r.badge].length, scanFingerprint(r.badge, this.salt), r.id);
-    })();
+    // As retention does: secure_delete zeroes the old text in the freed cell space instead of
+    // leaving it in the file, and the checkpoint moves the rewritten pages out of the WAL.
+    const wasSecure = this.db.pragma('secure_delete', { simple: true }) as number;
+    this.db.pragma('secure_delete = ON');
+    try {
+      this.db.transaction(() => {
+        for (const r of rows) update.run([...r.badge].length, scanFingerprint(r.badge, this.salt), r.id);
+      })();
+    } finally {
+      this.db.pragma(`secure_delete = ${wasSecure ? 'ON' : 'OFF'}`);
+    }
+    if (!this.db.memory) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return rows.length;
   }
 }

@@ -74,15 +74,7 @@ export function writeSetupMarker(dataDir: string, at: Date, why: string): void {
   fsyncDir(dataDir);
 }
 
-/** Has this kiosk ever been set up? The marker, or any backup (even a damaged one) says so. */
-export function hasBeenSetUp(dataDir: string): boolean {
-  if (hasSetupMarker(dataDir)) return true;
-  try {
-    return fs.readdirSync(backupsDirOf(dataDir)).some((n) => NAME.test(n));
-  } catch {
-    return false;
-  }
-}
+// Whether a kiosk was ever set up (the marker, or a backup with content): fleet/recovery.ts setUpBefore.
 
 export function backupsDirOf(dataDir: string): string {
   return path.join(dataDir, BACKUP_DIR_NAME);

@@ -190,7 +190,7 @@ export const checks: Check[] = [
     timeoutMs: 60_000,
     async run(p) {
       const restore = 'Stop Passdesk and run `kiosk restore` (the newest good backup is used; the damaged file is kept). The kiosk also does this by itself at its next start.';
-      if (!p.db) return { status: 'fail', summary: `The database cannot be opened: ${p.dbOpenError ?? 'unknown reason'}.`, fix: restore };
+      if (!p.db) return { status: 'fail', summary: `The database cannot be opened: ${(p.dbOpenError ?? 'unknown reason').replace(/\.$/, '')}.`, fix: restore };
       // In a worker on its own read connection (WAL lets it read beside the kiosk's writes):
       // a full check of a year's database takes long enough to be felt at the desk.
       let integrity: string;

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { bindingOptions, DatabaseError, openDatabase } from '../db/database';
-import { fsyncFile, hasBeenSetUp, hasSetupMarker, writeSetupMarker } from './backup';
+import { backupsDirOf, checkBackup, fsyncFile, hasSetupMarker, listBackups, setupMarkerOf, writeSetupMarker } from './backup';
 import { copyBackupIntoPlace, databaseFileOf, moveDatabaseAside, newestGoodBackup } from './restore';
 import { salvageInto } from './salvage';
 import { systemClock, type Clock } from '../clock';
@@ -135,14 +135,9 @@ export const SETUP_LOCKED_FIX =
  */
 export function recoverVanishedDatabase(options: RecoveryOptions): RecoveryNotice | null {
   const target = databaseFileOf(options.dataDir);
-  const state = inspectDatabaseFile(target, options.nativeBinding);
-  if (state === 'present') return null;
-  // 'no_content' may be a new kiosk that was opened and never used: only the marker (which is
-  // written once the school put something in) makes it a loss. The rest need any sign of set-up.
-  if (state === 'no_content' ? !hasSetupMarker(options.dataDir) : !hasBeenSetUp(options.dataDir)) return null;
-  const good = newestGoodBackup(options.dataDir, options.nativeBinding);
-  // Already started locked after an earlier loss, and still nothing to restore: stay as we are.
-  if (!good && isSetupLocked(options.dataDir)) return null;
+  const loss = vanishedDatabase(options);
+  if (!loss) return null;
+  const { state, good } = loss;
 
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
@@ -189,6 +184,66 @@ export function recoverVanishedDatabase(options: RecoveryOptions): RecoveryNotic
   return notice;
 }
 
+/**
+ * Is the database missing or empty on a kiosk that was set up, with something to do about it?
+ * The one test for the kiosk's start (which restores) and the CLI (which refuses to open it).
+ */
+function vanishedDatabase(
+  options: Pick<RecoveryOptions, 'dataDir' | 'nativeBinding'>,
+): { state: Exclude<DatabaseLoss, 'corrupt'>; good: ReturnType<typeof newestBackupWithContent> } | null {
+  const state = inspectDatabaseFile(databaseFileOf(options.dataDir), options.nativeBinding);
+  if (state === 'present') return null;
+  // 'no_content' may be a new kiosk that was opened and never used: only the marker (which is
+  // written once the school put something in) makes it a loss. The rest need any sign of set-up.
+  if (state === 'no_content' ? !hasSetupMarker(options.dataDir) : !setUpBefore(options)) return null;
+  const good = newestBackupWithContent(options);
+  // Already started locked after an earlier loss, and still nothing to restore: stay as we are.
+  if (!good && isSetupLocked(options.dataDir)) return null;
+  return { state, good };
+}
+
+/**
+ * The newest good backup that holds something a school put there. An empty one (taken of an
+ * empty database: by an older `kiosk backup` after a loss, or of a locked start) passes the
+ * integrity check, but putting it back gives a kiosk with no PINs, whose first-run set-up is
+ * open to anyone at the desk, and hides the real backups behind it.
+ */
+function newestBackupWithContent(options: Pick<RecoveryOptions, 'dataDir' | 'nativeBinding'>) {
+  return newestGoodBackup(options.dataDir, options.nativeBinding, (file) => inspectDatabaseFile(file, options.nativeBinding) === 'present');
+}
+
+/**
+ * Has this kiosk ever been set up? The marker, or a backup that is damaged (it may have held
+ * anything) or holds something a school put there. Intact backups of an empty database (a new
+ * kiosk's scheduled backups while nobody has set it up yet) are no sign of set-up: a new kiosk
+ * whose database is deleted starts new, not locked.
+ */
+function setUpBefore(options: Pick<RecoveryOptions, 'dataDir' | 'nativeBinding'>): boolean {
+  if (hasSetupMarker(options.dataDir)) return true;
+  return listBackups(backupsDirOf(options.dataDir)).some(
+    (b) => !checkBackup(b.file, options.nativeBinding).ok || inspectDatabaseFile(b.file, options.nativeBinding) === 'present',
+  );
+}
+
+/**
+ * For the admin CLI, before it opens the database (which would create an empty one): on a
+ * set-up kiosk whose database vanished, `settings import` or `import-roster` would make an empty
+ * kiosk look used (no restore at the next start, and the first-run PIN set-up open to anyone at
+ * the desk), and `kiosk backup` would save an empty backup as the newest good one and prune a
+ * real one. The kiosk's own start restores the backup and tells the admin; the CLI says so.
+ * Returns the reason not to open, or null.
+ */
+export function cliMustNotOpen(dataDir: string): string | null {
+  const loss = vanishedDatabase({ dataDir });
+  if (!loss) return null;
+  return (
+    `The kiosk database (${databaseFileOf(dataDir)}) ${LOSS_WORDS[loss.state]}, on a kiosk that has been set up; the admin CLI does not open it (that would make an empty one). ` +
+    (loss.good
+      ? `Start (or restart) Passdesk: it puts back the newest good backup (${loss.good.backup.takenAt}) and tells the admin. Or, with Passdesk stopped, run \`kiosk restore --yes\`.`
+      : 'No backup here can be restored: start (or restart) Passdesk once (it starts locked, with staff PIN set-up refused), then `kiosk doctor` says what to do.')
+  );
+}
+
 /** True while a loss with nothing restored is not yet acknowledged: no first-run PIN set-up. */
 export function isSetupLocked(dataDir: string): boolean {
   return readRecoveryNotices(dataDir).some((n) => n.setupLocked === true);
@@ -210,9 +265,9 @@ export function recoverCorruptDatabase(reason: string, options: RecoveryOptions)
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
   log.error('kiosk database is damaged; recovering', { reason });
-  const wasSetUp = hasBeenSetUp(options.dataDir);
+  const wasSetUp = setUpBefore(options);
   const target = databaseFileOf(options.dataDir);
-  const good = newestGoodBackup(options.dataDir, options.nativeBinding);
+  const good = newestBackupWithContent(options);
   const damagedFile = moveDatabaseAside(options.dataDir, 'corrupt', clock);
   if (good) copyBackupIntoPlace(good.backup.file, target);
 
@@ -287,8 +342,16 @@ export function recoveryStatus(dataDir: string): { at: string; restored: boolean
   return { at: last.at, restored: last.restoredFrom !== null, locked: notices.some((n) => n.setupLocked === true), backupTakenAt: last.backupTakenAt };
 }
 
-/** The admin has read them: keep them in the audit log only. */
-export function acknowledgeRecoveryNotices(dataDir: string): void {
+/**
+ * The admin has read them: keep them in the audit log only. Acknowledging a loss that nothing
+ * could be restored for accepts the empty database: the set-up marker goes too (it comes back
+ * once the school puts something in, markSetUpIfUsed / the first PIN). Without that, the next
+ * start would find an empty database on a "set-up" kiosk and lock it again: an admin who
+ * followed the doctor's fix with Passdesk stopped could never get past the lock.
+ */
+export function acknowledgeRecoveryNotices(dataDir: string, nativeBinding?: string): void {
+  const lockedLoss = isSetupLocked(dataDir) && inspectDatabaseFile(databaseFileOf(dataDir), nativeBinding) !== 'present';
+  if (lockedLoss) fs.rmSync(setupMarkerOf(dataDir), { force: true });
   fs.rmSync(path.join(dataDir, RECOVERY_NOTICE_FILE), { force: true });
 }
 

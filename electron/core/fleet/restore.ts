@@ -32,11 +32,15 @@ export interface RestoreResult {
   movedAside: string | null;
 }
 
-/** The newest backup that is good to run on, with its check; null when there is none. */
-export function newestGoodBackup(dataDir: string, nativeBinding?: string): { backup: BackupInfo; check: BackupCheck & { ok: true } } | null {
+/** The newest backup that is good to run on (and that `accept` takes), with its check; null when there is none. */
+export function newestGoodBackup(
+  dataDir: string,
+  nativeBinding?: string,
+  accept: (file: string) => boolean = () => true,
+): { backup: BackupInfo; check: BackupCheck & { ok: true } } | null {
   for (const backup of listBackups(backupsDirOf(dataDir))) {
     const check = checkBackup(backup.file, nativeBinding);
-    if (check.ok) return { backup, check };
+    if (check.ok && accept(backup.file)) return { backup, check };
   }
   return null;
 }

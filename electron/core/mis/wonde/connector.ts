@@ -170,10 +170,11 @@ export class WondeConnector implements MisConnector {
     const resolver = await this.codeResolver();
     const marks: ExistingMark[] = [];
     for await (const row of this.http.all<unknown>(`${this.base}/attendance/${query.target}`, params)) {
-      const mark = readRow(row, query.target);
-      // Another student's or another day's row is skipped before its code is looked at: only the
-      // rows we were asked about can fail the read.
-      if (!mark || !wanted.has(mark.misId)) continue;
+      // Another student's row is skipped before anything else in it is looked at (a Wonde that
+      // ignores the filters answers the whole school's register): only the rows we were asked
+      // about can fail the read.
+      const mark = readRow(row, query.target, wanted);
+      if (!mark) continue;
       if (mark.date !== null && mark.date !== query.date) continue;
       marks.push({ ...mark, date: mark.date ?? query.date, code: await resolver(mark.code) });
     }
@@ -332,7 +333,8 @@ function writeback(res: unknown): WriteResult {
 }
 
 /**
- * One row of `GET /attendance/session|lesson` → a mark, or null for a slot with no mark in it.
+ * One row of `GET /attendance/session|lesson` → a mark, or null for a slot with no mark in it or
+ * a row of a student not `wanted`.
  * Which shape a school's Wonde answers in is not settled by any public source (reference/mis-apis.md),
  * so every plausible one is read: a relation as an id, as an included `{data: {...}}` object or as
  * a flat `…_id` field; the code as a Wonde id or a bare letter; dates as strings or as PHP's
@@ -343,6 +345,7 @@ function writeback(res: unknown): WriteResult {
 function readRow(
   row: unknown,
   target: 'session' | 'lesson',
+  wanted: ReadonlySet<string>,
 ): (Omit<ExistingMark, 'date'> & { misId: string; date: string | null }) | null {
   const unreadable = (what: string) =>
     new MisError(
@@ -354,6 +357,7 @@ function readRow(
   const r = row as Record<string, unknown>;
   const misId = relationId(r, 'student');
   if (misId === undefined || misId === null) throw unreadable('no student on a row');
+  if (!wanted.has(misId)) return null;
   const rawDate = r.date ?? r.attendance_date;
   const date = rawDate === undefined || rawDate === null ? null : dayOf(rawDate as WondeDate);
   if (rawDate !== undefined && rawDate !== null && date === null)
