@@ -167,6 +167,17 @@ export const siteSettings = z.object({
   printer: printerSettings.prefault({}),
   mis: misSettings.default({ connector: 'none' }),
   fleet: fleetSettings.prefault({}),
+  // ---- The student's flow at the kiosk (issue 15) ----
+  kioskFlow: z
+    .object({
+      /** A scan this many minutes after the student's last sign-in or sign-out asks "That's all?"; 0: never. */
+      rescanMinutes: z.number().int().min(0).max(120).default(20),
+      /** Ask on-time arrivals for a reason too (most schools do not). */
+      onTimeReason: z.boolean().default(false),
+      /** How much of a name the student screens show, where the queue can read it. */
+      nameDisplay: z.enum(['first_initial', 'first', 'full']).default('first_initial'),
+    })
+    .prefault({}),
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;
