@@ -494,6 +494,24 @@ export const staffGB = {
     _9: 'Tab',
     _124: 'Bar (|)',
   },
+  // ---- The front desk (issue 15) ----
+  desk: {
+    editValue: 'Change {{label}}: {{value}}',
+    switchValue: '{{label}}: {{value}}',
+    timeShort_one: 'Type {{count}} more digit: four in all, such as 0905 for 09:05.',
+    timeShort_other: 'Type {{count}} more digits: four in all, such as 0905 for 09:05.',
+    timeHours: '{{time}} is not a time: the hours go from 00 to 23.',
+    timeMinutes: '{{time}} is not a time: the minutes go from 00 to 59.',
+    latesWeek_one: '{{count}} late this week',
+    latesWeek_other: '{{count}} lates this week',
+    findTitle: 'Sign a student in or out',
+    findHint: 'Type the first letters of their first name or surname, or scan their badge.',
+    nameLabel: 'Name to search for',
+    tapName: 'Tap the student',
+    typeMore: 'Type at least two letters.',
+    pickLabel: 'Choose {{name}}, {{year}}',
+    newSearch: 'Another student',
+  },
 } as const;
 
 type Words<T> = { readonly [K in keyof T]: T[K] extends string ? string : Words<T[K]> };

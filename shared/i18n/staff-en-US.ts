@@ -494,4 +494,22 @@ export const staffUS: StaffMessages = {
     _9: 'Tab',
     _124: 'Bar (|)',
   },
+  // ---- The front desk (issue 15) ----
+  desk: {
+    editValue: 'Change {{label}}: {{value}}',
+    switchValue: '{{label}}: {{value}}',
+    timeShort_one: 'Type {{count}} more digit: four in all, such as 0905 for 09:05.',
+    timeShort_other: 'Type {{count}} more digits: four in all, such as 0905 for 09:05.',
+    timeHours: '{{time}} is not a time: the hours go from 00 to 23.',
+    timeMinutes: '{{time}} is not a time: the minutes go from 00 to 59.',
+    latesWeek_one: '{{count}} tardy this week',
+    latesWeek_other: '{{count}} tardies this week',
+    findTitle: 'Check a student in or out',
+    findHint: 'Type the first letters of their first name or surname, or scan their badge.',
+    nameLabel: 'Name to search for',
+    tapName: 'Tap the student',
+    typeMore: 'Type at least two letters.',
+    pickLabel: 'Choose {{name}}, {{year}}',
+    newSearch: 'Another student',
+  },
 };

@@ -238,7 +238,13 @@ function TextField({ node, value, set, disabled, label, path }: WidgetProps) {
   const text = typeof value === 'string' ? value : '';
   return (
     <>
-      <button type="button" className="field form-input" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.form.edit', { label })}>
+      <button
+        type="button"
+        className="field form-input"
+        disabled={disabled}
+        onClick={() => setTyping(true)}
+        aria-label={t('staff.desk.editValue', { label, value: text || t('staff.common.empty') })}
+      >
         {text || <span className="field-placeholder">{t('staff.common.empty')}</span>}
       </button>
       {typing && (
@@ -260,6 +266,18 @@ function TextField({ node, value, set, disabled, label, path }: WidgetProps) {
   );
 }
 
+/**
+ * What is wrong with a time typed on the keypad, in words: "07:99 is not a time: the minutes go
+ * from 00 to 59." A greyed-out Done with no reason leaves a site admin guessing.
+ */
+export function timeProblem(t: (key: string, opts?: Record<string, unknown>) => string, digits: string): string | null {
+  if (digits.length < 4) return t('staff.desk.timeShort', { count: 4 - digits.length });
+  const time = `${digits.slice(0, 2)}:${digits.slice(2, 4)}`;
+  if (Number(digits.slice(0, 2)) > 23) return t('staff.desk.timeHours', { time });
+  if (Number(digits.slice(2, 4)) > 59) return t('staff.desk.timeMinutes', { time });
+  return null;
+}
+
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
@@ -277,7 +295,7 @@ function TimeField({ value, set, disabled, label }: WidgetProps) {
       <button type="button" className="btn btn-secondary btn-small stepper-btn" disabled={disabled} onClick={() => step(-5)} aria-label={t('staff.form.earlier', { label })}>
         −5
       </button>
-      <button type="button" className="field stepper-value form-time" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.form.edit', { label })}>
+      <button type="button" className="field stepper-value form-time" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.desk.editValue', { label, value: text })}>
         {text}
       </button>
       <button type="button" className="btn btn-secondary btn-small stepper-btn" disabled={disabled} onClick={() => step(5)} aria-label={t('staff.form.later', { label })}>
@@ -290,7 +308,7 @@ function TimeField({ value, set, disabled, label }: WidgetProps) {
           kind="digits"
           maxLength={4}
           hint={t('staff.form.timeHint')}
-          check={(v) => (v.length === 4 && Number(v.slice(0, 2)) < 24 && Number(v.slice(2)) < 60 ? null : t('staff.form.timeHint'))}
+          check={(v) => timeProblem(t, v)}
           onCancel={() => setTyping(false)}
           onDone={(v) => {
             setTyping(false);
@@ -315,7 +333,7 @@ function NumberField({ node, value, set, disabled, label, integer }: WidgetProps
       <button type="button" className="btn btn-secondary btn-small stepper-btn" disabled={disabled || n <= min} onClick={() => set(clamp(n - step))} aria-label={t('staff.form.less', { label })}>
         −
       </button>
-      <button type="button" className="field stepper-value" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.form.edit', { label })}>
+      <button type="button" className="field stepper-value" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.desk.editValue', { label, value: String(n) })}>
         {n}
       </button>
       <button type="button" className="btn btn-secondary btn-small stepper-btn" disabled={disabled || n >= max} onClick={() => set(clamp(n + step))} aria-label={t('staff.form.more', { label })}>
