@@ -175,7 +175,7 @@ export const siteSettings = z.object({
       /** Ask on-time arrivals for a reason too (most schools do not). */
       onTimeReason: z.boolean().default(false),
       /** How much of a name the student screens show, where the queue can read it. */
-      nameDisplay: z.enum(['first_initial', 'first', 'full']).default('first_initial'),
+      nameDisplay: z.enum(['first_initial', 'first_name', 'full_name']).default('first_initial'),
     })
     .prefault({}),
 });

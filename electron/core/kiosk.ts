@@ -483,8 +483,8 @@ export class KioskCore {
 
 /** The name the student screens show, where the whole queue can read it. */
 export function nameForQueue(s: Pick<Student, 'forename' | 'surname'>, display: SiteSettings['kioskFlow']['nameDisplay']): string {
-  if (display === 'full') return `${s.forename} ${s.surname}`;
-  if (display === 'first') return s.forename;
+  if (display === 'full_name') return `${s.forename} ${s.surname}`;
+  if (display === 'first_name') return s.forename;
   const initial = [...s.surname.trim()][0];
   return initial ? `${s.forename} ${initial}.` : s.forename;
 }

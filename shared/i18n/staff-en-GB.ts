@@ -428,6 +428,11 @@ export const staffGB = {
     rosterPauseFrom: 'Pause from',
     rosterPauseTo: 'Pause until',
     rosterLeaverGuard: 'Leaver guard',
+    // ---- The student's flow at the kiosk (issue 15) ----
+    kioskFlow: 'The student’s flow',
+    rescanMinutes: 'Minutes after a sign-in when a new scan asks “That’s all?”',
+    onTimeReason: 'Ask for a reason when a student is on time',
+    nameDisplay: 'Name on the student screens',
   },
   fieldHint: {
     rosterPhotos: 'Only if the school allows photos to leave the MIS.',
@@ -493,6 +498,10 @@ export const staffGB = {
     _59: 'Semicolon (;)',
     _9: 'Tab',
     _124: 'Bar (|)',
+    // ---- The student's flow at the kiosk (issue 15) ----
+    first_initial: 'First name and surname initial (Ava S.)',
+    first_name: 'First name only (Ava)',
+    full_name: 'Full name (Ava Smith)',
   },
   // ---- The front desk (issue 15) ----
   desk: {

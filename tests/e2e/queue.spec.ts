@@ -130,7 +130,7 @@ test('the student screens show first name and surname initial; a school can choo
   await expect(page.locator('body')).not.toContainText('Smith');
   await page.getByRole('button', { name: 'Finish' }).click();
 
-  kiosk.configure({ kioskFlow: { nameDisplay: 'full' } });
+  kiosk.configure({ kioskFlow: { nameDisplay: 'full_name' } });
   await kiosk.scan(IVY_HUGHES.badge);
   await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${IVY_HUGHES.name}`);
 });

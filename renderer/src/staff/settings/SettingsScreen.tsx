@@ -28,7 +28,7 @@ const KNOWN: { id: string; keys: string[] }[] = [
   { id: 'reasons', keys: ['rules.reasons'] },
   { id: 'groups', keys: ['groups'] },
   { id: 'bell', keys: ['bellSchedule'] },
-  { id: 'kiosk', keys: ['kiosk'] },
+  { id: 'kiosk', keys: ['kiosk', 'kioskFlow'] },
   { id: 'scanner', keys: ['scanner'] },
   { id: 'printer', keys: ['printer'] },
   { id: 'mis', keys: ['mis'] },
