@@ -518,7 +518,6 @@ export const staffUS: StaffMessages = {
     nameLabel: 'Name to search for',
     tapName: 'Tap the student',
     typeMore: 'Type at least two letters.',
-    pickLabel: 'Choose {{name}}, {{year}}',
     newSearch: 'Another student',
   },
 };

@@ -92,13 +92,13 @@ for (const locale of ['en-GB', 'en-US'] as const) {
     await expect(page.getByTestId('event-panel')).toContainText('M');
     await shot('today-changed');
     await page.locator('.today-tools .btn-primary').click();
-    await page.getByTestId('manual-name').click();
-    for (const k of 'maja') await page.locator(`.staff-keyboard [data-key="${k}"]`).click();
+    // The search opens with its keyboard: first letters, then big result rows as they go in.
+    await page.locator('.staff-keyboard [data-key="m"]').click();
     await shot('keyboard');
-    await page.locator('.sheet .btn-primary').click();
-    await expect(page.locator('.staff-hits .hit').first()).toBeVisible();
+    for (const k of 'aja') await page.locator(`.staff-keyboard [data-key="${k}"]`).click();
+    await expect(page.locator('.find-hit').first()).toBeVisible();
     await shot('today-manual');
-    await page.locator('.staff-hits .hit').first().click();
+    await page.locator('.find-hit').first().click();
     await page.getByTestId('manual-panel').locator('.choice').nth(1).click();
     await shot('today-manual-reason');
     await page.locator('.staff-topbar .topbar-action .btn').click();
