@@ -518,7 +518,7 @@ export const staffGB = {
     nameLabel: 'Name to search for',
     tapName: 'Tap the student',
     typeMore: 'Type at least two letters.',
-    newSearch: 'Another student',
+    shiftLabel: 'Shift: capital letter',
   },
 } as const;
 

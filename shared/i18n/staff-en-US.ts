@@ -518,6 +518,6 @@ export const staffUS: StaffMessages = {
     nameLabel: 'Name to search for',
     tapName: 'Tap the student',
     typeMore: 'Type at least two letters.',
-    newSearch: 'Another student',
+    shiftLabel: 'Shift: capital letter',
   },
 };

@@ -124,12 +124,19 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       await expect(page.getByTestId('change-panel')).toBeVisible();
       await a.check('today-change');
       await page.locator('.today-tools .btn-primary').click();
-      await expect(page.getByTestId('manual-panel')).toBeVisible();
-      await a.check('manual');
+      await expect(page.getByTestId('manual-find')).toBeVisible();
+      for (const k of 'ma') await page.locator(`.staff-keyboard [data-key="${k}"]`).click();
+      await expect(page.locator('.find-hit').first()).toBeVisible();
+      await a.check('manual-find');
+      await page.locator('.find-hit').first().click();
+      await expect(page.getByTestId('manual-panel').locator('.choice').first()).toBeVisible();
+      await a.check('manual-direction');
+      await page.getByTestId('manual-panel').locator('.panel-head .btn').click();
       await page.locator('.staff-topbar .topbar-action .btn').click();
 
       await signInStaff(page, ADMIN_PIN);
       await page.locator('.staff-tab').nth(1).click();
+      await expect(page.getByTestId('log-row').first()).toBeVisible();
       await a.check('log');
       await page.locator('.staff-tab').nth(2).click();
       for (const id of ['school', 'writeback', 'reasons', 'groups', 'bell', 'kiosk', 'scanner', 'printer', 'mis', 'fleet', 'pins', 'audit']) {

@@ -140,7 +140,7 @@ export default function SettingsScreen() {
           })}
         </nav>
         <div className="settings-main">
-          <div className="settings-scroll" data-testid="settings-section" data-section={current.id}>
+          <div className="settings-scroll" data-testid="settings-section" data-section={current.id} tabIndex={0}>
             <h1 className="staff-title">{current.title}</h1>
             {view.secrets.weak && current.id === 'mis' && <p className="form-lock">{t('staff.settings.weakSecrets', { backend: view.secrets.backend })}</p>}
             <div className="form-children form-top">
