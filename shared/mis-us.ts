@@ -92,7 +92,7 @@ export const powerschoolUsSettings = z
      * bell schedule's first start and last end, or 08:00–15:00 without a bell schedule.
      */
     schoolDay: z
-      .object({ start: clockTime, end: clockTime })
+      .strictObject({ start: clockTime, end: clockTime })
       .refine((d) => d.start < d.end, { message: 'The school day must end after it starts.', path: ['end'] })
       .nullable()
       .default(null),
@@ -212,7 +212,7 @@ export const edfiUsSettings = z.strictObject({
    * codes the writeback rules give a late arrival and an early sign-out).
    */
   readBack: z
-    .object({ tardyCode: attendanceCode.default('T'), earlyDepartureCode: attendanceCode.default('E') })
+    .strictObject({ tardyCode: attendanceCode.default('T'), earlyDepartureCode: attendanceCode.default('E') })
     .default({ tardyCode: 'T', earlyDepartureCode: 'E' }),
   /** Some ODS require attendanceEventReason; it carries our reason/comment (max 255). */
   requestsPerSecond: z.number().min(0.5).max(100).default(10),

@@ -174,10 +174,21 @@ export const siteSettings = z.strictObject({
    * (the resend reads the register first, so it is never written twice).
    */
   confirmation: z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(true),
       firstReadSeconds: z.number().int().min(5).max(3600).default(60),
       windowMinutes: z.number().int().min(1).max(24 * 60).default(15),
+    })
+    .prefault({}),
+  // ---- The student's flow at the kiosk (issue 15) ----
+  kioskFlow: z
+    .strictObject({
+      /** A scan this many minutes after the student's last sign-in or sign-out asks "That's all?"; 0: never. */
+      rescanMinutes: z.number().int().min(0).max(120).default(20),
+      /** Ask on-time arrivals for a reason too (most schools do not). */
+      onTimeReason: z.boolean().default(false),
+      /** How much of a name the student screens show, where the queue can read it. */
+      nameDisplay: z.enum(['first_initial', 'first_name', 'full_name']).default('first_initial'),
     })
     .prefault({}),
 });

@@ -25,8 +25,8 @@ import { RosterService, rosterSourceFactory } from './roster';
 import type { FileExportConnector } from './mis/fileexport/connector';
 import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
 import { normaliseScan } from '../../shared/badge';
-import { decide, localClock } from '../../shared/attendance/decision';
-import { groupForStudent, resolveRules, splitReasonLabel, type Direction, type SiteSettings } from '../../shared/settings';
+import { arrivalAt, decide, localClock } from '../../shared/attendance/decision';
+import { groupForStudent, resolveRules, splitReasonLabel, type Direction, type Reason, type SiteSettings } from '../../shared/settings';
 import type { SearchHit, SignEvent, Student, StudentCard } from '../../shared/model';
 import type {
   CallRequest,
@@ -267,10 +267,18 @@ export class KioskCore {
     if (!student || !student.active) throw new CoreError('not_found', 'That student is not on the roster.');
     const groupId = groupForStudent(settings, student);
     const rules = resolveRules(settings, groupId);
-    const reason = rules.reasons.find((r) => r.id === req.reasonId && r.directions.includes(req.direction));
-    if (!reason) throw new CoreError('invalid_request', 'That reason is not offered for this student and direction.');
-
     const at = this.clock.now();
+    let reason: Reason | null = null;
+    if (req.reasonId === undefined) {
+      // No reason: only an on-time sign-in at a school that asks none (the kiosk's one-tap sign-in).
+      const onTime = req.direction === 'sign_in' && arrivalAt(rules, at.toISOString(), settings.timeZone) !== 'late';
+      if (!onTime || settings.kioskFlow.onTimeReason)
+        throw new CoreError('invalid_request', 'Choose a reason: a late sign-in or an early sign-out needs one.');
+    } else {
+      reason = rules.reasons.find((r) => r.id === req.reasonId && r.directions.includes(req.direction)) ?? null;
+      if (!reason) throw new CoreError('invalid_request', 'That reason is not offered for this student and direction.');
+    }
+
     const decision = decide({ rules, at: at.toISOString(), timeZone: settings.timeZone, direction: req.direction, reason, note: req.note });
     const event: SignEvent = {
       id: randomUUID(),
@@ -280,8 +288,8 @@ export class KioskCore {
       localDate: decision.localDate,
       localTime: decision.localTime,
       session: decision.session,
-      reasonId: reason.id,
-      reasonLabel: reason.label,
+      reasonId: reason?.id ?? null,
+      reasonLabel: reason?.label ?? null,
       code: decision.code,
       minutesLate: decision.minutesLate,
       comment: decision.comment,
@@ -324,7 +332,7 @@ export class KioskCore {
 
     const pass = await this.printPass(event, student, settings, actor);
     this.scheduleStatus();
-    return { event, pass, why: decision.why, passMessage: reason.passMessage || rules.passMessage || null };
+    return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null };
   }
 
   todayEvents(): SignEvent[] {
@@ -437,6 +445,14 @@ export class KioskCore {
     const rules = resolveRules(settings, groupId);
     const last = this.events.lastOfDay(student.id, this.today());
     const signedInToday = last?.direction === 'sign_in';
+    const now = this.clock.now();
+    const { rescanMinutes, onTimeReason, nameDisplay } = settings.kioskFlow;
+    // "Did it work?": a scan soon after the last sign-in or sign-out must never lead, by the
+    // highlighted choice, to the opposite mark.
+    const recent =
+      last && rescanMinutes > 0 && now.getTime() - Date.parse(last.occurredAt) <= rescanMinutes * 60_000
+        ? { direction: last.direction, localTime: last.localTime }
+        : null;
     const view = (d: Direction): ReasonView[] =>
       rules.reasons
         .filter((r) => r.directions.includes(d))
@@ -455,6 +471,18 @@ export class KioskCore {
       suggested: signedInToday ? 'sign_out' : 'sign_in',
       signedInToday,
       reasons: { sign_in: view('sign_in'), sign_out: view('sign_out') },
+      displayName: nameForQueue(student, nameDisplay),
+      recent,
+      arrival: arrivalAt(rules, now.toISOString(), settings.timeZone),
+      onTimeReason,
     };
   }
+}
+
+/** The name the student screens show, where the whole queue can read it. */
+export function nameForQueue(s: Pick<Student, 'forename' | 'surname'>, display: SiteSettings['kioskFlow']['nameDisplay']): string {
+  if (display === 'full_name') return `${s.forename} ${s.surname}`;
+  if (display === 'first_name') return s.forename;
+  const initial = [...s.surname.trim()][0];
+  return initial ? `${s.forename} ${initial}.` : s.forename;
 }

@@ -150,3 +150,15 @@ export function decide(input: DecisionInput): Decision {
   }
   return { ...base, code, minutesLate, writeback: true, skipReason: null, why };
 }
+
+/**
+ * Would a sign-in at this instant be late? On time until the session's late time (inclusive,
+ * at minute resolution as in decide()); 'outside' after the school day, when no mark is written.
+ * The kiosk words the student's choice ("Sign in" or "Sign in late") from this.
+ */
+export function arrivalAt(rules: WritebackRules, at: string | number, timeZone: string): 'on_time' | 'late' | 'outside' {
+  const clock = localClock(at, timeZone);
+  const session = sessionAt(rules, clock.minuteOfDay);
+  if (!session) return 'outside';
+  return clock.minuteOfDay > toMinutes(rules.sessions[session].lateAfter) ? 'late' : 'on_time';
+}

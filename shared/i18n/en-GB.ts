@@ -131,6 +131,20 @@ export const enGB = {
     title: 'Starting up…',
     failed: 'The kiosk could not start. Please tell reception.',
   },
+  // ---- The morning queue (issue 15) ----
+  queue: {
+    signInOnTime: 'Sign in',
+    signInOnTimeHint: 'I am arriving now',
+    recentIn: 'You signed in at {{time}}',
+    recentOut: 'You signed out at {{time}}',
+    recentBody: 'That worked. There is nothing more to do.',
+    thatsAll: 'That’s all',
+    thatsAllLabel: 'That’s all: go back to the start',
+    somethingElse: 'Need to do something else?',
+    titleSignInOnTime: 'Why are you signing in now?',
+    onTime: 'on time',
+    saving: 'Signing you in…',
+  },
 } as const;
 
 /** The shape every locale must fill: same keys, any words. */

@@ -132,4 +132,18 @@ export const enUS = {
     title: 'Starting up…',
     failed: 'The kiosk could not start. Please tell the front office.',
   },
+  // ---- The morning queue (issue 15) ----
+  queue: {
+    signInOnTime: 'Check in',
+    signInOnTimeHint: 'I am arriving now',
+    recentIn: 'You checked in at {{time}}',
+    recentOut: 'You checked out at {{time}}',
+    recentBody: 'That worked. There is nothing more to do.',
+    thatsAll: 'That’s all',
+    thatsAllLabel: 'That’s all: go back to the start',
+    somethingElse: 'Need to do something else?',
+    titleSignInOnTime: 'Why are you checking in now?',
+    onTime: 'on time',
+    saving: 'Checking you in…',
+  },
 } as const satisfies Messages;

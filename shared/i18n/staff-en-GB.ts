@@ -451,6 +451,11 @@ export const staffGB = {
     confirmation: 'Confirm in the register',
     firstReadSeconds: 'First check after (seconds)',
     windowMinutes: 'Send again if not shown within (minutes)',
+    // ---- The student's flow at the kiosk (issue 15) ----
+    kioskFlow: 'The student’s flow',
+    rescanMinutes: 'Minutes after a sign-in when a new scan asks “That’s all?”',
+    onTimeReason: 'Ask for a reason when a student is on time',
+    nameDisplay: 'Name on the student screens',
   },
   fieldHint: {
     rosterPhotos: 'Only if the school allows photos to leave the MIS.',
@@ -535,6 +540,27 @@ export const staffGB = {
     _59: 'Semicolon (;)',
     _9: 'Tab',
     _124: 'Bar (|)',
+    // ---- The student's flow at the kiosk (issue 15) ----
+    first_initial: 'First name and surname initial (Ava S.)',
+    first_name: 'First name only (Ava)',
+    full_name: 'Full name (Ava Smith)',
+  },
+  // ---- The front desk (issue 15) ----
+  desk: {
+    editValue: 'Change {{label}}: {{value}}',
+    switchValue: '{{label}}: {{value}}',
+    timeShort_one: 'Type {{count}} more digit: four in all, such as 0905 for 09:05.',
+    timeShort_other: 'Type {{count}} more digits: four in all, such as 0905 for 09:05.',
+    timeHours: '{{time}} is not a time: the hours go from 00 to 23.',
+    timeMinutes: '{{time}} is not a time: the minutes go from 00 to 59.',
+    latesWeek_one: '{{count}} late this week',
+    latesWeek_other: '{{count}} lates this week',
+    findTitle: 'Sign a student in or out',
+    findHint: 'Type the first letters of their first name or surname, or scan their badge.',
+    nameLabel: 'Name to search for',
+    tapName: 'Tap the student',
+    typeMore: 'Type at least two letters.',
+    shiftLabel: 'Shift: capital letter',
   },
   // Issue 13: the site admin's recovery code, and a kiosk that lost its data (staff/pins.ts, fleet/recovery.ts).
   recovery: {

@@ -26,6 +26,18 @@ export const studentFlow = z.object({
   suggested: direction,
   signedInToday: z.boolean(),
   reasons: z.object({ sign_in: z.array(reasonView), sign_out: z.array(reasonView) }),
+  // ---- issue 15: the morning queue ----
+  /** The name as the school wants the queue to read it (kioskFlow.nameDisplay): "Ava S." by default. */
+  displayName: z.string(),
+  /**
+   * The student's last sign-in or sign-out today, when it was within kioskFlow.rescanMinutes: a
+   * "did it work?" re-scan. The kiosk then offers "That's all" and pre-selects no direction.
+   */
+  recent: z.object({ direction, localTime: z.string() }).nullable(),
+  /** What a sign-in now would be: the kiosk says "Sign in" (no "late") unless it is 'late'. */
+  arrival: z.enum(['on_time', 'late', 'outside']),
+  /** An on-time sign-in asks for a reason (kioskFlow.onTimeReason); otherwise it needs none. */
+  onTimeReason: z.boolean(),
 });
 export type StudentFlow = z.infer<typeof studentFlow>;
 
@@ -86,7 +98,8 @@ export const calls = {
       .object({
         studentId: z.string().min(1).max(64),
         direction,
-        reasonId: z.string().min(1).max(64),
+        /** Left out only by an on-time sign-in at a school that asks no reason for one. */
+        reasonId: z.string().min(1).max(64).optional(),
         note: z.string().max(200).optional(),
       })
       .strict(),

@@ -14,6 +14,8 @@ export const staffEventRow = z.object({
   studentName: z.string(),
   year: z.number().nullable(),
   writeback: z.object({ state: z.string(), lastError: z.string().nullable() }).nullable(),
+  /** The student's late sign-ins this school week, Monday to today (issue 15). */
+  latesThisWeek: z.number().int().optional(),
 });
 export type StaffEventRow = z.infer<typeof staffEventRow>;
 

@@ -17,7 +17,7 @@ import { fixedClock } from '../../electron/core/clock';
 import type { Student } from '../../shared/model';
 import { chromiumLaunch } from '../../playwright.config';
 import { bindKiosk, KIOSK_URL, RENDERER_DIST } from '../e2e/kiosk-binding';
-import { E2E_MAX_KEY_GAP_MS, warmKeyboard, wedgeScan } from '../e2e/fixtures';
+import { E2E_MAX_KEY_GAP_MS, scannerBurst, warmKeyboard } from '../e2e/fixtures';
 import type { PageGlobals } from '../e2e/page-globals';
 import { line, summarise } from './stats';
 
@@ -111,7 +111,7 @@ try {
   for (let i = 0; i < WARM_UP + SCANS; i++) {
     const badge = String(1_000_000 + ((i * 7919 + 13) % ROSTER));
     const before = await page.evaluate(() => performance.getEntriesByName('passdesk:scan-to-screen').length);
-    await wedgeScan(page, badge);
+    await scannerBurst(page, badge);
     const ok = await page
       .waitForFunction((n) => performance.getEntriesByName('passdesk:scan-to-screen').length > n, before, {
         timeout: 5_000,

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type CDPSession, type Page } from '@playwright/test';
 import { KioskCore, type PassPrinterPort } from '../../electron/core/kiosk';
 import { fixedClock } from '../../electron/core/clock';
 import type { KioskStatus, PassOutcome } from '../../shared/ipc/contract';
@@ -90,21 +90,39 @@ export async function warmKeyboard(page: Page): Promise<void> {
   for (let i = 0; i < 5; i++) await page.keyboard.press('Shift');
 }
 
+const cdpSessions = new WeakMap<Page, Promise<CDPSession>>();
+
 /**
- * A scanner sends its whole burst in a few milliseconds whatever the host is doing. Playwright's
- * keyboard pays CDP round trips per key, so on a saturated CI machine its "burst" can slow to a
- * person's typing and the detector rightly drops it. The burst is therefore dispatched inside the
- * page, in one task: the keys reach the same capture-phase listener with scanner-like gaps
- * however busy the machine is. (Human typing still goes through page.keyboard.)
+ * A scanner's burst as the page sees it: every key of the badge, then Enter, 4 ms apart by the
+ * events' own timestamps (CDP's `timestamp` becomes the KeyboardEvent's timeStamp, which the
+ * wedge detector reads). On a saturated CPU, Playwright's one-key-at-a-time typing can space the
+ * keys wider than any scanner does and the burst stops looking like a scan; here the spacing is
+ * what a scanner sends whatever the machine's load. The keys are still real, trusted key events.
  */
-export async function wedgeScan(page: Page, badge: string): Promise<void> {
-  await page.evaluate((keys) => {
-    const target = document.activeElement ?? document.body;
-    for (const key of keys) {
-      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }));
-      target.dispatchEvent(new KeyboardEvent('keyup', { key, bubbles: true, cancelable: true, composed: true }));
-    }
-  }, [...badge, 'Enter']);
+export async function scannerBurst(page: Page, badge: string): Promise<void> {
+  let session = cdpSessions.get(page);
+  if (!session) {
+    session = page.context().newCDPSession(page);
+    cdpSessions.set(page, session);
+  }
+  const cdp = await session;
+  const keys = [...badge].map((ch) => ({
+    key: ch,
+    code: /\d/.test(ch) ? `Digit${ch}` : /[a-z]/i.test(ch) ? `Key${ch.toUpperCase()}` : '',
+    text: ch,
+    vk: /[a-z0-9]/i.test(ch) ? ch.toUpperCase().charCodeAt(0) : 0,
+  }));
+  keys.push({ key: 'Enter', code: 'Enter', text: '\r', vk: 13 });
+  const t0 = Date.now() / 1000;
+  // Sent in order without waiting for each answer: the renderer gets them as one burst.
+  const sent: Promise<unknown>[] = [];
+  keys.forEach((k, i) => {
+    const at = t0 + i * 0.004;
+    const base = { key: k.key, code: k.code, windowsVirtualKeyCode: k.vk, nativeVirtualKeyCode: k.vk };
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...base, text: k.text, unmodifiedText: k.text, timestamp: at }));
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base, timestamp: at + 0.001 }));
+  });
+  await Promise.all(sent);
 }
 
 export const test = base.extend<{ kiosk: KioskHarness }>({
@@ -140,9 +158,11 @@ export const test = base.extend<{ kiosk: KioskHarness }>({
         unbind = await bindKiosk(page, core);
         await page.goto(KIOSK_URL);
         await expect(page.locator('.kiosk[data-screen="idle"]')).toBeVisible();
+        // The wedge listener attaches in an effect after the idle screen paints: wait for it.
+        await expect(page.locator('html[data-scanner="ready"]')).toHaveCount(1, { timeout: 15_000 });
         await warmKeyboard(page);
       },
-      scan: (badge) => wedgeScan(page, badge),
+      scan: (badge) => scannerBurst(page, badge),
       async pushStatus(patch) {
         const status = { ...(await core.getStatus()), ...patch };
         core.emit('status', status);

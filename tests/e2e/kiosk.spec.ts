@@ -10,7 +10,7 @@ test('a late sign-in by wedge scan lands in SQLite with the late code and minute
   await expect(page.getByRole('heading', { name: 'Scan your badge' })).toBeVisible();
 
   await kiosk.scan(AVA_SMITH.badge);
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.short}`);
   await expect(page.getByText('Year 9 · 9C')).toBeVisible();
   const signIn = page.getByRole('button', { name: /Sign in late/ });
   await expect(signIn).toHaveAttribute('aria-pressed', 'true');
@@ -46,7 +46,7 @@ test('an early sign-out: sign-out is pre-selected for a student who is in, and a
   await kiosk.open();
 
   await kiosk.scan(MAJA_PATEL.badge);
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${MAJA_PATEL.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${MAJA_PATEL.short}`);
   await expect(page.getByText('You have already signed in today.')).toBeVisible();
   const signOut = page.getByRole('button', { name: /Sign out early/ });
   await expect(signOut).toHaveAttribute('aria-pressed', 'true');
@@ -104,7 +104,7 @@ test('slow human typing is never a scan, and the scanner still works straight af
   // Had the typing counted, the core would have looked Ava up; the next real scan shows Ivy
   // straight away, with no "another badge" question.
   await kiosk.scan(IVY_HUGHES.badge);
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${IVY_HUGHES.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${IVY_HUGHES.short}`);
   await expect(page.getByRole('alertdialog')).toHaveCount(0);
   expect(kiosk.core.db.prepare('SELECT COUNT(*) AS n FROM scan_rejections').get()).toEqual({ n: 0 });
 });
@@ -126,7 +126,7 @@ test('forgot badge: find yourself by name on the on-screen keyboard, then sign i
   await expect(page.locator('.hits')).not.toContainText('Smith');
   await page.getByRole('button', { name: 'Choose Ava S., Year 9' }).click();
 
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.short}`);
   await page.getByRole('button', { name: /Sign in late/ }).click();
   await page.getByRole('button', { name: 'Overslept' }).click();
   await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
@@ -161,11 +161,11 @@ test('a scan during another student’s flow: asks during Reason, switches at on
 }) => {
   await kiosk.open();
   await kiosk.scan(AVA_SMITH.badge);
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.short}`);
 
   // The same badge again on the student screen: its Enter must not press the focused button.
   await kiosk.scan(AVA_SMITH.badge);
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.short}`);
 
   await page.getByRole('button', { name: /Sign in late/ }).click();
   await kiosk.scan(MAJA_PATEL.badge);
@@ -177,14 +177,14 @@ test('a scan during another student’s flow: asks during Reason, switches at on
 
   await kiosk.scan(MAJA_PATEL.badge);
   await dialog.getByRole('button', { name: 'Switch to Maja P.' }).click();
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${MAJA_PATEL.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${MAJA_PATEL.short}`);
   await page.getByRole('button', { name: /Sign in late/ }).click();
   await page.getByRole('button', { name: 'Bus or train late' }).click();
   await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
 
   // The next student in the queue scans while Maja's Done screen is up: straight to them.
   await kiosk.scan(IVY_HUGHES.badge);
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${IVY_HUGHES.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${IVY_HUGHES.short}`);
   expect(kiosk.storedEvents().map((e) => e.student_id)).toEqual([MAJA_PATEL.id]);
 });
 
@@ -242,5 +242,5 @@ test('a HID POS scanner’s code from main is handled like a wedge scan, on any 
   await page.getByRole('button', { name: 'Forgot your badge?' }).click();
   await expect(page.getByRole('heading', { name: 'Find yourself by name' })).toBeVisible();
   kiosk.core.emit('scannerCode', { code: AVA_SMITH.badge });
-  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.name}`);
+  await expect(page.getByTestId('student-name')).toHaveText(`Hello, ${AVA_SMITH.short}`);
 });

@@ -1,6 +1,6 @@
 // Renders every staff screen into docs/screenshots/staff/<layout>/<locale>-NN-<screen>.png,
 // walking the real flows against a real core. Fails when a button is smaller than 64 px or a
-// fixed part of a screen spills outside the window (staff lists scroll; nothing else does).
+// fixed part of a screen spills outside the window (staff lists scroll, and so do the sign-by-hand results; nothing else does).
 // Run: npm run build:renderer && npx playwright test --config playwright.screenshots.config.ts
 // (the config's testMatch must include screenshots-staff.shots.ts).
 import fs from 'node:fs';
@@ -22,7 +22,7 @@ async function assertTouchable(page: Page, screen: string) {
       // Inside a scrolling list a button may be partly out of view; only its size counts.
       .filter(({ r }) => r.width > 0 && (r.height < 63.5 || r.width < 63.5))
       .map(({ el }) => `small: ${(el.textContent ?? '').trim().slice(0, 30)}`);
-    const spill = [...document.querySelectorAll('.staff-topbar, .settings-foot, .pin-body button, .log-tools button, .sheet button')]
+    const spill = [...document.querySelectorAll('.staff-topbar, .settings-foot, .pin-body button, .log-tools button, .sheet button:not(.find-hit)')]
       .filter((el) => el.offsetParent !== null)
       .map((el) => ({ el, r: el.getBoundingClientRect() }))
       .filter(({ r }) => r.bottom > h + 1 || r.right > w + 1 || r.left < -1 || r.top < -1)
@@ -92,13 +92,13 @@ for (const locale of ['en-GB', 'en-US'] as const) {
     await expect(page.getByTestId('event-panel')).toContainText('M');
     await shot('today-changed');
     await page.locator('.today-tools .btn-primary').click();
-    await page.getByTestId('manual-name').click();
-    for (const k of 'maja') await page.locator(`.staff-keyboard [data-key="${k}"]`).click();
+    // The search opens with its keyboard: first letters, then big result rows as they go in.
+    await page.locator('.staff-keyboard [data-key="m"]').click();
     await shot('keyboard');
-    await page.locator('.sheet .btn-primary').click();
-    await expect(page.locator('.staff-hits .hit').first()).toBeVisible();
+    for (const k of 'aja') await page.locator(`.staff-keyboard [data-key="${k}"]`).click();
+    await expect(page.locator('.find-hit').first()).toBeVisible();
     await shot('today-manual');
-    await page.locator('.staff-hits .hit').first().click();
+    await page.locator('.find-hit').first().click();
     await page.getByTestId('manual-panel').locator('.choice').nth(1).click();
     await shot('today-manual-reason');
     await page.locator('.staff-topbar .topbar-action .btn').click();

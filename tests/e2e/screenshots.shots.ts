@@ -3,7 +3,7 @@
 // "wide" (1920x1080) is rendered in en-GB only: it is there to prove the layout fits.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { AVA_SMITH, MAJA_PATEL, expect, test } from './fixtures';
+import { AVA_SMITH, IVY_HUGHES, MAJA_PATEL, expect, test } from './fixtures';
 import type { PageGlobals } from './page-globals';
 
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots');
@@ -118,5 +118,30 @@ for (const locale of ['en-GB', 'en-US'] as const) {
     for (const key of ['A', 'V', 'A']) await page.locator(`[data-key="${key}"]`).click();
     await expect(page.locator('.hit').first()).toBeVisible();
     await shot('search');
+
+    // The morning queue (issue 15), after the earlier screens so their numbers stay put.
+    // 08:55, before the late time: "Sign in" (not late), one tap, and "on time".
+    kiosk.clock.set('2026-11-24T08:55:00Z');
+    await kiosk.scan(IVY_HUGHES.badge);
+    await expect(page.getByTestId('student-name')).toBeVisible();
+    await page.mouse.move(0, 0);
+    await shot('student-on-time');
+    await page.locator('[data-direction="sign_in"]').click();
+    await expect(page.getByTestId('done-when')).toContainText('on time');
+    await shot('done-on-time');
+    // 08:56, "did it work?": when, and "That's all" as the big default.
+    kiosk.clock.set('2026-11-24T08:56:00Z');
+    await kiosk.scan(IVY_HUGHES.badge);
+    await expect(page.getByTestId('recent')).toBeVisible();
+    await page.mouse.move(0, 0);
+    await shot('student-rescan');
+    await page.getByTestId('thats-all').click();
+    // "Who is collecting you?" before anything is typed: the caret first, the example after it.
+    kiosk.clock.set('2026-11-24T13:45:00Z');
+    await kiosk.scan(MAJA_PATEL.badge);
+    await page.locator('[data-direction="sign_out"]').click();
+    await page.locator('[data-reason="unwell"]').click();
+    await expect(page.getByTestId('note-field')).toBeVisible();
+    await shot('note-empty');
   });
 }

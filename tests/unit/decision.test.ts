@@ -1,7 +1,7 @@
 // The attendance decision, as a table of cases a school could ask "why?" about. The first block
 // is the worked example of the Sign In App article (reference/seeds/003).
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../shared/attendance/decision';
+import { arrivalAt, decide } from '../../shared/attendance/decision';
 import { resolveRules, siteSettings, type Direction, type WritebackRules } from '../../shared/settings';
 import { defaultSettings } from '../../shared/defaults';
 
@@ -88,5 +88,19 @@ describe('attendance decision', () => {
     expect(d.writeback).toBe(false);
     expect(d.skipReason).toBe('present_writeback_off');
     expect(resolveRules(settings, 'years-7-11').presentWriteback).toBe(true);
+  });
+});
+
+describe('arrivalAt: the words the kiosk offers for a sign-in now', () => {
+  it.each([
+    ['08:55, before the 09:00 late time', '2026-11-24T08:55:00Z', 'on_time'],
+    ['09:00:59 shows 09:00: on time', '2026-11-24T09:00:59Z', 'on_time'],
+    ['09:01 is late', '2026-11-24T09:01:00Z', 'late'],
+    ['11:00 is late for the AM session', '2026-11-24T11:00:00Z', 'late'],
+    ['12:50, before the PM late time', '2026-11-24T12:50:00Z', 'on_time'],
+    ['13:40 is late for the PM session', '2026-11-24T13:40:00Z', 'late'],
+    ['16:00 is after the school day', '2026-11-24T16:00:00Z', 'outside'],
+  ])('%s', (_name, at, expected) => {
+    expect(arrivalAt(rules, at, LONDON)).toBe(expected);
   });
 });

@@ -33,6 +33,10 @@ function flow(id: string, forename: string, surname: string): StudentFlow {
       ],
       sign_out: [{ id: 'unwell', label: 'Unwell, going home', code: 'I', prompt: 'collected_by' }],
     },
+    displayName: `${forename} ${surname.slice(0, 1)}.`,
+    recent: null,
+    arrival: 'late',
+    onTimeReason: false,
   };
 }
 
@@ -237,5 +241,39 @@ describe('kiosk store', () => {
     s().chooseDirection('sign_in');
     await s().chooseReason(s().flow!.reasons.sign_in[0]!);
     expect(s()).toMatchObject({ screen: 'rejected', rejection: { kind: 'error' }, busy: false });
+  });
+
+  it('a re-scan soon after signing in pre-selects no direction (the big choice is "That\'s all")', async () => {
+    const recent = { ...flow('demo-9', 'Zoe', 'Khan'), suggested: 'sign_out' as const, signedInToday: true, recent: { direction: 'sign_in' as const, localTime: '09:07' } };
+    const { s, recorded } = await started({
+      scan: () => ok<ScanResult>({ ok: true, flow: recent }),
+    } as Partial<KioskApi>);
+    await s().scan('100009');
+    expect(s()).toMatchObject({ screen: 'student', direction: null });
+    s().reset();
+    expect(s().screen).toBe('idle');
+    expect(recorded).toHaveLength(0);
+  });
+
+  it('on time with no reason asked: the direction tap records at once; late still asks why', async () => {
+    const onTime = { ...flow('demo-8', 'Leo', 'Park'), arrival: 'on_time' as const };
+    const { s, recorded } = await started({
+      scan: () => ok<ScanResult>({ ok: true, flow: onTime }),
+    } as Partial<KioskApi>);
+    await s().scan('100008');
+    await s().chooseDirection('sign_in');
+    expect(s().screen).toBe('done');
+    expect(recorded).toEqual([{ studentId: 'demo-8', direction: 'sign_in' }]);
+
+    // A sign-out, or a school that wants a reason for on-time arrivals, still asks.
+    await s().scan('100008');
+    await s().chooseDirection('sign_out');
+    expect(s().screen).toBe('reason');
+    onTime.onTimeReason = true;
+    s().reset();
+    await s().scan('100008');
+    await s().chooseDirection('sign_in');
+    expect(s().screen).toBe('reason');
+    expect(recorded).toHaveLength(1);
   });
 });

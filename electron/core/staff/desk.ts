@@ -139,13 +139,30 @@ export class StaffDesk {
          WHERE e.local_date = ? ORDER BY e.occurred_at DESC, e.rowid DESC`,
       )
       .all(this.core.today()) as { id: string; forename: string; surname: string; year: number | null; state: string | null; last_error: string | null }[];
+    // Lates this school week (Monday to today), so reception sees a pattern without opening rows.
+    const today = this.core.today();
+    const lates = new Map(
+      (
+        this.core.db
+          .prepare(
+            `SELECT student_id, COUNT(*) AS n FROM events
+             WHERE direction = 'sign_in' AND minutes_late > 0 AND superseded_by IS NULL AND local_date BETWEEN ? AND ?
+             GROUP BY student_id`,
+          )
+          .all(mondayOf(today), today) as { student_id: string; n: number }[]
+      ).map((r) => [r.student_id, r.n]),
+    );
     return rows
-      .map((r) => ({
-        event: this.core.events.get(r.id)!,
-        studentName: `${r.forename} ${r.surname}`,
-        year: r.year,
-        writeback: r.state ? { state: r.state, lastError: r.last_error } : null,
-      }))
+      .map((r) => {
+        const event = this.core.events.get(r.id)!;
+        return {
+          event,
+          studentName: `${r.forename} ${r.surname}`,
+          year: r.year,
+          writeback: r.state ? { state: r.state, lastError: r.last_error } : null,
+          latesThisWeek: lates.get(event.studentId) ?? 0,
+        };
+      })
       .filter((r) => (!q || r.studentName.toLowerCase().includes(q)) && (!filter.direction || r.event.direction === filter.direction));
   }
 
@@ -254,4 +271,11 @@ export class StaffDesk {
 
 function formatWait(seconds: number): string {
   return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** The Monday of a school-local date's week (YYYY-MM-DD in, YYYY-MM-DD out). */
+export function mondayOf(localDate: string): string {
+  const d = new Date(`${localDate}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
 }

@@ -2,9 +2,9 @@
 import { useTranslation } from 'react-i18next';
 import type { StudentCard } from '../../../shared/model';
 
-export function Avatar({ student }: { student: StudentCard }) {
+/** `name` is what the screen shows ("Ava S."): a screen reader must not read out more than the queue can. */
+export function Avatar({ student, name }: { student: StudentCard; name: string }) {
   const { t } = useTranslation();
-  const name = `${student.forename} ${student.surname}`;
   if (student.photo && /^(data:image\/|https?:|file:)/.test(student.photo)) {
     return <img className="avatar" src={student.photo} alt={t('student.photoAlt', { name })} />;
   }

@@ -2,7 +2,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useKiosk } from '../state/context';
-import { shortName } from './names';
 
 export function SwitchDialog() {
   const { t } = useTranslation();
@@ -15,8 +14,8 @@ export function SwitchDialog() {
     if (next) stayRef.current?.focus();
   }, [next]);
   if (!next || !current) return null;
-  const nextName = shortName(next.student);
-  const currentName = shortName(current.student);
+  const nextName = next.displayName;
+  const currentName = current.displayName;
   return (
     <div className="overlay">
       <div

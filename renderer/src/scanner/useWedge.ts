@@ -43,7 +43,11 @@ export function useWedge(store: KioskStore): void {
       markScan();
       void store.getState().scan(code);
     });
+    // The listeners are on: a scan from now on is heard. Tests wait for this mark, not for the
+    // idle screen, which paints before this effect runs (and long before it on a busy machine).
+    document.documentElement.dataset.scanner = 'ready';
     return () => {
+      delete document.documentElement.dataset.scanner;
       clearTimeout(quietTimer);
       document.removeEventListener('keydown', onKey, { capture: true });
       document.removeEventListener('keyup', onKeyUp, { capture: true });

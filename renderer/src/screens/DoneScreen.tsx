@@ -2,7 +2,6 @@
 // your lesson."); back to idle by itself after a few seconds.
 import { useTranslation } from 'react-i18next';
 import { CheckIcon, PrinterIcon } from '../components/Icons';
-import { fullName } from '../components/names';
 import { reasonText } from '../components/reasonText';
 import { formatLocalTime } from '../i18n';
 import { useKiosk } from '../state/context';
@@ -21,6 +20,8 @@ export function DoneScreen() {
   const signedIn = event.direction === 'sign_in';
   const when = [t('done.atTime', { time: formatLocalTime(info.locale, event.localTime) })];
   if (event.minutesLate) when.push(t('done.minutesLate', { count: event.minutesLate }));
+  // Before the late time the student hears so: "at 08:55 · on time" (minutesLate is null then).
+  else if (signedIn && event.session && flow.arrival === 'on_time') when.push(t('queue.onTime'));
   const showCode = info.kiosk.showCodeOnDone && event.code;
   return (
     <main className={`screen screen-done${result.passMessage ? ' screen-done-message' : ''}`} aria-labelledby="done-title">
@@ -28,7 +29,7 @@ export function DoneScreen() {
         <div className="done-check">
           <CheckIcon />
         </div>
-        <p className="done-name">{fullName(flow.student)}</p>
+        <p className="done-name">{flow.displayName}</p>
         <h1 id="done-title" className="done-title">
           {signedIn ? t('done.signedIn') : t('done.signedOut')}
         </h1>

@@ -1,6 +1,5 @@
 // A short comment, or who is collecting the student, typed on the on-screen keyboard.
 import { useTranslation } from 'react-i18next';
-import { shortName } from '../components/names';
 import { Notice } from '../components/Notice';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { reasonText } from '../components/reasonText';
@@ -28,7 +27,7 @@ export function NoteScreen() {
       <Notice />
       <div className="note-body">
         <p className="reason-who">
-          {shortName(flow.student)} · {reasonText(reason.label)}
+          {flow.displayName} · {reasonText(reason.label)}
         </p>
         <h1 id="note-title" className="screen-title">
           {collected ? t('reason.collectedByTitle') : t('reason.commentTitle')}
@@ -42,12 +41,20 @@ export function NoteScreen() {
             aria-describedby="note-hint"
             data-testid="note-field"
           >
-            {note || (
-              <span className="field-placeholder">
-                {collected ? t('reason.collectedByHint') : t('reason.commentHint')}
-              </span>
+            {/* Empty, the caret comes first and the example reads as an example, not as typed words. */}
+            {note ? (
+              <>
+                {note}
+                <span className="caret" aria-hidden="true" />
+              </>
+            ) : (
+              <>
+                <span className="caret" aria-hidden="true" />
+                <span className="field-placeholder">
+                  {collected ? t('reason.collectedByHint') : t('reason.commentHint')}
+                </span>
+              </>
             )}
-            <span className="caret" aria-hidden="true" />
           </div>
           <button
             type="button"

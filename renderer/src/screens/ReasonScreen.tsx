@@ -1,6 +1,5 @@
 // The group's reasons as big buttons: one tap, and a student with nothing to add is done.
 import { useTranslation } from 'react-i18next';
-import { shortName } from '../components/names';
 import { Notice } from '../components/Notice';
 import { reasonText } from '../components/reasonText';
 import { TopBar } from '../components/TopBar';
@@ -15,7 +14,12 @@ export function ReasonScreen() {
   const back = useKiosk((s) => s.backToStudent);
   if (!flow || !direction) return null;
   const reasons = flow.reasons[direction];
-  const title = direction === 'sign_in' ? t('reason.titleSignIn') : t('reason.titleSignOut');
+  const title =
+    direction === 'sign_out'
+      ? t('reason.titleSignOut')
+      : flow.arrival === 'late'
+        ? t('reason.titleSignIn')
+        : t('queue.titleSignInOnTime');
   return (
     <main className="screen screen-reason" aria-labelledby="reason-title" aria-busy={busy}>
       <TopBar
@@ -23,7 +27,7 @@ export function ReasonScreen() {
       />
       <Notice />
       <div className="reason-body">
-        <p className="reason-who">{shortName(flow.student)}</p>
+        <p className="reason-who">{flow.displayName}</p>
         <h1 id="reason-title" className="screen-title">
           {title}
         </h1>

@@ -54,7 +54,8 @@ export function SearchScreen() {
                         onClick={() => void pickHit(h.id)}
                         aria-label={t('search.pick', { name: h.displayName, year })}
                       >
-                        <span className="hit-name">{h.displayName}</span>
+                        {/* The space keeps the visible words apart, so the label contains them (WCAG 2.5.3). */}
+                        <span className="hit-name">{h.displayName}</span>{' '}
                         <span className="hit-year">{year}</span>
                       </button>
                     </li>

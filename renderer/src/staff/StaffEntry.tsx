@@ -30,7 +30,6 @@ export function StaffEntry({ children }: { children: ReactNode }) {
     <button
       type="button"
       className={`staff-entry${holding ? ' staff-entry-holding' : ''}`}
-      aria-label={t('staff.entry.label')}
       data-testid="staff-entry"
       onPointerDown={start}
       onPointerUp={stop}
@@ -39,6 +38,9 @@ export function StaffEntry({ children }: { children: ReactNode }) {
       onContextMenu={(e) => e.preventDefault()}
     >
       {children}
+      {/* Read after the visible school name, never instead of it: a voice-control user says
+          what they see (WCAG 2.5.3, axe's label-content-name-mismatch). */}
+      <span className="visually-hidden"> – {t('staff.entry.label')}</span>
       <span className="staff-entry-ring" aria-hidden="true" />
     </button>
   );

@@ -56,7 +56,7 @@ export interface KioskState {
 export interface KioskActions {
   start(): Promise<void>;
   scan(code: string): Promise<void>;
-  chooseDirection(direction: Direction): void;
+  chooseDirection(direction: Direction): Promise<void>;
   chooseReason(reason: ReasonView): Promise<void>;
   setNote(note: string): void;
   confirmNote(): Promise<void>;
@@ -74,6 +74,11 @@ export interface KioskActions {
 }
 
 export type KioskStore = ReturnType<typeof createKioskStore>;
+
+/** An on-time sign-in at a school that asks no reason for one is recorded on the direction's tap. */
+export function signInNeedsNoReason(flow: StudentFlow, direction: Direction): boolean {
+  return direction === 'sign_in' && flow.arrival !== 'late' && !flow.onTimeReason;
+}
 
 const cleared = {
   flow: null,
@@ -114,14 +119,22 @@ export function createKioskStore(api: KioskApi) {
     const go = (screen: Screen, patch: Partial<KioskState> = {}) =>
       set((s) => ({ ...patch, screen, screenSeq: s.screenSeq + 1 }));
 
-    const showFlow = (flow: StudentFlow) => go('student', { ...cleared, flow, direction: flow.suggested });
+    // A re-scan soon after the last mark pre-selects nothing: the big choice is "That's all".
+    const showFlow = (flow: StudentFlow) =>
+      go('student', { ...cleared, flow, direction: flow.recent ? null : flow.suggested });
 
     const record = async (note: string | undefined) => {
       const { flow, direction, reason } = get();
-      if (!flow || !direction || !reason) return;
+      if (!flow || !direction) return;
+      if (!reason && !signInNeedsNoReason(flow, direction)) return;
       set({ busy: true, notice: null });
       const res = await invoke(() =>
-        api.record({ studentId: flow.student.id, direction, reasonId: reason.id, ...(note ? { note } : {}) }),
+        api.record({
+          studentId: flow.student.id,
+          direction,
+          ...(reason ? { reasonId: reason.id } : {}),
+          ...(note ? { note } : {}),
+        }),
       );
       if (get().flow?.student.id !== flow.student.id) return; // reset while saving: drop the answer
       if (res.ok) {
@@ -179,8 +192,15 @@ export function createKioskStore(api: KioskApi) {
         });
       },
 
-      chooseDirection(direction) {
-        if (!get().flow) return;
+      async chooseDirection(direction) {
+        const { flow, busy } = get();
+        if (!flow || busy) return;
+        if (signInNeedsNoReason(flow, direction)) {
+          // On time, and the school asks no reason: one tap signs the student in.
+          set({ direction, reason: null, note: '', notice: null });
+          await serial(() => record(undefined));
+          return;
+        }
         go('reason', { direction, reason: null, note: '', notice: null });
       },
 

@@ -1,5 +1,7 @@
 // A row of choices where exactly one is on: direction filters, status filters, enum settings.
 // Buttons with aria-pressed, so touch, a screen reader and the e2e tests all see the same thing.
+import { useTranslation } from 'react-i18next';
+
 export interface SegmentedOption<T extends string> {
   value: T;
   label: string;
@@ -38,8 +40,10 @@ export function Segmented<T extends string>({
 
 /** An on/off switch that says what it means in words, not only by its colour. */
 export function Toggle({ on, onChange, label, disabled = false, onText, offText }: { on: boolean; onChange(v: boolean): void; label: string; disabled?: boolean; onText: string; offText: string }) {
+  const { t } = useTranslation();
+  // The name holds the word on the switch ("On"), so a voice-control user can say it (WCAG 2.5.3).
   return (
-    <button type="button" role="switch" aria-checked={on} aria-label={label} className={`toggle${on ? ' toggle-on' : ''}`} disabled={disabled} onClick={() => onChange(!on)}>
+    <button type="button" role="switch" aria-checked={on} aria-label={t('staff.desk.switchValue', { label, value: on ? onText : offText })} className={`toggle${on ? ' toggle-on' : ''}`} disabled={disabled} onClick={() => onChange(!on)}>
       <span className="toggle-track" aria-hidden="true">
         <span className="toggle-knob" />
       </span>

@@ -41,7 +41,7 @@ export function StaffKeyboard({ value, onChange, maxLength }: StaffKeyboardProps
               className={`key key-wide${shift ? ' key-on' : ''}`}
               aria-pressed={shift}
               onClick={() => setShift(!shift)}
-              aria-label={t('staff.keyboard.shiftLabel')}
+              aria-label={t('staff.desk.shiftLabel')}
             >
               ⇧ {t('staff.keyboard.shift')}
             </button>

@@ -187,6 +187,15 @@ function ChangeReason({ row, onCancel, onSaved }: { row: StaffEventRow; onCancel
           <p className="panel-sub">{t('staff.change.explain')}</p>
         </div>
       </div>
+      {/* Save sits at the top, beside Cancel: a long list of reasons never pushes it out of sight. */}
+      <div className="panel-actions panel-actions-top">
+        <button type="button" className="btn btn-secondary" onClick={onCancel}>
+          {t('staff.common.cancel')}
+        </button>
+        <button type="button" className="btn btn-primary" disabled={busy || !reasonId || (codeMode === 'own' && !code)} onClick={() => void save()}>
+          {t('staff.change.save')}
+        </button>
+      </div>
       <div className="choice-grid" role="group" aria-label={t('staff.change.reason')}>
         {reasons?.map((r) => (
           <button type="button" key={r.id} className={`choice${r.id === reasonId ? ' choice-on' : ''}`} aria-pressed={r.id === reasonId} onClick={() => setReasonId(r.id)}>
@@ -215,14 +224,6 @@ function ChangeReason({ row, onCancel, onSaved }: { row: StaffEventRow; onCancel
           {error}
         </p>
       )}
-      <div className="panel-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          {t('staff.common.cancel')}
-        </button>
-        <button type="button" className="btn btn-primary" disabled={busy || !reasonId || (codeMode === 'own' && !code)} onClick={() => void save()}>
-          {t('staff.change.save')}
-        </button>
-      </div>
       {typingCode && (
         <EntrySheet
           title={t('staff.change.codeOwn')}

@@ -209,7 +209,7 @@ export function LogScreen() {
             {t('staff.log.col.action')}
           </span>
         </div>
-        <div className="log-scroll" ref={scroller} data-testid="log-scroll">
+        <div className="log-scroll" role="rowgroup" tabIndex={0} ref={scroller} data-testid="log-scroll">
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
               const row = pages.row(item.index);

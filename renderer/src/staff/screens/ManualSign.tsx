@@ -1,12 +1,17 @@
 // Signing a student in or out by hand (no badge): find them by name (or scan their badge), pick
 // the direction and the reason, add the note the reason asks for, save. The same rules and the
 // same pass as the kiosk; the event says reception recorded it.
+//
+// The search opens at once with its keyboard, and big result rows appear as the letters go in:
+// "Sign in or out by hand", the student, the direction, the reason — four taps besides the
+// letters (five with a note's Done). The direction is never guessed for reception either.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordResult, StudentFlow } from '../../../../shared/ipc/contract';
 import type { StaffStudentHit } from '../../../../shared/ipc/staff-contract';
 import { reasonText } from '../../components/reasonText';
 import { EntrySheet } from '../components/Sheet';
+import { StaffKeyboard } from '../components/StaffKeyboard';
 import { useStaff } from '../context';
 import { directionWords, yearWords } from '../words';
 
@@ -18,7 +23,6 @@ export function ManualSign({ onClose }: { onClose(eventId: string | null): void 
   const lastScan = useStaff((s) => s.lastScan);
   const [step, setStep] = useState<Step>('find');
   const [query, setQuery] = useState('');
-  const [typing, setTyping] = useState(false);
   const [hits, setHits] = useState<StaffStudentHit[] | null>(null);
   const [flow, setFlow] = useState<StudentFlow | null>(null);
   const [direction, setDirection] = useState<'sign_in' | 'sign_out'>('sign_in');
@@ -93,25 +97,61 @@ export function ManualSign({ onClose }: { onClose(eventId: string | null): void 
       </div>
 
       {step === 'find' && (
-        <>
-          <button type="button" className="field staff-search" onClick={() => setTyping(true)} data-testid="manual-name">
-            {query || <span className="field-placeholder">{t('staff.manual.namePlaceholder')}</span>}
-          </button>
-          <ul className="hit-list staff-hits">
-            {hits?.length === 0 && <li className="empty">{t('staff.manual.none')}</li>}
-            {hits?.map((h) => (
-              <li key={h.id}>
-                <button type="button" className="hit" onClick={() => void pick(h.id)}>
-                  <span className="hit-name">{h.name}</span>
-                  <span className="hit-year">
-                    {yearWords(t, h.year)}
-                    {h.form ? ` · ${h.form}` : ''}
-                  </span>
+        <div className="overlay staff-overlay">
+          <div className="dialog sheet sheet-find" role="dialog" aria-modal="true" aria-labelledby="find-title" data-testid="manual-find">
+            <div className="sheet-head">
+              <h2 id="find-title">{t('staff.desk.findTitle')}</h2>
+              <div className="sheet-actions">
+                <button type="button" className="btn btn-secondary" onClick={() => onClose(null)}>
+                  {t('staff.common.cancel')}
                 </button>
-              </li>
-            ))}
-          </ul>
-        </>
+              </div>
+            </div>
+            <div className="field sheet-field" role="textbox" aria-readonly="true" aria-label={t('staff.desk.nameLabel')} data-testid="manual-name">
+              {query ? (
+                <>
+                  {query}
+                  <span className="caret" aria-hidden="true" />
+                </>
+              ) : (
+                <>
+                  <span className="caret" aria-hidden="true" />
+                  <span className="field-placeholder">{t('staff.desk.findHint')}</span>
+                </>
+              )}
+            </div>
+            <div className="find-hits" aria-live="polite">
+              {query.trim().length < 2 ? (
+                <p className="hint">{query ? t('staff.desk.typeMore') : t('staff.desk.findHint')}</p>
+              ) : hits?.length === 0 ? (
+                <p className="empty">{t('staff.manual.none')}</p>
+              ) : (
+                <ul className="find-list" aria-label={t('staff.desk.tapName')}>
+                  {hits?.map((h) => {
+                    const year = yearWords(t, h.year);
+                    return (
+                      <li key={h.id}>
+                        <button type="button" className="find-hit" onClick={() => void pick(h.id)}>
+                          <span className="find-name">{h.name}</span>{' '}
+                          <span className="find-year">
+                            {year}
+                            {h.form ? ` · ${h.form}` : ''}
+                          </span>
+                        </button>
+                      </li>
+                    );
+                  })}
+                </ul>
+              )}
+            </div>
+            {error && (
+              <p className="field-problem" role="alert">
+                {error}
+              </p>
+            )}
+            <StaffKeyboard value={query} onChange={(v) => setQuery(v.slice(0, 40))} maxLength={40} />
+          </div>
+        </div>
       )}
 
       {step === 'direction' && flow && (
@@ -166,26 +206,12 @@ export function ManualSign({ onClose }: { onClose(eventId: string | null): void 
         </div>
       )}
 
-      {error && (
+      {error && step !== 'find' && (
         <p className="field-problem" role="alert">
           {error}
         </p>
       )}
 
-      {typing && (
-        <EntrySheet
-          title={t('staff.manual.namePlaceholder')}
-          initial={query}
-          maxLength={40}
-          kind="text"
-          doneLabel={t('staff.manual.search')}
-          onCancel={() => setTyping(false)}
-          onDone={(v) => {
-            setTyping(false);
-            setQuery(v);
-          }}
-        />
-      )}
       {noteReason && (
         <EntrySheet
           title={noteReason.prompt === 'collected_by' ? t('staff.manual.collectedBy') : t('staff.manual.comment')}

@@ -119,6 +119,12 @@ export function TodayScreen() {
                   </span>
                   <span className="event-chips">
                     <span className={`chip chip-${wb.tone}`}>{wb.text}</span>
+                    {(r.latesThisWeek ?? 0) > 0 && (
+                      // Three or more in a week is the pattern reception is asked to notice.
+                      <span className={`chip ${(r.latesThisWeek ?? 0) >= 3 ? 'chip-warn' : 'chip-quiet'}`} data-testid="lates-week">
+                        {t('staff.desk.latesWeek', { count: r.latesThisWeek })}
+                      </span>
+                    )}
                     {r.event.excused !== null && <span className="chip chip-quiet">{r.event.excused ? t('staff.event.excused') : t('staff.event.notExcused')}</span>}
                   </span>
                 </button>

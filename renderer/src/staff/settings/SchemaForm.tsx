@@ -9,6 +9,7 @@ import { EntrySheet } from '../components/Sheet';
 import { codeChoices, isCodePath, type MisCode } from './codes';
 import { BadgePatternWarning } from './BadgePatternWarning';
 import { blankFor, getIn, humanise, isOptional, kindOf, lockFor, pathKey, type Issue, type JsonNode, type Lock, type Path } from './schema';
+import { timeProblem } from './timeEntry';
 
 export interface FormContext {
   draft: unknown;
@@ -240,7 +241,13 @@ function TextField({ node, value, set, disabled, label, path }: WidgetProps) {
   const text = typeof value === 'string' ? value : '';
   return (
     <>
-      <button type="button" className="field form-input" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.form.edit', { label })}>
+      <button
+        type="button"
+        className="field form-input"
+        disabled={disabled}
+        onClick={() => setTyping(true)}
+        aria-label={t('staff.desk.editValue', { label, value: text || t('staff.common.empty') })}
+      >
         {text || <span className="field-placeholder">{t('staff.common.empty')}</span>}
       </button>
       {typing && (
@@ -279,7 +286,7 @@ function TimeField({ value, set, disabled, label }: WidgetProps) {
       <button type="button" className="btn btn-secondary btn-small stepper-btn" disabled={disabled} onClick={() => step(-5)} aria-label={t('staff.form.earlier', { label })}>
         −5
       </button>
-      <button type="button" className="field stepper-value form-time" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.form.edit', { label })}>
+      <button type="button" className="field stepper-value form-time" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.desk.editValue', { label, value: text })}>
         {text}
       </button>
       <button type="button" className="btn btn-secondary btn-small stepper-btn" disabled={disabled} onClick={() => step(5)} aria-label={t('staff.form.later', { label })}>
@@ -292,7 +299,7 @@ function TimeField({ value, set, disabled, label }: WidgetProps) {
           kind="digits"
           maxLength={4}
           hint={t('staff.form.timeHint')}
-          check={(v) => (v.length === 4 && Number(v.slice(0, 2)) < 24 && Number(v.slice(2)) < 60 ? null : t('staff.form.timeHint'))}
+          check={(v) => timeProblem(t, v)}
           onCancel={() => setTyping(false)}
           onDone={(v) => {
             setTyping(false);
@@ -317,7 +324,7 @@ function NumberField({ node, value, set, disabled, label, integer }: WidgetProps
       <button type="button" className="btn btn-secondary btn-small stepper-btn" disabled={disabled || n <= min} onClick={() => set(clamp(n - step))} aria-label={t('staff.form.less', { label })}>
         −
       </button>
-      <button type="button" className="field stepper-value" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.form.edit', { label })}>
+      <button type="button" className="field stepper-value" disabled={disabled} onClick={() => setTyping(true)} aria-label={t('staff.desk.editValue', { label, value: String(n) })}>
         {n}
       </button>
       <button type="button" className="btn btn-secondary btn-small stepper-btn" disabled={disabled || n >= max} onClick={() => set(clamp(n + step))} aria-label={t('staff.form.more', { label })}>

@@ -28,7 +28,7 @@ const KNOWN: { id: string; keys: string[] }[] = [
   { id: 'reasons', keys: ['rules.reasons'] },
   { id: 'groups', keys: ['groups'] },
   { id: 'bell', keys: ['bellSchedule'] },
-  { id: 'kiosk', keys: ['kiosk'] },
+  { id: 'kiosk', keys: ['kiosk', 'kioskFlow'] },
   { id: 'scanner', keys: ['scanner'] },
   { id: 'printer', keys: ['printer'] },
   { id: 'mis', keys: ['mis'] },
@@ -140,7 +140,7 @@ export default function SettingsScreen() {
           })}
         </nav>
         <div className="settings-main">
-          <div className="settings-scroll" data-testid="settings-section" data-section={current.id}>
+          <div className="settings-scroll" data-testid="settings-section" data-section={current.id} tabIndex={0}>
             <h1 className="staff-title">{current.title}</h1>
             {view.secrets.weak && current.id === 'mis' && <p className="form-lock">{t('staff.settings.weakSecrets', { backend: view.secrets.backend })}</p>}
             <div className="form-children form-top">
