@@ -361,12 +361,12 @@ test('Today shows a mark as Sent, then as in the register once it is read back',
   await kiosk.open();
   await signInStaff(page, RECEPTION_PIN);
   const row = page.locator('.event-row', { hasText: AVA_SMITH.name });
-  await expect(row.locator('.chip')).toHaveText('Sent');
+  await expect(row.getByTestId('writeback-state')).toHaveText('Sent');
   // The engine's read-back found the mark on the register (issue 12).
   kiosk.core.db.prepare(`UPDATE outbox SET outcome = 'confirmed', confirmed_at = sent_at WHERE event_id = ?`).run(rec.event.id);
   // The engine announces a status after each read-back pass; Today reloads on it.
   await kiosk.pushStatus({});
-  await expect(row.locator('.chip')).toHaveText('In the register');
+  await expect(row.getByTestId('writeback-state')).toHaveText('In the register');
   await row.click();
   await expect(page.getByTestId('event-panel')).toContainText('In the register');
 });

@@ -118,7 +118,7 @@ export function TodayScreen() {
                     {r.event.code ?? '–'}
                   </span>
                   <span className="event-chips">
-                    <span className={`chip chip-${wb.tone}`}>{wb.text}</span>
+                    <span className={`chip chip-${wb.tone}`} data-testid="writeback-state">{wb.text}</span>
                     {(r.latesThisWeek ?? 0) > 0 && (
                       // Three or more in a week is the pattern reception is asked to notice.
                       <span className={`chip ${(r.latesThisWeek ?? 0) >= 3 ? 'chip-warn' : 'chip-quiet'}`} data-testid="lates-week">
