@@ -140,9 +140,20 @@ export function createKioskStore(api: KioskApi) {
       if (res.ok) {
         go('done', { ...cleared, flow, direction, reason, result: res.value });
         void get().refreshStatus();
-      } else {
-        go('rejected', { ...cleared, rejection: { kind: 'error' } });
+        return;
       }
+      if (!reason) {
+        // The screen said "Sign in" (on time) at the scan, but the late time passed before the
+        // tap (scanned at 09:00:50, tapped at 09:01:05): the core refuses a late sign-in without
+        // a reason. Ask why, as for any late arrival, rather than send the queue to reception.
+        const fresh = await invoke(() => api.selectStudent({ studentId: flow.student.id }));
+        if (get().flow?.student.id !== flow.student.id) return;
+        if (fresh.ok && !signInNeedsNoReason(fresh.value, direction)) {
+          go('reason', { ...cleared, flow: fresh.value, direction });
+          return;
+        }
+      }
+      go('rejected', { ...cleared, rejection: { kind: 'error' } });
     };
 
     return {
