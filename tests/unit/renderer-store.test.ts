@@ -277,6 +277,24 @@ describe('kiosk store', () => {
     expect(recorded).toHaveLength(1);
   });
 
+  it('a double tap records once: the second tap, queued behind the first, finds the done screen', async () => {
+    const onTime = { ...flow('demo-8', 'Leo', 'Park'), arrival: 'on_time' as const };
+    const { s, recorded } = await started({
+      scan: ({ code }: { code: string }) => ok<ScanResult>({ ok: true, flow: code === '100008' ? onTime : badges[code]! }),
+    } as Partial<KioskApi>);
+    await s().scan('100008');
+    await Promise.all([s().chooseDirection('sign_in'), s().chooseDirection('sign_in')]);
+    expect(s().screen).toBe('done');
+    expect(recorded).toHaveLength(1);
+
+    await s().scan('100003'); // late: the reason screen
+    await s().chooseDirection('sign_in');
+    expect(s().screen).toBe('reason');
+    const traffic = s().flow!.reasons.sign_in[0]!;
+    await Promise.all([s().chooseReason(traffic), s().chooseReason(traffic)]);
+    expect(recorded).toHaveLength(2);
+  });
+
   it('"Sign in" shown on time but tapped after the late time: asks why, as for any late arrival', async () => {
     // Scanned at 09:00:50 (on time), tapped at 09:01:05: the core refuses a sign-in with no reason.
     const before = { ...flow('demo-7', 'Ada', 'Lee'), arrival: 'on_time' as const };

@@ -123,9 +123,11 @@ export function createKioskStore(api: KioskApi) {
     const showFlow = (flow: StudentFlow) =>
       go('student', { ...cleared, flow, direction: flow.recent ? null : flow.suggested });
 
-    const record = async (note: string | undefined) => {
+    // `seq`: the screen the tap was made on. A record queued behind another job (a double tap, a
+    // scan) runs only if that screen is still showing: never a second sign-in from one screen.
+    const record = async (note: string | undefined, seq: number) => {
       const { flow, direction, reason } = get();
-      if (!flow || !direction) return;
+      if (!flow || !direction || get().screenSeq !== seq) return;
       if (!reason && !signInNeedsNoReason(flow, direction)) return;
       set({ busy: true, notice: null });
       const res = await invoke(() =>
@@ -209,7 +211,8 @@ export function createKioskStore(api: KioskApi) {
         if (signInNeedsNoReason(flow, direction)) {
           // On time, and the school asks no reason: one tap signs the student in.
           set({ direction, reason: null, note: '', notice: null });
-          await serial(() => record(undefined));
+          const seq = get().screenSeq;
+          await serial(() => record(undefined, seq));
           return;
         }
         go('reason', { direction, reason: null, note: '', notice: null });
@@ -219,7 +222,8 @@ export function createKioskStore(api: KioskApi) {
         if (get().busy) return;
         if (reason.prompt === 'none') {
           set({ reason });
-          await serial(() => record(undefined));
+          const seq = get().screenSeq;
+          await serial(() => record(undefined, seq));
           return;
         }
         go('note', { reason, note: '', notice: null });
@@ -234,7 +238,8 @@ export function createKioskStore(api: KioskApi) {
         if (!reason || busy) return;
         const trimmed = note.trim();
         if (reason.prompt === 'collected_by' && !trimmed) return;
-        await serial(() => record(trimmed || undefined));
+        const seq = get().screenSeq;
+        await serial(() => record(trimmed || undefined, seq));
       },
 
       backToStudent() {
