@@ -256,7 +256,7 @@ export class KioskCore {
     return this.students.search(req.query, SEARCH_LIMIT).map((st) => ({
       id: st.id,
       // Only what a student at the desk needs to find themselves: "Amelia S., Year 9".
-      displayName: `${st.forename} ${st.surname.charAt(0)}.`,
+      displayName: nameForQueue(st, 'first_initial'),
       year: st.year,
     }));
   }

@@ -139,7 +139,6 @@ export const enGB = {
     recentOut: 'You signed out at {{time}}',
     recentBody: 'That worked. There is nothing more to do.',
     thatsAll: 'That’s all',
-    thatsAllLabel: 'That’s all: go back to the start',
     somethingElse: 'Need to do something else?',
     titleSignInOnTime: 'Why are you signing in now?',
     onTime: 'on time',

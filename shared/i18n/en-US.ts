@@ -140,7 +140,6 @@ export const enUS = {
     recentOut: 'You checked out at {{time}}',
     recentBody: 'That worked. There is nothing more to do.',
     thatsAll: 'That’s all',
-    thatsAllLabel: 'That’s all: go back to the start',
     somethingElse: 'Need to do something else?',
     titleSignInOnTime: 'Why are you checking in now?',
     onTime: 'on time',

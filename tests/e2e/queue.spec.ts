@@ -100,6 +100,26 @@ test('08:55, before the 09:00 late time: "Sign in", no reason asked, and the don
   expect(kiosk.printer.printed).toBe(1);
 });
 
+test('"Sign in" shown at 09:00:40 but tapped at 09:01:10: the kiosk asks why, as for any late arrival', async ({
+  page,
+  kiosk,
+}) => {
+  kiosk.clock.set('2026-11-24T09:00:40Z');
+  await kiosk.open();
+  await kiosk.scan(AVA_SMITH.badge);
+  const signIn = page.getByRole('button', { name: /^Sign in I am arriving now/ });
+  await expect(signIn).toBeVisible();
+  kiosk.clock.set('2026-11-24T09:01:10Z'); // the late time passes while the student reads
+  await signIn.click();
+  await expect(page.getByRole('heading', { name: 'Why are you late?' })).toBeVisible();
+  expect(kiosk.storedEvents()).toHaveLength(0);
+  await page.getByRole('button', { name: 'Traffic' }).click();
+  await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
+  expect(kiosk.storedEvents()).toEqual([
+    expect.objectContaining({ student_id: AVA_SMITH.id, direction: 'sign_in', code: 'L', minutes_late: 1, reason_id: 'traffic' }),
+  ]);
+});
+
 test('08:55 at a school that wants a reason from on-time arrivals too (en-US words)', async ({ page, kiosk }) => {
   kiosk.clock.set('2026-11-24T08:55:00Z');
   kiosk.configure({ locale: 'en-US', kioskFlow: { onTimeReason: true } });

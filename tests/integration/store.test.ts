@@ -9,6 +9,8 @@ import { migrations } from '../../electron/core/db/migrations';
 import { KioskCore } from '../../electron/core/kiosk';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { SettingsValidationError } from '../../electron/core/db/settings-store';
+import { STATE_SQL, claimDue, dueConfirmations, outboxCounts } from '../../electron/core/sync/outbox';
+import { queueMark } from '../fakes/wonde/seed';
 
 const disposers: (() => void)[] = [];
 afterEach(() => disposers.splice(0).forEach((d) => d()));
@@ -63,6 +65,27 @@ describe('database and migrations', () => {
     db.close();
     // Shipped migrations only add: no DROP, no RENAME of what an older kiosk wrote.
     for (const m of migrations) expect(m.sql).not.toMatch(/\bDROP\s+(TABLE|COLUMN)\b|\bRENAME\b/i);
+  });
+
+  it('an outbox from the release before read-back (migration 5) keeps every row: sent stays Sent, never read back or re-sent; pending still goes', () => {
+    const file = path.join(tempDir(), 'v5.sqlite');
+    const old = openDatabase(file, { migrations: migrations.filter((m) => m.version <= 5) });
+    const at = '2026-11-24T09:10:00Z';
+    const ids = ['S1', 'S2', 'S3', 'S4'].map((s, i) => queueMark(old, { eventId: `e${i}`, studentId: s }, at));
+    old.prepare(`UPDATE outbox SET state = 'done', attempts = 1, sent_at = ?, writeback_id = 'w1' WHERE id = ?`).run(at, ids[0]);
+    old.prepare(`UPDATE outbox SET state = 'failed_permanent', last_error = 'refused', last_error_kind = 'capability_missing' WHERE id = ?`).run(ids[1]);
+    old.prepare(`UPDATE outbox SET state = 'skipped_protected', last_error = 'M there' WHERE id = ?`).run(ids[2]);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
+    const states = ids.map((id) => (db.prepare(`SELECT ${STATE_SQL} AS s FROM outbox WHERE id = ?`).get(id) as { s: string }).s);
+    expect(states).toEqual(['done', 'failed_permanent', 'skipped_protected', 'pending']);
+    expect(outboxCounts(db)).toMatchObject({ done: 1, failed_permanent: 1, skipped_protected: 1, pending: 1, confirmed: 0, not_sent: 0 });
+    // Sent before read-back existed: no read is due, and the sent row is not claimed again.
+    expect(dueConfirmations(db, '2099-01-01T00:00:00Z', 100)).toHaveLength(0);
+    expect(claimDue(db, '2099-01-01T00:00:00Z', 100).map((r) => r.id)).toEqual([ids[3]]);
+    db.close();
   });
 });
 

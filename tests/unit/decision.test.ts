@@ -30,6 +30,8 @@ const cases: Case[] = [
   { name: 'at the unauthorised time 09:20 still L', at: '2026-11-24T09:20:30Z', reason: 'traffic', expect: { session: 'AM', code: 'L', minutesLate: 20, writeback: true } },
   { name: 'after 09:20 is U', at: '2026-11-24T09:21:00Z', reason: 'traffic', expect: { session: 'AM', code: 'U', minutesLate: 21, writeback: true } },
   { name: 'M - Medical appointment wins over the time (L)', at: '2026-11-24T09:05:00Z', reason: 'medical', expect: { session: 'AM', code: 'M', minutesLate: 5, writeback: true } },
+  // The vendor article (reference seeds 003): a coded reason on sign-in "will be written back regardless of the late sign in times".
+  { name: 'M wins before the late time too (a school that asks on-time arrivals why)', at: '2026-11-24T08:55:00Z', reason: 'medical', expect: { session: 'AM', code: 'M', minutesLate: null, writeback: true } },
   { name: 'M wins over U too', at: '2026-11-24T10:30:00Z', reason: 'medical', expect: { session: 'AM', code: 'M', minutesLate: 90, writeback: true } },
   { name: 'lunch counts as PM: present \\', at: '2026-11-24T12:30:00Z', reason: 'overslept', expect: { session: 'PM', code: '\\', writeback: true } },
   { name: 'after 13:00 is L in the PM', at: '2026-11-24T13:05:00Z', reason: 'overslept', expect: { session: 'PM', code: 'L', minutesLate: 5, writeback: true } },

@@ -276,4 +276,50 @@ describe('kiosk store', () => {
     expect(s().screen).toBe('reason');
     expect(recorded).toHaveLength(1);
   });
+
+  it('a double tap records once: the second tap, queued behind the first, finds the done screen', async () => {
+    const onTime = { ...flow('demo-8', 'Leo', 'Park'), arrival: 'on_time' as const };
+    const { s, recorded } = await started({
+      scan: ({ code }: { code: string }) => ok<ScanResult>({ ok: true, flow: code === '100008' ? onTime : badges[code]! }),
+    } as Partial<KioskApi>);
+    await s().scan('100008');
+    await Promise.all([s().chooseDirection('sign_in'), s().chooseDirection('sign_in')]);
+    expect(s().screen).toBe('done');
+    expect(recorded).toHaveLength(1);
+
+    await s().scan('100003'); // late: the reason screen
+    await s().chooseDirection('sign_in');
+    expect(s().screen).toBe('reason');
+    const traffic = s().flow!.reasons.sign_in[0]!;
+    await Promise.all([s().chooseReason(traffic), s().chooseReason(traffic)]);
+    expect(recorded).toHaveLength(2);
+  });
+
+  it('"Sign in" shown on time but tapped after the late time: asks why, as for any late arrival', async () => {
+    // Scanned at 09:00:50 (on time), tapped at 09:01:05: the core refuses a sign-in with no reason.
+    const before = { ...flow('demo-7', 'Ada', 'Lee'), arrival: 'on_time' as const };
+    const after = { ...before, arrival: 'late' as const };
+    const { s, recorded } = await started({
+      scan: () => ok<ScanResult>({ ok: true, flow: before }),
+      selectStudent: () => ok(after),
+      record: (req: { reasonId?: string }) => {
+        recorded.push(req);
+        return Promise.resolve(
+          req.reasonId
+            ? { ok: true, value: { event: { id: 'e2', direction: 'sign_in', localTime: '09:01', minutesLate: 1 }, pass: { status: 'printed', problem: null }, why: '' } }
+            : { ok: false, error: { code: 'invalid_request', message: 'Choose a reason: a late sign-in or an early sign-out needs one.' } },
+        );
+      },
+    } as Partial<KioskApi>);
+    await s().scan('100007');
+    await s().chooseDirection('sign_in');
+    expect(s()).toMatchObject({ screen: 'reason', direction: 'sign_in', busy: false });
+    expect(s().flow!.arrival).toBe('late');
+    await s().chooseReason(s().flow!.reasons.sign_in[0]!);
+    expect(s().screen).toBe('done');
+    expect(recorded).toEqual([
+      { studentId: 'demo-7', direction: 'sign_in' },
+      { studentId: 'demo-7', direction: 'sign_in', reasonId: 'traffic' },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 // Corrections and retries that must never put the wrong mark on the register (found in review):
 // an override while the old mark is in flight, a retry of an older mark after a newer one was
-// written, a "no MIS id" fixed by a roster import, and an early leaver over a present mark.
+// written, a "no MIS id" fixed by a roster import, an early leaver over a present mark, and a
+// protected code the school put back after changing our mark.
 import { afterEach, describe, expect, it } from 'vitest';
 import { harness, SCHOOL, until, type Harness } from '../fakes/wonde/harness';
 import { outboxRow, overrideMark, queueMark, rowsByState } from '../fakes/wonde/seed';
@@ -96,5 +97,31 @@ describe('corrections the register must reflect', () => {
     expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('I');
     expect(outboxRow(h.db, kept).state).toBe('skipped_protected');
     expect(outboxRow(h.db, late).state).toBe('skipped_protected'); // a late L never replaces a present mark
+  });
+});
+
+describe('after a teacher changed our mark (read back as changed in the MIS)', () => {
+  it("a protected code the school puts back on the slot is the school's: a later kiosk mark does not overwrite it", async () => {
+    h = await harness({
+      school: { students: ['S1'] },
+      engine: { rulesFor: () => ({ protectedCodes: ['M'] }), confirmation: () => ({ enabled: true, firstReadMs: 30, windowMs: 60_000 }) },
+    });
+    h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'N');
+    const ours = queueMark(h.db, { eventId: 'e1', studentId: 'S1', code: 'M', comment: 'Dentist' });
+    const outcome = () => (h!.db.prepare('SELECT outcome FROM outbox WHERE id = ?').get(ours) as { outcome: string | null }).outcome;
+    // The teacher changes our M as soon as it is sent (in the engine's own event), before any read-back.
+    h.engine.on('writeback', (w) => {
+      if (w.outboxId === ours && w.state === 'done') h!.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'U');
+    });
+    h.engine.start();
+    await until(() => outcome() === 'changed_in_mis', 'changed in the MIS', 20_000);
+    // Later the school itself enters M (say, the office took the parent's call): a protected code, theirs.
+    h.fake.setSessionMark(SCHOOL, 'S1', '2026-11-24', 'AM', 'M');
+    const later = queueMark(h.db, { eventId: 'e2', studentId: 'S1', code: 'L' });
+    h.engine.kick();
+    await until(() => ['skipped_protected', 'done', 'failed_permanent'].includes(outboxRow(h!.db, later).state), 'the later L is settled', 20_000);
+    expect(outboxRow(h.db, later)).toMatchObject({ state: 'skipped_protected', previous_mark: 'M' });
+    expect(h.fake.sessionMark(SCHOOL, 'S1', '2026-11-24', 'AM')?.code).toBe('M');
+    expect(h.fake.sessionWritesFor('S1')).toHaveLength(1);
   });
 });

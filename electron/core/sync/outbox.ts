@@ -321,12 +321,14 @@ export function lastSuccessAt(db: Db): string | null {
 
 /**
  * The code our own last sent mark put on this register slot, if any: overwriting it with a
- * correction is fine even when that code is protected (we wrote it, the school did not).
+ * correction is fine even when that code is protected (we wrote it, the school did not). Not
+ * when the read-back found the school had changed that mark since (changed_in_mis): the slot is
+ * the school's again, and the same code there now is theirs, not ours.
  */
 export function ourLastMark(db: Db, studentId: string, date: string, session: string, beforeId: number): string | null {
   const row = db
     .prepare(
-      `SELECT json_extract(payload, '$.code') AS code FROM outbox
+      `SELECT CASE WHEN outcome = 'changed_in_mis' THEN NULL ELSE json_extract(payload, '$.code') END AS code FROM outbox
        WHERE student_id = ? AND state = 'done' AND id < ? AND json_extract(payload, '$.date') = ? AND json_extract(payload, '$.session') = ?
        ORDER BY id DESC LIMIT 1`,
     )

@@ -123,9 +123,11 @@ export function createKioskStore(api: KioskApi) {
     const showFlow = (flow: StudentFlow) =>
       go('student', { ...cleared, flow, direction: flow.recent ? null : flow.suggested });
 
-    const record = async (note: string | undefined) => {
+    // `seq`: the screen the tap was made on. A record queued behind another job (a double tap, a
+    // scan) runs only if that screen is still showing: never a second sign-in from one screen.
+    const record = async (note: string | undefined, seq: number) => {
       const { flow, direction, reason } = get();
-      if (!flow || !direction) return;
+      if (!flow || !direction || get().screenSeq !== seq) return;
       if (!reason && !signInNeedsNoReason(flow, direction)) return;
       set({ busy: true, notice: null });
       const res = await invoke(() =>
@@ -140,9 +142,20 @@ export function createKioskStore(api: KioskApi) {
       if (res.ok) {
         go('done', { ...cleared, flow, direction, reason, result: res.value });
         void get().refreshStatus();
-      } else {
-        go('rejected', { ...cleared, rejection: { kind: 'error' } });
+        return;
       }
+      if (!reason) {
+        // The screen said "Sign in" (on time) at the scan, but the late time passed before the
+        // tap (scanned at 09:00:50, tapped at 09:01:05): the core refuses a late sign-in without
+        // a reason. Ask why, as for any late arrival, rather than send the queue to reception.
+        const fresh = await invoke(() => api.selectStudent({ studentId: flow.student.id }));
+        if (get().flow?.student.id !== flow.student.id) return;
+        if (fresh.ok && !signInNeedsNoReason(fresh.value, direction)) {
+          go('reason', { ...cleared, flow: fresh.value, direction });
+          return;
+        }
+      }
+      go('rejected', { ...cleared, rejection: { kind: 'error' } });
     };
 
     return {
@@ -198,7 +211,8 @@ export function createKioskStore(api: KioskApi) {
         if (signInNeedsNoReason(flow, direction)) {
           // On time, and the school asks no reason: one tap signs the student in.
           set({ direction, reason: null, note: '', notice: null });
-          await serial(() => record(undefined));
+          const seq = get().screenSeq;
+          await serial(() => record(undefined, seq));
           return;
         }
         go('reason', { direction, reason: null, note: '', notice: null });
@@ -208,7 +222,8 @@ export function createKioskStore(api: KioskApi) {
         if (get().busy) return;
         if (reason.prompt === 'none') {
           set({ reason });
-          await serial(() => record(undefined));
+          const seq = get().screenSeq;
+          await serial(() => record(undefined, seq));
           return;
         }
         go('note', { reason, note: '', notice: null });
@@ -223,7 +238,8 @@ export function createKioskStore(api: KioskApi) {
         if (!reason || busy) return;
         const trimmed = note.trim();
         if (reason.prompt === 'collected_by' && !trimmed) return;
-        await serial(() => record(trimmed || undefined));
+        const seq = get().screenSeq;
+        await serial(() => record(trimmed || undefined, seq));
       },
 
       backToStudent() {
