@@ -566,13 +566,13 @@ export const staffGB = {
   recovery: {
     use: 'Locked out? Use the recovery code',
     title: 'Enter the recovery code',
-    prompt: 'Type the 12-digit recovery code the site admin wrote down (the latest one: each code works once).',
+    prompt: 'Type the 12-digit recovery code the site admin wrote down (the latest one: a code stops working once a new site admin PIN is chosen with it).',
     choose: 'Recovery code accepted. Type a new site admin PIN, then tap Next.',
     newPinTitle: 'Choose a new site admin PIN',
     codeTitle: 'Write down this recovery code',
     codeLabel: 'Recovery code: {{code}}',
     codeExplain:
-      'It unlocks staff mode when the PIN is forgotten or the keypad is locked, and lets the site admin choose a new PIN. It is shown only this once: keep it somewhere safe, away from the desk. Each code works once; a new one is shown after it is used.',
+      'It unlocks staff mode when the PIN is forgotten or the keypad is locked, and lets the site admin choose a new PIN. It is shown only this once: keep it somewhere safe, away from the desk. A code works until a new site admin PIN is chosen with it; then a new code is shown.',
     codeDone: 'I have written it down',
     setupLockedTitle: 'Staff set-up is locked',
     acknowledge: 'Checked against the register: clear this notice',

@@ -124,12 +124,16 @@ describe('lockout per keypad session, and the recovery code', () => {
     expect((await call(core, 'staffRecover', { code: '1234' })).error.code).toBe('forbidden');
     const recovered = await call(core, 'staffRecover', { code: `${code.slice(0, 4)} ${code.slice(4, 8)} ${code.slice(8)}` });
     expect(recovered.value).toMatchObject({ role: 'site_admin' });
-    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ lockedForSeconds: null, recoveryCode: false });
-    // Used up.
-    expect((await call(core, 'staffRecover', { code })).error.code).toBe('forbidden');
-    const next = await call(core, 'setPin', { token: recovered.value.token, role: 'site_admin', pin: '97531' });
+    expect((await call(core, 'staffPinStatus', {})).value).toMatchObject({ lockedForSeconds: null, recoveryCode: true });
+    // An admin who walked away before choosing the new PIN is not locked out: the code still works
+    // until a new site admin PIN is saved with it.
+    const again = await call(core, 'staffRecover', { code });
+    expect(again.value).toMatchObject({ role: 'site_admin' });
+    const next = await call(core, 'setPin', { token: again.value.token, role: 'site_admin', pin: '97531' });
     expect(next.value.recoveryCode).toMatch(/^\d{12}$/);
     expect(next.value.recoveryCode).not.toBe(code);
+    // Spent now: the new code replaced it.
+    expect((await call(core, 'staffRecover', { code })).error.code).toBe('forbidden');
     expect((await call(core, 'staffUnlock', { pin: '97531' })).value.role).toBe('site_admin');
     expect(core.staff.auditLog(100).map((a) => a.action)).toEqual(expect.arrayContaining(['pin.recovery_failed', 'pin.recovered', 'pin.recovery_code_issued', 'pin.lockout']));
   });

@@ -16,6 +16,8 @@ const SESSION_IDLE_MS = 5 * 60_000;
 interface StaffSession {
   role: StaffRole;
   expiresAt: number;
+  /** Opened with the recovery code: the site admin PIN chosen in it replaces the code too. */
+  recovered?: boolean;
 }
 
 export interface StaffEventRow {
@@ -55,12 +57,12 @@ export class StaffDesk {
       throw new CoreError('forbidden', 'That recovery code is not right. Check it against the copy the site admin kept.');
     }
     this.audit('site_admin', 'pin.recovered', 'site_admin', null, null);
-    return this.startSession('site_admin');
+    return this.startSession('site_admin', true);
   }
 
-  private startSession(role: StaffRole): { role: StaffRole; token: string; idleSeconds: number } {
+  private startSession(role: StaffRole, recovered = false): { role: StaffRole; token: string; idleSeconds: number } {
     const token = randomBytes(24).toString('base64url');
-    this.sessions.set(token, { role, expiresAt: this.core.clock.now().getTime() + SESSION_IDLE_MS });
+    this.sessions.set(token, { role, expiresAt: this.core.clock.now().getTime() + SESSION_IDLE_MS, recovered });
     return { role, token, idleSeconds: SESSION_IDLE_MS / 1000 };
   }
 
@@ -120,7 +122,11 @@ export class StaffDesk {
     } catch (e) {
       this.core.log.error('could not write the set-up marker', { error: (e as Error).message });
     }
-    if (role !== 'site_admin' || this.pins.hasRecoveryCode()) return {};
+    // The code used to get in stays valid until this moment: an admin who walks away before
+    // choosing the new PIN can use it again, so nobody is locked out by an unfinished recovery.
+    const recovered = !!token && this.sessions.get(token)?.recovered === true;
+    if (role !== 'site_admin' || (this.pins.hasRecoveryCode() && !recovered)) return {};
+    if (recovered) this.sessions.get(token!)!.recovered = false;
     const recoveryCode = await this.pins.issueRecoveryCode();
     this.audit(viaFirstRun ? 'first-run' : 'site_admin', 'pin.recovery_code_issued', 'site_admin', null, null);
     return { recoveryCode };

@@ -169,8 +169,8 @@ export class PinService {
   }
 
   /**
-   * The recovery code, typed on the keypad: works during a lock (that is what it is for), clears
-   * the lock and is used up. 12 random digits behind scrypt, one check at a time: not guessable
+   * The recovery code, typed on the keypad: works during a lock (that is what it is for) and
+   * clears the lock; it is replaced by a new one when the site admin PIN is set with it. 12 random digits behind scrypt, one check at a time: not guessable
    * at a desk, so a wrong code does not lock the keypad for the staff.
    */
   useRecoveryCode(code: string): Promise<boolean> {
@@ -184,10 +184,9 @@ export class PinService {
       const expected = Buffer.from(row.hash, 'base64');
       const key = await hash(digits, Buffer.from(row.salt, 'base64'), JSON.parse(row.params) as typeof PARAMS);
       if (!(key.length === expected.length && timingSafeEqual(key, expected))) return false;
-      this.db.transaction(() => {
-        this.db.prepare('DELETE FROM staff_recovery_code WHERE id = 1').run();
-        this.clearLockout();
-      })();
+      // The code is spent when the new site admin PIN is saved (StaffDesk.setPin issues the next
+      // one), not here: an unfinished recovery must not leave the school without a way back in.
+      this.clearLockout();
       return true;
     });
   }
