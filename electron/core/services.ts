@@ -3,7 +3,7 @@
 // so can a test or a headless kiosk under plain Node. Settings changes apply without a restart.
 import path from 'node:path';
 import type { KioskCore } from './kiosk';
-import type { Logger } from './log';
+import type { Logger } from './logging/logger';
 import { PassPrinter, type OsPrint } from './hardware/printer';
 import { kioskPrinterStatus } from './hardware/printer/status';
 import { HidScannerService, loadNodeHidBackend, toKioskScannerStatus } from './hardware/scanner';

@@ -4,7 +4,7 @@
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, powerMonitor, powerSaveBlocker, safeStorage, session } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { KioskCore, type KioskCoreOptions } from '../core/kiosk';
-import { stderrLogger, type Logger, type SecretValues } from '../core/log';
+import { stderrLogger, type Logger, type SecretValues } from '../core/logging/logger';
 import { secretValuesOf } from '../core/security/secrets';
 import { bindKioskIpc, forwardKioskEvents, type KioskPage } from './ipc';
 import { explainNativeLoadError, kioskPaths, parseLaunchOptions, resolveNativeBinding, type LaunchOptions } from './launch';
@@ -13,9 +13,9 @@ import { KIOSK_CSP, devCsp, guardAllContents, hardenSession } from './security';
 import { keepRendererAlive, kioskWindowOptions } from './window';
 import { startServices, type KioskServices } from '../core/services';
 import { makeOsPrint, osPrintWindowOptions } from './print-os';
-import { createFileLogger, logDirOf, teeLogger } from '../core/fleet/logging';
-import { openWithRecovery } from '../core/fleet/recovery';
-import { startNightly, type NightlyScheduler } from '../core/fleet/nightly';
+import { createFileLogger, logDirOf, teeLogger } from '../core/logging/file-logger';
+import { openWithRecovery } from '../core/maintenance/recovery';
+import { startNightly, type NightlyScheduler } from '../core/maintenance/nightly';
 import { startUpdater, type UpdaterHandle } from './updater';
 
 export interface RunOptions {
@@ -98,7 +98,7 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
     secretsWarning = secrets.warning;
     const openCore = options.openCore ?? ((o: KioskCoreOptions) => KioskCore.open(o));
     // A damaged, missing or emptied database is moved aside and the last good backup put back:
-    // the admin is told. A set-up kiosk never starts as a new, empty one (fleet/recovery.ts).
+    // the admin is told. A set-up kiosk never starts as a new, empty one (maintenance/recovery.ts).
     const opened = openWithRecovery(
       () =>
         openCore({

@@ -13,7 +13,7 @@ import {
 } from '../../shared/ipc/contract';
 import { dispatch } from '../core/ipc/dispatch';
 import type { KioskCore } from '../core/kiosk';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logging/logger';
 
 /** Where the kiosk page legitimately comes from. */
 export type KioskPage =

@@ -4,7 +4,7 @@
 // obfuscation, not encryption: the store is marked weak and the admin is told, loudly.
 import type { SafeStorage } from 'electron';
 import { fileSecretStore, type Cipher, type SecretStore } from '../core/security/secrets';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logging/logger';
 
 export type SafeStorageLike = Pick<
   SafeStorage,

@@ -3,7 +3,7 @@
 // (navigation, new windows, permissions, downloads, <webview>) is shut here, in main, where a
 // compromised page cannot reopen it.
 import type { App, Session, WebContents } from 'electron';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logging/logger';
 
 const cspDirectives = [
   "default-src 'none'",

@@ -2,9 +2,9 @@
 // trust) hosts over HTTPS. Off unless the site settings switch it on; an update downloaded in the
 // background is installed only in quiet hours, never during the morning's late arrivals.
 import type { KioskCore } from '../core/kiosk';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logging/logger';
 import { fleetSettingsOf } from '../../shared/fleet';
-import { isQuietHours, updaterPlan } from '../core/fleet/updater';
+import { isQuietHours, updaterPlan } from '../core/maintenance/update-plan';
 
 export interface UpdaterHandle {
   stop(): void;

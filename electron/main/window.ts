@@ -2,7 +2,7 @@
 // security-relevant setting without an Electron binary; crash and hang recovery live here too,
 // because a reception kiosk nobody can reach a keyboard for must bring itself back.
 import type { BrowserWindowConstructorOptions, RenderProcessGoneDetails, WebContents } from 'electron';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logging/logger';
 
 /** Painted before the first frame, so a reload never flashes white at the desk. */
 export const KIOSK_BACKGROUND = '#f4f6f8';

@@ -562,7 +562,7 @@ export const staffGB = {
     typeMore: 'Type at least two letters.',
     shiftLabel: 'Shift: capital letter',
   },
-  // Issue 13: the site admin's recovery code, and a kiosk that lost its data (staff/pins.ts, fleet/recovery.ts).
+  // Issue 13: the site admin's recovery code, and a kiosk that lost its data (staff/pins.ts, maintenance/recovery.ts).
   recovery: {
     use: 'Locked out? Use the recovery code',
     title: 'Enter the recovery code',

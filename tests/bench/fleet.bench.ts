@@ -10,10 +10,10 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { KioskCore } from '../../electron/core/kiosk';
 import { fixedClock } from '../../electron/core/clock';
-import { backupDatabase, backupsDirOf, checkBackup } from '../../electron/core/fleet/backup';
-import { purgeInBatches } from '../../electron/core/fleet/retention';
-import { runDoctor } from '../../electron/core/fleet/doctor';
-import { openWithRecovery } from '../../electron/core/fleet/recovery';
+import { backupDatabase, backupsDirOf, checkBackup } from '../../electron/core/maintenance/backup';
+import { purgeInBatches } from '../../electron/core/maintenance/retention';
+import { runDoctor } from '../../electron/core/maintenance/doctor';
+import { openWithRecovery } from '../../electron/core/maintenance/recovery';
 import type { Student } from '../../shared/model';
 import { line, ms, summarise } from './stats';
 

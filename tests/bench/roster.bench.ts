@@ -29,7 +29,7 @@ interface Figures {
 async function child(scenario: Scenario, fake: { baseUrl: string; origin: string; schoolId: string; token: string }, csvFile: string): Promise<Figures> {
   const { WondeHttp } = await import('../../electron/core/mis/wonde/http');
   const { unlimited } = await import('../../electron/core/mis/rate-limit');
-  const { silentLogger } = await import('../../electron/core/log');
+  const { silentLogger } = await import('../../electron/core/logging/logger');
   const { openDatabase } = await import('../../electron/core/db/database');
   const { RosterService } = await import('../../electron/core/roster/service');
   const { WondeRosterSource } = await import('../../electron/core/roster/sources/wonde');

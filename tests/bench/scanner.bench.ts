@@ -6,7 +6,7 @@
 // Target: a flagged badge is delivered in well under 1 ms (the screen's budget is 100 ms).
 import { performance } from 'node:perf_hooks';
 import { HidScannerService } from '../../electron/core/hardware/scanner';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { FakeHidBackend } from '../fakes/scanner/fake-hid';
 import { reportFromHex } from '../fakes/scanner/hex';
 import { honeywellScanner, microscanScanner, recordings } from '../fakes/scanner/recordings';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { systemClock } from '../../electron/core/clock';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { tokenBucket } from '../../electron/core/mis/rate-limit';
 import { WondeConnector } from '../../electron/core/mis/wonde/connector';
 import { memorySecretStore } from '../../electron/core/security/secrets';

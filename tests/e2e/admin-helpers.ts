@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { FileExportConnector } from '../../electron/core/mis/fileexport/connector';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import type { Clock } from '../../electron/core/clock';
 import { DEFAULT_RESOURCES_DIR, type KioskCore } from '../../electron/core/kiosk';

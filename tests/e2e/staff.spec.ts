@@ -67,7 +67,7 @@ test('locked out by wrong PINs: the site admin’s recovery code opens the keypa
 });
 
 test('a kiosk that lost its data with no backup says so on the idle screen and refuses the first-run PIN', async ({ page, kiosk }) => {
-  // What fleet/recovery.ts leaves when a set-up kiosk's database vanished and nothing could be restored.
+  // What maintenance/recovery.ts leaves when a set-up kiosk's database vanished and nothing could be restored.
   fs.writeFileSync(
     path.join(kiosk.core.dataDir, 'recovery-notice.json'),
     JSON.stringify([{ at: '2026-11-24T07:00:00.000Z', kind: 'missing', setupLocked: true, reason: 'database was missing', damagedFile: null, restoredFrom: null, backupTakenAt: null, eventsInBackup: 0, eventsSalvaged: 0, partialTables: [], startedEmpty: true, message: 'The kiosk database was missing and no backup could be restored.' }]),

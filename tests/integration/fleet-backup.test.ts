@@ -7,9 +7,9 @@ import { openTestCore, tempDir } from '../helpers/core';
 import { KioskCore } from '../../electron/core/kiosk';
 import { fixedClock } from '../../electron/core/clock';
 import { latestVersion } from '../../electron/core/db/database';
-import { backupDatabase, backupsDirOf, checkBackup, listBackups } from '../../electron/core/fleet/backup';
-import { restoreBackup } from '../../electron/core/fleet/restore';
-import { openWithRecovery, readRecoveryNotices } from '../../electron/core/fleet/recovery';
+import { backupDatabase, backupsDirOf, checkBackup, listBackups } from '../../electron/core/maintenance/backup';
+import { restoreBackup } from '../../electron/core/maintenance/restore';
+import { openWithRecovery, readRecoveryNotices } from '../../electron/core/maintenance/recovery';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestCore, tempDir } from '../helpers/core';
 import { fleetCommandIn, fleetCommands } from '../../electron/core/cli/fleet-commands';
-import { createFileLogger, logDirOf } from '../../electron/core/fleet/logging';
+import { createFileLogger, logDirOf } from '../../electron/core/logging/file-logger';
 import { KioskCore } from '../../electron/core/kiosk';
 
 const cleanups: (() => void)[] = [];

@@ -10,9 +10,9 @@ import { runCli as cli } from '../helpers/cli';
 import { KioskCore } from '../../electron/core/kiosk';
 import { fixedClock } from '../../electron/core/clock';
 import { dispatch } from '../../electron/core/ipc/dispatch';
-import { backupDatabase, backupsDirOf, hasSetupMarker, listBackups, SETUP_MARKER_FILE } from '../../electron/core/fleet/backup';
-import { acknowledgeRecoveryNotices, openWithRecovery, readRecoveryNotices } from '../../electron/core/fleet/recovery';
-import { runDoctor } from '../../electron/core/fleet/doctor';
+import { backupDatabase, backupsDirOf, hasSetupMarker, listBackups, SETUP_MARKER_FILE } from '../../electron/core/maintenance/backup';
+import { acknowledgeRecoveryNotices, openWithRecovery, readRecoveryNotices } from '../../electron/core/maintenance/recovery';
+import { runDoctor } from '../../electron/core/maintenance/doctor';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));

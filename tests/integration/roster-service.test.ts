@@ -12,7 +12,7 @@ import { csvTextSource, oneRosterFolderSource } from '../../electron/core/roster
 import { WondeRosterSource } from '../../electron/core/roster/sources/wonde';
 import { WondeHttp } from '../../electron/core/mis/wonde/http';
 import { unlimited } from '../../electron/core/mis/rate-limit';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import type { ImportProgress, RosterSource } from '../../electron/core/roster/model';
 import { generatedRoster, startFakeWondeRoster, type FakeWondeRoster } from '../fakes/wonde-roster/server';
 

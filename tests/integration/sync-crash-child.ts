@@ -4,7 +4,7 @@
 // as "no mark" would write over the parent's protected M or write a landed mark twice.
 import { systemClock } from '../../electron/core/clock';
 import { openDatabase } from '../../electron/core/db/database';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { WondeConnector } from '../../electron/core/mis/wonde/connector';
 import { unlimited } from '../../electron/core/mis/rate-limit';
 import { memorySecretStore } from '../../electron/core/security/secrets';

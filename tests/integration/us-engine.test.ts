@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../electron/core/clock';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import type { Db } from '../../electron/core/db/database';
 import { EdfiConnector } from '../../electron/core/mis/edfi/connector';
 import { FileExportConnector } from '../../electron/core/mis/fileexport/connector';

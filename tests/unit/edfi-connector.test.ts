@@ -4,7 +4,7 @@ import { EdfiConnector } from '../../electron/core/mis/edfi/connector';
 import { unlimited } from '../../electron/core/mis/rate-limit';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
 import { caught } from '../fakes/powerschool/caught';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { edfiUsSettings, usSecretKeys, type EdfiUsSettingsInput } from '../../shared/mis-us';
 import { edfiProblem, REASON_MAX } from '../../electron/core/mis/edfi/connector';

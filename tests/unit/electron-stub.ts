@@ -4,7 +4,7 @@
 // Use: vi.mock('electron', async () => (await import('./electron-stub')).electronModule);
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
-import type { Logger } from '../../electron/core/log';
+import type { Logger } from '../../electron/core/logging/logger';
 
 export class FakeFrame {
   constructor(

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { openTestCore } from '../helpers/core';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 
 const updater = Object.assign(new EventEmitter(), {
   setFeedURL: vi.fn(),

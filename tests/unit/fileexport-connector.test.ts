@@ -9,7 +9,7 @@ import { folderDestination, type Destination } from '../../electron/core/mis/fil
 import { ExportLedger } from '../../electron/core/mis/fileexport/ledger';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
 import { caught } from '../fakes/powerschool/caught';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { fixedClock } from '../../electron/core/clock';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { exportCron, fileExportUsSettings, usSecretKeys, type FileExportUsSettingsInput } from '../../shared/mis-us';

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFileLogger, logFiles, scrub } from '../../electron/core/fleet/logging';
-import { writeSupportBundle } from '../../electron/core/fleet/support-bundle';
-import { stderrLogger } from '../../electron/core/log';
+import { createFileLogger, logFiles, scrub } from '../../electron/core/logging/file-logger';
+import { writeSupportBundle } from '../../electron/core/maintenance/support-bundle';
+import { stderrLogger } from '../../electron/core/logging/logger';
 import { fileSecretStore, memorySecretStore, secretValuesOf } from '../../electron/core/security/secrets';
 import { tempDir } from '../helpers/core';
 

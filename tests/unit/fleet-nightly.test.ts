@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { openTestCore } from '../helpers/core';
-import { runNightly, startNightly } from '../../electron/core/fleet/nightly';
-import { backupsDirOf, listBackups } from '../../electron/core/fleet/backup';
+import { runNightly, startNightly } from '../../electron/core/maintenance/nightly';
+import { backupsDirOf, listBackups } from '../../electron/core/maintenance/backup';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));

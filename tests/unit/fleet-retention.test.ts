@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestCore } from '../helpers/core';
-import { purgeExpiredEvents, retentionCutoff } from '../../electron/core/fleet/retention';
+import { purgeExpiredEvents, retentionCutoff } from '../../electron/core/maintenance/retention';
 import type { KioskCore } from '../../electron/core/kiosk';
 
 const disposers: (() => void)[] = [];

@@ -1,7 +1,7 @@
 // The fleet settings: safe defaults, and updates only from an HTTPS folder.
 import { describe, expect, it } from 'vitest';
 import { defaultFleetSettings, fleetSettings, fleetSettingsOf } from '../../shared/fleet';
-import { isQuietHours, updaterPlan } from '../../electron/core/fleet/updater';
+import { isQuietHours, updaterPlan } from '../../electron/core/maintenance/update-plan';
 import { defaultSettings } from '../../shared/defaults';
 import { siteSettings } from '../../shared/settings';
 

@@ -4,7 +4,7 @@ import { parseExpression, PowerschoolConnector } from '../../electron/core/mis/p
 import { unlimited } from '../../electron/core/mis/rate-limit';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
 import { caught } from '../fakes/powerschool/caught';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { fixedClock } from '../../electron/core/clock';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { powerschoolUsSettings, usSecretKeys, type PowerschoolUsSettingsInput } from '../../shared/mis-us';

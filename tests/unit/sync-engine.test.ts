@@ -8,7 +8,7 @@ import type { ConfirmSettings } from '../../electron/core/sync/confirm';
 import type { MisConnector } from '../../electron/core/mis/types';
 import { MisError } from '../../electron/core/mis/errors';
 import { systemClock } from '../../electron/core/clock';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { exportWritebackLog, queryWritebackLog } from '../../electron/core/staff/writeback-log';
 import fs from 'node:fs';
 import os from 'node:os';

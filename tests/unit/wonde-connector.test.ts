@@ -1,6 +1,6 @@
 // The Wonde connector on the wire (against the fake), the per-MIS table, and the settings schema.
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../electron/core/log';
+import { silentLogger } from '../../electron/core/logging/logger';
 import { wondeCapabilities, misProfile } from '../../electron/core/mis/capabilities';
 import { createConnector } from '../../electron/core/mis';
 import { isMisError, type MisError } from '../../electron/core/mis/errors';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KioskCore } from '../kiosk';
 import { fixedClock, systemClock } from '../clock';
-import { stderrLogger } from '../log';
+import { stderrLogger } from '../logging/logger';
 import { fileSecretStore, secretValuesOf } from '../security/secrets';
 import { CoreError } from '../errors';
 import { SettingsValidationError } from '../db/settings-store';
@@ -15,7 +15,7 @@ import { outboxCounts } from '../sync/outbox';
 import { direction as directionSchema } from '../../../shared/settings';
 import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
 import { csvFileSource } from '../roster/sources/files';
-import { cliMustNotOpen } from '../fleet/recovery';
+import { cliMustNotOpen } from '../maintenance/recovery';
 import { helpRequest } from './help';
 
 const USAGE = `Passdesk admin CLI

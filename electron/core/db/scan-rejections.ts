@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from './database';
 import type { SecretStore } from '../security/secrets';
-import type { Logger } from '../log';
+import type { Logger } from '../logging/logger';
 
 /** The secret store key of the kiosk's scan salt. */
 export const SCAN_SALT_KEY = 'kiosk.scanHashSalt';

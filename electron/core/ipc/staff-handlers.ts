@@ -6,10 +6,10 @@ import type { staffCalls } from '../../../shared/ipc/staff-contract';
 import type { KioskCore } from '../kiosk';
 import { exportWritebackLog, queryWritebackLog } from '../staff/writeback-log';
 import { fieldLocks } from '../../../shared/policy';
-import { runDoctor, type DoctorPorts } from '../fleet/doctor';
-import { removableTargets, writeSupportBundle } from '../fleet/support-bundle';
-import { logDirOf } from '../fleet/logging';
-import { acknowledgeRecoveryNotices, readRecoveryNotices } from '../fleet/recovery';
+import { runDoctor, type DoctorPorts } from '../maintenance/doctor';
+import { removableTargets, writeSupportBundle } from '../maintenance/support-bundle';
+import { logDirOf } from '../logging/file-logger';
+import { acknowledgeRecoveryNotices, readRecoveryNotices } from '../maintenance/recovery';
 import { CoreError } from '../errors';
 
 function doctorPorts(core: KioskCore): DoctorPorts {

@@ -1,7 +1,7 @@
 // Picks the connector for the school's configured MIS. Another connector is one line in
 // `factories` (see README.md in this folder).
 import type { MisSettings } from '../../../shared/mis';
-import type { Logger } from '../log';
+import type { Logger } from '../logging/logger';
 import type { SecretStore } from '../security/secrets';
 import type { MisConnector } from './types';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 // What the rest of the kiosk uses of roster/: the service, and the factory that turns the saved
 // roster settings into a source (the Wonde one needs the MIS connection and its token).
 import type { MisSettings } from '../../../shared/mis';
-import type { Logger } from '../log';
+import type { Logger } from '../logging/logger';
 import type { SecretStore } from '../security/secrets';
 import type { RosterSourceConfig } from './config';
 import { RosterError, type RosterSource } from './model';

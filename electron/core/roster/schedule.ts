@@ -3,7 +3,7 @@
 // caught up shortly after it starts again. A run that is still going blocks the next (protect).
 import { Cron } from 'croner';
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Logger } from '../logging/logger';
 import type { RosterConfig } from './config';
 import { isImportOverdue } from './seasons';
 

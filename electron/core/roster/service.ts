@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
 import { systemClock, type Clock } from '../clock';
-import { silentLogger, type Logger } from '../log';
+import { silentLogger, type Logger } from '../logging/logger';
 import { localClock } from '../../../shared/attendance/decision';
 import type { SiteSettings } from '../../../shared/settings';
 import type { RosterConfig, RosterSourceConfig } from './config';

@@ -3,8 +3,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CoreError } from '../errors';
 import { PinService, type StaffRole } from './pins';
-import { isSetupLocked } from '../fleet/recovery';
-import { writeSetupMarker } from '../fleet/backup';
+import { isSetupLocked } from '../maintenance/recovery';
+import { writeSetupMarker } from '../maintenance/backup';
 import { supersede, retryRows, type SessionMarkPayload } from '../sync/outbox';
 import { decide } from '../../../shared/attendance/decision';
 import { attendanceCode, groupForStudent, resolveRules } from '../../../shared/settings';
@@ -96,7 +96,7 @@ export class StaffDesk {
 
   /**
    * A site admin sets either PIN; on a new kiosk with no admin PIN yet, anyone at the desk sets
-   * the first one — never on a kiosk that was set up and lost its database (fleet/recovery.ts).
+   * the first one — never on a kiosk that was set up and lost its database (maintenance/recovery.ts).
    * Setting the site admin PIN when no recovery code exists (first run, or the code was just
    * used) issues one: returned here to be shown once.
    */

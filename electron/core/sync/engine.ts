@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Logger } from '../logging/logger';
 import type { Capabilities, MisConnector } from '../mis/types';
 import { asMisError, type MisError } from '../mis/errors';
 import { withAuthRetry } from './auth-retry';

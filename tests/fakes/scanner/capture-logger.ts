@@ -1,6 +1,6 @@
 // A Logger that keeps what it was told, so a test can check what an admin would read in the
 // log, and that no scanned code ever reached it.
-import type { Logger } from '../../../electron/core/log';
+import type { Logger } from '../../../electron/core/logging/logger';
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../../electron/core/clock';
-import { silentLogger } from '../../../electron/core/log';
+import { silentLogger } from '../../../electron/core/logging/logger';
 import { WondeConnector } from '../../../electron/core/mis/wonde/connector';
 import { memorySecretStore, type SecretStore } from '../../../electron/core/security/secrets';
 import { SyncEngine, type SyncEngineOptions } from '../../../electron/core/sync/engine';

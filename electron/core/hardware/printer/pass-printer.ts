@@ -6,7 +6,7 @@ import { printerSettings, columnsFor, type PassModel, type PrinterSettings, type
 import type { SignEvent, Student } from '../../../../shared/model';
 import type { SiteSettings } from '../../../../shared/settings';
 import { systemClock, type Clock } from '../../clock';
-import { silentLogger, type Logger } from '../../log';
+import { silentLogger, type Logger } from '../../logging/logger';
 import { renderPass } from './render';
 import { passFromEvent } from './from-event';
 import { kioskPrinterStatus, notConfigured, printerStatus } from './status';

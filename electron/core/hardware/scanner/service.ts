@@ -7,7 +7,7 @@
 // Codes are never logged: a login QR code (Clever Badges, ClassLink) is a password.
 import type { Clock } from '../../clock';
 import { systemClock } from '../../clock';
-import type { Logger } from '../../log';
+import type { Logger } from '../../logging/logger';
 import { ReportAssembler } from './assembler';
 import type { ScannerProblem } from './problems';
 import { DEFAULT_UDEV_RULE_PATH, backendFailure, deviceName, openFailure, unplugged } from './problems';

@@ -11,7 +11,7 @@ import { usSecretKeys } from '../../../../shared/mis-us';
 import { cutText } from '../../../../shared/text';
 import type { SessionName } from '../../../../shared/settings';
 import { systemClock, type Clock } from '../../clock';
-import type { Logger } from '../../log';
+import type { Logger } from '../../logging/logger';
 import type { SecretStore } from '../../security/secrets';
 import { MisError } from '../errors';
 import { messageOf, OAuthHttp, problemMessage } from '../powerschool/oauth-http';

@@ -10,7 +10,7 @@ import type { FileExportUsSettings } from '../../../../shared/mis-us';
 import { exportCron, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period } from '../../../../shared/settings';
 import { systemClock, type Clock } from '../../clock';
-import type { Logger } from '../../log';
+import type { Logger } from '../../logging/logger';
 import type { SecretStore } from '../../security/secrets';
 import { asMisError, MisError } from '../errors';
 import type { Capabilities, ExistingMark, Lesson, LessonMarkWrite, MisAttendanceCode, MisConnector, RosterPage, SessionMarkWrite, WriteResult } from '../types';

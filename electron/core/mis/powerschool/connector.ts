@@ -14,7 +14,7 @@ import type { Period, SessionName } from '../../../../shared/settings';
 import { localClock } from '../../../../shared/attendance/decision';
 import { cutText } from '../../../../shared/text';
 import { systemClock, type Clock } from '../../clock';
-import type { Logger } from '../../log';
+import type { Logger } from '../../logging/logger';
 import type { SecretStore } from '../../security/secrets';
 import { MisError } from '../errors';
 import { tokenBucket, type RateLimiter } from '../rate-limit';

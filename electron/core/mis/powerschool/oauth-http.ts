@@ -6,7 +6,7 @@
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
-import type { Logger } from '../../log';
+import type { Logger } from '../../logging/logger';
 import { MisError } from '../errors';
 import type { RateLimiter } from '../rate-limit';
 import { parseRetryAfter } from '../wonde/http';

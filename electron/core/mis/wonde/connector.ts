@@ -5,7 +5,7 @@
 import type { WondeSettings } from '../../../../shared/mis';
 import { secretKeys } from '../../../../shared/mis';
 import type { SessionName } from '../../../../shared/settings';
-import type { Logger } from '../../log';
+import type { Logger } from '../../logging/logger';
 import type { SecretStore } from '../../security/secrets';
 import { wondeCapabilities } from '../capabilities';
 import { MisError } from '../errors';

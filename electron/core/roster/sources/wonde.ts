@@ -6,7 +6,7 @@
 import type { WondeSettings } from '../../../../shared/mis';
 import { secretKeys } from '../../../../shared/mis';
 import { student } from '../../../../shared/model';
-import type { Logger } from '../../log';
+import type { Logger } from '../../logging/logger';
 import { isMisError, MisError } from '../../mis/errors';
 import { unlimited } from '../../mis/rate-limit';
 import { WondeHttp, type WondePage } from '../../mis/wonde/http';

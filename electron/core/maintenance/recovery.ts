@@ -19,7 +19,7 @@ import { backupsDirOf, checkBackup, fsyncFile, hasSetupMarker, listBackups, setu
 import { copyBackupIntoPlace, databaseFileOf, moveDatabaseAside, newestGoodBackup } from './restore';
 import { salvageInto } from './salvage';
 import { systemClock, type Clock } from '../clock';
-import { silentLogger, type Logger } from '../log';
+import { silentLogger, type Logger } from '../logging/logger';
 
 export const RECOVERY_NOTICE_FILE = 'recovery-notice.json';
 

@@ -5,7 +5,7 @@
 import { Cron } from 'croner';
 import type { Db } from '../db/database';
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Logger } from '../logging/logger';
 import { backupDatabase, backupsDirOf, listBackups, type BackupInfo } from './backup';
 import { purgeInBatches, type PurgeResult } from './retention';
 import { fleetSettingsOf } from '../../../shared/fleet';

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { currentSecretForms, maskSecretValues, type Logger, type SecretValues } from '../log';
+import { currentSecretForms, maskSecretValues, type Logger, type SecretValues } from './logger';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

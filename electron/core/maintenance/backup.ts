@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { Db } from '../db/database';
 import { bindingOptions, latestVersion } from '../db/database';
 import { systemClock, type Clock } from '../clock';
-import { silentLogger, type Logger } from '../log';
+import { silentLogger, type Logger } from '../logging/logger';
 
 export const BACKUP_DIR_NAME = 'backups';
 const PREFIX = 'passdesk-';
@@ -74,7 +74,7 @@ export function writeSetupMarker(dataDir: string, at: Date, why: string): void {
   fsyncDir(dataDir);
 }
 
-// Whether a kiosk was ever set up (the marker, or a backup with content): fleet/recovery.ts setUpBefore.
+// Whether a kiosk was ever set up (the marker, or a backup with content): maintenance/recovery.ts setUpBefore.
 
 export function backupsDirOf(dataDir: string): string {
   return path.join(dataDir, BACKUP_DIR_NAME);

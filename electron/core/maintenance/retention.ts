@@ -7,7 +7,7 @@
 // data is gone from the file, not only from the tables.
 import { DateTime } from 'luxon';
 import type { Db } from '../db/database';
-import { silentLogger, type Logger } from '../log';
+import { silentLogger, type Logger } from '../logging/logger';
 
 /** Outbox states in which the MIS does not have the mark yet and a person may still need the event. */
 export const UNFINISHED_WRITEBACK = ['pending', 'in_flight', 'failed_permanent'] as const;

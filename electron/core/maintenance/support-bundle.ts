@@ -10,8 +10,8 @@ import type { Db } from '../db/database';
 import { outboxCounts } from '../sync/outbox';
 import { backupsDirOf, fsyncDir, fsyncFile, listBackups } from './backup';
 import { formatDoctorReport } from './doctor';
-import { logFiles, scrub, scrubText } from './logging';
-import { maskSecretValues, secretForms } from '../log';
+import { logFiles, scrub, scrubText } from '../logging/file-logger';
+import { maskSecretValues, secretForms } from '../logging/logger';
 import { readRecoveryNotices } from './recovery';
 import type { DoctorReport } from '../../../shared/fleet';
 

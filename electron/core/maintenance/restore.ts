@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BackupError, backupsDirOf, checkBackup, fsyncDir, fsyncFile, listBackups, type BackupCheck, type BackupInfo } from './backup';
 import { systemClock, type Clock } from '../clock';
-import { silentLogger, type Logger } from '../log';
+import { silentLogger, type Logger } from '../logging/logger';
 
 /** Kept in step with KioskCore.open (electron/core/kiosk.ts). */
 export const DATABASE_FILE_NAME = 'passdesk.sqlite';
