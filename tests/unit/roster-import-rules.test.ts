@@ -210,8 +210,8 @@ describe('a OneRoster 1.1 bundle as public generators write it', () => {
   it('links parents from either side: the parent naming the child, or the child naming the parent', () => {
     const { records } = parseOneRoster(readOneRosterFolder(dir));
     const contacts = Object.fromEntries(records.map((r) => [r.student.forename, r.contacts]));
-    expect(contacts.Ella).toEqual([{ name: 'Ruth Moreno', relationship: 'parent', phone: '555-0141', email: 'ruth.moreno@example.org' }]);
-    expect(contacts.Leo).toEqual([{ name: 'Sam Ibrahim', relationship: 'guardian', phone: '555-0142', email: null }]);
+    expect(contacts.Ella).toEqual([{ name: 'Ruth Moreno', relationship: 'parent', phone: '555-0141', email: 'ruth.moreno@example.org', parentalResponsibility: null, priority: null }]);
+    expect(contacts.Leo).toEqual([{ name: 'Sam Ibrahim', relationship: 'guardian', phone: '555-0142', email: null, parentalResponsibility: null, priority: null }]);
     expect(contacts.Zoe).toEqual([]);
   });
 

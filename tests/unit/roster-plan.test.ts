@@ -166,7 +166,7 @@ describe('groups', () => {
 
 describe('contacts and the summer freeze', () => {
   it('writes only contacts that changed', () => {
-    const c = [{ name: 'P Smith', relationship: 'Parent', phone: '07700 900001', email: null }];
+    const c = [{ name: 'P Smith', relationship: 'Parent', phone: '07700 900001', email: null, parentalResponsibility: null, priority: null }];
     const plan = planImport({
       current: [cur('a'), cur('b')],
       incoming: [rec('a', {}, { contacts: c }), rec('b', {}, { contacts: c })],
@@ -177,7 +177,7 @@ describe('contacts and the summer freeze', () => {
   });
 
   it('a frozen plan keeps contact changes of known students only, and says what it held back', () => {
-    const c = [{ name: null, relationship: null, phone: '07700 900002', email: null }];
+    const c = [{ name: null, relationship: null, phone: '07700 900002', email: null, parentalResponsibility: null, priority: null }];
     const plan = planImport({
       current: [cur('a'), cur('gone')],
       incoming: [rec('a', { year: 10 }, { contacts: c }), rec('new', {}, { contacts: c })],

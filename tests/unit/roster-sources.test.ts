@@ -107,7 +107,7 @@ describe('OneRoster 1.1 bundle (a folder of CSVs)', () => {
     expect(schoolName).toBe('Lincoln Middle School');
     expect(records.map((r) => r.student.id)).toEqual(['stu-1001', 'stu-1002', 'stu-1003']);
     expect(records[0]!.student).toMatchObject({ forename: 'Mia', surname: 'Garcia', year: 6, form: 'Homeroom 6-White', badge: '200101', misId: '1001' });
-    expect(records[0]!.contacts).toEqual([{ name: 'Rosa Garcia', relationship: 'parent', phone: '555-0101', email: 'rosa.garcia@example.org' }]);
+    expect(records[0]!.contacts).toEqual([{ name: 'Rosa Garcia', relationship: 'parent', phone: '555-0101', email: 'rosa.garcia@example.org', parentalResponsibility: null, priority: null }]);
     expect(records[2]!.student.form).toBeNull(); // enrolled in Math only, no homeroom
   });
 
@@ -156,7 +156,7 @@ describe('Wonde student → record', () => {
     expect(r).toMatchObject({
       student: { id: 'B1', misId: 'B1', form: '9C', badge: '12345' },
       groupHints: ['9C', 'Sixth Form'],
-      contacts: [{ name: 'Jo Smith', relationship: 'Mother', phone: '07700 900001', email: null }],
+      contacts: [{ name: 'Jo Smith', relationship: 'Mother', phone: '07700 900001', email: null, parentalResponsibility: null, priority: null }],
     });
   });
 

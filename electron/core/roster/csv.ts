@@ -4,7 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { student, type Student } from '../../../shared/model';
-import { contact, describeRowIssues, fitContactText, fitStudentText, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
+import { byPriority, contact, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 export interface RowError {
   line: number;
@@ -170,7 +170,8 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
   if (missing.length) {
     throw new RosterError('mapping_invalid', `The file has no column ${missing.join(', ')}. Check the column mapping against the file's first line.`);
   }
-  const hasContacts = index.contactName !== undefined || index.contactPhone !== undefined || index.contactEmail !== undefined;
+  const numbered = numberedContactColumns(header);
+  const hasContacts = index.contactName !== undefined || index.contactPhone !== undefined || index.contactEmail !== undefined || numbered.length > 0;
   // A badge column that is empty in every row carries no badges (they are handed out at the kiosk):
   // like a OneRoster file without badge entries, it never wipes a badge the kiosk holds, and its
   // rows are not refused for having none.
@@ -220,6 +221,23 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
       );
       if (!c.success) issues.push({ line, severity: 'warning', message: `Contact details not kept: ${describeRowIssues(c.error)}`, studentId: id });
       contacts = c.success && (c.data.name || c.data.phone || c.data.email) ? [c.data] : [];
+      // Issue 17: contact1_name, contact1_relationship… (see numberedContactColumns).
+      for (const n of numbered) {
+        const cell = (i: number | undefined) => (i === undefined ? '' : (cells[i] ?? '').trim());
+        const nc = contact.safeParse(
+          fitContactText({
+            name: cell(n.name) || null,
+            relationship: cell(n.relationship) || null,
+            phone: cell(n.phone) || null,
+            email: cell(n.email) || null,
+            parentalResponsibility: readFlag(cell(n.parental_responsibility)),
+            priority: readPriority(cell(n.priority)),
+          }),
+        );
+        if (!nc.success) issues.push({ line, severity: 'warning', message: `Contact ${n.n} not kept: ${describeRowIssues(nc.error)}`, studentId: id });
+        else if (nc.data.name || nc.data.phone || nc.data.email) contacts.push(nc.data);
+      }
+      if (numbered.length) contacts = byPriority(contacts);
     }
     records.push({
       line,
@@ -270,4 +288,30 @@ function safeRows(text: string): { rows: number } {
   } catch {
     return { rows: 0 };
   }
+}
+
+// ---- issue 17: several contacts per row -------------------------------------------------------
+
+const CONTACT_PARTS = ['name', 'relationship', 'phone', 'email', 'parental_responsibility', 'priority'] as const;
+type ContactPart = (typeof CONTACT_PARTS)[number];
+
+/**
+ * Columns contact1_name, contact1_relationship, contact1_phone, contact1_email,
+ * contact1_parental_responsibility (yes/no, y/n, true/false, 1/0), contact1_priority (1 = call
+ * first), then contact2_…, up to contact9_. Read by header name (spaces and hyphens count as
+ * underscores, any case), beside the one mapped contact column set.
+ */
+export function numberedContactColumns(header: string[]): ({ n: number } & Partial<Record<ContactPart, number>>)[] {
+  const byN = new Map<number, { n: number } & Partial<Record<ContactPart, number>>>();
+  header.forEach((h, i) => {
+    const m = /^contact_?([1-9])_(.+)$/.exec(normHeader(h));
+    if (!m) return;
+    const part = m[2] as ContactPart;
+    if (!CONTACT_PARTS.includes(part)) return;
+    const n = Number(m[1]);
+    const entry = byN.get(n) ?? { n };
+    entry[part] = i;
+    byN.set(n, entry);
+  });
+  return [...byN.values()].sort((a, b) => a.n - b.n);
 }

@@ -4,12 +4,22 @@ import { z } from 'zod';
 import type { Student } from '../../../shared/model';
 import { cutText } from '../../../shared/text';
 
-/** A parent/carer (or the student's own) phone and e-mail: the only thing a summer pause still updates. */
+/**
+ * A parent/carer (or the student's own) phone and e-mail: the only thing a summer pause still updates.
+ * Issue 17: who may collect the student. `parentalResponsibility` and `priority` come from the MIS
+ * (Wonde contacts, CSV columns) where it has them, else null. The kiosk shows `name` and
+ * `relationship` only, never `phone` or `email`; the message outbox (issue 17, part 3) reads
+ * `email` and `priority`.
+ */
 export const contact = z.object({
   name: z.string().trim().max(120).nullable().default(null),
   relationship: z.string().trim().max(40).nullable().default(null),
   phone: z.string().trim().max(40).nullable().default(null),
   email: z.string().trim().max(254).nullable().default(null),
+  // ---- issue 17: collectors ----
+  parentalResponsibility: z.boolean().nullable().default(null),
+  /** 1 = the first to call. null: the source gives no order. */
+  priority: z.number().int().min(0).max(99).nullable().default(null),
 });
 export type Contact = z.output<typeof contact>;
 
@@ -128,12 +138,38 @@ export function fitStudentText<T extends { forename?: string | null; surname?: s
 const FIELD_WORDS: Record<keyof typeof STUDENT_TEXT_LIMITS, string> = { forename: 'first name', surname: 'surname', form: 'form' };
 
 /** Contact text cut to the contact's limits on character boundaries (a long name still reaches reception). */
-export function fitContactText(c: { name: string | null; relationship: string | null; phone: string | null; email: string | null }) {
+export function fitContactText<T extends { name: string | null; relationship: string | null; phone: string | null; email: string | null }>(c: T): T {
   return {
+    ...c,
     name: c.name === null ? null : cutText(c.name.trim(), 120),
     relationship: c.relationship === null ? null : cutText(c.relationship.trim(), 40),
     // A phone number or e-mail address cut short is a wrong one: those are dropped, not cut.
     phone: c.phone,
     email: c.email,
   };
+}
+
+/** "yes", "Y", "true", 1 → true; "no", "N", "false", 0 → false; anything else (blank) → null. */
+export function readFlag(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : null;
+  if (typeof v !== 'string') return null;
+  const t = v.trim().toLowerCase();
+  if (['1', 'y', 'yes', 'true', 't'].includes(t)) return true;
+  if (['0', 'n', 'no', 'false', 'f'].includes(t)) return false;
+  return null;
+}
+
+/** A contact priority as a whole number 0–99 ("1", 1, " 2 "); anything else → null. */
+export function readPriority(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= 99 ? n : null;
+}
+
+/** Contacts in the order the school wants them called: priority first (1, 2…), then as given. */
+export function byPriority<C extends { priority: number | null }>(contacts: C[]): C[] {
+  return contacts
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => (a.c.priority ?? 1000) - (b.c.priority ?? 1000) || a.i - b.i)
+    .map((x) => x.c);
 }

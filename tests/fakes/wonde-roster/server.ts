@@ -6,6 +6,18 @@
 // Year codes: a student's year may be the MIS's own code ("Year R", "Girls Reception", "N1",
 // "Nursery", "Year N2", "40"), codes real Wonde schools carry (issue 13); the year include's shape
 // is UNCONFIRMED (reference/mis-apis.md), so it is served as {code,name} or {name} (`yearShape`).
+// Contacts (issue 17): a contact is {id, forename, surname, relationship, contact_details:{data:{
+// emails:{email,…}, telephones|phones:{mobile,…}}}}. Wonde's own contact sample (as quoted on
+// Schoolzine's knowledge base, https://www.schoolzineplus.com/newsletter/article/302) shows
+// `relationship` as an object (bill_payer, lives_with_pupil, email_bills, …) and the details'
+// phones under `phones`; the relationship's own name, `parental_responsibility` and `priority`
+// keys are named by public Wonde client code (a TypeScript `WondeContactRelationship {relationship,
+// parental_responsibility, priority, lives_with_pupil}`) and by Wonde's schools' integrations
+// (Schoolzine's "Parental Responsibility" and "Relationship types" sync options,
+// https://schoolzine.com/wonde-integration-guide), but where they sit is UNCONFIRMED: so the fake
+// serves `contactShape` 'nested' ({relationship:{data:{relationship, parental_responsibility,
+// priority, bill_payer, lives_with_pupil}}}, telephones), 'bare' (the same object without {data}),
+// or 'flat' (relationship a string, parental_responsibility and priority on the contact, phones).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -29,7 +41,22 @@ export interface FakeStudentJson {
   groups: string[];
   parent: { forename: string; surname: string; phone: string; email: string } | null;
   photo: boolean;
+  /** Issue 17: more contacts, beside `parent` (which is served first, as "Parent", priority 1). */
+  contacts?: FakeContactJson[];
 }
+
+/** A contact as the fake knows it; `contactShape` decides how it goes on the wire. */
+export interface FakeContactJson {
+  forename: string;
+  surname: string;
+  relationship: string;
+  parentalResponsibility: boolean | null;
+  priority: number | null;
+  phone: string | null;
+  email: string | null;
+}
+
+export type ContactShape = 'nested' | 'bare' | 'flat';
 
 export interface Fault {
   path: 'students' | 'photos';
@@ -53,6 +80,8 @@ export interface FakeWondeRosterOptions {
   onIdleStop?: () => void;
   /** Shape of the year include: {code:"9"} or {name:"Year 9"}. */
   yearShape?: 'code' | 'name';
+  /** Issue 17: where a contact's relationship, parental responsibility and priority sit (UNCONFIRMED). */
+  contactShape?: ContactShape;
 }
 
 const FORENAMES = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Ivy', 'Leo', 'Freya', 'Oscar', 'Aarav', 'Maja', 'Zara', 'Kofi'];
@@ -103,7 +132,20 @@ function makeStudent(id: string, misId: number, year: number, i: number): FakeSt
 /** A small valid JPEG-ish payload: the kiosk only stores it. */
 const PHOTO = Buffer.from('fake-photo-bytes').toString('base64');
 
-function wire(s: FakeStudentJson, include: Set<string>, yearShape: 'code' | 'name'): Record<string, unknown> {
+function wireContact(id: string, c: FakeContactJson, shape: ContactShape): Record<string, unknown> {
+  const rel = { relationship: c.relationship, parental_responsibility: c.parentalResponsibility, priority: c.priority, bill_payer: null, lives_with_pupil: null };
+  const phoneKey = shape === 'flat' ? 'phones' : 'telephones';
+  const base = {
+    id,
+    forename: c.forename,
+    surname: c.surname,
+    contact_details: { data: { emails: { email: c.email }, [phoneKey]: { mobile: c.phone } } },
+  };
+  if (shape === 'flat') return { ...base, relationship: c.relationship, parental_responsibility: c.parentalResponsibility, priority: c.priority };
+  return { ...base, relationship: shape === 'nested' ? { data: rel } : rel };
+}
+
+function wire(s: FakeStudentJson, include: Set<string>, yearShape: 'code' | 'name', contactShape: ContactShape = 'nested'): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: s.id,
     upi: s.upi,
@@ -140,19 +182,11 @@ function wire(s: FakeStudentJson, include: Set<string>, yearShape: 'code' | 'nam
     };
   }
   if (include.has('contacts') || include.has('contacts.contact_details')) {
-    out.contacts = {
-      data: s.parent
-        ? [
-            {
-              id: `C-${s.id}`,
-              forename: s.parent.forename,
-              surname: s.parent.surname,
-              relationship: { data: { relationship: 'Parent' } },
-              contact_details: { data: { emails: { email: s.parent.email }, telephones: { mobile: s.parent.phone } } },
-            },
-          ]
-        : [],
-    };
+    const all: FakeContactJson[] = [
+      ...(s.parent ? [{ ...s.parent, relationship: 'Parent', parentalResponsibility: true, priority: 1 }] : []),
+      ...(s.contacts ?? []),
+    ];
+    out.contacts = { data: all.map((c, i) => wireContact(`C-${s.id}-${i}`, c, contactShape)) };
   }
   return out;
 }
@@ -226,7 +260,7 @@ export async function startFakeWondeRoster(options: FakeWondeRosterOptions): Pro
     };
     const data =
       kind === 'students'
-        ? slice.map((s) => wire(s, include, options.yearShape ?? 'code'))
+        ? slice.map((s) => wire(s, include, options.yearShape ?? 'code', options.contactShape))
         : slice.map((s) => ({ id: `P-${s.id}`, student_id: s.id, content: PHOTO, updated_at: { date: '2025-09-01 08:00:00.000000' } }));
     send(200, { data, meta: { pagination: { next: more ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, more, per_page: perPage, current_page: page } } });
   });

@@ -12,7 +12,7 @@ import { unlimited } from '../../mis/rate-limit';
 import { WondeHttp, type WondePage } from '../../mis/wonde/http';
 import type { SecretStore } from '../../security/secrets';
 import { parseYear } from '../csv';
-import { contact, describeRowIssues, fitContactText, fitStudentText, RosterError, type Contact, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext } from '../model';
+import { byPriority, contact, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext } from '../model';
 
 /** The one call the roster needs of Wonde's HTTP layer (WondeHttp has it). */
 export interface WondeGet {
@@ -75,24 +75,35 @@ function wondeGroups(s: Obj): { form: string | null; names: string[] } {
   return { form, names: groups.map((g) => str(g.name)).filter((n): n is string => n !== null) };
 }
 
-function wondeContacts(s: Obj): Contact[] {
+/**
+ * A student's contacts. Issue 17: the relationship object also carries parental responsibility
+ * and priority. Where they sit is UNCONFIRMED (reference/mis-apis.md; the fake serves every shape,
+ * tests/fakes/wonde-roster `contactShape`): inside `relationship` ({data:{relationship,
+ * parental_responsibility, priority, …}}, as Wonde's contact sample on Schoolzine's knowledge base
+ * shows `relationship` as an object), or beside it on the contact with `relationship` a plain string.
+ * Phones: `telephones` (as before) or `phones` (the Schoolzine sample).
+ */
+export function wondeContacts(s: Obj): Contact[] {
   const out: Contact[] = [];
   for (const c of list(s.contacts)) {
     const details = obj(unwrap(c.contact_details));
     const emails = obj(details?.emails);
-    const phones = obj(details?.telephones);
+    const phones = obj(details?.telephones) ?? obj(details?.phones);
     const rel = obj(unwrap(c.relationship));
     const parsed = contact.safeParse(
       fitContactText({
         name: [str(c.forename), str(c.surname)].filter(Boolean).join(' ') || null,
-        relationship: str(rel?.relationship) ?? str(c.relationship) ?? null,
-        phone: str(phones?.mobile) ?? str(phones?.phone) ?? str(phones?.home) ?? null,
+        relationship: str(rel?.relationship) ?? str(rel?.relationship_type) ?? str(rel?.type) ?? str(c.relationship) ?? null,
+        phone: str(phones?.mobile) ?? str(phones?.phone) ?? str(phones?.primary) ?? str(phones?.home) ?? null,
         email: str(emails?.email) ?? str(emails?.primary) ?? null,
+        parentalResponsibility: readFlag(rel?.parental_responsibility ?? c.parental_responsibility),
+        priority: readPriority(rel?.priority ?? c.priority),
       }),
     );
-    if (parsed.success && (parsed.data.phone || parsed.data.email)) out.push(parsed.data);
+    // Issue 17: a contact with a name but no phone or e-mail may still collect the student.
+    if (parsed.success && (parsed.data.phone || parsed.data.email || parsed.data.name)) out.push(parsed.data);
   }
-  return out;
+  return byPriority(out);
 }
 
 /**
