@@ -34,6 +34,11 @@ export const passModel = z.object({
   message: z.string().max(200).default(''),
   /** Set when staff reprint later: the pass then says so, so its time is not misread. */
   reprintedAt: z.string().regex(/^\d{2}:\d{2}$/).nullable().default(null),
+  // ---- issue 17: who collects the student ----
+  /** "Jo Smith (Mother)": printed on an early sign-out's pass. */
+  collectedBy: z.string().max(200).nullable().default(null),
+  /** "Someone else" waits for reception: the pass says "see reception" until they approve. */
+  awaitingApproval: z.boolean().default(false),
 });
 export type PassModel = z.output<typeof passModel>;
 export type PassModelInput = z.input<typeof passModel>;
@@ -59,6 +64,9 @@ export interface PassLabels {
   code: string;
   session: string;
   note: string;
+  // issue 17
+  collectedBy: string;
+  seeReception: string;
 }
 
 export const passLabels: Record<Locale, PassLabels> = {
@@ -78,6 +86,8 @@ export const passLabels: Record<Locale, PassLabels> = {
     code: 'Code',
     session: 'Session',
     note: 'Note',
+    collectedBy: 'Collected by',
+    seeReception: 'SEE RECEPTION BEFORE YOU LEAVE',
   },
   'en-US': {
     lateSignIn: 'TARDY PASS',
@@ -95,6 +105,8 @@ export const passLabels: Record<Locale, PassLabels> = {
     code: 'Code',
     session: 'Session',
     note: 'Note',
+    collectedBy: 'Picked up by',
+    seeReception: 'SEE THE FRONT OFFICE BEFORE YOU LEAVE',
   },
 };
 
@@ -229,6 +241,7 @@ export function passLines(model: PassModel, layout: PassLayout): PassLine[] {
   if (layout.showCode && model.code) rows.push([words.code, model.code]);
   if (layout.showSession && model.session) rows.push([words.session, model.session]);
   if (model.note) rows.push([words.note, model.note]);
+  if (model.collectedBy) rows.push([words.collectedBy, model.collectedBy]);
   const labelWidth = Math.min(Math.max(...rows.map(([l]) => fit(l).length)) + 2, Math.floor(cols / 2));
   for (const [label, value] of rows) {
     const valueLines = wrap(fit(value), cols - labelWidth);
@@ -238,7 +251,11 @@ export function passLines(model: PassModel, layout: PassLayout): PassLine[] {
     });
   }
 
-  if (model.message.trim()) {
+  if (model.awaitingApproval) {
+    // Issue 17: "Someone else" is collecting: nobody leaves on this pass until reception approves.
+    out.push({ kind: 'rule' });
+    text(words.seeReception, 'center', true);
+  } else if (model.message.trim()) {
     out.push({ kind: 'rule' });
     text(model.message, 'center', true);
   }

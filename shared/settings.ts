@@ -191,6 +191,35 @@ export const siteSettings = z.strictObject({
       nameDisplay: z.enum(['first_initial', 'first_name', 'full_name']).default('first_initial'),
     })
     .prefault({}),
+  // ---- issue 17: the evacuation roll call, and who collects a student ----
+  rollCall: z
+    .strictObject({
+      /**
+       * Badges that print the roll call from the idle screen with no PIN (in a fire there is no
+       * time for one). Each is the code as the scanner reads it, or "sha256:" and the hex SHA-256
+       * of it (`kiosk roll-call --hash-badge CODE`) for a school that keeps no badge codes in clear.
+       */
+      badges: z
+        .array(
+          z
+            .string()
+            .trim()
+            .min(1)
+            .max(140)
+            .refine((b) => !b.startsWith('sha256:') || /^sha256:[0-9a-f]{64}$/.test(b), 'A hashed badge is "sha256:" and 64 lower-case hex digits (kiosk roll-call --hash-badge CODE).'),
+        )
+        .max(50)
+        .default([]),
+    })
+    .prefault({}),
+  collectors: z
+    .strictObject({
+      /** At an early sign-out with a "collected by" reason, offer the student's contacts as buttons (plus "Someone else"). */
+      offerContacts: z.boolean().default(true),
+      /** Write who collected the student into the MIS comment ("Unwell — Jo Smith (Mother)"). */
+      inMisComment: z.boolean().default(true),
+    })
+    .prefault({}),
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;

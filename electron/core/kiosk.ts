@@ -23,6 +23,11 @@ import { recoveryStatus } from './maintenance/recovery';
 import { MisCodeStore, type MisCode } from './db/mis-codes';
 import { RosterService, rosterSourceFactory } from './roster';
 import type { FileExportConnector } from './mis/fileexport/connector';
+// ---- issue 17: roll call and collectors ----
+import { CollectorRepository } from './db/collectors';
+import { collectorOptions, resolveCollector, type ResolvedCollector } from './attendance/collectors';
+import { isRollCallBadge, rollCallOf, rollCallPrintLines } from './attendance/roll-call';
+import { collectorText, type RollCall } from '../../shared/roll-call';
 import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
 import { normaliseScan } from '../../shared/badge';
 import { arrivalAt, decide, localClock } from '../../shared/attendance/decision';
@@ -43,8 +48,10 @@ import type {
 
 /** What the core needs of a pass printer (electron/core/hardware/printer provides the real one). */
 export interface PassPrinterPort {
-  print(event: SignEvent, student: Student, settings: SiteSettings): Promise<PassOutcome>;
+  print(event: SignEvent, student: Student, settings: SiteSettings, extras?: { collectedBy?: string | null; awaitingApproval?: boolean }): Promise<PassOutcome>;
   status(): Promise<KioskStatus['printer']>;
+  /** Issue 17: the roll call, laid out for this printer's paper and code pages. */
+  printDocument?(id: string, build: (fit: { columns: number; printable: (text: string) => string }) => import('../../shared/pass').PassLine[], settings: SiteSettings): Promise<PassOutcome>;
 }
 
 /** What the core needs of the sync engine (electron/core/sync provides the real one). */
@@ -121,6 +128,8 @@ export class KioskCore {
   private readonly emitter = new EventEmitter();
   /** Refused scans: reason, length and a salted fingerprint, never the text. */
   readonly scanRejections: ScanRejectionLog;
+  /** Issue 17: who collected a student, and the day's events for the roll call. */
+  readonly collectors: CollectorRepository;
 
   static open(options: KioskCoreOptions): KioskCore {
     fs.mkdirSync(options.dataDir, { recursive: true });
@@ -148,6 +157,7 @@ export class KioskCore {
     for (const lock of this.settings.ignoredLocks) this.log.error('district policy lock ignored', { path: lock.path, message: lock.message });
     this.staff = new StaffDesk(this);
     this.misCodes = new MisCodeStore(db);
+    this.collectors = new CollectorRepository(db);
     this.roster = new RosterService({
       db,
       settings: () => this.getSettings(),
@@ -228,6 +238,10 @@ export class KioskCore {
 
   scan(req: CallRequest<'scan'>): ScanResult {
     const s = this.settings.get();
+    // Issue 17: a roll call badge prints the roll call with no PIN, whatever the badge pattern.
+    if (s.rollCall.badges.length && typeof req.code === 'string' && req.code.length <= 256) {
+      if (isRollCallBadge(stripAffixes(req.code, s.scanner), s)) return this.rollCallFromBadge();
+    }
     const n = normaliseScan(req.code, s.scanner);
     if (!n.ok) {
       // Never store what was scanned: it may be a login QR code (a password). Reason, length, hash.
@@ -279,7 +293,19 @@ export class KioskCore {
       if (!reason) throw new CoreError('invalid_request', 'That reason is not offered for this student and direction.');
     }
 
-    const decision = decide({ rules, at: at.toISOString(), timeZone: settings.timeZone, direction: req.direction, reason, note: req.note });
+    // Issue 17: who is collecting. A tapped contact or "someone else", else the typed "collected by".
+    let collector: ResolvedCollector | null = null;
+    if (req.collector) {
+      if (req.direction !== 'sign_out') throw new CoreError('invalid_request', 'Only an early sign-out names who collects the student.');
+      collector = resolveCollector(this.collectors, student.id, req.collector);
+    } else if (reason?.prompt === 'collected_by' && req.note?.trim()) {
+      collector = { name: req.note.trim(), relationship: null, kind: 'typed', approval: 'not_needed' };
+    }
+    const collectedBy = collector ? collectorText(collector) : null;
+    // The collector goes into the MIS comment only where the school wants it (collectors.inMisComment).
+    const note = collector ? (settings.collectors.inMisComment ? collectedBy : null) : req.note;
+
+    const decision = decide({ rules, at: at.toISOString(), timeZone: settings.timeZone, direction: req.direction, reason, note });
     const event: SignEvent = {
       id: randomUUID(),
       studentId: student.id,
@@ -305,6 +331,7 @@ export class KioskCore {
     // once this returns, the student's sign-in survives a power cut.
     this.db.transaction(() => {
       this.events.insert(event, nowIso);
+      if (collector) this.collectors.insert({ eventId: event.id, studentId: student.id, ...collector }, nowIso);
       if (event.writeback && event.session && event.code) {
         enqueueSessionMark(
           this.db,
@@ -330,7 +357,7 @@ export class KioskCore {
     this.log.info('event recorded', { event: event.id, student: student.id, code: event.code, writeback: event.writeback });
     this.sync?.kick();
 
-    const pass = await this.printPass(event, student, settings, actor);
+    const pass = await this.printPass(event, student, settings, actor, collector ? { collectedBy, awaitingApproval: collector.approval === 'pending' } : undefined);
     this.scheduleStatus();
     return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null };
   }
@@ -397,7 +424,48 @@ export class KioskCore {
     if (!event) throw new CoreError('not_found', 'No such event.');
     const student = this.students.get(event.studentId);
     if (!student) throw new CoreError('not_found', 'That student is no longer on the roster.');
-    return this.printPass(event, student, this.settings.get(), actor);
+    const collector = this.collectors.ofEvent(event.id);
+    return this.printPass(event, student, this.settings.get(), actor, collector ? { collectedBy: collectorText(collector), awaitingApproval: collector.approval === 'pending' } : undefined);
+  }
+
+  // ---- issue 17: the roll call, and approving "someone else" ---------------------------------
+
+  /** Today's roll call from the kiosk's own database: works with the network and the MIS down. */
+  rollCall(): RollCall {
+    return rollCallOf(this.collectors, this.today(), this.nowIso());
+  }
+
+  /** The roll call to the pass printer. Never throws: a printer fault is an outcome. */
+  async printRollCall(actor: string, rc: RollCall = this.rollCall()): Promise<PassOutcome> {
+    const settings = this.settings.get();
+    const port = this.printer;
+    if (!port?.printDocument) return { status: 'disabled', problem: 'No printer is set up.' };
+    let outcome: PassOutcome;
+    try {
+      outcome = await port.printDocument(`roll-call-${rc.at}`, (fit) => rollCallPrintLines(rc, settings, fit), settings);
+    } catch (e) {
+      outcome = { status: 'failed', problem: (e as Error).message };
+    }
+    this.log.info('roll call printed', { actor, onSite: rc.onSite.length, offSite: rc.offSite.length, status: outcome.status });
+    this.staff.audit(actor, 'rollcall.print', null, null, { onSite: rc.onSite.length, offSite: rc.offSite.length, status: outcome.status });
+    return outcome;
+  }
+
+  /** A roll call badge at the idle screen: the list, already on its way to the printer. */
+  private rollCallFromBadge(): ScanResult {
+    const rc = this.rollCall();
+    // The scan answers at once; the print runs on (the renderer shows the list meanwhile).
+    const printing = !!this.printer?.printDocument;
+    void this.printRollCall('roll_call_badge', rc);
+    return { ok: false, reason: 'roll_call', rollCall: rc, printing };
+  }
+
+  /** Reception approves the "someone else" collecting a student: the pass is reprinted without "see reception". */
+  approveCollector(eventId: string, actor: string): void {
+    const c = this.collectors.ofEvent(eventId);
+    if (!c) throw new CoreError('not_found', 'That sign-out names nobody collecting the student.');
+    if (!this.collectors.approve(c.eventId, actor, this.nowIso())) throw new CoreError('invalid_request', 'That collector was already approved.');
+    this.staff.audit(actor, 'collector.approve', c.eventId, { approval: 'pending' }, { approval: 'approved' });
   }
 
   private statusTimer: NodeJS.Timeout | null = null;
@@ -415,7 +483,7 @@ export class KioskCore {
     this.statusTimer.unref?.();
   }
 
-  private async printPass(event: SignEvent, student: Student, settings: SiteSettings, actor: string): Promise<PassOutcome> {
+  private async printPass(event: SignEvent, student: Student, settings: SiteSettings, actor: string, extras?: { collectedBy: string | null; awaitingApproval: boolean }): Promise<PassOutcome> {
     let outcome: PassOutcome = { status: 'disabled', problem: null };
     // No printer configured: nothing to remember about a pass.
     if (!this.printer) return outcome;
@@ -427,7 +495,7 @@ export class KioskCore {
         const slow = new Promise<PassOutcome>((resolve) => {
           timer = setTimeout(() => resolve({ status: 'failed', problem: 'The printer did not answer in time.' }), PRINT_WAIT_MS);
         });
-        outcome = await Promise.race([this.printer.print(event, student, settings), slow]);
+        outcome = await Promise.race([this.printer.print(event, student, settings, extras), slow]);
         clearTimeout(timer);
       } catch (e) {
         // The event is already safe; a printer fault only means "see reception".
@@ -475,6 +543,8 @@ export class KioskCore {
       recent,
       arrival: arrivalAt(rules, now.toISOString(), settings.timeZone),
       onTimeReason,
+      // Issue 17: names and relationships only (never phones), for "Who is collecting you?".
+      collectors: settings.collectors.offerContacts ? collectorOptions(this.collectors, student.id) : [],
     };
   }
 }
@@ -485,4 +555,13 @@ export function nameForQueue(s: Pick<Student, 'forename' | 'surname'>, display: 
   if (display === 'first_name') return s.forename;
   const initial = [...s.surname.trim()][0];
   return initial ? `${s.forename} ${initial}.` : s.forename;
+}
+
+/** Issue 17: the scanner's prefix and suffix off a code (as normaliseScan does), for the roll call badge check. */
+function stripAffixes(code: string, scanner: { prefix: string; suffix: string }): string {
+  let c = code.replace(/[\r\n]+$/, '');
+  if (scanner.prefix && c.startsWith(scanner.prefix)) c = c.slice(scanner.prefix.length);
+  if (scanner.suffix && c.endsWith(scanner.suffix)) c = c.slice(0, -scanner.suffix.length);
+  // AIM symbology identifier ("]C0") that HID POS scanners send first, as in shared/badge.ts.
+  return c.replace(/^\][A-Za-z][0-9A-Za-z]/, '').trim();
 }

@@ -8,6 +8,8 @@ import { direction, locale, siteSettings } from '../settings';
 import { staffCalls } from './staff-contract';
 import { adminCalls, rosterProgress } from './admin-contract';
 import { passOutcome, recordResult } from './results';
+// ---- issue 17: roll call, collectors ----
+import { collectorChoice, collectorOption, rollCall } from '../roll-call';
 
 export { passOutcome, recordResult };
 export type { PassOutcome, RecordResult } from './results';
@@ -38,12 +40,18 @@ export const studentFlow = z.object({
   arrival: z.enum(['on_time', 'late', 'outside']),
   /** An on-time sign-in asks for a reason (kioskFlow.onTimeReason); otherwise it needs none. */
   onTimeReason: z.boolean(),
+  // ---- issue 17: who may collect the student (names and relationships only, never phones) ----
+  /** Offered at an early sign-out whose reason asks who collects; absent or empty: the typed prompt. */
+  collectors: z.array(collectorOption).optional(),
 });
 export type StudentFlow = z.infer<typeof studentFlow>;
 
-export const scanResult = z.discriminatedUnion('ok', [
+export const scanResult = z.union([
   z.object({ ok: z.literal(true), flow: studentFlow }),
   z.object({ ok: z.literal(false), reason: scanRejection }),
+  // Issue 17: a roll call badge. Not a student's flow (so not ok:true): the kiosk shows the roll
+  // call, and the core has already sent it to the printer.
+  z.object({ ok: z.literal(false), reason: z.literal('roll_call'), rollCall, printing: z.boolean() }),
 ]);
 export type ScanResult = z.infer<typeof scanResult>;
 
@@ -101,6 +109,8 @@ export const calls = {
         /** Left out only by an on-time sign-in at a school that asks no reason for one. */
         reasonId: z.string().min(1).max(64).optional(),
         note: z.string().max(200).optional(),
+        /** Issue 17: who is collecting (a contact's index in `flow.collectors`, or "someone else" by name). */
+        collector: collectorChoice.optional(),
       })
       .strict(),
     response: recordResult,

@@ -5,6 +5,8 @@ import { signEvent } from '../model';
 import { direction, siteSettings } from '../settings';
 import { doctorReport } from '../fleet';
 import { passOutcome, recordResult } from './results';
+// ---- issue 17: roll call, collectors ----
+import { collectorView, rollCall } from '../roll-call';
 
 const token = z.string().min(10).max(200);
 const role = z.enum(['receptionist', 'site_admin']);
@@ -16,6 +18,8 @@ export const staffEventRow = z.object({
   writeback: z.object({ state: z.string(), lastError: z.string().nullable() }).nullable(),
   /** The student's late sign-ins this school week, Monday to today (issue 15). */
   latesThisWeek: z.number().int().optional(),
+  /** Issue 17: who collected the student at an early sign-out ("someone else" waits for approval). */
+  collector: collectorView.nullable().optional(),
 });
 export type StaffEventRow = z.infer<typeof staffEventRow>;
 
@@ -177,5 +181,21 @@ export const staffCalls = {
     response: z.array(
       z.object({ at: z.string(), actor: z.string(), action: z.string(), subject: z.string().nullable(), before: z.string().nullable(), after: z.string().nullable() }),
     ),
+  },
+  // ---- issue 17: the evacuation roll call, and approving who collects a student (receptionist) ----
+  /** Today's roll call, from the kiosk's own database (works with the MIS down). */
+  rollCall: {
+    request: z.object({ token }).strict(),
+    response: rollCall,
+  },
+  /** The roll call to the pass printer. */
+  printRollCall: {
+    request: z.object({ token }).strict(),
+    response: passOutcome,
+  },
+  /** "Someone else" is collecting: reception has checked them; the pass can be reprinted without "see reception". */
+  approveCollector: {
+    request: z.object({ token, eventId: z.string().min(1).max(64) }).strict(),
+    response: z.object({}),
   },
 } as const;

@@ -50,6 +50,18 @@ Exit codes: 0 applied or written, 1 refused (each problem on its own line), 2 wr
 
 Show the writeback queue: counts per state, and the rows not yet written to the MIS.`,
 
+  'roll-call': `Usage: kiosk roll-call [--json] [--print]
+       kiosk roll-call --hash-badge <code>
+
+Today's evacuation roll call, from the kiosk's own database (no network, no MIS needed): students
+who arrived late and are on site, and students who signed out early and are not (with who
+collected them), grouped by year and form.
+  --json               {"at", "onSite":[{studentId,name,year,form,since}], "offSite":[{…,collectedBy}]}
+  --print              Also print it on the pass printer
+  --hash-badge <code>  Print the "sha256:…" form of a badge, for rollCall.badges in the settings
+
+Exit codes: 0 done, 1 the print failed, 2 wrong usage.`,
+
   help: `Usage: kiosk help [command]
 
 List the commands, or show one command's help (the same as kiosk <command> --help).`,

@@ -17,6 +17,8 @@ import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
 import { csvFileSource } from '../roster/sources/files';
 import { cliMustNotOpen } from '../maintenance/recovery';
 import { helpRequest } from './help';
+// ---- issue 17 ----
+import { rollCallCommand } from './roll-call';
 
 const USAGE = `Passdesk admin CLI
 
@@ -35,6 +37,8 @@ Commands:
   settings export [file]          Write the site settings as JSON (stdout without a file)
   settings import <file>          Validate and apply site settings from JSON (provisioning)
   outbox                          Show the writeback queue: counts per state and the rows not yet done
+  roll-call [--json] [--print]    Today's evacuation roll call: late arrivals on site, early leavers off site
+      --hash-badge <code>         Print the "sha256:…" form of a roll call badge for the settings
   help [command]                  This text, or one command's help (also: <command> --help)
 
 Options:
@@ -85,6 +89,9 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
         'replace-demo': { type: 'boolean', default: false },
         'confirm-leavers': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        // issue 17: roll call
+        print: { type: 'boolean', default: false },
+        'hash-badge': { type: 'string' },
       },
     });
   } catch (e) {
@@ -141,7 +148,7 @@ async function runCommand(
   core: KioskCore,
   command: string,
   rest: string[],
-  values: { at?: string; reason?: string; direction?: string; date?: string; 'replace-demo'?: boolean; 'confirm-leavers'?: boolean },
+  values: { at?: string; reason?: string; direction?: string; date?: string; 'replace-demo'?: boolean; 'confirm-leavers'?: boolean; print?: boolean; 'hash-badge'?: string },
   o: Output,
 ): Promise<number> {
   switch (command) {
@@ -178,6 +185,11 @@ async function runCommand(
       const code = rest[0];
       if (code === undefined) return usageError('scan needs a badge code.');
       const result = core.scan({ code });
+      if (!result.ok && result.reason === 'roll_call') {
+        // Issue 17: a roll call badge; the list went to the printer, as at the kiosk.
+        print(o, result.rollCall, () => `Roll call badge: ${result.rollCall.onSite.length} on site, ${result.rollCall.offSite.length} off site.`);
+        return 0;
+      }
       if (!result.ok) {
         print(o, result, () => `Refused: ${result.reason.replace(/_/g, ' ')}.`);
         return 1;
@@ -255,6 +267,8 @@ async function runCommand(
       );
       return 0;
     }
+    case 'roll-call':
+      return rollCallCommand(core, values, o);
     default:
       return usageError(`Unknown command "${command}".`);
   }

@@ -40,7 +40,11 @@ export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, 
   setPin: (core, req) => core.staff.setPin(req.token, req.role, req.pin),
   staffEvents: (core, req) => {
     core.staff.require(req.token, 'receptionist');
-    return core.staff.events({ query: req.query, direction: req.direction });
+    // Issue 17: each row with who collected the student.
+    return core.staff.events({ query: req.query, direction: req.direction }).map((row) => {
+      const c = row.event.direction === 'sign_out' ? core.collectors.ofEvent(row.event.id) : null;
+      return { ...row, collector: c ? { name: c.name, relationship: c.relationship, kind: c.kind, approval: c.approval } : null };
+    });
   },
   overrideEvent: (core, req) => {
     const role = core.staff.require(req.token, 'receptionist');
@@ -136,5 +140,19 @@ export const staffHandlers: { [N in keyof typeof staffCalls]: (core: KioskCore, 
   auditLog: (core, req) => {
     core.staff.require(req.token, 'site_admin');
     return core.staff.auditLog(req.limit);
+  },
+  // ---- issue 17 ----
+  rollCall: (core, req) => {
+    core.staff.require(req.token, 'receptionist');
+    return core.rollCall();
+  },
+  printRollCall: (core, req) => {
+    const role = core.staff.require(req.token, 'receptionist');
+    return core.printRollCall(role);
+  },
+  approveCollector: (core, req) => {
+    const role = core.staff.require(req.token, 'receptionist');
+    core.approveCollector(req.eventId, role);
+    return {};
   },
 };

@@ -7,7 +7,8 @@ import type { SignEvent, Student } from '../../../../shared/model';
 import type { SiteSettings } from '../../../../shared/settings';
 import { systemClock, type Clock } from '../../clock';
 import { silentLogger, type Logger } from '../../logging/logger';
-import { renderPass } from './render';
+import { renderDocument, renderPass, type RenderResult } from './render';
+import type { PassLine } from '../../../../shared/pass';
 import { passFromEvent } from './from-event';
 import { kioskPrinterStatus, notConfigured, printerStatus } from './status';
 import { tcpTransport } from './tcp';
@@ -47,9 +48,20 @@ export interface PassPrinterOptions {
 
 /** What KioskCore expects (electron/core/kiosk.ts PassPrinterPort). */
 export interface KioskPrinterPort {
-  print(event: SignEvent, student: Student, settings: SiteSettings): Promise<PrintOutcome>;
+  print(event: SignEvent, student: Student, settings: SiteSettings, extras?: PassExtras): Promise<PrintOutcome>;
   status(): Promise<{ state: 'ok' | 'problem' | 'disabled'; problem: string | null }>;
+  /** Issue 17: a document in the pass's line model (the roll call), through the same queue and transport. */
+  printDocument(id: string, build: DocumentBuilder, settings: SiteSettings): Promise<PrintOutcome>;
 }
+
+/** Issue 17: what the pass says about the collector ("see reception" while one waits for approval). */
+export interface PassExtras {
+  collectedBy?: string | null;
+  awaitingApproval?: boolean;
+}
+
+/** Lays a document out for this paper (columns) and this printer's code pages (printable). */
+export type DocumentBuilder = (fit: { columns: number; printable: (text: string) => string }) => PassLine[];
 
 // A pass printed this long after the event is a reprint and says so.
 const REPRINT_AFTER_MS = 2 * 60_000;
@@ -115,20 +127,30 @@ export class PassPrinter {
 
   /** Prints one pass. Never throws; jobs run one at a time (a 9100 port takes one connection). */
   print(model: PassModel): Promise<PrintOutcome> {
-    const job = this.queue.then(() => this.printNow(model));
+    return this.enqueue(model.eventId, (s) => renderPass(model, s));
+  }
+
+  /** Issue 17: any document in the pass's line model (the roll call), one job like a pass. Never throws. */
+  printDocument(id: string, build: DocumentBuilder): Promise<PrintOutcome> {
+    return this.enqueue(id, (s) => renderDocument(build, s));
+  }
+
+  private enqueue(id: string, render: (s: PrinterSettings) => RenderResult): Promise<PrintOutcome> {
+    const job = this.queue.then(() => this.printNow(id, render));
     this.queue = job.catch(() => undefined);
     return job.catch((e: unknown) => {
-      this.log.error('pass printing failed unexpectedly', { eventId: model.eventId, error: String(e) });
+      this.log.error('pass printing failed unexpectedly', { eventId: id, error: String(e) });
       return { status: 'failed' as const, problem: 'The pass could not be printed (internal error; see the log).' };
     });
   }
 
-  private async printNow(model: PassModel): Promise<PrintOutcome> {
+  private async printNow(id: string, render: (s: PrinterSettings) => RenderResult): Promise<PrintOutcome> {
     const s = this.settings;
     const transport = this.transport;
     if (!transport) return { status: 'disabled', problem: null };
     const started = Date.now();
-    const rendered = renderPass(model, s);
+    const rendered = render(s);
+    const model = { eventId: id };
     if (!rendered.ok) {
       this.log.warn('pass not rendered', { eventId: model.eventId, problem: rendered.problem });
       this.remember(printerStatus('error', transport.twoWay, rendered.problem));
@@ -216,7 +238,7 @@ export class PassPrinter {
   kioskPort(): KioskPrinterPort {
     const maxAge = this.options.statusMaxAgeMs ?? 10_000;
     return {
-      print: async (event, student, site) => {
+      print: async (event, student, site, extras) => {
         const own = (site as { printer?: PrinterSettingsInput }).printer;
         if (own !== undefined) {
           try {
@@ -228,7 +250,18 @@ export class PassPrinter {
         const now = this.clock.now();
         const late = now.getTime() - Date.parse(event.occurredAt) > REPRINT_AFTER_MS;
         const reprintedAt = late ? localHHMM(now, site.timeZone) : null;
-        return this.print(passFromEvent(event, student, site, { reprintedAt }));
+        return this.print(passFromEvent(event, student, site, { reprintedAt, ...extras }));
+      },
+      printDocument: async (id, build, site) => {
+        const own = (site as { printer?: PrinterSettingsInput }).printer;
+        if (own !== undefined) {
+          try {
+            this.configure(own);
+          } catch {
+            return { status: 'failed', problem: 'The printer settings are not valid; check them in the admin screen.' };
+          }
+        }
+        return this.printDocument(id, build);
       },
       status: async () => {
         if (!this.transport) return kioskPrinterStatus(notConfigured);

@@ -55,10 +55,18 @@ export function codepagesFor(settings: Pick<PrinterSettings, 'model' | 'codepage
 
 /** Renders a pass for this printer. Returns a problem (never throws) when the settings cannot work. */
 export function renderPass(model: PassModel, settings: PrinterSettings): RenderResult {
+  return renderDocument((fit) => passLines(model, { ...layoutFor(settings), printable: fit.printable }), settings);
+}
+
+/**
+ * Any document in the pass's line model (issue 17: the roll call) → ESC/POS bytes for this
+ * printer: `build` gets the paper's columns and the code-page fold, and lays its lines out.
+ */
+export function renderDocument(build: (fit: { columns: number; printable: (text: string) => string }) => PassLine[], settings: PrinterSettings): RenderResult {
   const codepages = codepagesFor(settings);
   if (typeof codepages === 'string') return { ok: false, problem: codepages };
   const columns = columnsFor(settings);
-  const lines = passLines(model, { ...layoutFor(settings), printable: printableText(codepages) });
+  const lines = build({ columns, printable: printableText(codepages) });
   try {
     return { ok: true, bytes: encodeLines(lines, settings, codepages), lines, codepages };
   } catch (e) {

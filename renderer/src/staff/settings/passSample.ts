@@ -24,5 +24,7 @@ export function samplePass(schoolName: string, locale: 'en-GB' | 'en-US'): PassM
     note: null,
     message: '',
     reprintedAt: null,
+    collectedBy: null,
+    awaitingApproval: false,
   };
 }
