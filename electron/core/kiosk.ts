@@ -28,6 +28,7 @@ import { CollectorRepository } from './db/collectors';
 import { collectorOptions, resolveCollector, type ResolvedCollector } from './attendance/collectors';
 import { isRollCallBadge, rollCallOf, rollCallPrintLines } from './attendance/roll-call';
 import { collectorText, type RollCall } from '../../shared/roll-call';
+import type { PassLine } from '../../shared/pass';
 import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
 import { normaliseScan } from '../../shared/badge';
 import { arrivalAt, decide, localClock } from '../../shared/attendance/decision';
@@ -51,7 +52,7 @@ export interface PassPrinterPort {
   print(event: SignEvent, student: Student, settings: SiteSettings, extras?: { collectedBy?: string | null; awaitingApproval?: boolean }): Promise<PassOutcome>;
   status(): Promise<KioskStatus['printer']>;
   /** Issue 17: the roll call, laid out for this printer's paper and code pages. */
-  printDocument?(id: string, build: (fit: { columns: number; printable: (text: string) => string }) => import('../../shared/pass').PassLine[], settings: SiteSettings): Promise<PassOutcome>;
+  printDocument?(id: string, build: (fit: { columns: number; printable: (text: string) => string }) => PassLine[], settings: SiteSettings): Promise<PassOutcome>;
 }
 
 /** What the core needs of the sync engine (electron/core/sync provides the real one). */

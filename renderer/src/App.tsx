@@ -11,6 +11,7 @@ import { ReasonScreen } from './screens/ReasonScreen';
 import { RejectedScreen } from './screens/RejectedScreen';
 import { SearchScreen } from './screens/SearchScreen';
 import { StudentScreen } from './screens/StudentScreen';
+import { RollCallScreen } from './screens/RollCallScreen';
 import { StaffRoot } from './staff/StaffRoot';
 import { useKiosk, useKioskStore } from './state/context';
 import { useIdleTimeout } from './state/useTimeouts';
@@ -47,6 +48,7 @@ export function App() {
         {screen === 'done' && <DoneScreen />}
         {screen === 'rejected' && <RejectedScreen />}
         {screen === 'search' && <SearchScreen />}
+        {screen === 'rollcall' && <RollCallScreen />}
         <SwitchDialog />
       </StaffRoot>
     </div>

@@ -144,6 +144,27 @@ export const enGB = {
     onTime: 'on time',
     saving: 'Signing you in…',
   },
+  // ---- issue 17: who is collecting you, and the roll call ----
+  collect: {
+    title: 'Who is collecting you?',
+    someoneElse: 'Someone else',
+    someoneElseHint: 'Not on this list',
+    someoneElseTitle: 'Who is collecting you?',
+    someoneElseNote: 'Reception will check who it is before you leave.',
+    seeReception: 'Please see reception before you leave: they will check who is collecting you.',
+  },
+  rollcall: {
+    title: 'Roll call',
+    at: '{{date}}, {{time}}',
+    onSite: 'On site: arrived late ({{count}})',
+    offSite: 'Off site: signed out early ({{count}})',
+    none: 'Nobody.',
+    collectedBy: 'Collected by {{name}}',
+    noYear: 'No year',
+    printing: 'Printing on the pass printer…',
+    noPrinter: 'No printer is set up: read the list from this screen.',
+    done: 'Done',
+  },
 } as const;
 
 /** The shape every locale must fill: same keys, any words. */

@@ -145,4 +145,25 @@ export const enUS = {
     onTime: 'on time',
     saving: 'Checking you in…',
   },
+  // ---- issue 17: who is collecting you, and the roll call ----
+  collect: {
+    title: 'Who is picking you up?',
+    someoneElse: 'Someone else',
+    someoneElseHint: 'Not on this list',
+    someoneElseTitle: 'Who is picking you up?',
+    someoneElseNote: 'The front office will check who it is before you leave.',
+    seeReception: 'Please see the front office before you leave: they will check who is picking you up.',
+  },
+  rollcall: {
+    title: 'Roll call',
+    at: '{{date}}, {{time}}',
+    onSite: 'On campus: arrived tardy ({{count}})',
+    offSite: 'Off campus: checked out early ({{count}})',
+    none: 'Nobody.',
+    collectedBy: 'Picked up by {{name}}',
+    noYear: 'No grade',
+    printing: 'Printing on the pass printer…',
+    noPrinter: 'No printer is set up: read the list from this screen.',
+    done: 'Done',
+  },
 } as const satisfies Messages;

@@ -456,8 +456,17 @@ export const staffGB = {
     rescanMinutes: 'Minutes after a sign-in when a new scan asks “That’s all?”',
     onTimeReason: 'Ask for a reason when a student is on time',
     nameDisplay: 'Name on the student screens',
+    // ---- issue 17 ----
+    rollCall: 'Roll call',
+    badges: 'Roll call badges (print with no PIN)',
+    collectors: 'Who collects a student',
+    offerContacts: 'Offer the student’s contacts as buttons',
+    inMisComment: 'Write the collector into the MIS comment',
   },
   fieldHint: {
+    // ---- issue 17 ----
+    badges: 'Scanning one of these at the idle screen prints the roll call, with no PIN. Type the code as the scanner reads it, or its “sha256:…” form (kiosk roll-call --hash-badge CODE).',
+    inMisComment: 'Off: who collected the student is kept on the kiosk and printed on the pass, but not sent to the MIS.',
     rosterPhotos: 'Only if the school allows photos to leave the MIS.',
     rosterContacts: 'Who may collect a student, for reception’s early sign-out.',
     rosterBadgeFrom: 'Which MIS field is printed as the badge barcode. None: badges are given out at the kiosk.',
@@ -587,6 +596,24 @@ export const staffGB = {
     changed: 'Changed in the MIS',
     notSent: 'Not sent',
     st: { succeeded: 'Sent', confirmed: 'Confirmed', changed: 'Changed in MIS', not_sent: 'Not sent' },
+  },
+  // ---- issue 17: roll call, who collected a student ----
+  rollcall: {
+    open: 'Roll call',
+    title: 'Roll call',
+    print: 'Print again',
+    printed: 'Printed on the pass printer.',
+    noPrinter: 'No printer is set up: read the list from this screen.',
+    printFailed: 'Not printed: {{problem}}',
+    back: 'Back to Today',
+  },
+  collector: {
+    label: 'Collected by',
+    someoneElse: 'someone else',
+    pending: 'Waiting for approval',
+    approved: 'Approved',
+    approve: 'Approve collector',
+    approvedDone: 'Approved. Reprint the pass if the student needs one without “see reception”.',
   },
 } as const;
 

@@ -456,8 +456,17 @@ export const staffUS: StaffMessages = {
     rescanMinutes: 'Minutes after a check-in when a new scan asks “That’s all?”',
     onTimeReason: 'Ask for a reason when a student is on time',
     nameDisplay: 'Name on the student screens',
+    // ---- issue 17 ----
+    rollCall: 'Roll call',
+    badges: 'Roll call badges (print with no PIN)',
+    collectors: 'Who picks up a student',
+    offerContacts: 'Offer the student’s contacts as buttons',
+    inMisComment: 'Write the collector into the SIS comment',
   },
   fieldHint: {
+    // ---- issue 17 ----
+    badges: 'Scanning one of these at the idle screen prints the roll call, with no PIN. Type the code as the scanner reads it, or its “sha256:…” form (kiosk roll-call --hash-badge CODE).',
+    inMisComment: 'Off: who picked up the student is kept on the kiosk and printed on the pass, but not sent to the SIS.',
     rosterPhotos: 'Only if the school allows photos to leave the SIS.',
     rosterContacts: 'Who may pick up a student, for the front office’s early check-out.',
     rosterBadgeFrom: 'Which SIS field is printed as the badge barcode. None: badges are given out at the kiosk.',
@@ -587,5 +596,23 @@ export const staffUS: StaffMessages = {
     changed: 'Changed in the SIS',
     notSent: 'Not sent',
     st: { succeeded: 'Sent', confirmed: 'Confirmed', changed: 'Changed in SIS', not_sent: 'Not sent' },
+  },
+  // ---- issue 17: roll call, who picked up a student ----
+  rollcall: {
+    open: 'Roll call',
+    title: 'Roll call',
+    print: 'Print again',
+    printed: 'Printed on the pass printer.',
+    noPrinter: 'No printer is set up: read the list from this screen.',
+    printFailed: 'Not printed: {{problem}}',
+    back: 'Back to Today',
+  },
+  collector: {
+    label: 'Picked up by',
+    someoneElse: 'someone else',
+    pending: 'Waiting for approval',
+    approved: 'Approved',
+    approve: 'Approve pickup',
+    approvedDone: 'Approved. Reprint the pass if the student needs one without “see the front office”.',
   },
 };

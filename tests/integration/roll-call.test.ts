@@ -129,7 +129,7 @@ describe('roll call', () => {
     expect(json.onSite).toHaveLength(1);
     expect(json.offSite.map((e) => e.collectedBy)).toEqual(['Priya Patel (Mother)', 'Uncle Dev']);
     const human = await runCli(['roll-call', '--data-dir', dataDir, '--at', '2026-11-24T11:00:00Z']);
-    expect(human.out).toMatch(/On site, arrived late \(1\)[\s\S]*Year 9 - Form 9C[\s\S]*09:07  Smith, Ava/);
+    expect(human.out).toMatch(/On site, arrived late \(1\)[\s\S]*Year 9 - Form 9C[\s\S]*09:07 {2}Smith, Ava/);
     const noPrinter = await runCli(['roll-call', '--print', '--data-dir', dataDir, '--at', '2026-11-24T11:00:00Z']);
     expect(noPrinter.code).toBe(0);
     expect(noPrinter.out).toMatch(/Not printed: no printer is set up/);

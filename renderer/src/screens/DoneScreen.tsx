@@ -14,6 +14,7 @@ export function DoneScreen() {
   const info = useKiosk((s) => s.info);
   const screenSeq = useKiosk((s) => s.screenSeq);
   const reset = useKiosk((s) => s.reset);
+  const awaitingApproval = useKiosk((s) => s.awaitingApproval);
   const left = useCountdown(info?.kiosk.doneSeconds ?? 6, reset, screenSeq);
   if (!result || !flow || !info) return null;
   const { event, pass } = result;
@@ -24,7 +25,7 @@ export function DoneScreen() {
   else if (signedIn && event.session && flow.arrival === 'on_time') when.push(t('queue.onTime'));
   const showCode = info.kiosk.showCodeOnDone && event.code;
   return (
-    <main className={`screen screen-done${result.passMessage ? ' screen-done-message' : ''}`} aria-labelledby="done-title">
+    <main className={`screen screen-done${result.passMessage || awaitingApproval ? ' screen-done-message' : ''}`} aria-labelledby="done-title">
       <div className="done-body" role="status">
         <div className="done-check">
           <CheckIcon />
@@ -57,10 +58,17 @@ export function DoneScreen() {
           </span>
         </div>
         {/* The school's own words (the reason's or the group's message), shown as typed in Settings. */}
-        {result.passMessage && (
-          <p className="done-message" data-testid="done-message">
-            {result.passMessage}
+        {/* Issue 17: "someone else" is collecting: reception checks them first (the pass says so too). */}
+        {awaitingApproval ? (
+          <p className="done-message done-see-reception" data-testid="done-see-reception">
+            {t('collect.seeReception')}
           </p>
+        ) : (
+          result.passMessage && (
+            <p className="done-message" data-testid="done-message">
+              {result.passMessage}
+            </p>
+          )
         )}
       </div>
       <div className="done-foot">

@@ -5,6 +5,7 @@ import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { reasonText } from '../components/reasonText';
 import { TopBar } from '../components/TopBar';
 import { useKiosk } from '../state/context';
+import { CollectorChoiceScreen } from './CollectorScreen';
 
 const NOTE_MAX = 80;
 
@@ -18,8 +19,11 @@ export function NoteScreen() {
   const setNote = useKiosk((s) => s.setNote);
   const confirm = useKiosk((s) => s.confirmNote);
   const back = useKiosk((s) => s.backToStudent);
+  const someoneElse = useKiosk((s) => s.someoneElse);
   if (!flow || !reason || !direction) return null;
   const collected = reason.prompt === 'collected_by';
+  // Issue 17: the student's contacts as big buttons first; the keyboard for "Someone else".
+  if (collected && direction === 'sign_out' && (flow.collectors?.length ?? 0) > 0 && !someoneElse) return <CollectorChoiceScreen />;
   const ready = !busy && (!collected || note.trim().length > 0);
   return (
     <main className="screen screen-note" aria-labelledby="note-title" aria-busy={busy}>
@@ -70,7 +74,7 @@ export function NoteScreen() {
           </button>
         </div>
         <p id="note-hint" className="hint">
-          {collected ? t('reason.collectedByRequired') : t('reason.commentHint')}
+          {someoneElse ? t('collect.someoneElseNote') : collected ? t('reason.collectedByRequired') : t('reason.commentHint')}
         </p>
         <OnScreenKeyboard value={note} onChange={setNote} maxLength={NOTE_MAX} withDigits />
       </div>

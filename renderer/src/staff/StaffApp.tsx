@@ -9,6 +9,7 @@ import { useStaff } from './context';
 import { LogScreen } from './screens/LogScreen';
 import { PinScreen } from './screens/PinScreen';
 import { TodayScreen } from './screens/TodayScreen';
+import { RollCallStaff } from './screens/RollCallStaff';
 import type { StaffView } from './store';
 // The kiosk's stylesheet first: staff.css builds on its classes and must come after it in the bundle.
 import '../styles/kiosk.css';
@@ -31,6 +32,7 @@ export function StaffApp() {
       <div className="staff-body">
         {view === 'today' && <TodayScreen />}
         {view === 'log' && <LogScreen />}
+        {view === 'rollcall' && <RollCallStaff />}
         {view === 'settings' && (
           <Suspense fallback={<Loading />}>
             <SettingsScreen />

@@ -19,7 +19,8 @@ export type StaffRole = 'receptionist' | 'site_admin';
  */
 export type StaffPhase = 'closed' | 'pin' | 'setup' | 'recover' | 'code' | 'open';
 /** admin: the site admin's roster, file export, kiosk doctor and support bundle. */
-export type StaffView = 'today' | 'log' | 'settings' | 'admin';
+/** rollcall (issue 17): the evacuation roll call, opened from Today (printed as it opens). */
+export type StaffView = 'today' | 'log' | 'settings' | 'admin' | 'rollcall';
 
 export const PIN_MIN = 4;
 export const PIN_MAX = 8;

@@ -19,8 +19,10 @@ import type {
 } from '../../../shared/ipc/contract';
 import type { ScanRejection, SearchHit } from '../../../shared/model';
 import type { Direction } from '../../../shared/settings';
+import type { CollectorChoice, RollCall } from '../../../shared/roll-call';
 
-export type Screen = 'loading' | 'idle' | 'student' | 'reason' | 'note' | 'done' | 'rejected' | 'search';
+/** rollcall (issue 17): a roll call badge was scanned; the list is on screen and on its way to the printer. */
+export type Screen = 'loading' | 'idle' | 'student' | 'reason' | 'note' | 'done' | 'rejected' | 'search' | 'rollcall';
 
 /** What went wrong, in the words the rejected screen uses. The scanned text is never kept. */
 export type Rejection = { kind: 'scan'; reason: ScanRejection } | { kind: 'error' };
@@ -51,6 +53,14 @@ export interface KioskState {
   query: string;
   hits: SearchHit[] | null;
   busy: boolean;
+  // ---- issue 17 ----
+  /** The roll call a roll call badge brought up, and whether the core is printing it. */
+  rollCall: RollCall | null;
+  rollCallPrinting: boolean;
+  /** "Someone else" tapped at "Who is collecting you?": the name is typed next. */
+  someoneElse: boolean;
+  /** The sign-out just recorded waits for reception to approve who collects (done screen). */
+  awaitingApproval: boolean;
 }
 
 export interface KioskActions {
@@ -71,6 +81,11 @@ export interface KioskActions {
   refreshStatus(): Promise<void>;
   /** Back to idle, forgetting the student: the idle timeout, "Not me", "Finish". */
   reset(): void;
+  // ---- issue 17 ----
+  /** A contact's button at "Who is collecting you?": records the sign-out at once. */
+  chooseCollector(index: number): Promise<void>;
+  /** "Someone else": type who it is (reception approves). */
+  chooseSomeoneElse(): void;
 }
 
 export type KioskStore = ReturnType<typeof createKioskStore>;
@@ -92,6 +107,10 @@ const cleared = {
   query: '',
   hits: null,
   busy: false,
+  rollCall: null,
+  rollCallPrinting: false,
+  someoneElse: false,
+  awaitingApproval: false,
 } satisfies Partial<KioskState>;
 
 /** A transport failure (main gone, binding dropped) becomes an error value like any other. */
@@ -125,7 +144,7 @@ export function createKioskStore(api: KioskApi) {
 
     // `seq`: the screen the tap was made on. A record queued behind another job (a double tap, a
     // scan) runs only if that screen is still showing: never a second sign-in from one screen.
-    const record = async (note: string | undefined, seq: number) => {
+    const record = async (note: string | undefined, seq: number, collector?: CollectorChoice) => {
       const { flow, direction, reason } = get();
       if (!flow || !direction || get().screenSeq !== seq) return;
       if (!reason && !signInNeedsNoReason(flow, direction)) return;
@@ -136,11 +155,12 @@ export function createKioskStore(api: KioskApi) {
           direction,
           ...(reason ? { reasonId: reason.id } : {}),
           ...(note ? { note } : {}),
+          ...(collector ? { collector } : {}),
         }),
       );
       if (get().flow?.student.id !== flow.student.id) return; // reset while saving: drop the answer
       if (res.ok) {
-        go('done', { ...cleared, flow, direction, reason, result: res.value });
+        go('done', { ...cleared, flow, direction, reason, result: res.value, awaitingApproval: !!collector && 'someoneElse' in collector });
         void get().refreshStatus();
         return;
       }
@@ -190,6 +210,11 @@ export function createKioskStore(api: KioskApi) {
             return;
           }
           const scan = res.value;
+          if (!scan.ok && scan.reason === 'roll_call') {
+            // Issue 17: in a fire the roll call comes first, whatever was on screen.
+            go('rollcall', { ...cleared, rollCall: scan.rollCall, rollCallPrinting: scan.printing });
+            return;
+          }
           if (!scan.ok) {
             // Mid-flow, an unknown badge must not throw away what this student has chosen.
             if (midFlow) set({ notice: 'unknown_badge' });
@@ -226,7 +251,7 @@ export function createKioskStore(api: KioskApi) {
           await serial(() => record(undefined, seq));
           return;
         }
-        go('note', { reason, note: '', notice: null });
+        go('note', { reason, note: '', notice: null, someoneElse: false });
       },
 
       setNote(note) {
@@ -239,13 +264,30 @@ export function createKioskStore(api: KioskApi) {
         const trimmed = note.trim();
         if (reason.prompt === 'collected_by' && !trimmed) return;
         const seq = get().screenSeq;
+        if (get().someoneElse) {
+          await serial(() => record(undefined, seq, { someoneElse: trimmed }));
+          return;
+        }
         await serial(() => record(trimmed || undefined, seq));
+      },
+
+      async chooseCollector(index) {
+        if (get().busy || get().screen !== 'note') return;
+        const seq = get().screenSeq;
+        await serial(() => record(undefined, seq, { contact: index }));
+      },
+
+      chooseSomeoneElse() {
+        if (get().busy || get().screen !== 'note') return;
+        set({ someoneElse: true, note: '', notice: null });
       },
 
       backToStudent() {
         const { flow, screen } = get();
         if (!flow) return get().reset();
-        if (screen === 'note') go('reason', { reason: null, note: '', notice: null });
+        // From typing "someone else", back to the contacts' buttons.
+        if (screen === 'note' && get().someoneElse) set({ someoneElse: false, note: '', notice: null });
+        else if (screen === 'note') go('reason', { reason: null, note: '', notice: null });
         else go('student', { reason: null, note: '', notice: null });
       },
 

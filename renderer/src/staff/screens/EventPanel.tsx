@@ -43,6 +43,15 @@ export function EventPanel({ row, note, onChanged, onClose }: { row: StaffEventR
       return { kind: 'error', text: t('staff.event.printFailed', { problem: res.value.problem ?? '' }) };
     });
 
+  // Issue 17: reception has checked the "someone else" collecting the student.
+  const approve = () =>
+    run(async () => {
+      const res = await call('approveCollector', { eventId: ev.id });
+      if (!res.ok) return { kind: 'error', text: res.error.message };
+      onChanged(ev.id, { kind: 'ok', text: t('staff.collector.approvedDone') });
+      return { kind: 'ok', text: t('staff.collector.approvedDone') };
+    });
+
   const finalise = (excused: boolean) =>
     run(async () => {
       const res = await call('finaliseEvent', { eventId: ev.id, excused });
@@ -91,6 +100,20 @@ export function EventPanel({ row, note, onChanged, onClose }: { row: StaffEventR
             <dd>{ev.comment}</dd>
           </>
         )}
+        {row.collector && (
+          <>
+            <dt>{t('staff.collector.label')}</dt>
+            <dd data-testid="event-collector">
+              {row.collector.relationship ? `${row.collector.name} (${row.collector.relationship})` : row.collector.name}
+              {row.collector.kind === 'someone_else' && ` · ${t('staff.collector.someoneElse')}`}
+              {row.collector.approval !== 'not_needed' && (
+                <span className={`chip ${row.collector.approval === 'pending' ? 'chip-warn' : 'chip-ok'}`}>
+                  {row.collector.approval === 'pending' ? t('staff.collector.pending') : t('staff.collector.approved')}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         <dt>{t('staff.event.by')}</dt>
         <dd>{actorWords(t, ev.actor)}</dd>
         <dt>{t('staff.event.writeback')}</dt>
@@ -119,7 +142,12 @@ export function EventPanel({ row, note, onChanged, onClose }: { row: StaffEventR
         </div>
       ) : (
         <div className="panel-actions">
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => setChanging(true)}>
+          {row.collector?.approval === 'pending' && (
+            <button type="button" className="btn btn-primary" data-testid="approve-collector" disabled={busy} onClick={() => void approve()}>
+              {t('staff.collector.approve')}
+            </button>
+          )}
+          <button type="button" className={`btn ${row.collector?.approval === 'pending' ? 'btn-secondary' : 'btn-primary'}`} disabled={busy} onClick={() => setChanging(true)}>
             {t('staff.event.change')}
           </button>
           <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => void reprint()}>

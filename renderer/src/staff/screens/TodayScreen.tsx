@@ -22,6 +22,7 @@ type DirFilter = 'all' | 'sign_in' | 'sign_out';
 export function TodayScreen() {
   const { t } = useTranslation();
   const call = useStaff((s) => s.call);
+  const go = useStaff((s) => s.go);
   const locale = useKiosk((s) => s.info?.locale ?? 'en-GB');
   const [rows, setRows] = useState<StaffEventRow[] | null>(null);
   const [query, setQuery] = useState('');
@@ -62,6 +63,10 @@ export function TodayScreen() {
           </h1>
           <button type="button" className="btn btn-primary" onClick={() => setManual(true)}>
             {t('staff.today.signByHand')}
+          </button>
+          {/* Issue 17: one button shows the roll call and prints it. */}
+          <button type="button" className="btn btn-danger" data-testid="open-rollcall" onClick={() => go('rollcall')}>
+            {t('staff.rollcall.open')}
           </button>
         </div>
         <div className="today-filters">
@@ -126,6 +131,11 @@ export function TodayScreen() {
                       </span>
                     )}
                     {r.event.excused !== null && <span className="chip chip-quiet">{r.event.excused ? t('staff.event.excused') : t('staff.event.notExcused')}</span>}
+                    {r.collector?.approval === 'pending' && (
+                      <span className="chip chip-warn" data-testid="collector-pending">
+                        {t('staff.collector.pending')}
+                      </span>
+                    )}
                   </span>
                 </button>
               </li>
