@@ -254,7 +254,8 @@ export function createStaffStore(api: KioskApi, now: () => number = Date.now) {
 
       go(view) {
         if (get().phase !== 'open') return;
-        if (view !== 'today' && get().role !== 'site_admin') return;
+        // The roll call (issue 17) is reception's too; the other views are the site admin's.
+        if (view !== 'today' && view !== 'rollcall' && get().role !== 'site_admin') return;
         set({ view });
       },
 
