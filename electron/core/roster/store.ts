@@ -120,6 +120,8 @@ export class RosterStore {
          photo = ${photo}, active = 1, source = excluded.source, updated_at = excluded.updated_at`,
     );
     const deactivate = this.db.prepare('UPDATE students SET active = 0, updated_at = ? WHERE id = ?');
+    // Issue 17 (privacy): a leaver's contacts (who may collect them, phones, e-mails) go with them.
+    const dropContacts = this.db.prepare('DELETE FROM student_contacts WHERE student_id = ?');
     const putContacts = this.db.prepare(
       `INSERT INTO student_contacts (student_id, json, updated_at) VALUES (?, ?, ?)
        ON CONFLICT(student_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
@@ -140,6 +142,7 @@ export class RosterStore {
       }
       for (const s of plan.leavers) {
         deactivate.run(nowIso, s.id);
+        dropContacts.run(s.id);
         tick();
       }
       for (const c of plan.contacts) {
