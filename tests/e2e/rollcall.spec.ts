@@ -4,6 +4,7 @@
 // else" approved by reception. Screenshots of each new screen in both locales go to
 // docs/screenshots/rollcall/.
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { PassPrinter } from '../../electron/core/hardware/printer';
 import { startPrinterEmulator, type PrinterEmulator } from '../fakes/printer/emulator';
@@ -11,7 +12,13 @@ import { AVA_SMITH, IVY_HUGHES, MAJA_PATEL, expect, test, type KioskHarness } fr
 import { RECEPTION_PIN, setPins, signInStaff } from './staff-helpers';
 
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots/rollcall');
-const shot = (page: Page, locale: string, name: string) => page.screenshot({ path: path.join(OUT, `${locale}-${name}.png`), animations: 'disabled', caret: 'hide' });
+/** Every new screen: no serious or critical axe-core finding (the a11y budget of issue 15), then its screenshot. */
+async function shot(page: Page, locale: string, name: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, name).toEqual([]);
+  await page.screenshot({ path: path.join(OUT, `${locale}-${name}.png`), animations: 'disabled', caret: 'hide' });
+}
 
 /** The real pass printer, over TCP to the emulator on 127.0.0.1, as services.ts wires it. */
 async function emulatedPrinter(kiosk: KioskHarness): Promise<PrinterEmulator> {
