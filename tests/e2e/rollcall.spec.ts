@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { PassPrinter } from '../../electron/core/hardware/printer';
 import { startPrinterEmulator, type PrinterEmulator } from '../fakes/printer/emulator';
 import { AVA_SMITH, IVY_HUGHES, MAJA_PATEL, expect, test, type KioskHarness } from './fixtures';
-import { RECEPTION_PIN, setPins, signInStaff } from './staff-helpers';
+import { ADMIN_PIN, RECEPTION_PIN, setPins, signInStaff } from './staff-helpers';
 
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots/rollcall');
 /** Every new screen: no serious or critical axe-core finding (the a11y budget of issue 15), then its screenshot. */
@@ -152,5 +152,21 @@ for (const locale of ['en-GB', 'en-US'] as const) {
     await expect(page.getByTestId('collector-pending')).toHaveCount(0);
     const ivyOut = kiosk.storedEvents().find((e) => e.student_id === IVY_HUGHES.id)!;
     expect(kiosk.core.collectors.ofEvent(String(ivyOut.id))).toMatchObject({ name: 'Dev', kind: 'someone_else', approval: 'approved', approvedBy: 'receptionist' });
+  });
+}
+
+for (const locale of ['en-GB', 'en-US'] as const) {
+  test(`site admin settings: roll call badges and who collects a student (${locale})`, async ({ page, kiosk }) => {
+    await setPins(kiosk.core);
+    kiosk.configure({ locale, rollCall: { badges: ['909090'] } });
+    await kiosk.open();
+    await signInStaff(page, ADMIN_PIN);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.locator('[data-section="rollCall"]').click();
+    await expect(page.getByTestId('settings-section')).toContainText('Roll call badges (print with no PIN)');
+    await shot(page, locale, '07-settings-rollcall');
+    await page.locator('[data-section="collectors"]').click();
+    await expect(page.getByTestId('settings-section')).toContainText(locale === 'en-GB' ? 'Write the collector into the MIS comment' : 'Write the collector into the SIS comment');
+    await shot(page, locale, '08-settings-collectors');
   });
 }
