@@ -3,7 +3,7 @@
 // does not compile (the @ts-expect-error lines fail `tsc` if that ever stops being true), and
 // dispatch checks the role once, from the declaration.
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { openTestCore } from '../helpers/core';
 import { calls, callNames, type CallRequest, type KioskApi, type TokenCalls } from '../../shared/ipc/contract';
