@@ -4,8 +4,7 @@
 // Also the pure rules a school could ask "why?" about: which period a time falls in, which school
 // year id PowerSchool expects, what a district's "prevent school overrides" switch means.
 import { z } from 'zod';
-import { attendanceCode, clockTime } from './primitives';
-import type { Period } from './settings';
+import { attendanceCode, clockTime, type Period } from './primitives';
 
 /** SecretStore keys for the US connectors. The UI writes them and never reads them back. */
 export const usSecretKeys = {
