@@ -1,3 +1,4 @@
+/* global module */
 // The layer rules issue 14 asks the build to enforce (run by `npm run deps` and `npm test`).
 // tsPreCompilationDeps: type-only imports count too, so a circle through a type is still a circle.
 /** @type {import('dependency-cruiser').IConfiguration} */

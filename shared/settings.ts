@@ -6,6 +6,7 @@ import { attendanceCode, clockTime, direction, locale, period, sessionName } fro
 import { printerSettings } from './pass';
 import { misSettings } from './mis';
 import { fleetSettings } from './fleet';
+import { isValidTimeZone } from './school-time';
 
 export { attendanceCode, clockTime, direction, locale, sessionName };
 export type { Direction, Locale, SessionName } from './primitives';
@@ -195,15 +196,6 @@ export const siteSettings = z.strictObject({
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;
-
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return tz.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 function isValidRegex(p: string): boolean {
   try {

@@ -9,9 +9,9 @@
 // "Today" and the year id are the school's, in its IANA time zone. Wire facts:
 // reference/mis-apis.md and mennotech/powerschool-api-docs; the fake in tests/fakes/powerschool.
 import type { PowerschoolMode, PowerschoolUsSettings } from '../../../../shared/mis-us';
-import { effectiveSchool, minutesOfAttendance, periodAt, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
+import { effectiveSchool, minutesOfAttendance, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period, SessionName } from '../../../../shared/settings';
-import { localClock } from '../../../../shared/attendance/decision';
+import { machineTimeZone, periodAt, sessionOfTime, todayIn } from '../../../../shared/school-time';
 import { cutText } from '../../../../shared/text';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../logging/logger';
@@ -546,13 +546,13 @@ export class PowerschoolConnector implements MisConnector {
     if (!ps) return null;
     const bell = (this.opts.bellSchedule?.() ?? []).find((b) => [ps.name, ps.abbreviation, ps.number, `p${ps.number}`].some((n) => squash(n) === squash(b.name)));
     if (!bell) return null;
-    return this.opts.sessionAt ? this.opts.sessionAt(bell.start) : bell.start < '12:00' ? 'AM' : 'PM';
+    return this.opts.sessionAt ? this.opts.sessionAt(bell.start) : sessionOfTime(bell.start);
   }
 
   /** The school's date now: in the evening in a US zone the UTC date is already tomorrow. */
   private today(): string {
     const tz = typeof this.opts.timeZone === 'function' ? this.opts.timeZone() : this.opts.timeZone;
-    return localClock(this.clock.now().getTime(), tz || Intl.DateTimeFormat().resolvedOptions().timeZone).date;
+    return todayIn(tz || machineTimeZone(), this.clock.now());
   }
 }
 
