@@ -82,6 +82,11 @@ export function localClock(at: string | number | Date, timeZone: string): LocalC
   return { date, time, timeWithSeconds: `${time}:${pad(w.second)}`, minuteOfDay: w.hour * 60 + w.minute, weekday: weekdayOf(date) };
 }
 
+/** An instant in words as the school's clock shows it ("24 Nov 2026", "9:07 AM"), in the viewer's locale. */
+export function formatInstant(at: string | number | Date, timeZone: string, locale: string, options: Omit<Intl.DateTimeFormatOptions, 'timeZone'>): string {
+  return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(instantMs(at));
+}
+
 /** Today's date (YYYY-MM-DD) on the school's clock. */
 export function todayIn(timeZone: string, now: string | number | Date): string {
   return localClock(now, timeZone).date;
