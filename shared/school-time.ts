@@ -16,18 +16,16 @@ export interface LocalClock {
   date: string;
   /** HH:MM (24-hour) in the school's zone. */
   time: string;
-  /** HH:MM:SS, for file names and the like. */
-  timeWithSeconds: string;
   /** Minutes since local midnight (0–1439). */
   minuteOfDay: number;
-  /** ISO weekday of `date`: 1 = Monday … 7 = Sunday. */
-  weekday: number;
 }
 
-// One formatter per zone: building Intl formatters is the slow part (luxon would do it per call).
+// One formatter per zone and precision: building Intl formatters is the slow part (luxon would
+// do it per call). localClock is on the scan path, so its formatter leaves the seconds out.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
+function formatterFor(timeZone: string, seconds = false): Intl.DateTimeFormat {
+  const key = seconds ? `${timeZone}|s` : timeZone;
+  let f = formatters.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
       timeZone,
@@ -36,10 +34,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
-      second: '2-digit',
+      ...(seconds ? { second: '2-digit' as const } : {}),
       hourCycle: 'h23',
     });
-    formatters.set(timeZone, f);
+    formatters.set(key, f);
   }
   return f;
 }
@@ -59,16 +57,16 @@ interface WallParts {
   second: number;
 }
 
-function wallParts(ms: number, timeZone: string): WallParts {
+function wallParts(ms: number, timeZone: string, seconds = true): WallParts {
   const parts: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(ms)) parts[p.type] = p.value;
+  for (const p of formatterFor(timeZone, seconds).formatToParts(ms)) parts[p.type] = p.value;
   return {
     year: Number(parts.year),
     month: Number(parts.month),
     day: Number(parts.day),
     hour: Number(parts.hour),
     minute: Number(parts.minute),
-    second: Number(parts.second),
+    second: seconds ? Number(parts.second) : 0,
   };
 }
 
@@ -76,10 +74,14 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** The school's wall clock at an instant (UTC ISO string, epoch ms or Date). */
 export function localClock(at: string | number | Date, timeZone: string): LocalClock {
+  const w = wallParts(instantMs(at), timeZone, false);
+  return { date: `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}`, minuteOfDay: w.hour * 60 + w.minute };
+}
+
+/** The school's wall clock to the second ("HH:MM:SS"), for file names and the like. */
+export function timeWithSeconds(at: string | number | Date, timeZone: string): string {
   const w = wallParts(instantMs(at), timeZone);
-  const date = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
-  const time = `${pad(w.hour)}:${pad(w.minute)}`;
-  return { date, time, timeWithSeconds: `${time}:${pad(w.second)}`, minuteOfDay: w.hour * 60 + w.minute, weekday: weekdayOf(date) };
+  return `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }
 
 /** An instant in words as the school's clock shows it ("24 Nov 2026", "9:07 AM"), in the viewer's locale. */

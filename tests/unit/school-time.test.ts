@@ -12,6 +12,7 @@ import {
   sessionAt,
   sessionOfTime,
   startOfDay,
+  timeWithSeconds,
   todayIn,
   weekdayOf,
 } from '../../shared/school-time';
@@ -20,7 +21,8 @@ const rules = { sessions: { AM: { end: '12:30' }, PM: { end: '15:30' } } };
 
 describe('school time', () => {
   it('reads an instant on the school clock: date, time, minute, weekday', () => {
-    expect(localClock('2026-11-24T09:07:40Z', 'Europe/London')).toEqual({ date: '2026-11-24', time: '09:07', timeWithSeconds: '09:07:40', minuteOfDay: 547, weekday: 2 });
+    expect(localClock('2026-11-24T09:07:40Z', 'Europe/London')).toEqual({ date: '2026-11-24', time: '09:07', minuteOfDay: 547 });
+    expect(timeWithSeconds('2026-11-24T09:07:40Z', 'Europe/London')).toBe('09:07:40');
     expect(localClock('2026-06-16T07:20:00Z', 'Europe/London').time).toBe('08:20'); // BST
     expect(localClock(new Date('2026-11-25T03:00:00Z'), 'America/Chicago').date).toBe('2026-11-24');
     expect(() => localClock('not a date', 'Europe/London')).toThrow(RangeError);

@@ -5,7 +5,7 @@
 // writes them to release/). Off unless the site settings switch it on; a downloaded update is
 // installed only in quiet hours, never in the middle of the morning's late arrivals.
 import type { FleetSettings } from '../../../shared/fleet';
-import { localClock, toMinutes } from '../../../shared/school-time';
+import { localClock, toMinutes, weekdayOf } from '../../../shared/school-time';
 
 export type UpdaterPlan =
   | { enabled: false; reason: string }
@@ -46,7 +46,7 @@ export function updaterPlan(updates: FleetSettings['updates'], options: { packag
  */
 export function isQuietHours(now: Date, site: { timeZone: string; rules: { sessions: { AM: { start: string }; PM: { end: string } } } }): boolean {
   const local = localClock(now, site.timeZone);
-  if (local.weekday >= 6) return true;
+  if (weekdayOf(local.date) >= 6) return true;
   const minutes = local.minuteOfDay;
   return minutes < toMinutes(site.rules.sessions.AM.start) - 60 || minutes > toMinutes(site.rules.sessions.PM.end) + 60;
 }

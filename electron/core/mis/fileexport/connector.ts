@@ -8,7 +8,7 @@ import { Cron } from 'croner';
 import type { FileExportUsSettings } from '../../../../shared/mis-us';
 import { exportCron, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period } from '../../../../shared/settings';
-import { localClock } from '../../../../shared/school-time';
+import { localClock, timeWithSeconds } from '../../../../shared/school-time';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../logging/logger';
 import type { SecretStore } from '../../security/secrets';
@@ -200,11 +200,12 @@ export class FileExportConnector implements MisConnector {
   }
 
   private fileName(runId: number, rerunOf?: string): string {
-    const local = localClock(this.clock.now(), this.opts.timeZone);
+    const now = this.clock.now();
+    const local = localClock(now, this.opts.timeZone);
     return fileNameFor(this.opts.settings.fileName, {
       school: this.opts.settings.schoolId,
       localDate: local.date,
-      localTime: local.timeWithSeconds,
+      localTime: timeWithSeconds(now, this.opts.timeZone),
       run: runId,
       ...(rerunOf ? { rerunOf } : {}),
     });
