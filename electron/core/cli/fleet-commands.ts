@@ -27,6 +27,7 @@ import { HidScannerService, loadNodeHidBackend } from '../hardware/scanner';
 import { createConnector } from '../mis';
 import { fleetSettingsOf, checkId, type CheckId } from '../../../shared/fleet';
 import { misSettings } from '../../../shared/mis';
+import { machineTimeZone } from '../../../shared/school-time';
 
 export interface FleetCommandContext {
   argv: string[];
@@ -226,7 +227,7 @@ async function cliDoctorPorts(dataDir: string): Promise<{ ports: DoctorPorts; se
   } catch (e) {
     dbOpenError = (e as Error).message;
   }
-  const site = (core?.settings.get() ?? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }) as Record<string, unknown> & { timeZone: string };
+  const site = (core?.settings.get() ?? { timeZone: machineTimeZone() }) as Record<string, unknown> & { timeZone: string };
   const settingsSaved = core ? siteSettingsSaved(core.db) : undefined;
   const closers: (() => Promise<void> | void)[] = [];
   const ports: DoctorPorts = { dataDir, db: core?.db ?? null, dbOpenError, settings: site, settingsSaved };

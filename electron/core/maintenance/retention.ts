@@ -5,7 +5,7 @@
 // an admin has dealt with it, however old: deleting it would hide a mark the register lacks.
 // The count goes in the audit log; SQLite's secure_delete overwrites the freed pages so the
 // data is gone from the file, not only from the tables.
-import { DateTime } from 'luxon';
+import { addDays, startOfDay, todayIn } from '../../../shared/school-time';
 import type { Db } from '../db/database';
 import { appendAudit } from '../db/audit-log';
 import { checkpointWal, purgeEventsBefore, UNFINISHED_WRITEBACK } from '../db/retention';
@@ -38,8 +38,8 @@ export interface PurgeResult {
 }
 
 export function retentionCutoff(now: Date, days: number, timeZone: string): { date: string; instant: string } {
-  const start = DateTime.fromJSDate(now, { zone: timeZone }).startOf('day').minus({ days });
-  return { date: start.toISODate()!, instant: start.toUTC().toISO()! };
+  const date = addDays(todayIn(timeZone, now), -days);
+  return { date, instant: startOfDay(date, timeZone).toISOString() };
 }
 
 export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';
-import { localClock } from '../../../shared/attendance/decision';
+import { localClock } from '../../../shared/school-time';
 import type { SiteSettings } from '../../../shared/settings';
 import type { RosterConfig, RosterSourceConfig } from './config';
 import { RosterError, type ImportProgress, type ProgressListener, type RosterSource } from './model';

@@ -7,6 +7,7 @@ import { asMisError, type MisError } from '../mis/errors';
 import { ourLastMark, sessionMarkPayload, type OutboxRow, type Outcome, type SessionMarkPayload } from './outbox';
 import type { Db } from '../db/database';
 import { StudentRepository } from '../db/students';
+import { DEFAULT_SESSIONS } from '../../../shared/school-time';
 
 /** What the engine needs of the school's rules at send time (settings may change after the event). */
 export interface RowRules {
@@ -29,7 +30,6 @@ export interface BatchContext {
   onSuccess: () => void;
 }
 
-const DEFAULT_SESSIONS = { AM: { start: '00:00', end: '12:00' }, PM: { start: '12:00', end: '23:59' } };
 
 type Planned =
   | { row: OutboxRow; kind: 'session'; write: SessionMarkWrite; target: string; previousMark: string | null }
