@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { CollectorRepository, DayEventRow } from '../db/collectors';
 import { collectorText, rollCallLines, type RollCall, type RollCallOffSite, type RollCallOnSite } from '../../../shared/roll-call';
-import { localClock } from '../../../shared/attendance/decision';
+import { localClock } from '../../../shared/school-time';
 import type { SiteSettings } from '../../../shared/settings';
 import type { PassLine } from '../../../shared/pass';
 

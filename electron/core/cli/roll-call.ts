@@ -2,7 +2,7 @@
 import type { KioskCore } from '../kiosk';
 import { PassPrinter } from '../hardware/printer';
 import { hashBadge } from '../attendance/roll-call';
-import { localClock } from '../../../shared/attendance/decision';
+import { localClock } from '../../../shared/school-time';
 import { groupByYearAndForm, groupHeading, type RollCall } from '../../../shared/roll-call';
 
 interface Output {

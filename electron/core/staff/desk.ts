@@ -9,6 +9,7 @@ import { supersede, retryRows, type SessionMarkPayload } from '../sync/outbox';
 import { decide } from '../../../shared/attendance/decision';
 import { attendanceCode, groupForStudent, resolveRules } from '../../../shared/settings';
 import type { SignEvent } from '../../../shared/model';
+import { mondayOf as schoolMondayOf } from '../../../shared/school-time';
 import type { KioskCore } from '../kiosk';
 
 const SESSION_IDLE_MS = 5 * 60_000;
@@ -281,7 +282,5 @@ function formatWait(seconds: number): string {
 
 /** The Monday of a school-local date's week (YYYY-MM-DD in, YYYY-MM-DD out). */
 export function mondayOf(localDate: string): string {
-  const d = new Date(`${localDate}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-  return d.toISOString().slice(0, 10);
+  return schoolMondayOf(localDate); // school time lives in shared/school-time.ts
 }

@@ -1,0 +1,25 @@
+// The receptionist's Today screen (shared/ipc/today.ts). Dispatch has checked the token; `role`
+// is who did it, for the audit log.
+import type { todayCalls } from '../../../../shared/ipc/contract';
+import type { Handlers } from '../context';
+
+export const todayHandlers: Handlers<typeof todayCalls> = {
+  // Issue 17: each row with who collected the student.
+  staffEvents: ({ core }, req) =>
+    core.staff.events({ query: req.query, direction: req.direction }).map((row) => {
+      const c = row.event.direction === 'sign_out' ? core.collectors.ofEvent(row.event.id) : null;
+      return { ...row, collector: c ? { name: c.name, relationship: c.relationship, kind: c.kind, approval: c.approval } : null };
+    }),
+  overrideEvent: ({ core, role }, req) => core.staff.override({ eventId: req.eventId, reasonId: req.reasonId, code: req.code, note: req.note }, role),
+  staffFindStudents: ({ core }, req) => {
+    if (req.query.trim().length < 2) return [];
+    return core.students
+      .search(req.query, 20)
+      .filter((s) => s.active)
+      .slice(0, 12)
+      .map((s) => ({ id: s.id, name: `${s.forename} ${s.surname}`, year: s.year, form: s.form }));
+  },
+  manualSign: ({ core, role }, req) => core.record({ studentId: req.studentId, direction: req.direction, reasonId: req.reasonId, note: req.note }, role),
+  reprintPass: ({ core, role }, req) => core.reprintPass(req.eventId, role),
+  finaliseEvent: ({ core, role }, req) => core.staff.finalise(req.eventId, req.excused, role),
+};
