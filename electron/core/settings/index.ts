@@ -1,7 +1,7 @@
 // The settings service: the site settings in force (district locks laid over them), their
 // validated update with its audit row, and the listeners that apply a change without a restart.
 import fs from 'node:fs';
-import { SettingsStore } from '../db/settings-store';
+import type { SettingsStore } from '../db/settings-store';
 import type { MisCodeStore } from '../db/mis-codes';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging/logger';
