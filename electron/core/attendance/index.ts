@@ -138,6 +138,11 @@ export class Attendance {
     return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null };
   }
 
+  /** A receptionist signs a student in or out by hand: the kiosk's record, by the staff role. */
+  signByHand(req: CallRequest<'record'>, role: string): Promise<RecordResult> {
+    return this.record(req, role);
+  }
+
   /**
    * Change the reason (or the code) of an event. The new event supersedes the old: an unsent mark
    * is never sent, a sent one is corrected. The decision is made at the ORIGINAL time of the event.
