@@ -1,7 +1,7 @@
 // The writeback log's rows, fetched a page at a time as the list scrolls: 100,000 rows never
 // cross the IPC boundary at once, and only the pages near the screen are kept. Pure (no DOM, no
 // React), so the paging is unit-tested on its own.
-import type { WritebackLogRow } from '../../../shared/ipc/staff-contract';
+import type { WritebackLogRow } from '../../../shared/ipc/contract';
 
 export const LOG_PAGE = 200;
 /** Pages kept in memory; the ones furthest from the last request go first. */

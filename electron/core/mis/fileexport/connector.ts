@@ -15,7 +15,7 @@ import type { SecretStore } from '../../security/secrets';
 import { asMisError, MisError } from '../errors';
 import type { Capabilities, ExistingMark, Lesson, LessonMarkWrite, MisAttendanceCode, MisConnector, RosterPage, SessionMarkWrite, WriteResult } from '../types';
 import { destinationFor, type Destination } from './destination';
-import { ExportLedger, type ExportRun } from './ledger';
+import { ExportLedger, type ExportRun } from '../../db/file-export-ledger';
 import { fileNameFor, renderCsv, toRecord } from './render';
 
 export interface FileExportConnectorOptions {

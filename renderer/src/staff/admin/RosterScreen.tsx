@@ -3,7 +3,7 @@
 // its progress, a refused import's "confirm the leavers", and the imports before it.
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ImportRunView } from '../../../../shared/ipc/admin-contract';
+import type { ImportRunView } from '../../../../shared/ipc/contract';
 import type { EventPayload } from '../../../../shared/ipc/contract';
 import { Confirm } from '../components/Sheet';
 import { useStaff } from '../context';

@@ -2,7 +2,7 @@
 // come first, how loud an import's outcome is, which counts an import shows, whether a refused
 // import can be confirmed, the day picker's steps, the roster settings a source kind starts with,
 // and the checks the roster form makes before main does. No DOM, no i18next.
-import type { ImportRunView } from '../../../../shared/ipc/admin-contract';
+import type { ImportRunView } from '../../../../shared/ipc/contract';
 import type { CheckResult, CheckStatus } from '../../../../shared/fleet';
 
 export type Tone = 'ok' | 'wait' | 'bad' | 'quiet';

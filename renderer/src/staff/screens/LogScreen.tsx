@@ -6,7 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { WritebackLogRow } from '../../../../shared/ipc/staff-contract';
+import type { WritebackLogRow } from '../../../../shared/ipc/contract';
 import { reasonText } from '../../components/reasonText';
 import { formatLocalTime } from '../../i18n';
 import { useKiosk } from '../../state/context';
