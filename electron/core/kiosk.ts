@@ -5,7 +5,6 @@
 import type { Db } from './db/database';
 import type { StudentRepository } from './db/students';
 import type { EventRepository } from './db/events';
-import type { MisCodeStore } from './db/mis-codes';
 import type { ScanRejectionLog } from './db/scan-rejections';
 import type { Clock } from './clock';
 import type { Logger } from './logging/logger';
@@ -16,7 +15,6 @@ import type { SettingsService } from './settings';
 import type { Attendance } from './attendance';
 import type { Maintenance, DiagnosticProbes } from './maintenance';
 import type { MisPort } from './sync/mis-port';
-import type { FileExportConnector } from './mis/fileexport/connector';
 import { Runtime, type RuntimeOptions, type StartOptions } from './runtime';
 import type { SearchHit, SignEvent, Student } from '../../shared/model';
 import type { SiteSettings } from '../../shared/settings';
@@ -85,22 +83,12 @@ export class KioskCore {
   get secrets(): SecretStore {
     return this.runtime.secrets;
   }
-  get misCodes(): MisCodeStore {
-    return this.runtime.misCodes;
-  }
   get scanRejections(): ScanRejectionLog {
     return this.runtime.scanRejections;
   }
-  get nativeBinding(): string | undefined {
-    return this.runtime.nativeBinding;
-  }
-  /** What `kiosk doctor` on the admin screen asks of the running services. */
+  /** What the doctor asks of the running services (tests stand in for one: maintenance.probes). */
   get diagnostics(): DiagnosticProbes {
     return this.maintenance.probes;
-  }
-  /** The file export connector while it is the configured MIS ("Save & run now"). */
-  get fileExport(): FileExportConnector | null {
-    return this.sync.fileExport;
   }
 
   today(): string {
@@ -167,10 +155,6 @@ export class KioskCore {
     return this.settings.onChange(listener);
   }
 
-  onSettingsChanged(): void {
-    this.settings.changed();
-  }
-
   testPrint(actor: string): Promise<PassOutcome> {
     return this.attendance.testPrint(actor);
   }
@@ -183,10 +167,5 @@ export class KioskCore {
 
   reprintPass(eventId: string, actor: string): Promise<PassOutcome> {
     return this.attendance.reprintPass(eventId, actor);
-  }
-
-  /** Tell the renderer's status chips, coalesced and off the event path. */
-  scheduleStatus(): void {
-    this.runtime.status.schedule();
   }
 }

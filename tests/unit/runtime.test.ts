@@ -25,7 +25,7 @@ describe('runtime', () => {
     expect(status.scanner).toEqual({ state: 'none', problem: null });
     expect(status.online).toBeNull();
     expect(core.diagnostics.printerStatus).toBeUndefined();
-    expect(core.fileExport).toBeNull();
+    expect(core.sync.fileExport).toBeNull();
   });
 
   it('keeps the same ports through start, a settings save and stop', async () => {

@@ -120,6 +120,16 @@ export class Attendance {
     }));
   }
 
+  /** The desk's search for signing by hand: full names, active students only. */
+  staffSearch(query: string): { id: string; name: string; year: number | null; form: string | null }[] {
+    if (query.trim().length < 2) return [];
+    return this.d.students
+      .search(query, 20)
+      .filter((s) => s.active)
+      .slice(0, 12)
+      .map((s) => ({ id: s.id, name: `${s.forename} ${s.surname}`, year: s.year, form: s.form }));
+  }
+
   /** A sign-in or sign-out at the kiosk, or by hand at the desk (`actor` = the staff role). */
   async record(req: CallRequest<'record'>, actor = 'kiosk'): Promise<RecordResult> {
     const settings = this.d.settings();

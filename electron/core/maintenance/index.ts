@@ -31,7 +31,7 @@ export interface MaintenanceDeps {
   clock: Clock;
   settings: () => SiteSettings;
   /** False while the built-in example settings are in force. */
-  settingsSaved: () => boolean | undefined;
+  settingsSaved: () => boolean;
   secrets: { readonly backend: string; readonly weak: boolean; values?(): string[] };
   /** The live answers of the running services (printer, scanner, MIS), read when asked. */
   probes: { [K in keyof DiagnosticProbes]: () => DiagnosticProbes[K] };

@@ -120,7 +120,7 @@ export class Runtime {
     this.passes = new PassRepository(db);
     this.misCodes = new MisCodeStore(db);
     this.settingsStore = new SettingsStore(db, loadDistrictPolicy(options.policyFile ?? path.join(options.dataDir, 'district-policy.json')));
-    this.settings = new SettingsService(this.settingsStore, { misCodes: this.misCodes, clock: this.clock, log });
+    this.settings = new SettingsService(this.settingsStore, { misCodes: this.misCodes, clock: this.clock, log, secrets: this.secrets, audit: this.audit });
     const settings = () => this.settings.get();
     this.printer = new PrinterSlot(options.printer ?? null);
     this.status = new StatusReporter({
@@ -150,8 +150,7 @@ export class Runtime {
     const mis = this.mis;
     this.maintenance = new Maintenance({
       dataDir: this.dataDir, db, nativeBinding: this.nativeBinding, clock: this.clock, settings,
-      // db/settings-store.ts gains isSaved() with the typed contract (issue 14): until then, unknown.
-      settingsSaved: () => (this.settingsStore as { isSaved?: () => boolean }).isSaved?.(),
+      settingsSaved: () => this.settings.isSaved(),
       secrets: this.secrets,
       probes: {
         printerStatus: () => this.printer.diagnose,

@@ -11,6 +11,8 @@ import type { SyncPort } from '../sync/mis-port';
 import type { Attendance } from '../attendance';
 import { CoreError } from '../errors';
 import { PinService, type StaffRole } from './pins';
+import { exportWritebackLog, queryWritebackLog } from './writeback-log';
+import path from 'node:path';
 import { isSetupLocked } from '../maintenance/recovery';
 import { writeSetupMarker } from '../maintenance/backup';
 import type { SignEvent } from '../../../shared/model';
@@ -191,6 +193,16 @@ export class StaffDesk {
     this.audit(actor, 'writeback.retry', Array.isArray(which) ? which.join(',') : which, null, { rows: n });
     this.d.sync.kick();
     return n;
+  }
+
+  /** The site admin's writeback log: one page of rows matching the filter, and how many match. */
+  writebackLog(filter: Parameters<typeof queryWritebackLog>[1], offset: number, limit: number): ReturnType<typeof queryWritebackLog> {
+    return queryWritebackLog(this.d.db, filter, offset, limit);
+  }
+
+  /** The writeback log as a CSV file in the kiosk's exports folder. */
+  exportWritebackLog(filter: Parameters<typeof exportWritebackLog>[1]): ReturnType<typeof exportWritebackLog> {
+    return exportWritebackLog(this.d.db, filter, path.join(this.d.dataDir, 'exports'), this.d.clock.now().toISOString());
   }
 
   audit(actor: string, action: string, subject: string | null, before: unknown, after: unknown): void {
