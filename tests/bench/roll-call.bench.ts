@@ -58,7 +58,7 @@ core.db.transaction(() => {
 })();
 
 const emu = await startPrinterEmulator({ columns: 48, lifetimeMs: 120_000 });
-core.printer = new PassPrinter({ settings: { transport: 'tcp', host: emu.host, port: emu.port, paperWidth: 80, timeoutMs: 5000 } }).kioskPort();
+core.runtime.printer.bind(new PassPrinter({ settings: { transport: 'tcp', host: emu.host, port: emu.port, paperWidth: 80, timeoutMs: 5000 } }).kioskPort());
 core.updateSettings({ settings: { ...core.getSettings(), printer: { ...core.getSettings().printer, transport: 'tcp', host: emu.host, port: emu.port, timeoutMs: 5000 } } });
 
 const times: number[] = [];

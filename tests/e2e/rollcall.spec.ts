@@ -25,7 +25,7 @@ async function emulatedPrinter(kiosk: KioskHarness): Promise<PrinterEmulator> {
   const emulator = await startPrinterEmulator({ columns: 48, lifetimeMs: 110_000 });
   const printer = { transport: 'tcp' as const, host: emulator.host, port: emulator.port };
   kiosk.configure({ printer: { ...kiosk.core.getSettings().printer, ...printer } });
-  kiosk.core.printer = new PassPrinter({ clock: kiosk.core.clock, settings: printer }).kioskPort();
+  kiosk.core.runtime.printer.bind(new PassPrinter({ clock: kiosk.core.clock, settings: printer }).kioskPort());
   return emulator;
 }
 

@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli';
 import { PassPrinter } from '../../electron/core/hardware/printer';
 import { hashBadge } from '../../electron/core/attendance/roll-call';
 import { startPrinterEmulator, type PrinterEmulator } from '../fakes/printer/emulator';
-import type { KioskCore } from '../../electron/core/kiosk';
+import type { KioskCore, PassPrinterPort } from '../../electron/core/kiosk';
 
 const AVA = 'demo-3'; // Year 9, 9C
 const MAJA = 'demo-2'; // Year 8, 8C
@@ -26,6 +26,11 @@ function open(at = '2026-11-24T08:50:00Z') {
 }
 
 /** As the roster import stores them (student_contacts, JSON), with phones the kiosk must never show. */
+/** A printer that remembers what each pass was told about its collector. */
+function recordingPrinter(extras: unknown[]): PassPrinterPort {
+  return { print: async (_e, _s, _x, ex) => (extras.push(ex), { status: 'printed', problem: null }), status: async () => ({ state: 'ok', problem: null }) };
+}
+
 function giveContacts(core: KioskCore, studentId: string, contacts: object[]) {
   core.db
     .prepare('INSERT INTO student_contacts (student_id, json, updated_at) VALUES (?, ?, ?)')
@@ -82,7 +87,7 @@ describe('roll call', () => {
     await morning(t);
     const emulator: PrinterEmulator = await startPrinterEmulator({ columns: 48, lifetimeMs: 60_000 });
     disposers.push(() => emulator.close());
-    t.core.printer = new PassPrinter({ clock: t.core.clock, settings: { transport: 'tcp', host: emulator.host, port: emulator.port } }).kioskPort();
+    t.core.runtime.printer.bind(new PassPrinter({ clock: t.core.clock, settings: { transport: 'tcp', host: emulator.host, port: emulator.port } }).kioskPort());
     t.core.updateSettings({ settings: { ...t.core.getSettings(), printer: { ...t.core.getSettings().printer, transport: 'tcp', host: emulator.host, port: emulator.port } } });
     const outcome = await t.core.printRollCall('receptionist');
     expect(outcome.status).toBe('printed');
@@ -100,11 +105,11 @@ describe('roll call', () => {
     const t = open();
     await morning(t);
     let printed = 0;
-    t.core.printer = {
+    t.core.runtime.printer.bind({
       print: async () => ({ status: 'printed', problem: null }),
       status: async () => ({ state: 'ok', problem: null }),
       printDocument: async () => (printed++, { status: 'printed', problem: null }),
-    };
+    });
     t.core.updateSettings({ settings: { ...t.core.getSettings(), rollCall: { badges: ['FIRE-01', hashBadge('777777')] } } });
     const clear = t.core.scan({ code: 'FIRE-01\r\n' });
     expect(clear).toMatchObject({ ok: false, reason: 'roll_call', printing: true, rollCall: { onSite: [{ studentId: AVA }] } });
@@ -153,7 +158,7 @@ describe('who is collecting', () => {
     ]);
     expect(JSON.stringify(flow)).not.toMatch(/07700|0161/);
     const extras: unknown[] = [];
-    t.core.printer = { print: async (_e, _s, _x, ex) => (extras.push(ex), { status: 'printed', problem: null }), status: async () => ({ state: 'ok', problem: null }) };
+    t.core.runtime.printer.bind(recordingPrinter(extras));
     const r = await t.core.record({ studentId: MAJA, direction: 'sign_out', reasonId: 'unwell', collector: { contact: 1 } });
     expect(r.event.comment).toBe('Unwell, going home — Sam Patel (Father)');
     expect(extras).toEqual([{ collectedBy: 'Sam Patel (Father)', awaitingApproval: false }]);
@@ -163,7 +168,7 @@ describe('who is collecting', () => {
   it('"someone else" waits for reception: the pass says so until approved, then a reprint does not', async () => {
     const t = open('2026-11-24T10:15:00Z');
     const extras: unknown[] = [];
-    t.core.printer = { print: async (_e, _s, _x, ex) => (extras.push(ex), { status: 'printed', problem: null }), status: async () => ({ state: 'ok', problem: null }) };
+    t.core.runtime.printer.bind(recordingPrinter(extras));
     const r = await t.core.record({ studentId: IVY, direction: 'sign_out', reasonId: 'family', collector: { someoneElse: 'Uncle Dev' } });
     expect(extras[0]).toEqual({ collectedBy: 'Uncle Dev', awaitingApproval: true });
     expect(t.core.collectors.ofEvent(r.event.id)?.approval).toBe('pending');

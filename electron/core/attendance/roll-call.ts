@@ -10,6 +10,11 @@ import { collectorText, rollCallLines, type RollCall, type RollCallOffSite, type
 import { localClock } from '../../../shared/school-time';
 import type { SiteSettings } from '../../../shared/settings';
 import type { PassLine } from '../../../shared/pass';
+import type { Clock } from '../clock';
+import type { Logger } from '../logging/logger';
+import type { AuditRepository } from '../db/audit';
+import type { PassPrinting } from './passes';
+import type { PassOutcome, ScanResult } from '../../../shared/ipc/contract';
 
 /** The roll call from the day's standing events (oldest first, as CollectorRepository.day gives them). */
 export function buildRollCall(rows: DayEventRow[], at: string): RollCall {
@@ -64,4 +69,57 @@ export function isRollCallBadge(badge: string, settings: Pick<SiteSettings, 'rol
   if (list.includes(badge)) return true;
   const hashed = hashBadge(badge);
   return list.includes(hashed);
+}
+
+export interface RollCallDeps {
+  collectors: CollectorRepository;
+  settings: () => SiteSettings;
+  clock: Clock;
+  log: Logger;
+  audit: AuditRepository;
+  passes: PassPrinting;
+}
+
+/** The roll call: made, printed, and brought up by a roll call badge at the idle screen. */
+export class RollCallService {
+  constructor(private readonly d: RollCallDeps) {}
+
+  /** Today's roll call from the kiosk's own database: works with the network and the MIS down. */
+  make(): RollCall {
+    const settings = this.d.settings();
+    const now = this.d.clock.now().toISOString();
+    return rollCallOf(this.d.collectors, localClock(now, settings.timeZone).date, now);
+  }
+
+  /** To the pass printer, through its own queue. Never throws: a printer fault is an outcome. */
+  async print(actor: string, rc: RollCall = this.make()): Promise<PassOutcome> {
+    const settings = this.d.settings();
+    const outcome = await this.d.passes.document(`roll-call-${rc.at}`, (fit) => rollCallPrintLines(rc, settings, fit), settings);
+    this.d.log.info('roll call printed', { actor, onSite: rc.onSite.length, offSite: rc.offSite.length, status: outcome.status });
+    this.d.audit.append(this.d.clock.now().toISOString(), actor, 'rollcall.print', null, null, { onSite: rc.onSite.length, offSite: rc.offSite.length, status: outcome.status });
+    return outcome;
+  }
+
+  /** A scanned code that is one of the school's roll call badges (prefix, suffix, AIM id off), or not. */
+  isBadge(code: unknown): boolean {
+    const s = this.d.settings();
+    if (!s.rollCall.badges.length || typeof code !== 'string' || code.length > 256) return false;
+    return isRollCallBadge(stripAffixes(code, s.scanner), s);
+  }
+
+  /** A roll call badge at the idle screen: the list, already on its way to the printer (no PIN). */
+  fromBadge(): ScanResult {
+    const rc = this.make();
+    // The scan answers at once; the print runs on (the kiosk shows the list meanwhile).
+    void this.print('roll_call_badge', rc);
+    return { ok: false, reason: 'roll_call', rollCall: rc, printing: true };
+  }
+}
+
+/** The scanner's prefix and suffix, and an AIM symbology id ("]C0"), off a code, as shared/badge.ts does. */
+function stripAffixes(code: string, scanner: { prefix: string; suffix: string }): string {
+  let c = code.replace(/[\r\n]+$/, '');
+  if (scanner.prefix && c.startsWith(scanner.prefix)) c = c.slice(scanner.prefix.length);
+  if (scanner.suffix && c.endsWith(scanner.suffix)) c = c.slice(0, -scanner.suffix.length);
+  return c.replace(/^\][A-Za-z][0-9A-Za-z]/, '').trim();
 }

@@ -26,7 +26,7 @@ export async function rollCallCommand(core: KioskCore, values: { print?: boolean
   let printLine = '';
   if (values.print) {
     // The CLI has no running services: it prints through its own PassPrinter, on the same settings.
-    if (!core.printer) core.printer = new PassPrinter({ logger: core.log, clock: core.clock, settings: core.getSettings().printer }).kioskPort();
+    if (!core.runtime.printer.ready) core.runtime.printer.bind(new PassPrinter({ logger: core.log, clock: core.clock, settings: core.getSettings().printer }).kioskPort());
     const outcome = await core.printRollCall('cli', rc);
     failed = outcome.status === 'failed';
     printLine = outcome.status === 'printed' ? 'Printed.' : outcome.status === 'disabled' ? 'Not printed: no printer is set up.' : `Not printed: ${outcome.problem ?? 'the printer did not answer'}`;

@@ -5,15 +5,17 @@ import type { KioskCore } from '../../kiosk';
 import type { Handlers } from '../context';
 
 function fileExport(core: KioskCore) {
-  if (!core.fileExport) throw new CoreError('invalid_request', 'The file export is not the configured MIS connection. Choose it under MIS connection and save.');
-  return core.fileExport;
+  const connector = core.sync.fileExport;
+  if (!connector) throw new CoreError('invalid_request', 'The file export is not the configured MIS connection. Choose it under MIS connection and save.');
+  return connector;
 }
 
 export const fileExportHandlers: Handlers<typeof fileExportCalls> = {
   fileExportStatus: ({ core }) => {
-    if (!core.fileExport) return { available: false, waiting: 0, nextRunAt: null, destination: null, runs: [] };
-    const s = core.fileExport.status();
-    return { available: true, waiting: s.waiting, nextRunAt: s.nextRunAt, destination: s.destination, runs: core.fileExport.recentRuns(10) };
+    const connector = core.sync.fileExport;
+    if (!connector) return { available: false, waiting: 0, nextRunAt: null, destination: null, runs: [] };
+    const s = connector.status();
+    return { available: true, waiting: s.waiting, nextRunAt: s.nextRunAt, destination: s.destination, runs: connector.recentRuns(10) };
   },
   fileExportRunNow: async ({ core, role }) => {
     const run = await fileExport(core).runNow();

@@ -11,15 +11,8 @@ export const todayHandlers: Handlers<typeof todayCalls> = {
       return { ...row, collector: c ? { name: c.name, relationship: c.relationship, kind: c.kind, approval: c.approval } : null };
     }),
   overrideEvent: ({ core, role }, req) => core.staff.override({ eventId: req.eventId, reasonId: req.reasonId, code: req.code, note: req.note }, role),
-  staffFindStudents: ({ core }, req) => {
-    if (req.query.trim().length < 2) return [];
-    return core.students
-      .search(req.query, 20)
-      .filter((s) => s.active)
-      .slice(0, 12)
-      .map((s) => ({ id: s.id, name: `${s.forename} ${s.surname}`, year: s.year, form: s.form }));
-  },
-  manualSign: ({ core, role }, req) => core.record({ studentId: req.studentId, direction: req.direction, reasonId: req.reasonId, note: req.note }, role),
-  reprintPass: ({ core, role }, req) => core.reprintPass(req.eventId, role),
+  staffFindStudents: ({ core }, req) => core.attendance.staffSearch(req.query),
+  manualSign: ({ core, role }, req) => core.attendance.signByHand({ studentId: req.studentId, direction: req.direction, reasonId: req.reasonId, note: req.note }, role),
+  reprintPass: ({ core, role }, req) => core.attendance.reprintPass(req.eventId, role),
   finaliseEvent: ({ core, role }, req) => core.staff.finalise(req.eventId, req.excused, role),
 };
