@@ -17,7 +17,7 @@ import { DatabaseError, openDatabase } from '../db/database';
 import { backupsDirOf, checkBackup, fsyncFile, hasSetupMarker, listBackups, setupMarkerOf, writeSetupMarker } from './backup';
 import { copyBackupIntoPlace, databaseFileOf, moveDatabaseAside, newestGoodBackup } from './restore';
 import { salvageInto } from '../db/salvage';
-import { appendAudit } from '../db/audit-log';
+import { appendAudit } from '../db/audit';
 import { countEvents, databaseContent } from '../db/maintenance-queries';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';

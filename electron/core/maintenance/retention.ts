@@ -7,7 +7,7 @@
 // data is gone from the file, not only from the tables.
 import { addDays, startOfDay, todayIn } from '../../../shared/school-time';
 import type { Db } from '../db/database';
-import { appendAudit } from '../db/audit-log';
+import { appendAudit } from '../db/audit';
 import { checkpointWal, purgeEventsBefore, UNFINISHED_WRITEBACK } from '../db/retention';
 import { silentLogger, type Logger } from '../logging/logger';
 

@@ -14,7 +14,7 @@ import type { RosterConfig, RosterSourceConfig } from './config';
 import { RosterError, type ImportProgress, type ProgressListener, type RosterSource } from './model';
 import { freezePlan, planImport, type RosterPlan } from './plan';
 import { detectRollover, rosterMode, type RolloverVerdict } from './seasons';
-import { appendAudit } from '../db/audit-log';
+import { appendAudit } from '../db/audit';
 import { RosterStore, type ImportRun, type ImportTrigger, type PendingRollover } from '../db/roster-store';
 import { RosterSchedule } from './schedule';
 
