@@ -8,6 +8,7 @@ import { PassPrinter } from '../../electron/core/hardware/printer';
 import { hashBadge } from '../../electron/core/attendance/roll-call';
 import { startPrinterEmulator, type PrinterEmulator } from '../fakes/printer/emulator';
 import type { KioskCore, PassPrinterPort } from '../../electron/core/kiosk';
+import { purgeExpiredEvents } from '../../electron/core/maintenance/retention';
 
 const AVA = 'demo-3'; // Year 9, 9C
 const MAJA = 'demo-2'; // Year 8, 8C
@@ -197,5 +198,17 @@ describe('who is collecting', () => {
     await expect(t.core.record({ studentId: MAJA, direction: 'sign_out', reasonId: 'unwell', collector: { contact: 3 } })).rejects.toThrow(/not on the student’s list/);
     await expect(t.core.record({ studentId: MAJA, direction: 'sign_in', reasonId: 'medical', collector: { contact: 0 } })).rejects.toThrow(/Only an early sign-out/);
     expect(t.core.todayEvents()).toEqual([]);
+  });
+
+  it('a collector goes with its event when the retention purge removes it (privacy.md)', async () => {
+    const t = open('2026-09-01T10:15:00Z');
+    const r = await t.core.record({ studentId: IVY, direction: 'sign_out', reasonId: 'family', collector: { someoneElse: 'Uncle Dev' } });
+    // The MIS has the mark (only events whose writeback is finished are purged).
+    t.core.db.prepare(`UPDATE outbox SET state = 'done' WHERE event_id = ?`).run(r.event.id);
+    expect(t.core.collectors.ofEvent(r.event.id)).not.toBeNull();
+    const result = purgeExpiredEvents(t.core.db, { days: 60, now: new Date('2026-11-24T12:00:00Z'), timeZone: 'Europe/London' });
+    expect(result.events).toBe(1);
+    expect(result.related).toMatchObject({ event_collectors: 1 });
+    expect(t.core.collectors.ofEvent(r.event.id)).toBeNull();
   });
 });
