@@ -105,6 +105,9 @@ describe('roll call', () => {
   it('a roll call badge (clear or hashed) answers with the roll call and prints it, with no PIN', async () => {
     const t = open();
     await morning(t);
+    // No printer set up: the list still comes up, and the screen does not claim it is printing.
+    t.core.updateSettings({ settings: { ...t.core.getSettings(), rollCall: { badges: ['FIRE-01'] } } });
+    expect(t.core.scan({ code: 'FIRE-01' })).toMatchObject({ ok: false, reason: 'roll_call', printing: false, rollCall: { onSite: [{ studentId: AVA }] } });
     let printed = 0;
     t.core.runtime.printer.bind({
       print: async () => ({ status: 'printed', problem: null }),

@@ -59,6 +59,11 @@ export class PassPrinting {
     return outcome;
   }
 
+  /** Issue 17: whether a printer is set up and running (the roll call screen says "printing"). */
+  get ready(): boolean {
+    return this.deps.printer.ready;
+  }
+
   /** Issue 17: the roll call (or another document) to the pass printer. Never throws. */
   async document(id: string, build: DocumentBuilder, settings: SiteSettings): Promise<PassOutcome> {
     const printer = this.deps.printer;

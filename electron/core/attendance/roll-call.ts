@@ -112,7 +112,7 @@ export class RollCallService {
     const rc = this.make();
     // The scan answers at once; the print runs on (the kiosk shows the list meanwhile).
     void this.print('roll_call_badge', rc);
-    return { ok: false, reason: 'roll_call', rollCall: rc, printing: true };
+    return { ok: false, reason: 'roll_call', rollCall: rc, printing: this.d.passes.ready };
   }
 }
 

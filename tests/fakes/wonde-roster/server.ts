@@ -7,17 +7,20 @@
 // "Nursery", "Year N2", "40"), codes real Wonde schools carry (issue 13); the year include's shape
 // is UNCONFIRMED (reference/mis-apis.md), so it is served as {code,name} or {name} (`yearShape`).
 // Contacts (issue 17): a contact is {id, forename, surname, relationship, contact_details:{data:{
-// emails:{email,…}, telephones|phones:{mobile,…}}}}. Wonde's own contact sample (as quoted on
-// Schoolzine's knowledge base, https://www.schoolzineplus.com/newsletter/article/302) shows
-// `relationship` as an object (bill_payer, lives_with_pupil, email_bills, …) and the details'
-// phones under `phones`; the relationship's own name, `parental_responsibility` and `priority`
-// keys are named by public Wonde client code (a TypeScript `WondeContactRelationship {relationship,
-// parental_responsibility, priority, lives_with_pupil}`) and by Wonde's schools' integrations
-// (Schoolzine's "Parental Responsibility" and "Relationship types" sync options,
-// https://schoolzine.com/wonde-integration-guide), but where they sit is UNCONFIRMED: so the fake
-// serves `contactShape` 'nested' ({relationship:{data:{relationship, parental_responsibility,
-// priority, bill_payer, lives_with_pupil}}}, telephones), 'bare' (the same object without {data}),
-// or 'flat' (relationship a string, parental_responsibility and priority on the contact, phones).
+// emails:{email,…}, telephones|phones:{mobile,…}}}}. Wonde's own contact sample, as quoted on
+// Schoolzine's knowledge base (https://www.schoolzineplus.com/newsletter/article/302), shows the
+// details' phones under `phones` and `relationship` as an object ({bill_payer, lives_with_pupil,
+// email_bills, …}); Schoolzine's Wonde guide (https://schoolzine.com/wonde-integration-guide) names
+// "Parental Responsibility" and "Relationship types" as what a Wonde sync filters on. The keys
+// `parental_responsibility` and `priority` (and the relationship's own name) are the ones UK school
+// data APIs use for the same thing (Assembly: equinlimited/assembly-client-dotnet
+// docs/ContactRelationship.md, assembly-edu/assembly-client-php
+// docs/Model/StudentContactRelationship.md: relationship_type, priority, parental_responsibility).
+// Where Wonde puts them is UNCONFIRMED, so the fake serves `contactShape` 'nested'
+// ({relationship:{data:{relationship, parental_responsibility, priority, bill_payer,
+// lives_with_pupil}}}, telephones), 'bare' (the same object without {data}), or 'flat'
+// (relationship a string, parental_responsibility and priority on the contact, phones), and the
+// connector is tested against all three (tests/integration/roster-contacts.test.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -76,12 +76,12 @@ function wondeGroups(s: Obj): { form: string | null; names: string[] } {
 }
 
 /**
- * A student's contacts. Issue 17: the relationship object also carries parental responsibility
- * and priority. Where they sit is UNCONFIRMED (reference/mis-apis.md; the fake serves every shape,
- * tests/fakes/wonde-roster `contactShape`): inside `relationship` ({data:{relationship,
- * parental_responsibility, priority, …}}, as Wonde's contact sample on Schoolzine's knowledge base
- * shows `relationship` as an object), or beside it on the contact with `relationship` a plain string.
- * Phones: `telephones` (as before) or `phones` (the Schoolzine sample).
+ * A student's contacts. Issue 17: the relationship also carries parental responsibility and
+ * priority. Where they sit is UNCONFIRMED (the fake serves every shape: tests/fakes/wonde-roster
+ * `contactShape`, with its sources): inside the `relationship` object ({data:{relationship,
+ * parental_responsibility, priority, …}} — Wonde's contact sample shows `relationship` as an
+ * object), or beside it on the contact with `relationship` a plain string. Phones: `telephones` (as
+ * before) or `phones` (Wonde's sample on Schoolzine's knowledge base).
  */
 export function wondeContacts(s: Obj): Contact[] {
   const out: Contact[] = [];
