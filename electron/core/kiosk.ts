@@ -21,6 +21,8 @@ import { StaffDesk } from './staff/desk';
 import type { DoctorPorts } from './maintenance/doctor';
 import { recoveryStatus } from './maintenance/recovery';
 import { MisCodeStore, type MisCode } from './db/mis-codes';
+import { MessageRepository } from './db/messages';
+import { MessageService, type MessageServiceOptions } from './messages/service';
 import { RosterService, rosterSourceFactory } from './roster';
 import type { FileExportConnector } from './mis/fileexport/connector';
 import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
@@ -75,6 +77,8 @@ export interface KioskCoreOptions {
   sync?: SyncPort;
   /** The district's policy file; default `<dataDir>/district-policy.json` when it exists. */
   policyFile?: string;
+  /** The message outbox's timeouts and backoff (tests shorten them). */
+  messages?: Pick<MessageServiceOptions, 'mailTimeouts' | 'webhookTimeoutMs' | 'backoff' | 'intervalMs'>;
 }
 
 /** Read the district policy; a broken file is refused loudly rather than silently ignored. */
@@ -121,6 +125,8 @@ export class KioskCore {
   private readonly emitter = new EventEmitter();
   /** Refused scans: reason, length and a salted fingerprint, never the text. */
   readonly scanRejections: ScanRejectionLog;
+  /** Telling home (issue 17): the message outbox; services.ts starts its worker. */
+  readonly messages: MessageService;
 
   static open(options: KioskCoreOptions): KioskCore {
     fs.mkdirSync(options.dataDir, { recursive: true });
@@ -156,6 +162,18 @@ export class KioskCore {
       sourceFor: rosterSourceFactory({ mis: () => this.getSettings().mis, secrets: this.secrets, logger: this.log }),
     });
     this.roster.onProgress((p) => this.emit('rosterProgress', p));
+    this.messages = new MessageService({
+      repo: new MessageRepository(db),
+      settings: () => this.getSettings(),
+      student: (id) => this.students.get(id),
+      event: (id) => this.events.get(id),
+      today: () => this.today(),
+      clock: this.clock,
+      logger: this.log,
+      secrets: this.secrets,
+      ...options.messages,
+    });
+    this.onSettings(() => this.messages.settingsChanged());
     this.scanRejections = new ScanRejectionLog(db, () => scanSalt(this.secrets, this.log));
     const hashed = this.scanRejections.hashStoredText();
     if (hashed) this.log.info('refused scans: stored text replaced by fingerprints', { rows: hashed });
@@ -169,6 +187,7 @@ export class KioskCore {
 
   close(): void {
     if (this.statusTimer) clearTimeout(this.statusTimer);
+    void this.messages.stop();
     this.emitter.removeAllListeners();
     this.db.close();
   }
@@ -326,9 +345,12 @@ export class KioskCore {
           nowIso,
         );
       }
+      // Telling home (issue 17): the event's messages commit with it (never throws).
+      this.messages.queueInTransaction(event, student, req.note);
     })();
     this.log.info('event recorded', { event: event.id, student: student.id, code: event.code, writeback: event.writeback });
     this.sync?.kick();
+    this.messages.kick();
 
     const pass = await this.printPass(event, student, settings, actor);
     this.scheduleStatus();

@@ -164,6 +164,10 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
   const roster = core.roster;
   if (schedules) roster.schedule.start();
 
+  // ---- messages home (issue 17): the outbox worker; crash-interrupted sends go again --------
+  if (schedules) core.messages.start();
+  const stopMessageStatus = core.messages.onChange(() => core.scheduleStatus());
+
   const stopSettings = core.onSettings((s) => {
     try {
       printer.configure(s.printer);
@@ -186,6 +190,8 @@ export async function startServices(core: KioskCore, options: ServiceOptions): P
       stopSettings();
       stopPrinterStatus();
       roster.schedule.stop();
+      stopMessageStatus();
+      await core.messages.stop();
       await chain;
       await engine?.stop();
       await hid?.stop();

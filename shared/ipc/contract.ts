@@ -7,6 +7,7 @@ import { scanRejection, searchHit, signEvent, studentCard } from '../model';
 import { direction, locale, siteSettings } from '../settings';
 import { staffCalls } from './staff-contract';
 import { adminCalls, rosterProgress } from './admin-contract';
+import { messageCalls } from './messages';
 import { passOutcome, recordResult } from './results';
 
 export { passOutcome, recordResult };
@@ -110,6 +111,8 @@ export const calls = {
   getSettings: { request: empty, response: siteSettings },
   ...staffCalls,
   ...adminCalls,
+  // issue 17 part 3: telling home (shared/ipc/messages.ts)
+  ...messageCalls,
 } as const;
 
 export const events = {

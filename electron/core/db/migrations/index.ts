@@ -9,6 +9,8 @@ import { migration005 } from './005-supersede-index';
 import { migration006 } from './006-confirm';
 import { migration007 } from './007-scan-rejection-hash';
 import { migration008 } from './008-staff-recovery';
+// issue 17 part 3 (messages): 012 is reserved for it; 009-011 arrive from the other branches.
+import { migration012 } from './012-messages';
 
 export interface Migration {
   version: number;
@@ -16,4 +18,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration012];
