@@ -36,7 +36,8 @@ export interface MessageServiceOptions {
 }
 
 export const messageBackoff: BackoffPolicy = { baseMs: 30_000, capMs: 30 * 60_000 };
-const BATCH = 10;
+/** A round sends at most this many; the next round follows at once when more are due. */
+const BATCH_PER_ROUND = 50;
 const SWEEP_LIMIT = 200;
 const ENABLED_AT = 'enabled_at';
 
@@ -192,8 +193,10 @@ export class MessageService {
         this.lastPurge = this.o.clock.now().getTime();
         if (this.purge()) changed = true;
       }
-      for (;;) {
-        const rows = this.o.repo.claimDue(this.now(), BATCH);
+      // One claimed at a time, right before it is sent: a row in `sending` is then always the one
+      // message that was on the wire when the kiosk stopped (the README's "at most one").
+      for (let n = 0; n < BATCH_PER_ROUND; n++) {
+        const rows = this.o.repo.claimDue(this.now(), 1);
         if (rows.length === 0) break;
         changed = true;
         for (const row of rows) {

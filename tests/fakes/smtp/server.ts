@@ -47,6 +47,8 @@ export interface SmtpFaults {
   hold?: boolean;
   /** How many more messages get the fault above before the server is healthy again (default: all). */
   times?: number;
+  /** Messages let through untouched before the data/hold fault starts (the crash test picks its moment). */
+  after?: number;
 }
 
 export interface FakeSmtp {
@@ -116,7 +118,11 @@ export async function startFakeSmtp(options: { port?: number } = {}): Promise<Fa
       stream.on('end', () => {
         void simpleParser(Buffer.concat(chunks)).then((mail) => {
           const messageId = mail.messageId ?? '';
-          const f = active();
+          let f = active();
+          if ((f.data || f.hold) && fake.faults.after) {
+            fake.faults.after -= 1;
+            f = {};
+          }
           if (f.data || f.hold) consume();
           if (f.data) return cb(smtpError(f.data));
           const accept = () => {
