@@ -111,14 +111,14 @@ export const messageSettings = z
       .strictObject({
         enabled: z.boolean().default(false),
         /** The school's own SMTP server (Microsoft 365, Google Workspace relay, the LA's relay…). */
-        host: z.string().trim().max(253).default(''),
+        server: z.string().trim().max(253).default(''),
         port: z.number().int().min(1).max(65535).default(587),
         /** starttls: upgrade on 587 (required); tls: TLS from the start (465); none: a relay on the school network only. */
         security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
         /** Empty: the server takes mail without signing in (a relay that trusts the kiosk's address). */
-        user: z.string().trim().max(254).default(''),
-        from: z.string().trim().max(254).default(''),
-        fromName: z.string().trim().max(100).default(''),
+        username: z.string().trim().max(254).default(''),
+        sender: z.string().trim().max(254).default(''),
+        senderName: z.string().trim().max(100).default(''),
         /** Where parents' replies go (the school office); empty: to the sender. */
         replyTo: z.string().trim().max(254).default(''),
       })
@@ -126,7 +126,7 @@ export const messageSettings = z
     webhook: z
       .strictObject({
         enabled: z.boolean().default(false),
-        url: z.string().trim().max(2000).default(''),
+        address: z.string().trim().max(2000).default(''),
       })
       .prefault({}),
     /** The words, per language; the school's language (settings locale) is used. */
@@ -141,15 +141,15 @@ export const messageSettings = z
   .superRefine((m, ctx) => {
     const e = m.email;
     if (e.enabled) {
-      if (!e.host) ctx.addIssue({ code: 'custom', path: ['email', 'host'], message: 'Enter the school’s SMTP server, e.g. smtp.office365.com.' });
-      else if (!HOST_RE.test(e.host)) ctx.addIssue({ code: 'custom', path: ['email', 'host'], message: 'Enter a server name or address only, without smtp:// or a port.' });
-      if (!isEmailAddress(e.from)) ctx.addIssue({ code: 'custom', path: ['email', 'from'], message: 'Enter the address messages come from, e.g. office@school.example.' });
+      if (!e.server) ctx.addIssue({ code: 'custom', path: ['email', 'server'], message: 'Enter the school’s SMTP server, e.g. smtp.office365.com.' });
+      else if (!HOST_RE.test(e.server)) ctx.addIssue({ code: 'custom', path: ['email', 'server'], message: 'Enter a server name or address only, without smtp:// or a port.' });
+      if (!isEmailAddress(e.sender)) ctx.addIssue({ code: 'custom', path: ['email', 'sender'], message: 'Enter the address messages come from, e.g. office@school.example.' });
     }
     if (e.replyTo && !isEmailAddress(e.replyTo)) ctx.addIssue({ code: 'custom', path: ['email', 'replyTo'], message: 'Enter one e-mail address, or leave this empty.' });
-    if (e.from && !isEmailAddress(e.from) && !e.enabled) ctx.addIssue({ code: 'custom', path: ['email', 'from'], message: 'Enter one e-mail address, or leave this empty.' });
-    if (m.webhook.enabled || m.webhook.url) {
-      const p = m.webhook.url ? webhookUrlProblem(m.webhook.url) : m.webhook.enabled ? 'Enter the address the school’s service gave you.' : null;
-      if (p) ctx.addIssue({ code: 'custom', path: ['webhook', 'url'], message: p });
+    if (e.sender && !isEmailAddress(e.sender) && !e.enabled) ctx.addIssue({ code: 'custom', path: ['email', 'sender'], message: 'Enter one e-mail address, or leave this empty.' });
+    if (m.webhook.enabled || m.webhook.address) {
+      const p = m.webhook.address ? webhookUrlProblem(m.webhook.address) : m.webhook.enabled ? 'Enter the address the school’s service gave you.' : null;
+      if (p) ctx.addIssue({ code: 'custom', path: ['webhook', 'address'], message: p });
     }
   });
 export type MessageSettings = z.output<typeof messageSettings>;

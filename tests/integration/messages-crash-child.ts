@@ -15,7 +15,7 @@ const db = openDatabase(dbFile!);
 const repo = new MessageRepository(db);
 const settings = siteSettings.parse({
   ...defaultSettings,
-  messages: { enabled: true, email: { enabled: true, host: '127.0.0.1', port: Number(port), security: 'none', from: 'office@oakfield.example' } },
+  messages: { enabled: true, email: { enabled: true, server: '127.0.0.1', port: Number(port), security: 'none', sender: 'office@oakfield.example' } },
 });
 const service = new MessageService({
   repo,

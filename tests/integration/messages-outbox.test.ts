@@ -67,14 +67,14 @@ function configure(core: KioskCore, opts: { smtp?: FakeSmtp; port?: number; rece
     email: {
       ...s.messages.email,
       enabled: !!(opts.smtp || opts.port),
-      host: '127.0.0.1',
+      server: '127.0.0.1',
       port: opts.port ?? opts.smtp?.port ?? 25,
       security: 'none',
-      from: 'office@oakfield.example',
-      fromName: 'Oakfield Academy',
+      sender: 'office@oakfield.example',
+      senderName: 'Oakfield Academy',
       ...m.email,
     },
-    webhook: { ...s.messages.webhook, enabled: !!opts.receiver, url: opts.receiver?.url ?? '', ...m.webhook },
+    webhook: { ...s.messages.webhook, enabled: !!opts.receiver, address: opts.receiver?.url ?? '', ...m.webhook },
   };
   core.updateSettings({ settings: s });
 }
@@ -119,7 +119,7 @@ describe('messages home: e-mail through the school’s SMTP server', () => {
     const smtp = await startFakeSmtp();
     smtp.users.set('kiosk@oakfield.example', 'pa55word');
     cleanups.push(() => smtp.close());
-    const { core } = await kiosk({ smtp, password: 'pa55word', messages: { recipients: 'parental_responsibility', email: { user: 'kiosk@oakfield.example' } } });
+    const { core } = await kiosk({ smtp, password: 'pa55word', messages: { recipients: 'parental_responsibility', email: { username: 'kiosk@oakfield.example' } } });
     await signOut(core);
     await core.messages.runRound();
     expect(smtp.received.map((m) => m.to[0]).sort()).toEqual(['ann@parents.example', 'ben@parents.example']);
@@ -175,7 +175,7 @@ describe('messages home: e-mail through the school’s SMTP server', () => {
     const smtp = await startFakeSmtp();
     smtp.users.set('kiosk', 'right');
     cleanups.push(() => smtp.close());
-    const { core } = await kiosk({ smtp, password: 'wrong', messages: { email: { user: 'kiosk' } } });
+    const { core } = await kiosk({ smtp, password: 'wrong', messages: { email: { username: 'kiosk' } } });
     await signOut(core);
     expect(await core.messages.runRound()).toMatchObject({ retrying: 1 });
     expect(rows(core)[0]).toMatchObject({ state: 'pending', last_error_kind: 'auth' });
@@ -332,7 +332,7 @@ describe('messages home: the signed webhook', () => {
 
   it('connection refused is transient, with the address to check', async () => {
     const port = await closedPort();
-    const { core } = await kiosk({ messages: { webhook: { enabled: true, url: `http://127.0.0.1:${port}/hook` } } });
+    const { core } = await kiosk({ messages: { webhook: { enabled: true, address: `http://127.0.0.1:${port}/hook` } } });
     core.secrets.set(messageSecretKeys.webhookSecret, 'whsec-test-0123456789');
     await signOut(core);
     await core.messages.runRound();

@@ -42,18 +42,18 @@ describe('message settings', () => {
   });
 
   it('e-mail switched on needs a server name and a sender address, said at their fields', () => {
-    expect(issuesOf({ email: { enabled: true } }).map((i) => i.path)).toEqual(['messages.email.host', 'messages.email.from']);
-    expect(issuesOf({ email: { enabled: true, host: 'smtp://smtp.office365.com:587', from: 'office@school.example' } })).toEqual([
-      { path: 'messages.email.host', message: 'Enter a server name or address only, without smtp:// or a port.' },
+    expect(issuesOf({ email: { enabled: true } }).map((i) => i.path)).toEqual(['messages.email.server', 'messages.email.sender']);
+    expect(issuesOf({ email: { enabled: true, server: 'smtp://smtp.office365.com:587', sender: 'office@school.example' } })).toEqual([
+      { path: 'messages.email.server', message: 'Enter a server name or address only, without smtp:// or a port.' },
     ]);
-    expect(issuesOf({ email: { enabled: true, host: 'smtp.office365.com', from: 'office@school.example' } })).toEqual([]);
+    expect(issuesOf({ email: { enabled: true, server: 'smtp.office365.com', sender: 'office@school.example' } })).toEqual([]);
   });
 
   it('the webhook is https, or http to this machine only; typos in keys are refused', () => {
     expect(webhookUrlProblem('http://sms.example.com/hook')).toContain('https://');
     expect(webhookUrlProblem('http://127.0.0.1:8080/hook')).toBeNull();
     expect(webhookUrlProblem('https://sms.example.com/hook')).toBeNull();
-    expect(issuesOf({ webhook: { enabled: true } })).toEqual([{ path: 'messages.webhook.url', message: 'Enter the address the school’s service gave you.' }]);
+    expect(issuesOf({ webhook: { enabled: true } })).toEqual([{ path: 'messages.webhook.address', message: 'Enter the address the school’s service gave you.' }]);
     expect(issuesOf({ webhok: {} })).toEqual([{ path: 'messages.webhok', message: 'unknown setting' }]);
   });
 });

@@ -164,18 +164,18 @@ export function composeForEvent(
     for (const c of chosen) {
       if (!c.email || !isEmailAddress(c.email) || seen.has(c.email.toLowerCase())) continue;
       seen.add(c.email.toLowerCase());
-      messages.push({ eventId: event.id, studentId: student.id, kind, channel: 'email', recipient: c.email, recipientName: c.name, messageId: newMessageId(m.email.from), subject, body, giveUpAt });
+      messages.push({ eventId: event.id, studentId: student.id, kind, channel: 'email', recipient: c.email, recipientName: c.name, messageId: newMessageId(m.email.sender), subject, body, giveUpAt });
     }
     if (seen.size === 0) notes.push(chosen.length ? 'no chosen contact has an e-mail address' : `no contact matches "${m.recipients}"`);
   }
-  if (m.webhook.enabled && m.webhook.url) {
+  if (m.webhook.enabled && m.webhook.address) {
     const id = randomUUID();
     messages.push({
       eventId: event.id,
       studentId: student.id,
       kind,
       channel: 'webhook',
-      recipient: m.webhook.url,
+      recipient: m.webhook.address,
       recipientName: null,
       messageId: id,
       subject,

@@ -81,27 +81,27 @@ export interface MailSender {
 
 /** A sender for one batch: nodemailer's SMTP transport with the school's settings. */
 export function smtpSender(settings: MessageSettings['email'], password: string | null, timeouts: MailTimeouts = defaultMailTimeouts): MailSender {
-  const where = { host: settings.host, port: settings.port };
+  const where = { host: settings.server, port: settings.port };
   const transport = nodemailer.createTransport({
-    host: settings.host,
+    host: settings.server,
     port: settings.port,
     // nodemailer docs (nodemailer.com/smtp): secure = TLS from the start (465); requireTLS = STARTTLS
     // or fail (587); ignoreTLS = never upgrade (a relay on the school's own network).
     secure: settings.security === 'tls',
     requireTLS: settings.security === 'starttls',
     ignoreTLS: settings.security === 'none',
-    auth: settings.user ? { user: settings.user, pass: password ?? '' } : undefined,
+    auth: settings.username ? { user: settings.username, pass: password ?? '' } : undefined,
     connectionTimeout: timeouts.connectionMs,
     greetingTimeout: timeouts.greetingMs,
     socketTimeout: timeouts.socketMs,
   });
   return {
     async send(row) {
-      if (settings.user && !password)
+      if (settings.username && !password)
         return { ok: false, transient: true, kind: 'config', message: 'No password is stored for the mail server. Enter it in Settings → Messages.' };
       try {
         const info = await transport.sendMail({
-          from: settings.fromName ? { name: settings.fromName, address: settings.from } : settings.from,
+          from: settings.senderName ? { name: settings.senderName, address: settings.sender } : settings.sender,
           to: row.recipient_name ? { name: row.recipient_name, address: row.recipient } : row.recipient,
           replyTo: settings.replyTo || undefined,
           subject: row.subject ?? '',

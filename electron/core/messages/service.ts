@@ -262,16 +262,16 @@ export class MessageService {
     const text = `This is a test message from ${settings.schoolName}’s sign-in kiosk. If it reached you, messages to parents will too.`;
     let row: NewMessage;
     if (channel === 'email') {
-      if (!m.email.enabled || !m.email.host) return { ok: false, message: 'Switch e-mail on and enter the mail server first, then save.' };
-      const address = (to ?? m.email.from).trim();
+      if (!m.email.enabled || !m.email.server) return { ok: false, message: 'Switch e-mail on and enter the mail server first, then save.' };
+      const address = (to ?? m.email.sender).trim();
       if (!isEmailAddress(address)) return { ok: false, message: 'Enter the address to send the test to.' };
-      row = { eventId, studentId: 'test', kind: 'test', channel, recipient: address, recipientName: null, messageId: newMessageId(m.email.from), subject: `Test message from ${settings.schoolName}`, body: text, giveUpAt: nowIso };
+      row = { eventId, studentId: 'test', kind: 'test', channel, recipient: address, recipientName: null, messageId: newMessageId(m.email.sender), subject: `Test message from ${settings.schoolName}`, body: text, giveUpAt: nowIso };
     } else {
-      if (!m.webhook.enabled || !m.webhook.url) return { ok: false, message: 'Switch the webhook on and enter its address first, then save.' };
+      if (!m.webhook.enabled || !m.webhook.address) return { ok: false, message: 'Switch the webhook on and enter its address first, then save.' };
       const id = randomUUID();
       const contacts: ContactView[] = [{ name: 'Test Parent', relationship: 'Parent', email: 'parent@example.invalid', phone: '+440000000000', priority: 1, parentalResponsibility: true }];
       const event = { id: eventId, direction: 'sign_out' as const, occurredAt: nowIso, localDate: this.o.today(), localTime: local, reasonLabel: 'Test', code: null, minutesLate: null };
-      row = { eventId, studentId: 'test', kind: 'test', channel, recipient: m.webhook.url, recipientName: null, messageId: id, subject: null, body: webhookBody(id, 'test', event, sample, settings, contacts, text, null), giveUpAt: nowIso };
+      row = { eventId, studentId: 'test', kind: 'test', channel, recipient: m.webhook.address, recipientName: null, messageId: id, subject: null, body: webhookBody(id, 'test', event, sample, settings, contacts, text, null), giveUpAt: nowIso };
     }
     this.o.repo.insert([row], nowIso);
     const claimed = this.o.repo.claimById(row.messageId, nowIso);

@@ -1,0 +1,89 @@
+// Settings → Messages home (issue 17, part 3), in both locales, against a REAL SMTP server on
+// 127.0.0.1 (tests/fakes/smtp): the message log shows what was sent, what waits and why, what
+// failed and why; "Send a test e-mail" reaches the server and says so. Screenshots into
+// docs/screenshots/staff/landscape/<locale>-messages-NN-<screen>.png, opened and looked at.
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { AVA_SMITH, expect, test } from './fixtures';
+import type { PageGlobals } from './page-globals';
+import { ADMIN_PIN, setPins, signInStaff } from './staff-helpers';
+import { startFakeSmtp } from '../fakes/smtp/server';
+
+const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots/staff/landscape');
+
+/** Every visible button big enough for a finger (64 px), as the staff screenshots check. */
+async function assertTouchable(page: Page) {
+  const small = await page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
+    return [...document.querySelectorAll('.kiosk button')]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && (r.height < 63.5 || r.width < 63.5))
+      .map(({ el }) => (el.textContent ?? '').trim().slice(0, 30));
+  });
+  expect(small).toEqual([]);
+}
+
+for (const locale of ['en-GB', 'en-US'] as const) {
+  test(`messages home: the log and a test e-mail to a real SMTP server, ${locale}`, async ({ page, kiosk }) => {
+    const smtp = await startFakeSmtp();
+    try {
+      const closed = await startFakeSmtp();
+      const closedPort = closed.port;
+      await closed.close();
+      kiosk.configure({
+        locale,
+        messages: {
+          enabled: true,
+          email: { enabled: true, server: '127.0.0.1', port: smtp.port, security: 'none', sender: 'office@oakfield.example', senderName: 'Oakfield Academy' },
+          webhook: { enabled: true, address: `http://127.0.0.1:${closedPort}/sms` },
+        },
+      });
+      kiosk.core.secrets.set('messages.webhookSecret', 'whsec-e2e-0123456789');
+      const contacts = (email: string, name: string) =>
+        JSON.stringify([{ name, relationship: locale === 'en-GB' ? 'Mother' : 'Mom', phone: '+447700900123', email, priority: 1, parentalResponsibility: true }]);
+      const put = kiosk.core.db.prepare('INSERT INTO student_contacts (student_id, json, updated_at) VALUES (?, ?, ?)');
+      put.run(AVA_SMITH.id, contacts('sam.smith@parents.example', 'Sam Smith'), '2026-11-01T00:00:00Z');
+      put.run('demo-6', contacts('nobody@parents.example', 'Kim Brown'), '2026-11-01T00:00:00Z');
+      await kiosk.core.record({ studentId: AVA_SMITH.id, direction: 'sign_out', reasonId: 'unwell', note: 'Mum' });
+      smtp.faults = { data: { code: 550, message: '5.1.1 No such user here' } };
+      await kiosk.core.record({ studentId: 'demo-6', direction: 'sign_out', reasonId: 'medical' });
+      // Ava's e-mail goes (the server takes it), demo-6's is refused for good (550); both
+      // webhook deliveries wait: nothing listens at their address.
+      smtp.faults = {};
+      await kiosk.core.messages.runRound();
+      smtp.faults = { data: { code: 550, message: '5.1.1 No such user here' } };
+      kiosk.core.db.prepare(`UPDATE message_outbox SET state = 'pending', attempts = 0, next_attempt_at = '2000-01-01T00:00:00Z' WHERE recipient = 'nobody@parents.example'`).run();
+      await kiosk.core.messages.runRound();
+      smtp.faults = {};
+      expect(smtp.received.map((m) => m.to[0])).toEqual(['sam.smith@parents.example']);
+
+      await setPins(kiosk.core);
+      await kiosk.open();
+      await signInStaff(page, ADMIN_PIN);
+      await page.locator('.staff-tab').nth(2).click();
+      await page.locator('[data-section="messages"]').first().click();
+      await expect(page.getByTestId('settings-section')).toHaveAttribute('data-section', 'messages');
+      await assertTouchable(page);
+      await page.screenshot({ path: path.join(OUT, `${locale}-messages-01-settings.png`), animations: 'disabled', caret: 'hide' });
+
+      const log = page.getByTestId('message-log');
+      await log.scrollIntoViewIfNeeded();
+      await expect(log.locator('[data-state="sent"]')).toHaveCount(1);
+      await expect(log.locator('[data-state="failed"]')).toContainText('550 5.1.1 No such user here');
+      await expect(log.locator('[data-state="pending"]').first()).toContainText('connection refused');
+      await page.screenshot({ path: path.join(OUT, `${locale}-messages-02-log.png`), animations: 'disabled', caret: 'hide' });
+
+      await page.getByTestId('messages-test-email').scrollIntoViewIfNeeded();
+      await page.getByTestId('messages-test-email').click();
+      await expect(page.getByTestId('messages-test-result')).toContainText('Sent to office@oakfield.example');
+      expect(smtp.received.at(-1)).toMatchObject({ to: ['office@oakfield.example'], subject: 'Test message from Oakfield Academy' });
+      await page.getByTestId('messages-test-webhook').click();
+      await expect(page.getByTestId('messages-test-result')).toContainText('connection refused');
+      await assertTouchable(page);
+      await page.screenshot({ path: path.join(OUT, `${locale}-messages-03-test.png`), animations: 'disabled', caret: 'hide' });
+    } finally {
+      await smtp.close();
+    }
+  });
+}
