@@ -46,14 +46,10 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       put.run(AVA_SMITH.id, contacts('sam.smith@parents.example', 'Sam Smith'), '2026-11-01T00:00:00Z');
       put.run('demo-6', contacts('nobody@parents.example', 'Kim Brown'), '2026-11-01T00:00:00Z');
       await kiosk.core.record({ studentId: AVA_SMITH.id, direction: 'sign_out', reasonId: 'unwell', note: 'Mum' });
-      smtp.faults = { data: { code: 550, message: '5.1.1 No such user here' } };
       await kiosk.core.record({ studentId: 'demo-6', direction: 'sign_out', reasonId: 'medical' });
       // Ava's e-mail goes (the server takes it), demo-6's is refused for good (550); both
       // webhook deliveries wait: nothing listens at their address.
-      smtp.faults = {};
-      await kiosk.core.messages.runRound();
-      smtp.faults = { data: { code: 550, message: '5.1.1 No such user here' } };
-      kiosk.core.db.prepare(`UPDATE message_outbox SET state = 'pending', attempts = 0, next_attempt_at = '2000-01-01T00:00:00Z' WHERE recipient = 'nobody@parents.example'`).run();
+      smtp.faults = { data: { code: 550, message: '5.1.1 No such user here' }, after: 1 };
       await kiosk.core.messages.runRound();
       smtp.faults = {};
       expect(smtp.received.map((m) => m.to[0])).toEqual(['sam.smith@parents.example']);
@@ -65,10 +61,12 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       await page.locator('[data-section="messages"]').first().click();
       await expect(page.getByTestId('settings-section')).toHaveAttribute('data-section', 'messages');
       await assertTouchable(page);
+      // The e-mail settings at the top of the view: server, port, security, sender.
+      await page.locator('[data-path="messages.recipients"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: path.join(OUT, `${locale}-messages-01-settings.png`), animations: 'disabled', caret: 'hide' });
 
       const log = page.getByTestId('message-log');
-      await log.scrollIntoViewIfNeeded();
+      await page.locator('#messages-log').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await expect(log.locator('[data-state="sent"]')).toHaveCount(1);
       await expect(log.locator('[data-state="failed"]')).toContainText('550 5.1.1 No such user here');
       await expect(log.locator('[data-state="pending"]').first()).toContainText('connection refused');
