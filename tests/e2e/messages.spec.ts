@@ -3,6 +3,7 @@
 // failed and why; "Send a test e-mail" reaches the server and says so. Screenshots into
 // docs/screenshots/staff/landscape/<locale>-messages-NN-<screen>.png, opened and looked at.
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { AVA_SMITH, expect, test } from './fixtures';
 import type { PageGlobals } from './page-globals';
@@ -22,6 +23,13 @@ async function assertTouchable(page: Page) {
       .map(({ el }) => (el.textContent ?? '').trim().slice(0, 30));
   });
   expect(small).toEqual([]);
+}
+
+/** The a11y budget of tests/e2e/a11y.spec.ts: no serious or critical axe-core finding. */
+async function assertAccessible(page: Page) {
+  const result = await new AxeBuilder({ page }).options({ rules: { 'label-content-name-mismatch': { enabled: true } } }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad).toEqual([]);
 }
 
 for (const locale of ['en-GB', 'en-US'] as const) {
@@ -71,6 +79,7 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       await expect(log.locator('[data-state="failed"]')).toContainText('550 5.1.1 No such user here');
       await expect(log.locator('[data-state="pending"]').first()).toContainText('connection refused');
       await page.screenshot({ path: path.join(OUT, `${locale}-messages-02-log.png`), animations: 'disabled', caret: 'hide' });
+      await assertAccessible(page);
 
       await page.getByTestId('messages-test-email').scrollIntoViewIfNeeded();
       await page.getByTestId('messages-test-email').click();
@@ -79,6 +88,7 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       await page.getByTestId('messages-test-webhook').click();
       await expect(page.getByTestId('messages-test-result')).toContainText('connection refused');
       await assertTouchable(page);
+      await assertAccessible(page);
       await page.screenshot({ path: path.join(OUT, `${locale}-messages-03-test.png`), animations: 'disabled', caret: 'hide' });
     } finally {
       await smtp.close();

@@ -149,7 +149,7 @@ export function MessagesPanel({ dirty, draft }: { dirty: boolean; draft: unknown
                 {r.state === 'pending' && r.nextAttemptAt ? ` · ${t('staff.messages.nextTry', { time: when(r.nextAttemptAt) })}` : ''}
                 {r.state === 'sent' && r.serverReply ? ` · ${r.serverReply}` : ''}
               </span>
-              {r.reason && r.state !== 'sent' && <span className="field-problem message-reason">{r.reason}</span>}
+              {r.reason && r.state !== 'sent' && <span className={`message-reason ${r.state === 'failed' ? 'field-problem' : 'message-reason-wait'}`}>{r.reason}</span>}
             </li>
           ))}
         </ul>
