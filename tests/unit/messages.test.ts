@@ -145,3 +145,10 @@ describe('failures sorted by what to do about them', () => {
     expect(signWebhook('whsec_example', 1700000000, '{"id":"abc"}')).toBe('sha256=67dd00622a13e63dd86d07d3fe2f8a9469ce69037c0184b0c3d01c00e2c8ac5e');
   });
 });
+
+describe('the log file', () => {
+  it('never gets an address from a server’s reply', async () => {
+    const { withoutAddresses } = await import('../../electron/core/messages/service');
+    expect(withoutAddresses('550 5.1.1 <ann@parents.example>: Recipient address rejected')).toBe('550 5.1.1 <[address]>: Recipient address rejected');
+  });
+});

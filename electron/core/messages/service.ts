@@ -41,6 +41,11 @@ const BATCH_PER_ROUND = 50;
 const SWEEP_LIMIT = 200;
 const ENABLED_AT = 'enabled_at';
 
+/** E-mail addresses out of a text bound for the log file (names and addresses never go there). */
+export function withoutAddresses(text: string): string {
+  return text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '[address]');
+}
+
 export interface RoundResult {
   sent: number;
   retrying: number;
@@ -149,7 +154,7 @@ export class MessageService {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.runRound();
+      this.runRound().catch((e: unknown) => this.o.logger.error('message round failed', { error: (e as Error).message }));
     }, ms);
     this.timer.unref?.();
   }
@@ -228,7 +233,8 @@ export class MessageService {
       result.sent++;
       return;
     }
-    const fields = { message: row.id, channel: row.channel, kind: row.kind, attempt: row.attempts, failure: verdict.kind, reason: verdict.message };
+    // The log file gets the reason without addresses (a 550 often quotes the recipient); the admin's log keeps it whole.
+    const fields = { message: row.id, channel: row.channel, kind: row.kind, attempt: row.attempts, failure: verdict.kind, reason: withoutAddresses(verdict.message) };
     if (verdict.transient && retry) {
       const wait = backoffDelay(row.attempts, this.o.backoff ?? messageBackoff, Math.random, verdict.retryAfterMs);
       const next = new Date(this.o.clock.now().getTime() + wait).toISOString();
