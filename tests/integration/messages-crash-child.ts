@@ -10,12 +10,16 @@ import { MessageService } from '../../electron/core/messages/service';
 import { defaultSettings } from '../../shared/defaults';
 import { siteSettings } from '../../shared/settings';
 
-const [dbFile, port] = process.argv.slice(2);
+// argv: db file, then `smtp <port>` or `webhook <url> <secret>`.
+const [dbFile, channel, target, secret] = process.argv.slice(2);
 const db = openDatabase(dbFile!);
 const repo = new MessageRepository(db);
 const settings = siteSettings.parse({
   ...defaultSettings,
-  messages: { enabled: true, email: { enabled: true, server: '127.0.0.1', port: Number(port), security: 'none', sender: 'office@oakfield.example' } },
+  messages:
+    channel === 'webhook'
+      ? { enabled: true, webhook: { enabled: true, address: target } }
+      : { enabled: true, email: { enabled: true, server: '127.0.0.1', port: Number(target), security: 'none', sender: 'office@oakfield.example' } },
 });
 const service = new MessageService({
   repo,
@@ -25,7 +29,8 @@ const service = new MessageService({
   today: () => '2026-11-24',
   clock: systemClock,
   logger: silentLogger,
-  secrets: memorySecretStore({}),
+  secrets: memorySecretStore(secret ? { 'messages.webhookSecret': secret } : {}),
+  webhookTimeoutMs: 5_000,
   mailTimeouts: { connectionMs: 2_000, greetingMs: 2_000, socketMs: 5_000 },
   backoff: { baseMs: 10, capMs: 50 },
   intervalMs: 50,

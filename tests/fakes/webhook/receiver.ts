@@ -26,6 +26,8 @@ export interface FakeReceiver {
   /** Answers to give, in order, before answering 200 again: a status, or { status, retryAfter }, or 'hang'. */
   script: (number | { status: number; retryAfter?: string } | 'hang')[];
   secret: string;
+  /** Fired for each request as it arrives, before it is answered (the crash test kills here). */
+  onRequest(listener: (id: string | null, answer: number | 'hang') => void): () => void;
   close(): Promise<void>;
 }
 
@@ -39,12 +41,17 @@ export function verifySignature(secret: string, header: string | undefined, time
 export async function startFakeReceiver(secret: string): Promise<FakeReceiver> {
   const seen = new Set<string>();
   const hanging = new Set<http.ServerResponse>();
+  const requestListeners = new Set<(id: string | null, answer: number | 'hang') => void>();
   const state: FakeReceiver = {
     url: '',
     delivered: [],
     requests: [],
     script: [],
     secret,
+    onRequest(l) {
+      requestListeners.add(l);
+      return () => requestListeners.delete(l);
+    },
     close: async () => {},
   };
   const server = http.createServer((req, res) => {
@@ -59,6 +66,7 @@ export async function startFakeReceiver(secret: string): Promise<FakeReceiver> {
       if (next === 'hang') {
         hanging.add(res);
         state.requests.push({ id, status: 0, signatureOk: ok });
+        for (const l of requestListeners) l(id, 'hang');
         return;
       }
       const status = !ok ? 401 : next === undefined ? 200 : typeof next === 'number' ? next : next.status;
@@ -68,6 +76,8 @@ export async function startFakeReceiver(secret: string): Promise<FakeReceiver> {
         const body = JSON.parse(raw) as Record<string, unknown>;
         state.delivered.push({ id, type: String(body.type), body, signatureOk: ok, timestamp: Number(ts) });
       }
+      // Recorded (acted on) before the answer goes: a client killed now never hears the 2xx.
+      for (const l of requestListeners) l(id, status);
       const headers: Record<string, string> = { 'content-type': 'text/plain' };
       if (typeof next === 'object' && next.retryAfter) headers['retry-after'] = next.retryAfter;
       res.writeHead(status, headers);
