@@ -31,7 +31,7 @@ export const staffGB = {
     save: 'Save PIN',
   },
   keypad: { label: 'Number pad', clear: 'Clear', clearLabel: 'Clear all digits', eraseLabel: 'Delete the last digit' },
-  keyboard: { shift: 'Shift', shiftLabel: 'Capital letter', symbols: 'Symbols', letters: 'Letters' },
+  keyboard: { shift: 'Shift', shiftLabel: 'Capital letter', symbols: 'Symbols', letters: 'Letters', newLine: 'New line' },
   nav: { label: 'Staff screens', today: 'Today', log: 'Writeback log', settings: 'Settings', admin: 'Admin', lock: 'Lock' },
   leave: {
     title: 'Discard your changes?',

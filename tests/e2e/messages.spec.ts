@@ -73,12 +73,38 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       await page.locator('[data-path="messages.recipients"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: path.join(OUT, `${locale}-messages-01-settings.png`), animations: 'disabled', caret: 'hide' });
 
+      // The words: a template keeps its line breaks (a New line key), and a misspelt placeholder
+      // is named under its field before anything is saved.
+      const body = page.locator(`[data-path="messages.templates.${locale}.earlyBody"]`);
+      await body.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await body.locator('.form-input').click();
+      const sheet = page.locator('.sheet');
+      await expect(sheet.getByTestId('sheet-value')).toContainText(locale === 'en-GB' ? 'Dear parent or carer,' : 'Dear parent or guardian,');
+      const kb = sheet.locator('.staff-keyboard');
+      await kb.locator('[data-key="newline"]').click();
+      await kb.getByRole('button', { name: 'Symbols' }).click();
+      await kb.locator('[data-key="{"]').click();
+      await kb.getByRole('button', { name: 'Letters' }).click();
+      for (const k of 'mum') await kb.locator(`[data-key="${k}"]`).click();
+      await kb.getByRole('button', { name: 'Symbols' }).click();
+      await kb.locator('[data-key="}"]').click();
+      await assertTouchable(page);
+      await page.screenshot({ path: path.join(OUT, `${locale}-messages-02-template.png`), animations: 'disabled', caret: 'hide' });
+      await sheet.locator('.btn-primary').click();
+      await expect(body).toContainText('{mum} is not a placeholder. Use one of {forename}');
+      await page.locator('.settings-foot .btn-primary').click();
+      await expect(page.getByTestId('settings-status')).toContainText(locale === 'en-GB' ? '1 setting' : '1 setting');
+      await body.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await page.screenshot({ path: path.join(OUT, `${locale}-messages-03-template-error.png`), animations: 'disabled', caret: 'hide' });
+      await page.locator('.settings-foot .btn-secondary').last().click();
+      await expect(page.getByTestId('settings-status')).toContainText(locale === 'en-GB' ? 'All changes are saved.' : 'All changes are saved.');
+
       const log = page.getByTestId('message-log');
       await page.locator('#messages-log').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await expect(log.locator('[data-state="sent"]')).toHaveCount(1);
       await expect(log.locator('[data-state="failed"]')).toContainText('550 5.1.1 No such user here');
       await expect(log.locator('[data-state="pending"]').first()).toContainText('connection refused');
-      await page.screenshot({ path: path.join(OUT, `${locale}-messages-02-log.png`), animations: 'disabled', caret: 'hide' });
+      await page.screenshot({ path: path.join(OUT, `${locale}-messages-04-log.png`), animations: 'disabled', caret: 'hide' });
       await assertAccessible(page);
 
       await page.getByTestId('messages-test-email').scrollIntoViewIfNeeded();
@@ -89,7 +115,7 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       await expect(page.getByTestId('messages-test-result')).toContainText('connection refused');
       await assertTouchable(page);
       await assertAccessible(page);
-      await page.screenshot({ path: path.join(OUT, `${locale}-messages-03-test.png`), animations: 'disabled', caret: 'hide' });
+      await page.screenshot({ path: path.join(OUT, `${locale}-messages-05-test.png`), animations: 'disabled', caret: 'hide' });
     } finally {
       await smtp.close();
     }
