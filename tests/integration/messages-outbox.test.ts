@@ -115,6 +115,17 @@ describe('messages home: e-mail through the school’s SMTP server', () => {
     expect(smtp.received).toHaveLength(1);
   });
 
+  it('a US school’s words: the en-US template is used when the school’s language is en-US', async () => {
+    const smtp = await startFakeSmtp();
+    cleanups.push(() => smtp.close());
+    const { core } = await kiosk({ smtp });
+    core.updateSettings({ settings: { ...core.getSettings(), locale: 'en-US' } });
+    await signOut(core, 'Grandpa');
+    await core.messages.runRound();
+    expect(smtp.received[0]!.subject).toBe('Aarav checked out of Oakfield Academy at 10:30');
+    expect(smtp.received[0]!.text).toContain('Picked up by: Grandpa');
+  });
+
   it('tells every contact with parental responsibility when the school chooses so, signing in to the server', async () => {
     const smtp = await startFakeSmtp();
     smtp.users.set('kiosk@oakfield.example', 'pa55word');
