@@ -2,8 +2,7 @@
 // each message's state and reason, retry, and "send a test message". Every call needs the site
 // admin's PIN session (the log holds parents' addresses).
 import { z } from 'zod';
-
-const token = z.string().min(10).max(200);
+import { token, type CallMap } from './common';
 
 export const messageState = z.enum(['pending', 'sending', 'sent', 'failed']);
 
@@ -31,16 +30,19 @@ export type MessageLogRow = z.infer<typeof messageLogRow>;
 
 export const messageCalls = {
   messageLog: {
+    role: 'site_admin',
     request: z.object({ token, state: z.union([messageState, z.literal('all')]).default('all'), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     response: z.object({ rows: z.array(messageLogRow), total: z.number(), counts: z.record(messageState, z.number()) }),
   },
   retryMessages: {
+    role: 'site_admin',
     request: z.object({ token, ids: z.union([z.array(z.number().int()).max(1000), z.literal('all_failed')]) }).strict(),
     response: z.object({ retried: z.number() }),
   },
   /** Sent at once through the outbox's own path (shown in the log); not retried. */
   sendTestMessage: {
+    role: 'site_admin',
     request: z.object({ token, channel: z.enum(['email', 'webhook']), to: z.string().trim().max(254).optional() }).strict(),
     response: z.object({ ok: z.boolean(), message: z.string() }),
   },
-} as const;
+} as const satisfies CallMap;

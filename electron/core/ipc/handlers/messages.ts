@@ -1,10 +1,7 @@
-// Handlers for the message outbox's calls (shared/ipc/messages.ts): site admin only.
-import type { output } from 'zod';
-import type { messageCalls, MessageLogRow } from '../../../shared/ipc/messages';
-import type { KioskCore } from '../kiosk';
-import type { MessageRow } from '../db/messages';
-
-type Req<N extends keyof typeof messageCalls> = output<(typeof messageCalls)[N]['request']>;
+// Telling home for the site admin (shared/ipc/messages.ts): the message log, retry, a test message.
+import type { messageCalls, MessageLogRow } from '../../../../shared/ipc/contract';
+import type { MessageRow } from '../../db/messages';
+import type { Handlers } from '../context';
 
 function hostOf(url: string): string {
   try {
@@ -34,20 +31,17 @@ export function logRowView(r: MessageRow & { forename: string | null; surname: s
   };
 }
 
-export const messageHandlers: { [N in keyof typeof messageCalls]: (core: KioskCore, req: Req<N>) => unknown } = {
-  messageLog: (core, req) => {
-    core.staff.require(req.token, 'site_admin');
+export const messageHandlers: Handlers<typeof messageCalls> = {
+  messageLog: ({ core }, req) => {
     const { rows, total } = core.messages.log({ state: req.state }, req.offset, req.limit);
     return { rows: rows.map(logRowView), total, counts: core.messages.counts() };
   },
-  retryMessages: (core, req) => {
-    const role = core.staff.require(req.token, 'site_admin');
+  retryMessages: ({ core, role }, req) => {
     const retried = core.messages.retry(req.ids);
     core.staff.audit(role, 'messages.retry', req.ids === 'all_failed' ? 'all_failed' : req.ids.join(','), null, { retried });
     return { retried };
   },
-  sendTestMessage: async (core, req) => {
-    const role = core.staff.require(req.token, 'site_admin');
+  sendTestMessage: async ({ core, role }, req) => {
     const result = await core.messages.sendTest(req.channel, req.to);
     core.staff.audit(role, 'messages.test', req.channel, null, { ok: result.ok });
     return result;
