@@ -257,6 +257,35 @@ describe('messages home: e-mail through the school’s SMTP server', () => {
     expect(rows(core)[0]!.event_id).toBe(event.id);
   });
 
+  it('a fault in queueing a message never costs the sign-in; the sweep decides the event later', async () => {
+    const smtp = await startFakeSmtp();
+    cleanups.push(() => smtp.close());
+    const { core } = await kiosk({ smtp });
+    core.db.exec('ALTER TABLE message_triggers RENAME TO message_triggers_away');
+    const { event } = await signOut(core);
+    expect(core.events.get(event.id)).not.toBeNull();
+    expect(rows(core)).toHaveLength(0);
+    core.db.exec('ALTER TABLE message_triggers_away RENAME TO message_triggers');
+    await core.messages.runRound(); // the round's sweep finds the undecided event
+    expect(smtp.received).toHaveLength(1);
+    expect(rows(core)[0]).toMatchObject({ event_id: event.id, state: 'sent' });
+  });
+
+  it('switching messages on tells home about events from then on, never the day’s earlier ones', async () => {
+    const smtp = await startFakeSmtp();
+    cleanups.push(() => smtp.close());
+    const { core, clock } = await kiosk({ smtp, messages: { enabled: false } });
+    await signOut(core);
+    clock.set(new Date(clock.now().getTime() + 60_000));
+    configure(core, { smtp }); // the admin switches messages on
+    expect(core.messages.sweep()).toBe(0);
+    clock.set(new Date(clock.now().getTime() + 60_000));
+    await core.record({ studentId: STUDENT, direction: 'sign_out', reasonId: 'medical' });
+    await core.messages.runRound();
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.text).toContain('at 10:32');
+  });
+
   it('"send a test message" goes at once and shows in the log; a fault says what to fix', async () => {
     const smtp = await startFakeSmtp();
     cleanups.push(() => smtp.close());
