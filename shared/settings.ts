@@ -6,6 +6,7 @@ import { attendanceCode, clockTime, direction, locale, period, sessionName } fro
 import { printerSettings } from './pass';
 import { misSettings } from './mis';
 import { fleetSettings } from './fleet';
+import { messageSettings } from './messages';
 import { isValidTimeZone } from './school-time';
 
 export { attendanceCode, clockTime, direction, locale, sessionName };
@@ -222,6 +223,8 @@ export const siteSettings = z.strictObject({
       inMisComment: z.boolean().default(true),
     })
     .prefault({}),
+  // ---- issue 17 part 3: telling home (mail + signed webhook; shared/messages.ts) ----
+  messages: messageSettings.prefault({}),
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;

@@ -15,6 +15,7 @@ import type { SettingsService } from './settings';
 import type { Attendance } from './attendance';
 import type { Maintenance, DiagnosticProbes } from './maintenance';
 import type { MisPort } from './sync/mis-port';
+import type { MessageService } from './messages/service';
 import { Runtime, type RuntimeOptions, type StartOptions } from './runtime';
 import type { CollectorRepository } from './db/collectors';
 import type { RollCall } from '../../shared/roll-call';
@@ -39,6 +40,8 @@ export class KioskCore {
   /** The MIS port: connector + sync engine behind one stable object (sync/mis-port.ts). */
   readonly sync: MisPort;
   readonly maintenance: Maintenance;
+  /** Telling home (issue 17): the message outbox, e-mail and the signed webhook (messages/). */
+  readonly messages: MessageService;
   readonly clock: Clock;
   readonly log: Logger;
   readonly dataDir: string;
@@ -54,6 +57,7 @@ export class KioskCore {
     this.roster = runtime.roster;
     this.sync = runtime.mis;
     this.maintenance = runtime.maintenance;
+    this.messages = runtime.messages;
     this.clock = runtime.clock;
     this.log = runtime.log;
     this.dataDir = runtime.dataDir;

@@ -40,6 +40,8 @@ export interface AttendanceDeps {
   log: Logger;
   passes: PassPrinting;
   sync: Pick<SyncPort, 'kick'>;
+  /** Telling home (issue 17): a new event's messages are queued in its transaction (never throws). */
+  messages?: { queueInTransaction(event: SignEvent, student: Student, note?: string | null): void; kick(): void };
   /** Something the status chips show changed (the outbox grew). */
   onStatus: () => void;
   /** Issue 17: who collected a student, and the roll call a roll call badge brings up. */
@@ -313,11 +315,15 @@ export class Attendance {
         this.d.events.markSuperseded(old.id, event.id);
         supersede(this.d.db, old.id, payload, nowIso);
       } else if (payload) enqueueSessionMark(this.d.db, payload, nowIso);
+      // Telling home: a new event's messages commit with it (an override never tells home again).
+      // Issue 17: messages name the collector even when the school keeps it off the MIS comment.
+      if (!old) this.d.messages?.queueInTransaction(event, input.student, input.collector ? collectorText(input.collector) : input.note);
       const a = input.audit?.(event);
       if (a) this.d.audit.append(nowIso, a.actor, a.action, a.subject, a.before, a.after);
     })();
     if (!old) this.d.log.info('event recorded', { event: event.id, student: input.student.id, code: event.code, writeback: event.writeback });
     this.d.sync.kick();
+    if (!old) this.d.messages?.kick();
     if (old) this.d.onStatus();
     return { event, decision, reason, rules };
   }
