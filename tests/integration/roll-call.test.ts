@@ -214,4 +214,19 @@ describe('who is collecting', () => {
     expect(result.related).toMatchObject({ event_collectors: 1 });
     expect(t.core.collectors.ofEvent(r.event.id)).toBeNull();
   });
+
+  it('a message home names the collector even when the school keeps it off the MIS comment (issue 17, part 3)', async () => {
+    const t = open('2026-11-24T10:15:00Z');
+    giveContacts(t.core, MAJA, [{ name: 'Priya Patel', relationship: 'Mother', email: 'priya@parents.example', priority: 1 }]);
+    const s = structuredClone(t.core.getSettings());
+    s.collectors = { offerContacts: true, inMisComment: false };
+    // Queued only (the worker is not started): the text is composed in the event's transaction.
+    s.messages = { ...s.messages, enabled: true, email: { ...s.messages.email, enabled: true, server: '127.0.0.1', port: 25, security: 'none', sender: 'office@oakfield.example' } };
+    t.core.updateSettings({ settings: s });
+    const r = await t.core.record({ studentId: MAJA, direction: 'sign_out', reasonId: 'unwell', collector: { contact: 0 } });
+    expect(r.event.comment).toBe('Unwell, going home');
+    const bodies = t.core.db.prepare('SELECT body FROM message_outbox WHERE event_id = ?').all(r.event.id) as { body: string }[];
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]!.body).toContain('Collected by: Priya Patel (Mother)');
+  });
 });
