@@ -34,6 +34,8 @@ export const passModel = z.object({
   message: z.string().max(200).default(''),
   /** Set when staff reprint later: the pass then says so, so its time is not misread. */
   reprintedAt: z.string().regex(/^\d{2}:\d{2}$/).nullable().default(null),
+  /** Issue 18: a lateness threshold's message ("3rd late this week — see your head of year"). */
+  alert: z.string().max(400).default(''),
 });
 export type PassModel = z.output<typeof passModel>;
 export type PassModelInput = z.input<typeof passModel>;
@@ -238,6 +240,11 @@ export function passLines(model: PassModel, layout: PassLayout): PassLine[] {
     });
   }
 
+  // Issue 18: a threshold reached, between rules so the teacher at the door sees it first.
+  if (model.alert.trim()) {
+    out.push({ kind: 'rule' });
+    for (const line of model.alert.split('\n')) if (line.trim()) text(line, 'center', true);
+  }
   if (model.message.trim()) {
     out.push({ kind: 'rule' });
     text(model.message, 'center', true);

@@ -6,6 +6,7 @@ import { attendanceCode, clockTime, direction, locale, sessionName } from './pri
 import { printerSettings } from './pass';
 import { misSettings } from './mis';
 import { fleetSettings } from './fleet';
+import { latenessSettings } from './lateness';
 
 export { attendanceCode, clockTime, direction, locale, sessionName };
 export type { Direction, Locale, SessionName } from './primitives';
@@ -191,6 +192,8 @@ export const siteSettings = z.strictObject({
       nameDisplay: z.enum(['first_initial', 'first_name', 'full_name']).default('first_initial'),
     })
     .prefault({}),
+  // ---- Lateness follow-up (issue 18): terms and half-terms, threshold rules ----
+  lateness: latenessSettings.prefault({}),
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;

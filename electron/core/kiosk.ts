@@ -21,6 +21,7 @@ import { StaffDesk } from './staff/desk';
 import type { DoctorPorts } from './maintenance/doctor';
 import { recoveryStatus } from './maintenance/recovery';
 import { MisCodeStore, type MisCode } from './db/mis-codes';
+import { LatenessService, type LateAlert } from './attendance/lateness/service';
 import { RosterService, rosterSourceFactory } from './roster';
 import type { FileExportConnector } from './mis/fileexport/connector';
 import { districtPolicy, type DistrictPolicy } from '../../shared/policy';
@@ -43,7 +44,8 @@ import type {
 
 /** What the core needs of a pass printer (electron/core/hardware/printer provides the real one). */
 export interface PassPrinterPort {
-  print(event: SignEvent, student: Student, settings: SiteSettings): Promise<PassOutcome>;
+  /** `extra.alert`: a lateness threshold's message (issue 18), printed boxed above the pass message. */
+  print(event: SignEvent, student: Student, settings: SiteSettings, extra?: { alert?: string }): Promise<PassOutcome>;
   status(): Promise<KioskStatus['printer']>;
 }
 
@@ -121,6 +123,8 @@ export class KioskCore {
   private readonly emitter = new EventEmitter();
   /** Refused scans: reason, length and a salted fingerprint, never the text. */
   readonly scanRejections: ScanRejectionLog;
+  /** Issue 18: lateness thresholds and the report (counts kept by migration 011's triggers). */
+  readonly lateness: LatenessService;
 
   static open(options: KioskCoreOptions): KioskCore {
     fs.mkdirSync(options.dataDir, { recursive: true });
@@ -148,6 +152,7 @@ export class KioskCore {
     for (const lock of this.settings.ignoredLocks) this.log.error('district policy lock ignored', { path: lock.path, message: lock.message });
     this.staff = new StaffDesk(this);
     this.misCodes = new MisCodeStore(db);
+    this.lateness = new LatenessService(db, () => this.getSettings(), this.log);
     this.roster = new RosterService({
       db,
       settings: () => this.getSettings(),
@@ -301,10 +306,13 @@ export class KioskCore {
       excused: null,
     };
     const nowIso = this.nowIso();
+    let lateAlerts: LateAlert[] = [];
     // The event and its writeback job commit together or not at all (synchronous=FULL):
     // once this returns, the student's sign-in survives a power cut.
     this.db.transaction(() => {
       this.events.insert(event, nowIso);
+      // Issue 18: the thresholds this late reached, stored with the event in its transaction.
+      lateAlerts = this.lateness.onCommitted(event);
       if (event.writeback && event.session && event.code) {
         enqueueSessionMark(
           this.db,
@@ -330,9 +338,10 @@ export class KioskCore {
     this.log.info('event recorded', { event: event.id, student: student.id, code: event.code, writeback: event.writeback });
     this.sync?.kick();
 
-    const pass = await this.printPass(event, student, settings, actor);
+    const pass = await this.printPass(event, student, settings, actor, lateAlerts);
     this.scheduleStatus();
-    return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null };
+    if (lateAlerts.length) void this.lateness.drainEmails(nowIso);
+    return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null, lateAlerts: lateAlerts.map((a) => a.message) };
   }
 
   todayEvents(): SignEvent[] {
@@ -397,7 +406,7 @@ export class KioskCore {
     if (!event) throw new CoreError('not_found', 'No such event.');
     const student = this.students.get(event.studentId);
     if (!student) throw new CoreError('not_found', 'That student is no longer on the roster.');
-    return this.printPass(event, student, this.settings.get(), actor);
+    return this.printPass(event, student, this.settings.get(), actor, this.lateness.alertsOf(event.id));
   }
 
   private statusTimer: NodeJS.Timeout | null = null;
@@ -415,7 +424,7 @@ export class KioskCore {
     this.statusTimer.unref?.();
   }
 
-  private async printPass(event: SignEvent, student: Student, settings: SiteSettings, actor: string): Promise<PassOutcome> {
+  private async printPass(event: SignEvent, student: Student, settings: SiteSettings, actor: string, lateAlerts: LateAlert[] = []): Promise<PassOutcome> {
     let outcome: PassOutcome = { status: 'disabled', problem: null };
     // No printer configured: nothing to remember about a pass.
     if (!this.printer) return outcome;
@@ -427,7 +436,8 @@ export class KioskCore {
         const slow = new Promise<PassOutcome>((resolve) => {
           timer = setTimeout(() => resolve({ status: 'failed', problem: 'The printer did not answer in time.' }), PRINT_WAIT_MS);
         });
-        outcome = await Promise.race([this.printer.print(event, student, settings), slow]);
+        const alert = lateAlerts.map((a) => a.message).join('\n');
+        outcome = await Promise.race([this.printer.print(event, student, settings, alert ? { alert } : undefined), slow]);
         clearTimeout(timer);
       } catch (e) {
         // The event is already safe; a printer fault only means "see reception".

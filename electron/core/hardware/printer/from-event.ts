@@ -9,7 +9,7 @@ export function passFromEvent(
   event: SignEvent,
   student: Pick<Student, 'forename' | 'surname' | 'year' | 'form' | 'groupId'>,
   settings: SiteSettings,
-  options: { reprintedAt?: string | null } = {},
+  options: { reprintedAt?: string | null; alert?: string | null } = {},
 ): PassModel {
   const rules = resolveRules(settings, groupForStudent(settings, student));
   const reason = rules.reasons.find((r) => r.id === event.reasonId) ?? settings.rules.reasons.find((r) => r.id === event.reasonId);
@@ -32,5 +32,6 @@ export function passFromEvent(
     note: event.comment,
     message: reason?.passMessage ?? rules.passMessage,
     reprintedAt: options.reprintedAt ?? null,
+    alert: options.alert ?? '',
   });
 }

@@ -47,7 +47,7 @@ export interface PassPrinterOptions {
 
 /** What KioskCore expects (electron/core/kiosk.ts PassPrinterPort). */
 export interface KioskPrinterPort {
-  print(event: SignEvent, student: Student, settings: SiteSettings): Promise<PrintOutcome>;
+  print(event: SignEvent, student: Student, settings: SiteSettings, extra?: { alert?: string }): Promise<PrintOutcome>;
   status(): Promise<{ state: 'ok' | 'problem' | 'disabled'; problem: string | null }>;
 }
 
@@ -216,7 +216,7 @@ export class PassPrinter {
   kioskPort(): KioskPrinterPort {
     const maxAge = this.options.statusMaxAgeMs ?? 10_000;
     return {
-      print: async (event, student, site) => {
+      print: async (event, student, site, extra) => {
         const own = (site as { printer?: PrinterSettingsInput }).printer;
         if (own !== undefined) {
           try {
@@ -228,7 +228,7 @@ export class PassPrinter {
         const now = this.clock.now();
         const late = now.getTime() - Date.parse(event.occurredAt) > REPRINT_AFTER_MS;
         const reprintedAt = late ? localHHMM(now, site.timeZone) : null;
-        return this.print(passFromEvent(event, student, site, { reprintedAt }));
+        return this.print(passFromEvent(event, student, site, { reprintedAt, alert: extra?.alert }));
       },
       status: async () => {
         if (!this.transport) return kioskPrinterStatus(notConfigured);

@@ -1,0 +1,202 @@
+// Lateness follow-up (issue 18): threshold rules checked when a late sign-in is committed, the
+// alerts that the pass, the done screen and Today show, the staff email, and the report behind
+// the admin's "This week" and `kiosk report`.
+//
+// The counts themselves are kept by the database (migration 011's triggers), in the event's own
+// transaction, so this module only reads them.
+import type { Db } from '../../db/database';
+import { LateCountRepository, type LateAlertRow } from '../../db/late-counts';
+import type { Logger } from '../../logging/logger';
+import type { SignEvent } from '../../../../shared/model';
+import type { SiteSettings } from '../../../../shared/settings';
+import { splitReasonLabel } from '../../../../shared/settings';
+import {
+  addDays,
+  periodOf,
+  periodsOverlapping,
+  ruleLabel,
+  ruleMessage,
+  type LateReportDetail,
+  type LateRule,
+} from '../../../../shared/lateness';
+
+/** A threshold a late sign-in reached. */
+export interface LateAlert {
+  ruleId: string;
+  count: number;
+  /** In the school's locale, ready for the pass: "3rd late this week — see your head of year". */
+  message: string;
+}
+
+/**
+ * Where a threshold email goes. The mail outbox of issue 17 (electron/core/messages/) provides
+ * the real one; until it is wired in, alerts with an address wait in late_alerts (emailed_at
+ * NULL) and `drainEmails()` sends them once a port is set.
+ */
+export interface LatenessMailPort {
+  send(mail: { to: string; subject: string; text: string }): Promise<void> | void;
+}
+
+const TOP_REASONS = 5;
+
+export class LatenessService {
+  readonly counts: LateCountRepository;
+  mail: LatenessMailPort | null = null;
+
+  constructor(
+    db: Db,
+    private readonly settings: () => SiteSettings,
+    private readonly log: Logger,
+  ) {
+    this.counts = new LateCountRepository(db);
+  }
+
+  /**
+   * Call INSIDE the transaction that committed a standing event (after its insert): the counts
+   * already include it. Returns the thresholds it reached; each is stored with the event.
+   */
+  onCommitted(event: SignEvent): LateAlert[] {
+    if (event.direction !== 'sign_in' || !event.minutesLate || event.minutesLate <= 0 || event.supersededBy) return [];
+    const s = this.settings();
+    const { terms, rules } = s.lateness;
+    if (rules.length === 0) return [];
+    const alerts: LateAlert[] = [];
+    for (const rule of rules) {
+      const period = periodOf(rule.period, event.localDate, terms, s.locale);
+      const count = this.counts.count(event.studentId, period.start, period.end);
+      const fires = count === rule.count || (rule.everyLateAfter && count > rule.count);
+      if (!fires) continue;
+      const message = ruleMessage(rule, count, s.locale);
+      // The email goes when the student reaches the rule, not again for each later late.
+      const emailTo = rule.email && count === rule.count ? rule.email : null;
+      this.counts.insertAlert({ eventId: event.id, ruleId: rule.id, periodStart: period.start, count, message, emailTo, emailedAt: null });
+      alerts.push({ ruleId: rule.id, count, message });
+      if (emailTo) this.log.info('lateness threshold reached', { rule: rule.id, count, student: event.studentId });
+    }
+    return alerts;
+  }
+
+  /** The alerts stored with an event (a reprint prints them again). */
+  alertsOf(eventId: string): LateAlert[] {
+    return this.counts.alertsOf(eventId).map(({ ruleId, count, message }) => ({ ruleId, count, message }));
+  }
+
+  /** Today's alerts by student (the receptionist's flags). */
+  alertsOnDay(localDate: string): Map<string, LateAlert[]> {
+    const out = new Map<string, LateAlert[]>();
+    for (const a of this.counts.alertsOnDay(localDate)) {
+      const list = out.get(a.studentId) ?? [];
+      if (!list.some((x) => x.ruleId === a.ruleId && x.count >= a.count)) list.push({ ruleId: a.ruleId, count: a.count, message: a.message });
+      out.set(a.studentId, list);
+    }
+    return out;
+  }
+
+  /**
+   * Send the threshold emails still waiting. With no mail port, nothing goes and the rows wait
+   * (the log says so once per call): never a lost notice.
+   */
+  async drainEmails(nowIso: string): Promise<{ sent: number; waiting: number }> {
+    const rows = this.counts.unsentEmails();
+    if (!this.mail) {
+      if (rows.length) this.log.warn('lateness emails waiting: no mail outbox is configured', { waiting: rows.length });
+      return { sent: 0, waiting: rows.length };
+    }
+    let sent = 0;
+    for (const a of rows) {
+      try {
+        await this.mail.send({ to: a.emailTo!, ...this.describe(a) });
+        this.counts.markEmailed(a.eventId, a.ruleId, nowIso);
+        sent++;
+      } catch (e) {
+        this.log.warn('lateness email failed; it will be tried again', { rule: a.ruleId, error: (e as Error).message });
+        break;
+      }
+    }
+    return { sent, waiting: rows.length - sent };
+  }
+
+  /** The staff email for an alert: who, which rule, when; no reason or time of day. */
+  describe(a: LateAlertRow): { subject: string; text: string } {
+    const s = this.settings();
+    const who = this.counts.alertStudent(a.eventId);
+    const rule = this.rule(a.ruleId);
+    const name = who ? `${who.forename} ${who.surname}` : 'A student';
+    const group = who ? [who.year !== null ? (s.locale === 'en-US' ? `Grade ${who.year}` : `Year ${who.year}`) : null, who.form].filter(Boolean).join(', ') : '';
+    const ruleText = rule ? ruleLabel(rule, s.locale) : a.ruleId;
+    return {
+      subject: `${s.schoolName}: ${name} reached "${ruleText}"`,
+      text: [
+        `${name}${group ? ` (${group})` : ''} signed in late on ${who?.localDate ?? a.periodStart}: ${a.count} in this ${rule?.period === 'week' ? 'week' : 'period'} (from ${a.periodStart}).`,
+        `The pass said: ${a.message}`,
+        '',
+        `Sent by the Passdesk kiosk at ${s.schoolName}. The rules are under Settings → Lateness.`,
+      ].join('\n'),
+    };
+  }
+
+  // ---- the report -------------------------------------------------------------------------
+
+  /** The figures of [from, to] (school-local dates, inclusive). */
+  report(from: string, to: string): LateReportDetail {
+    const s = this.settings();
+    const rows = this.counts.byDayYearForm(from, to);
+    const byDay = new Map<string, number>();
+    const byYear = new Map<number | null, number>();
+    const byForm = new Map<string | null, number>();
+    let lates = 0;
+    for (const r of rows) {
+      lates += r.lates;
+      byDay.set(r.date, (byDay.get(r.date) ?? 0) + r.lates);
+      byYear.set(r.year, (byYear.get(r.year) ?? 0) + r.lates);
+      byForm.set(r.form, (byForm.get(r.form) ?? 0) + r.lates);
+    }
+    // Every school day of the range, zero or not, so a chart's gaps are real (weekends left out
+    // unless someone was late on one).
+    const days: { date: string; lates: number }[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) {
+      const n = byDay.get(d) ?? 0;
+      const weekday = new Date(`${d}T12:00:00Z`).getUTCDay();
+      if (n > 0 || (weekday !== 0 && weekday !== 6)) days.push({ date: d, lates: n });
+    }
+    const reasons = this.counts.reasonsAndMinutes(from, to);
+    const reasonCounts = new Map<string, number>();
+    let held = 0;
+    let minutes = 0;
+    for (const r of reasons) {
+      held += r.count;
+      minutes += r.minutes;
+      const label = r.reason === null ? '—' : splitReasonLabel(r.reason).text;
+      reasonCounts.set(label, (reasonCounts.get(label) ?? 0) + r.count);
+    }
+    const topReasons = [...reasonCounts]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+      .slice(0, TOP_REASONS);
+    return {
+      from,
+      to,
+      lates,
+      byDay: days,
+      byYear: [...byYear].map(([year, n]) => ({ year, lates: n })).sort((a, b) => (a.year ?? 99) - (b.year ?? 99)),
+      topReasons,
+      averageMinutesLate: held ? Math.round((minutes / held) * 10) / 10 : null,
+      overThreshold: this.overThreshold(from, to, s),
+      byForm: [...byForm].map(([form, n]) => ({ form, lates: n })).sort((a, b) => b.lates - a.lates || String(a.form).localeCompare(String(b.form))),
+    };
+  }
+
+  private overThreshold(from: string, to: string, s: SiteSettings): LateReportDetail['overThreshold'] {
+    const out: LateReportDetail['overThreshold'] = [];
+    for (const rule of s.lateness.rules) {
+      const periods = periodsOverlapping(rule.period, from, to, s.lateness.terms, s.locale);
+      for (const r of this.counts.overThreshold(periods, rule.count)) out.push({ studentId: r.studentId, name: r.name, rule: ruleLabel(rule, s.locale), count: r.count });
+    }
+    return out;
+  }
+
+  /** The rule behind an alert, when it still exists. */
+  rule(id: string): LateRule | undefined {
+    return this.settings().lateness.rules.find((r) => r.id === id);
+  }
+}
