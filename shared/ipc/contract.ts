@@ -7,6 +7,7 @@ import { scanRejection, searchHit, signEvent, studentCard } from '../model';
 import { direction, locale, siteSettings } from '../settings';
 import { staffCalls } from './staff-contract';
 import { adminCalls, rosterProgress } from './admin-contract';
+import { latenessCalls } from './lateness-contract';
 import { passOutcome, recordResult } from './results';
 
 export { passOutcome, recordResult };
@@ -110,6 +111,8 @@ export const calls = {
   getSettings: { request: empty, response: siteSettings },
   ...staffCalls,
   ...adminCalls,
+  // Issue 18: lateness report (site admin).
+  ...latenessCalls,
 } as const;
 
 export const events = {

@@ -16,6 +16,8 @@ export const staffEventRow = z.object({
   writeback: z.object({ state: z.string(), lastError: z.string().nullable() }).nullable(),
   /** The student's late sign-ins this school week, Monday to today (issue 15). */
   latesThisWeek: z.number().int().optional(),
+  /** Issue 18: the lateness thresholds the student reached today ("3rd late this week — …"). */
+  lateAlerts: z.array(z.string()).optional(),
 });
 export type StaffEventRow = z.infer<typeof staffEventRow>;
 

@@ -25,7 +25,7 @@ function setup(rules: LateRule[], extra: Record<string, unknown> = {}, at = '202
   const printed: { event: SignEvent; alert?: string }[] = [];
   const printer: PassPrinterPort = {
     print: async (event, _s, _set, x) => (printed.push({ event, alert: x?.alert }), { status: 'printed', problem: null }),
-    status: async () => ({ state: 'ready', problem: null }),
+    status: async () => ({ state: 'ok', problem: null }),
   };
   const t = openTestCore(at, { printer });
   disposers.push(t.dispose);
@@ -148,5 +148,51 @@ describe('counts and the retention purge', () => {
     expect(Object.keys(cli).sort()).toEqual(['averageMinutesLate', 'byDay', 'byYear', 'from', 'lates', 'overThreshold', 'to', 'topReasons']);
     expect(r.byDay.map((d) => d.date)).toEqual(['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']);
     expect(r.byYear).toEqual([{ year: expect.any(Number), lates: 1 }]);
+  });
+});
+
+describe('kiosk report', () => {
+  it('--json prints exactly the issue’s shape; --csv the same figures; bad dates say what to fix', async () => {
+    const { core, late, dataDir } = setup([{ ...WEEKLY, count: 2 }]);
+    await late('2026-11-30T09:15:00Z', 'demo-1', 'traffic');
+    await late('2026-12-01T09:25:00Z', 'demo-1', 'overslept');
+    await late('2026-12-01T09:05:00Z', 'demo-2', 'traffic');
+    const name = `${core.students.get('demo-1')!.forename} ${core.students.get('demo-1')!.surname}`;
+    const year = core.students.get('demo-1')!.year;
+    core.close(); // the data folder stays until the test ends
+    const { runCli } = await import('../helpers/cli');
+    const r = await runCli(['report', '--data-dir', dataDir, '--from', '2026-11-30', '--to', '2026-12-01', '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(Object.keys(json)).toEqual(['from', 'to', 'lates', 'byDay', 'byYear', 'topReasons', 'averageMinutesLate', 'overThreshold']);
+    expect(json).toMatchObject({
+      from: '2026-11-30',
+      to: '2026-12-01',
+      lates: 3,
+      byDay: [
+        { date: '2026-11-30', lates: 1 },
+        { date: '2026-12-01', lates: 2 },
+      ],
+      topReasons: [
+        { reason: 'Traffic', count: 2 },
+        { reason: 'Overslept', count: 1 },
+      ],
+      averageMinutesLate: 15,
+      overThreshold: [{ studentId: 'demo-1', name, rule: '2 lates in a week', count: 2 }],
+    });
+    expect(json.byYear.reduce((n: number, y: { lates: number }) => n + y.lates, 0)).toBe(3);
+    expect(json.byYear.some((y: { year: number | null }) => y.year === year)).toBe(true);
+
+    const csv = await runCli(['report', '--data-dir', dataDir, '--from', '2026-11-30', '--to', '2026-12-01', '--csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.out.split('\r\n')).toEqual(
+      expect.arrayContaining(['section,key,name,rule,value', 'lates,,,,3', 'byDay,2026-12-01,,,2', 'topReasons,,Traffic,,2', `overThreshold,demo-1,${name},2 lates in a week,2`]),
+    );
+    const text = await runCli(['report', '--data-dir', dataDir, '--from', '2026-11-30', '--to', '2026-12-01']);
+    expect(text.out).toMatch(/^Lates 2026-11-30 to 2026-12-01: 3, on average 15 min late/);
+
+    const bad = await runCli(['report', '--data-dir', dataDir, '--from', '2026-12-05', '--to', '2026-12-01']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('The start (2026-12-05) is after the end (2026-12-01); swap them.');
   });
 });

@@ -50,6 +50,19 @@ Exit codes: 0 applied or written, 1 refused (each problem on its own line), 2 wr
 
 Show the writeback queue: counts per state, and the rows not yet written to the MIS.`,
 
+  // Issue 18.
+  report: `Usage: kiosk report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json|--csv]
+
+The lateness figures of a range of school days (default: the last four school weeks, Monday three
+weeks ago to today): lates in all and per day and year, the top reasons, the average minutes late,
+and the students over a threshold rule (Settings → Lateness). Counts are kept after the retention
+period; reasons and minutes only while the events are.
+  --from, --to   The first and last day, in the school's time zone (inclusive)
+  --json         { from, to, lates, byDay, byYear, topReasons, averageMinutesLate, overThreshold }
+  --csv          The same figures as one table: section, key, name, rule, value
+
+Exit codes: 0 printed, 1 the kiosk data cannot be opened, 2 wrong usage or dates.`,
+
   help: `Usage: kiosk help [command]
 
 List the commands, or show one command's help (the same as kiosk <command> --help).`,
@@ -89,7 +102,7 @@ inside <dir> (a USB stick or a share). No names, notes, badge codes or credentia
 };
 
 /** Options that take a value, so that the value is not mistaken for the command's name. */
-const VALUE_OPTIONS = new Set(['--data-dir', '--at', '--reason', '--direction', '--date', '--to', '--only', '--days']);
+const VALUE_OPTIONS = new Set(['--data-dir', '--at', '--reason', '--direction', '--date', '--to', '--only', '--days', /* issue 18: */ '--from']);
 
 export function commandHelp(command: string): string {
   return `${COMMAND_HELP[command]}\n\n${COMMON}`;

@@ -9,6 +9,7 @@ import { CoreError } from '../errors';
 import type { KioskCore } from '../kiosk';
 import { staffHandlers, type Handler } from './staff-handlers';
 import { adminHandlers } from './admin-handlers';
+import { latenessHandlers } from './lateness-handlers';
 
 const handlers: { [N in CallName]: Handler } = {
   getKioskInfo: (core) => core.getKioskInfo(),
@@ -21,6 +22,7 @@ const handlers: { [N in CallName]: Handler } = {
   getSettings: (core) => core.getSettings(),
   ...staffHandlers,
   ...adminHandlers,
+  ...latenessHandlers,
 };
 
 export function isCallName(name: unknown): name is CallName {

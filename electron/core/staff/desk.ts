@@ -158,10 +158,12 @@ export class StaffDesk {
           .all(mondayOf(today), today) as { student_id: string; n: number }[]
       ).map((r) => [r.student_id, r.n]),
     );
+    const alerts = this.core.lateness.alertsOnDay(today);
     return rows
       .map((r) => {
         const event = this.core.events.get(r.id)!;
         return {
+          lateAlerts: (alerts.get(event.studentId) ?? []).map((a) => a.message),
           event,
           studentName: `${r.forename} ${r.surname}`,
           year: r.year,

@@ -4,6 +4,8 @@
 //
 // The counts themselves are kept by the database (migration 011's triggers), in the event's own
 // transaction, so this module only reads them.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Db } from '../../db/database';
 import { LateCountRepository, type LateAlertRow } from '../../db/late-counts';
 import type { Logger } from '../../logging/logger';
@@ -12,13 +14,29 @@ import type { SiteSettings } from '../../../../shared/settings';
 import { splitReasonLabel } from '../../../../shared/settings';
 import {
   addDays,
+  mondayOf,
   periodOf,
+  reportCsv,
   periodsOverlapping,
   ruleLabel,
   ruleMessage,
   type LateReportDetail,
   type LateRule,
+  type ReportTable,
 } from '../../../../shared/lateness';
+
+/** The admin's "This week" range: the last four school weeks, Monday three weeks ago to today. */
+export function lastFourWeeks(today: string): { from: string; to: string } {
+  return { from: addDays(mondayOf(today), -21), to: today };
+}
+
+/** The report's range from the CLI or the admin: refused with what to fix. */
+export function checkRange(from: string, to: string): string | null {
+  if (Number.isNaN(Date.parse(`${from}T00:00:00Z`)) || Number.isNaN(Date.parse(`${to}T00:00:00Z`))) return 'Give dates as YYYY-MM-DD, such as 2026-11-02.';
+  if (from > to) return `The start (${from}) is after the end (${to}); swap them.`;
+  if (Date.parse(to) - Date.parse(from) > 400 * 86_400_000) return 'Choose at most about a year (400 days) at a time.';
+  return null;
+}
 
 /** A threshold a late sign-in reached. */
 export interface LateAlert {
@@ -193,6 +211,20 @@ export class LatenessService {
       for (const r of this.counts.overThreshold(periods, rule.count)) out.push({ studentId: r.studentId, name: r.name, rule: ruleLabel(rule, s.locale), count: r.count });
     }
     return out;
+  }
+
+  /**
+   * One chart's numbers as CSV in `dir` (the kiosk's exports folder). Written whole, then
+   * renamed, so a half-written file never appears there.
+   */
+  exportCsv(table: ReportTable, from: string, to: string, dir: string, stamp: string): { path: string; rows: number } {
+    const report = this.report(from, to);
+    const csv = reportCsv(report, table);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `lateness-${table}-${from}-to-${to}-${stamp.replace(/[:.]/g, '-')}.csv`);
+    fs.writeFileSync(`${file}.tmp`, csv);
+    fs.renameSync(`${file}.tmp`, file);
+    return { path: file, rows: csv.split('\r\n').length - 2 };
   }
 
   /** The rule behind an alert, when it still exists. */
