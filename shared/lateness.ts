@@ -58,7 +58,8 @@ export const latenessSettings = z
   .strictObject({
     /** The school's terms; a date outside every one falls back to the built-in calendar. */
     terms: z.array(schoolTerm).max(12, 'At most 12 terms.').default([]),
-    rules: z.array(lateRule).max(20, 'At most 20 rules.').default([]),
+    /** The threshold rules ("3 lates in a week"). */
+    thresholds: z.array(lateRule).max(20, 'At most 20 rules.').default([]),
   })
   .superRefine((s, ctx) => {
     const sorted = s.terms.map((t, i) => ({ t, i })).sort((a, b) => (a.t.start < b.t.start ? -1 : 1));
@@ -67,8 +68,8 @@ export const latenessSettings = z
         ctx.addIssue({ code: 'custom', path: ['terms', sorted[k]!.i, 'start'], message: `This term overlaps ${sorted[k - 1]!.t.name}.` });
     }
     const ids = new Set<string>();
-    s.rules.forEach((r, i) => {
-      if (ids.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: 'Two rules have this id; give each its own.' });
+    s.thresholds.forEach((r, i) => {
+      if (ids.has(r.id)) ctx.addIssue({ code: 'custom', path: ['thresholds', i, 'id'], message: 'Two rules have this id; give each its own.' });
       ids.add(r.id);
     });
   });

@@ -35,7 +35,7 @@ export const passModel = z.object({
   /** Set when staff reprint later: the pass then says so, so its time is not misread. */
   reprintedAt: z.string().regex(/^\d{2}:\d{2}$/).nullable().default(null),
   /** Issue 18: a lateness threshold's message ("3rd late this week — see your head of year"). */
-  alert: z.string().max(400).default(''),
+  alert: z.string().max(400).optional(),
 });
 export type PassModel = z.output<typeof passModel>;
 export type PassModelInput = z.input<typeof passModel>;
@@ -241,7 +241,7 @@ export function passLines(model: PassModel, layout: PassLayout): PassLine[] {
   }
 
   // Issue 18: a threshold reached, between rules so the teacher at the door sees it first.
-  if (model.alert.trim()) {
+  if (model.alert?.trim()) {
     out.push({ kind: 'rule' });
     for (const line of model.alert.split('\n')) if (line.trim()) text(line, 'center', true);
   }

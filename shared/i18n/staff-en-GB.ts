@@ -2,6 +2,7 @@
 // from the student's words so each part of the kiosk reads on its own; staff-en-US.ts has the
 // same keys. Field names are keyed by the settings' own property names (staff.field.lateAfter).
 import { adminGB } from './admin-en-GB';
+import { latenessGB } from './lateness-en-GB';
 
 export const staffGB = {
   title: 'Staff',
@@ -314,6 +315,8 @@ export const staffGB = {
   },
   /** The admin area: roster, file export, doctor, support bundle (admin-en-GB.ts). */
   admin: adminGB,
+  /** Issue 18: the admin's "This week" (lateness-en-GB.ts). */
+  lateness: latenessGB,
   field: {
     schoolName: 'School name',
     locale: 'Language and words',
@@ -456,6 +459,16 @@ export const staffGB = {
     rescanMinutes: 'Minutes after a sign-in when a new scan asks “That’s all?”',
     onTimeReason: 'Ask for a reason when a student is on time',
     nameDisplay: 'Name on the student screens',
+    // ---- Lateness follow-up (issue 18) ----
+    lateness: 'Lateness',
+    terms: 'Terms',
+    halfTermStart: 'Second half starts',
+    thresholds: 'Threshold rules',
+    count: 'Lates',
+    period: 'In',
+    message: 'Message on the pass',
+    email: 'Tell this staff email address',
+    everyLateAfter: 'Print it on every later late too',
   },
   fieldHint: {
     rosterPhotos: 'Only if the school allows photos to leave the MIS.',
@@ -544,6 +557,10 @@ export const staffGB = {
     first_initial: 'First name and surname initial (Ava S.)',
     first_name: 'First name only (Ava)',
     full_name: 'Full name (Ava Smith)',
+    // ---- Lateness follow-up (issue 18): a threshold rule's period ----
+    week: 'A week',
+    half_term: 'A half-term',
+    term: 'A term',
   },
   // ---- The front desk (issue 15) ----
   desk: {

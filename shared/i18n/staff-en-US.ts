@@ -2,6 +2,7 @@
 // keys as staff-en-GB.ts; TypeScript refuses a missing one.
 import type { StaffMessages } from './staff-en-GB';
 import { adminUS } from './admin-en-US';
+import { latenessUS } from './lateness-en-US';
 
 export const staffUS: StaffMessages = {
   title: 'Staff',
@@ -314,6 +315,8 @@ export const staffUS: StaffMessages = {
   },
   /** The admin area: roster, file export, doctor, support bundle (admin-en-US.ts). */
   admin: adminUS,
+  /** Issue 18: the admin's "This week" (lateness-en-US.ts). */
+  lateness: latenessUS,
   field: {
     schoolName: 'School name',
     locale: 'Language and words',
@@ -456,6 +459,16 @@ export const staffUS: StaffMessages = {
     rescanMinutes: 'Minutes after a check-in when a new scan asks “That’s all?”',
     onTimeReason: 'Ask for a reason when a student is on time',
     nameDisplay: 'Name on the student screens',
+    // ---- Lateness follow-up (issue 18) ----
+    lateness: 'Tardies',
+    terms: 'Semesters',
+    halfTermStart: 'Second quarter starts',
+    thresholds: 'Threshold rules',
+    count: 'Tardies',
+    period: 'In',
+    message: 'Message on the pass',
+    email: 'Tell this staff email address',
+    everyLateAfter: 'Print it on every later tardy too',
   },
   fieldHint: {
     rosterPhotos: 'Only if the school allows photos to leave the SIS.',
@@ -544,6 +557,10 @@ export const staffUS: StaffMessages = {
     first_initial: 'First name and last initial (Ava S.)',
     first_name: 'First name only (Ava)',
     full_name: 'Full name (Ava Smith)',
+    // ---- Lateness follow-up (issue 18): a threshold rule's period ----
+    week: 'A week',
+    half_term: 'A quarter',
+    term: 'A semester',
   },
   // ---- The front desk (issue 15) ----
   desk: {

@@ -29,7 +29,7 @@ function setup(rules: LateRule[], extra: Record<string, unknown> = {}, at = '202
   };
   const t = openTestCore(at, { printer });
   disposers.push(t.dispose);
-  t.core.updateSettings({ settings: { ...t.core.getSettings(), ...extra, lateness: { terms: [AUTUMN], rules } } }, 'test');
+  t.core.updateSettings({ settings: { ...t.core.getSettings(), ...extra, lateness: { terms: [AUTUMN], thresholds: rules } } }, 'test');
   const late = async (iso: string, studentId = 'demo-1', reasonId = 'traffic') => {
     t.clock.set(iso);
     return t.core.record({ studentId, direction: 'sign_in', reasonId });

@@ -21,7 +21,7 @@ export const latenessHandlers: { [N in keyof typeof latenessCalls]: (core: Kiosk
   latenessReport: (core, req) => {
     core.staff.require(req.token, 'site_admin');
     const { from, to } = range(core, req);
-    return { ...core.lateness.report(from, to), rules: core.getSettings().lateness.rules.length };
+    return { ...core.lateness.report(from, to), rules: core.getSettings().lateness.thresholds.length };
   },
   latenessExportCsv: (core, req) => {
     const role = core.staff.require(req.token, 'site_admin');

@@ -76,7 +76,7 @@ export class LatenessService {
   onCommitted(event: SignEvent): LateAlert[] {
     if (event.direction !== 'sign_in' || !event.minutesLate || event.minutesLate <= 0 || event.supersededBy) return [];
     const s = this.settings();
-    const { terms, rules } = s.lateness;
+    const { terms, thresholds: rules } = s.lateness;
     if (rules.length === 0) return [];
     const alerts: LateAlert[] = [];
     for (const rule of rules) {
@@ -206,7 +206,7 @@ export class LatenessService {
 
   private overThreshold(from: string, to: string, s: SiteSettings): LateReportDetail['overThreshold'] {
     const out: LateReportDetail['overThreshold'] = [];
-    for (const rule of s.lateness.rules) {
+    for (const rule of s.lateness.thresholds) {
       const periods = periodsOverlapping(rule.period, from, to, s.lateness.terms, s.locale);
       for (const r of this.counts.overThreshold(periods, rule.count)) out.push({ studentId: r.studentId, name: r.name, rule: ruleLabel(rule, s.locale), count: r.count });
     }
@@ -229,6 +229,6 @@ export class LatenessService {
 
   /** The rule behind an alert, when it still exists. */
   rule(id: string): LateRule | undefined {
-    return this.settings().lateness.rules.find((r) => r.id === id);
+    return this.settings().lateness.thresholds.find((r) => r.id === id);
   }
 }

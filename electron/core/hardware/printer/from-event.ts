@@ -32,6 +32,6 @@ export function passFromEvent(
     note: event.comment,
     message: reason?.passMessage ?? rules.passMessage,
     reprintedAt: options.reprintedAt ?? null,
-    alert: options.alert ?? '',
+    ...(options.alert ? { alert: options.alert } : {}),
   });
 }
