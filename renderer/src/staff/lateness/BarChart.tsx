@@ -27,7 +27,7 @@ export function BarChart({ title, summary, data, orientation, testId }: { title:
     const x = scaleBand<string>({ domain: data.map((d) => d.key), range: [8, width - 8], padding: 0.22 });
     const y = scaleLinear<number>({ domain: [0, max], range: [height - bottom, top] });
     return (
-      <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} data-testid={testId} preserveAspectRatio="xMidYMid meet">
+      <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`} data-testid={testId} preserveAspectRatio="xMidYMid meet">
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>{summary}</desc>
         <line x1={0} x2={width} y1={height - bottom} y2={height - bottom} className="chart-axis" />
@@ -60,7 +60,7 @@ export function BarChart({ title, summary, data, orientation, testId }: { title:
   const x = scaleLinear<number>({ domain: [0, max], range: [0, width - labelWidth - 90] });
   const y = scaleBand<string>({ domain: data.map((d) => d.key), range: [4, height - 4], padding: 0.18 });
   return (
-    <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} data-testid={testId} preserveAspectRatio="xMinYMin meet">
+    <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`} data-testid={testId} preserveAspectRatio="xMinYMin meet">
       <title id={`${id}-t`}>{title}</title>
       <desc id={`${id}-d`}>{summary}</desc>
       {data.map((d) => {
