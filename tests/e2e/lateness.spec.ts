@@ -3,10 +3,18 @@
 // admin's "This week" charts, their numbers as a table and as a CSV in the exports folder.
 import fs from 'node:fs';
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { AVA_SMITH, expect, test } from './fixtures';
 import { openAdmin } from './admin-helpers';
 import { RECEPTION_PIN, setPins, signInStaff } from './staff-helpers';
 import { lateRules, seedFourWeeks } from './lateness-helpers';
+
+/** Serious or critical axe findings on the page as it is (the a11y suite's bar). */
+async function axeFindings(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 test('the 3rd late in a week: the pass prints the rule’s message, the Done screen shows it, Today flags the student', async ({ page, kiosk }) => {
   lateRules(kiosk);
@@ -76,6 +84,7 @@ test('This week: the charts of the last four weeks, their numbers as a table and
   const over = page.getByTestId('lateness-over-table');
   await expect(over.locator('tbody tr')).toHaveCount(report.overThreshold.length);
   await expect(over).toContainText('3 lates in a week');
+  expect(await axeFindings(page)).toEqual([]);
 
   // The numbers behind the per-day chart.
   const panel = page.locator('[data-chart="byDay"]');
@@ -83,6 +92,7 @@ test('This week: the charts of the last four weeks, their numbers as a table and
   const table = page.getByTestId('table-byDay');
   await expect(table.locator('tbody tr')).toHaveCount(17);
   await expect(table.locator('tbody tr').first()).toContainText(String(monday));
+  expect(await axeFindings(page)).toEqual([]);
 
   // …and as CSV in the kiosk's exports folder.
   await panel.getByRole('button', { name: 'Save as CSV' }).click();

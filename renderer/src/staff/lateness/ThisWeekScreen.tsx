@@ -19,8 +19,9 @@ const FORMS_SHOWN = 12;
 function dayLabel(date: string, locale: string): string[] {
   const d = new Date(`${date}T12:00:00Z`);
   const weekday = new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(d);
-  const dm = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', timeZone: 'UTC' }).format(d);
-  return [weekday, dm];
+  // The day of the month alone: with four weeks of bars, "02/11" under each would collide; the
+  // table and the CSV have the full dates.
+  return [weekday, String(d.getUTCDate())];
 }
 
 function longDate(date: string, locale: string): string {
