@@ -138,6 +138,7 @@ describe('counts and the retention purge', () => {
     // A rebuild after the purge keeps the purged days' counts.
     core.lateness.counts.rebuild();
     expect(core.lateness.report('2026-09-14', '2026-09-18').lates).toBe(3);
+    expect(core.lateness.report('2026-09-14', '2026-09-18').overThreshold).toEqual(before.overThreshold);
   });
 
   it('the report has exactly the issue’s JSON keys', async () => {

@@ -104,23 +104,48 @@ export class LateCountRepository {
   }
 
   /**
-   * Students with at least `min` lates in one of `periods` (inclusive ranges), their highest count,
-   * with their name.
+   * Students whose count in one of `weeks` (Mondays) reached `min`, with their highest count:
+   * read from the weekly counts, touching only the weeks that reached it.
    */
-  overThreshold(periods: { start: string; end: string }[], min: number): { studentId: string; name: string; count: number }[] {
-    if (periods.length === 0) return [];
-    const values = periods.map(() => '(?, ?)').join(', ');
-    const params = periods.flatMap((p) => [p.start, p.end]);
+  overInWeeks(from: string, to: string, min: number): { studentId: string; count: number }[] {
     return this.db
       .prepare(
-        `WITH p(s, e) AS (VALUES ${values}),
-         per AS (SELECT c.student_id, p.s, SUM(c.lates) AS n FROM p JOIN late_counts c ON c.local_date BETWEEN p.s AND p.e
-                 GROUP BY c.student_id, p.s HAVING n >= ?)
-         SELECT per.student_id AS studentId, COALESCE(st.forename || ' ' || st.surname, per.student_id) AS name, MAX(per.n) AS count
-         FROM per LEFT JOIN students st ON st.id = per.student_id
-         GROUP BY per.student_id ORDER BY count DESC, name`,
+        `SELECT student_id AS studentId, MAX(lates) AS count FROM late_weeks INDEXED BY late_weeks_count
+         WHERE week_start BETWEEN ? AND ? AND lates >= ? GROUP BY student_id`,
       )
-      .all(...params, min) as { studentId: string; name: string; count: number }[];
+      .all(from, to, min) as { studentId: string; count: number }[];
+  }
+
+  /**
+   * Each student's count in each of `periods` (inclusive date ranges), for those who reached
+   * `min[i]` in period i: one pass over the day counts in key order (student, day), no sorting.
+   */
+  overInPeriods(periods: { start: string; end: string }[], min: number[]): { studentId: string; counts: number[] }[] {
+    if (periods.length === 0) return [];
+    const cols = periods.map((_, i) => `SUM(CASE WHEN local_date BETWEEN ?${2 * i + 3} AND ?${2 * i + 4} THEN lates ELSE 0 END) AS c${i}`).join(', ');
+    const having = periods.map((_, i) => `c${i} >= ?${2 * periods.length + 3 + i}`).join(' OR ');
+    const rows = this.db
+      .prepare(`SELECT student_id, ${cols} FROM late_counts NOT INDEXED WHERE local_date BETWEEN ?1 AND ?2 GROUP BY student_id HAVING ${having}`)
+      .raw()
+      .all(
+        periods.reduce((m, p) => (p.start < m ? p.start : m), periods[0]!.start),
+        periods.reduce((m, p) => (p.end > m ? p.end : m), periods[0]!.end),
+        ...periods.flatMap((p) => [p.start, p.end]),
+        ...min,
+      ) as [string, ...number[]][];
+    return rows.map(([studentId, ...counts]) => ({ studentId, counts }));
+  }
+
+  /** Names of students, by id (for the "over a threshold" list). */
+  names(ids: string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    if (ids.length === 0) return out;
+    const rows = this.db
+      .prepare(`SELECT s.id, s.forename || ' ' || s.surname FROM json_each(?) j JOIN students s ON s.id = j.value`)
+      .raw()
+      .all(JSON.stringify(ids)) as [string, string][];
+    for (const [id, name] of rows) out.set(id, name);
+    return out;
   }
 
   /**
@@ -142,6 +167,17 @@ export class LateCountRepository {
            GROUP BY e.student_id, e.local_date`,
         )
         .run(first).changes;
+      // The weeks from the first held day's Monday: that week's earlier days are purged days
+      // whose counts are kept in late_counts, so the week is summed from there.
+      const monday = `date(?, 'weekday 0', '-6 days')`;
+      this.db.prepare(`DELETE FROM late_weeks WHERE week_start >= ${monday}`).run(first);
+      this.db
+        .prepare(
+          `INSERT INTO late_weeks (week_start, student_id, lates)
+           SELECT date(local_date, 'weekday 0', '-6 days'), student_id, SUM(lates) FROM late_counts
+           WHERE local_date >= ${monday} GROUP BY 1, 2`,
+        )
+        .run(first);
       return { from: first, rows };
     })();
   }

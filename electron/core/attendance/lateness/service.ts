@@ -204,13 +204,35 @@ export class LatenessService {
     };
   }
 
+  /**
+   * Per rule (in the settings' order): the students whose count in one period of the rule that
+   * touches the range reached it, with their highest count, highest first. Weeks come from the
+   * weekly counts; half-terms and terms from one pass over the day counts.
+   */
   private overThreshold(from: string, to: string, s: SiteSettings): LateReportDetail['overThreshold'] {
-    const out: LateReportDetail['overThreshold'] = [];
-    for (const rule of s.lateness.thresholds) {
-      const periods = periodsOverlapping(rule.period, from, to, s.lateness.terms, s.locale);
-      for (const r of this.counts.overThreshold(periods, rule.count)) out.push({ studentId: r.studentId, name: r.name, rule: ruleLabel(rule, s.locale), count: r.count });
+    const rules = s.lateness.thresholds;
+    const hits: { rule: number; studentId: string; count: number }[] = [];
+    const periods: { start: string; end: string; rule: number }[] = [];
+    rules.forEach((rule, r) => {
+      const ps = periodsOverlapping(rule.period, from, to, s.lateness.terms, s.locale);
+      if (rule.period === 'week') {
+        if (ps.length) for (const h of this.counts.overInWeeks(ps[0]!.start, ps.at(-1)!.start, rule.count)) hits.push({ rule: r, ...h });
+      } else for (const p of ps) periods.push({ start: p.start, end: p.end, rule: r });
+    });
+    for (const row of this.counts.overInPeriods(periods, periods.map((p) => rules[p.rule]!.count))) {
+      const best = new Map<number, number>();
+      row.counts.forEach((n, i) => {
+        const r = periods[i]!.rule;
+        if (n >= rules[r]!.count && n > (best.get(r) ?? 0)) best.set(r, n);
+      });
+      for (const [rule, count] of best) hits.push({ rule, studentId: row.studentId, count });
     }
-    return out;
+    const names = this.counts.names([...new Set(hits.map((h) => h.studentId))]);
+    const labels = rules.map((rule) => ruleLabel(rule, s.locale));
+    return hits
+      .map((h) => ({ ...h, name: names.get(h.studentId) ?? h.studentId }))
+      .sort((a, b) => a.rule - b.rule || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((h) => ({ studentId: h.studentId, name: h.name, rule: labels[h.rule]!, count: h.count }));
   }
 
   /**

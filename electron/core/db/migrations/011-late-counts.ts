@@ -50,11 +50,41 @@ BEGIN
   WHERE student_id = OLD.student_id AND local_date = OLD.local_date AND lates > 0;
 END;
 
+-- The same counts per school week (Monday, from the day's own date: date(d, 'weekday 0', '-6 days')),
+-- kept by the same triggers, so "3 lates in a week" over a term reads only the weeks that
+-- reached a count instead of summing 300,000 days (issue 18's bench).
+CREATE TABLE late_weeks (
+  week_start TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  lates INTEGER NOT NULL DEFAULT 0 CHECK (lates >= 0),
+  PRIMARY KEY (week_start, student_id)
+) WITHOUT ROWID;
+CREATE INDEX late_weeks_count ON late_weeks(week_start, lates);
+
+CREATE TRIGGER late_weeks_on_insert AFTER INSERT ON events
+WHEN NEW.direction = 'sign_in' AND NEW.minutes_late > 0 AND NEW.superseded_by IS NULL
+BEGIN
+  INSERT INTO late_weeks (week_start, student_id, lates)
+  VALUES (date(NEW.local_date, 'weekday 0', '-6 days'), NEW.student_id, 1)
+  ON CONFLICT (week_start, student_id) DO UPDATE SET lates = lates + 1;
+END;
+
+CREATE TRIGGER late_weeks_on_supersede AFTER UPDATE OF superseded_by ON events
+WHEN OLD.superseded_by IS NULL AND NEW.superseded_by IS NOT NULL AND OLD.direction = 'sign_in' AND OLD.minutes_late > 0
+BEGIN
+  UPDATE late_weeks SET lates = lates - 1
+  WHERE week_start = date(OLD.local_date, 'weekday 0', '-6 days') AND student_id = OLD.student_id AND lates > 0;
+END;
+
 INSERT INTO late_counts (student_id, local_date, year, form, lates)
 SELECT e.student_id, e.local_date, s.year, s.form, COUNT(*)
 FROM events e LEFT JOIN students s ON s.id = e.student_id
 WHERE e.direction = 'sign_in' AND e.minutes_late > 0 AND e.superseded_by IS NULL
 GROUP BY e.student_id, e.local_date;
+
+INSERT INTO late_weeks (week_start, student_id, lates)
+SELECT date(local_date, 'weekday 0', '-6 days'), student_id, SUM(lates) FROM late_counts
+GROUP BY 1, 2;
 
 CREATE TABLE late_alerts (
   event_id TEXT NOT NULL REFERENCES events(id),
