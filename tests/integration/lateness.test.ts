@@ -77,10 +77,13 @@ describe('lateness thresholds', () => {
 
   it('"2 in a half-term" counts within the half, not across the half-term break or the term end', async () => {
     const rule: LateRule = { ...WEEKLY, id: 'two-a-half', count: 2, period: 'half_term', email: null, message: { 'en-GB': '{ordinal} late this half-term', 'en-US': '{ordinal} tardy this quarter' } };
-    const { late } = setup([rule]);
+    const { core, late } = setup([rule]);
     await late('2026-10-22T08:10:00Z'); // 09:10 BST, first half
     expect((await late('2026-11-03T09:10:00Z')).lateAlerts).toEqual([]); // second half: 1
     expect((await late('2026-11-04T09:10:00Z')).lateAlerts).toEqual(['2nd late this half-term']);
+    // …and the report lists the student under the rule, for any range touching that half-term.
+    expect(core.lateness.report('2026-11-16', '2026-11-20').overThreshold).toEqual([{ studentId: 'demo-1', name: expect.any(String), rule: '2 lates in a half-term', count: 2 }]);
+    expect(core.lateness.report('2026-10-19', '2026-10-23').overThreshold).toEqual([]);
     // After the school's term ends (18 Dec), the holiday is a period of its own.
     expect((await late('2026-12-21T09:10:00Z')).lateAlerts).toEqual([]);
   });

@@ -127,11 +127,16 @@ export class LateCountRepository {
     const rows = this.db
       .prepare(`SELECT student_id, ${cols} FROM late_counts NOT INDEXED WHERE local_date BETWEEN ?1 AND ?2 GROUP BY student_id HAVING ${having}`)
       .raw()
+      // better-sqlite3 binds numbered parameters (?3) from an object keyed by their numbers.
       .all(
-        periods.reduce((m, p) => (p.start < m ? p.start : m), periods[0]!.start),
-        periods.reduce((m, p) => (p.end > m ? p.end : m), periods[0]!.end),
-        ...periods.flatMap((p) => [p.start, p.end]),
-        ...min,
+        Object.fromEntries(
+          [
+            periods.reduce((m, p) => (p.start < m ? p.start : m), periods[0]!.start),
+            periods.reduce((m, p) => (p.end > m ? p.end : m), periods[0]!.end),
+            ...periods.flatMap((p) => [p.start, p.end]),
+            ...min,
+          ].map((v, i) => [i + 1, v]),
+        ),
       ) as [string, ...number[]][];
     return rows.map(([studentId, ...counts]) => ({ studentId, counts }));
   }
