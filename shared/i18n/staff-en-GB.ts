@@ -467,6 +467,8 @@ export const staffGB = {
     count: 'Lates',
     period: 'In',
     message: 'Message on the pass',
+    'en-GB': 'In British English',
+    'en-US': 'In American English',
     email: 'Tell this staff email address',
     everyLateAfter: 'Print it on every later late too',
   },
