@@ -7,8 +7,9 @@
 // worked out in the school's IANA zone when the event happened), so a week or a term never
 // depends on the kiosk's own clock zone, and a DST change cannot move a late into another week.
 import { z } from 'zod';
+import { addDays, isCalendarDate, mondayOf } from './school-time';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as YYYY-MM-DD, such as 2027-01-04.');
+const isoDate = z.string().refine(isCalendarDate, 'Write the date as YYYY-MM-DD, such as 2027-01-04.');
 
 export const latePeriod = z.enum(['week', 'half_term', 'term']);
 export type LatePeriod = z.infer<typeof latePeriod>;
@@ -77,26 +78,8 @@ export type LatenessSettings = z.output<typeof latenessSettings>;
 
 // ---- the calendar ---------------------------------------------------------------------------
 
-const DAY_MS = 86_400_000;
-
-function toDay(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
-}
-function fromDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  return fromDay(toDay(date) + days);
-}
-
-/** The Monday of the school week a date is in (weekends belong to the week before them). */
-export function mondayOf(date: string): string {
-  const d = toDay(date);
-  // 1970-01-01 was a Thursday: day 0 → weekday 3 counting from Monday = 0.
-  const weekday = (((d + 3) % 7) + 7) % 7;
-  return fromDay(d - weekday);
-}
+// Calendar arithmetic is school-time's (the one home of school dates): re-exported for callers.
+export { addDays, mondayOf };
 
 export interface Period {
   kind: LatePeriod;

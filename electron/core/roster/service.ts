@@ -8,13 +8,14 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';
-import { localClock } from '../../../shared/attendance/decision';
+import { localClock } from '../../../shared/school-time';
 import type { SiteSettings } from '../../../shared/settings';
 import type { RosterConfig, RosterSourceConfig } from './config';
 import { RosterError, type ImportProgress, type ProgressListener, type RosterSource } from './model';
 import { freezePlan, planImport, type RosterPlan } from './plan';
 import { detectRollover, rosterMode, type RolloverVerdict } from './seasons';
-import { RosterStore, type ImportRun, type ImportTrigger, type PendingRollover } from './store';
+import { appendAudit } from '../db/audit';
+import { RosterStore, type ImportRun, type ImportTrigger, type PendingRollover } from '../db/roster-store';
 import { RosterSchedule } from './schedule';
 
 export interface RosterServiceOptions {
@@ -320,8 +321,6 @@ export class RosterService {
   }
 
   private audit(actor: string, action: string, after: string): void {
-    this.opts.db
-      .prepare('INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, ?, ?, NULL, ?)')
-      .run(this.nowIso(), actor, action, 'roster', after);
+    appendAudit(this.opts.db, { at: this.nowIso(), actor, action, subject: 'roster', before: null, after });
   }
 }

@@ -24,6 +24,7 @@ import {
   type LateRule,
   type ReportTable,
 } from '../../../../shared/lateness';
+import { isCalendarDate, weekdayOf } from '../../../../shared/school-time';
 
 /** The admin's "This week" range: the last four school weeks, Monday three weeks ago to today. */
 export function lastFourWeeks(today: string): { from: string; to: string } {
@@ -32,7 +33,7 @@ export function lastFourWeeks(today: string): { from: string; to: string } {
 
 /** The report's range from the CLI or the admin: refused with what to fix. */
 export function checkRange(from: string, to: string): string | null {
-  if (Number.isNaN(Date.parse(`${from}T00:00:00Z`)) || Number.isNaN(Date.parse(`${to}T00:00:00Z`))) return 'Give dates as YYYY-MM-DD, such as 2026-11-02.';
+  if (!isCalendarDate(from) || !isCalendarDate(to)) return 'Give dates as YYYY-MM-DD, such as 2026-11-02.';
   if (from > to) return `The start (${from}) is after the end (${to}); swap them.`;
   if (Date.parse(to) - Date.parse(from) > 400 * 86_400_000) return 'Choose at most about a year (400 days) at a time.';
   return null;
@@ -174,8 +175,7 @@ export class LatenessService {
     const days: { date: string; lates: number }[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) {
       const n = byDay.get(d) ?? 0;
-      const weekday = new Date(`${d}T12:00:00Z`).getUTCDay();
-      if (n > 0 || (weekday !== 0 && weekday !== 6)) days.push({ date: d, lates: n });
+      if (n > 0 || weekdayOf(d) <= 5) days.push({ date: d, lates: n });
     }
     const reasons = this.counts.reasonsAndMinutes(from, to);
     const reasonCounts = new Map<string, number>();

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallResponse } from '../../../../shared/ipc/contract';
 import type { ReportTable } from '../../../../shared/lateness';
+import { formatSchoolDate } from '../../../../shared/school-time';
 import { Segmented } from '../components/Segmented';
 import { useKiosk } from '../../state/context';
 import { useStaff } from '../context';
@@ -17,15 +18,14 @@ type Report = CallResponse<'latenessReport'>;
 const FORMS_SHOWN = 12;
 
 function dayLabel(date: string, locale: string): string[] {
-  const d = new Date(`${date}T12:00:00Z`);
-  const weekday = new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(d);
+  const weekday = formatSchoolDate(date, locale, { weekday: 'short' });
   // The day of the month alone: with four weeks of bars, "02/11" under each would collide; the
   // table and the CSV have the full dates.
-  return [weekday, String(d.getUTCDate())];
+  return [weekday, String(Number(date.slice(8, 10)))];
 }
 
 function longDate(date: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+  return formatSchoolDate(date, locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 export default function ThisWeekScreen() {

@@ -1,13 +1,13 @@
 // The roster's tables: reading the whole roster for a sync, applying a plan in ONE transaction
 // (a failed import leaves yesterday's roster intact), the import log, saved column mappings,
 // the pending new academic year, contacts, and the roster settings document.
-import type { Db } from '../db/database';
-import { saveSettingsDocument } from '../db/settings-store';
-import { columnMapping, type ColumnMapping } from './csv';
-import { rosterConfig, type RosterConfig } from './config';
-import type { ImportProgress, RosterIssue, RosterRecord } from './model';
-import type { CurrentStudent, PlanCounts, RosterPlan } from './plan';
-import type { RolloverVerdict } from './seasons';
+import type { Db } from './database';
+import { saveSettingsDocument } from './settings-store';
+import { columnMapping, type ColumnMapping } from '../roster/csv';
+import { rosterConfig, type RosterConfig } from '../roster/config';
+import type { ImportProgress, RosterIssue, RosterRecord } from '../roster/model';
+import type { CurrentStudent, PlanCounts, RosterPlan } from '../roster/plan';
+import type { RolloverVerdict } from '../roster/seasons';
 
 export type ImportTrigger = 'scheduled' | 'manual' | 'rollover_approval';
 export type ImportOutcome = 'running' | 'applied' | 'frozen' | 'rollover_pending' | 'refused' | 'failed';

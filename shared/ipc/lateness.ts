@@ -2,8 +2,8 @@
 // PIN session's token; main refuses them without a site admin's. Role: site_admin.
 import { z } from 'zod';
 import { REPORT_TABLES } from '../lateness';
+import { token, type CallMap } from './common';
 
-const token = z.string().min(10).max(200);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const lateReportView = z.object({
@@ -24,12 +24,14 @@ export type LateReportView = z.infer<typeof lateReportView>;
 export const latenessCalls = {
   /** The figures of a date range; default the last four school weeks (Monday three weeks ago to today). */
   latenessReport: {
+    role: 'site_admin',
     request: z.object({ token, from: isoDate.optional(), to: isoDate.optional() }).strict(),
     response: lateReportView,
   },
   /** One chart's numbers as CSV, into the kiosk's exports folder. */
   latenessExportCsv: {
+    role: 'site_admin',
     request: z.object({ token, table: z.enum(REPORT_TABLES), from: isoDate, to: isoDate }).strict(),
     response: z.object({ path: z.string(), rows: z.number() }),
   },
-} as const;
+} as const satisfies CallMap;

@@ -4,7 +4,7 @@
 // costs the rows on it, not the whole table; the newer copy of a row wins (an outbox row that
 // the damaged file says was sent is not sent again).
 import Database from 'better-sqlite3';
-import { bindingOptions, type Db } from '../db/database';
+import { bindingOptions, type Db } from './database';
 
 export interface SalvageResult {
   /** Rows written into the new database, per table. */

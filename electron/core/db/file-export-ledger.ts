@@ -4,9 +4,9 @@
 // the same transaction that creates the run, and a run that did not finish is written again —
 // same records, same file name — before any new run starts.
 import Database from 'better-sqlite3';
-import { bindingOptions } from '../../db/database';
+import { bindingOptions } from './database';
 import type { Database as Db } from 'better-sqlite3';
-import type { ExportRecord } from './render';
+import type { ExportRecord } from '../mis/fileexport/render';
 
 // 2: marks are keyed by what they are, not by the outbox row id alone — row ids come back after a
 // database restore or a purge, and a new mark must never be taken for one already exported.

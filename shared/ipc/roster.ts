@@ -1,8 +1,7 @@
-// Site-admin calls of the IPC contract beyond the settings: the roster (last import, import now,
-// the new-year check) and the file export's "Save & run now". Each carries the PIN session's token.
+// The roster, for the site admin: its settings, the last imports, "Import now" (with progress as
+// `rosterProgress` events) and the new-year check.
 import { z } from 'zod';
-
-const token = z.string().min(10).max(200);
+import { token, type CallMap } from './common';
 
 export const rosterIssueView = z.object({ line: z.number(), severity: z.string(), message: z.string() });
 
@@ -43,30 +42,9 @@ export const rolloverView = z.object({
   }),
 });
 
-export const exportRunView = z.object({
-  id: z.number(),
-  kind: z.enum(['scheduled', 'manual', 'rerun']),
-  day: z.string().nullable(),
-  fileName: z.string(),
-  state: z.enum(['writing', 'done']),
-  records: z.number(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  error: z.string().nullable(),
-});
-
-export const misCodeView = z.object({ code: z.string(), description: z.string().nullable(), type: z.string().nullable() });
-
-export const adminCalls = {
-  /**
-   * The connected MIS's attendance codes, fetched now and kept: from then on, saving settings that
-   * name a code the MIS does not have is refused at that field.
-   */
-  misAttendanceCodes: {
-    request: z.object({ token, refresh: z.boolean().optional() }).strict(),
-    response: z.object({ codes: z.array(misCodeView), fetchedAt: z.string().nullable() }),
-  },
+export const rosterCalls = {
   rosterStatus: {
+    role: 'site_admin',
     request: z.object({ token }).strict(),
     response: z.object({
       /** The roster settings (source, nightly time, summer pause, leaver guard) as stored. */
@@ -79,6 +57,7 @@ export const adminCalls = {
   },
   /** "Import now"; progress arrives as `rosterProgress` events while it runs. */
   rosterImportNow: {
+    role: 'site_admin',
     request: z
       .object({
         token,
@@ -90,32 +69,20 @@ export const adminCalls = {
     response: importRunView,
   },
   rosterSaveConfig: {
+    role: 'site_admin',
     request: z.object({ token, config: z.unknown() }).strict(),
     response: z.record(z.string(), z.unknown()),
   },
   /** A detected new academic year is applied only when the admin says so. */
   rosterRollover: {
+    role: 'site_admin',
     request: z.object({ token, decision: z.enum(['approve', 'discard']) }).strict(),
     /** `message`: what a discard did (also when nothing was waiting, which is not an error). */
     response: z.object({ run: importRunView.nullable(), message: z.string().optional() }),
   },
-  fileExportStatus: {
-    request: z.object({ token }).strict(),
-    response: z.object({
-      available: z.boolean(),
-      waiting: z.number(),
-      nextRunAt: z.string().nullable(),
-      destination: z.string().nullable(),
-      runs: z.array(exportRunView),
-    }),
-  },
-  /** "Save & run now" (Hero's words): write the waiting events at once. */
-  fileExportRunNow: {
-    request: z.object({ token }).strict(),
-    response: z.object({ run: exportRunView.nullable() }),
-  },
-  fileExportRerunDay: {
-    request: z.object({ token, day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict(),
-    response: z.object({ run: exportRunView }),
-  },
+} as const satisfies CallMap;
+
+export const rosterEvents = {
+  /** A long roster import's progress, for the admin screen. */
+  rosterProgress,
 } as const;
