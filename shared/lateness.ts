@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import { addDays, isCalendarDate, mondayOf } from './school-time';
 
-const isoDate = z.string().refine(isCalendarDate, 'Write the date as YYYY-MM-DD, such as 2027-01-04.');
+const DATE_WORDS = 'Write the date as YYYY-MM-DD, such as 2027-01-04.';
+// The pattern tells the settings form (JSON Schema) it is a date field; the check refuses 2027-02-30.
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, DATE_WORDS).refine(isCalendarDate, DATE_WORDS);
 
 export const latePeriod = z.enum(['week', 'half_term', 'term']);
 export type LatePeriod = z.infer<typeof latePeriod>;
