@@ -50,8 +50,8 @@ export const lateRule = z.strictObject({
     'en-GB': z.string().trim().min(1, 'Write the message the pass prints.').max(120, 'The message is longer than 120 characters.'),
     'en-US': z.string().trim().min(1, 'Write the message the pass prints.').max(120, 'The message is longer than 120 characters.'),
   }),
-  /** A staff address told when a student reaches the rule (with the mail outbox, issue 17). */
-  email: z.email('Give a staff email address, such as hoy9@school.example.').nullable().default(null),
+  /** A staff address told when a student reaches the rule (through the message outbox, issue 17). */
+  staffEmail: z.email('Give a staff email address, such as hoy9@school.example.').nullable().default(null),
   /** Also print the message on every later late in the same period (the email goes once). */
   everyLateAfter: z.boolean().default(true),
 });

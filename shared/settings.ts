@@ -7,6 +7,7 @@ import { printerSettings } from './pass';
 import { misSettings } from './mis';
 import { fleetSettings } from './fleet';
 import { latenessSettings } from './lateness';
+import { messageSettings } from './messages';
 import { isValidTimeZone } from './school-time';
 
 export { attendanceCode, clockTime, direction, locale, sessionName };
@@ -196,6 +197,8 @@ export const siteSettings = z.strictObject({
     .prefault({}),
   // ---- Lateness follow-up (issue 18): terms and half-terms, threshold rules ----
   lateness: latenessSettings.prefault({}),
+  // ---- issue 17 part 3: telling home (mail + signed webhook; shared/messages.ts) ----
+  messages: messageSettings.prefault({}),
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;

@@ -16,6 +16,7 @@ import type { Attendance } from './attendance';
 import type { LatenessService } from './attendance/lateness/service';
 import type { Maintenance, DiagnosticProbes } from './maintenance';
 import type { MisPort } from './sync/mis-port';
+import type { MessageService } from './messages/service';
 import { Runtime, type RuntimeOptions, type StartOptions } from './runtime';
 import type { SearchHit, SignEvent, Student } from '../../shared/model';
 import type { SiteSettings } from '../../shared/settings';
@@ -40,6 +41,8 @@ export class KioskCore {
   readonly maintenance: Maintenance;
   /** Issue 18: lateness thresholds and the report. */
   readonly lateness: LatenessService;
+  /** Telling home (issue 17): the message outbox, e-mail and the signed webhook (messages/). */
+  readonly messages: MessageService;
   readonly clock: Clock;
   readonly log: Logger;
   readonly dataDir: string;
@@ -56,6 +59,7 @@ export class KioskCore {
     this.sync = runtime.mis;
     this.maintenance = runtime.maintenance;
     this.lateness = runtime.lateness;
+    this.messages = runtime.messages;
     this.clock = runtime.clock;
     this.log = runtime.log;
     this.dataDir = runtime.dataDir;

@@ -32,7 +32,7 @@ export const staffGB = {
     save: 'Save PIN',
   },
   keypad: { label: 'Number pad', clear: 'Clear', clearLabel: 'Clear all digits', eraseLabel: 'Delete the last digit' },
-  keyboard: { shift: 'Shift', shiftLabel: 'Capital letter', symbols: 'Symbols', letters: 'Letters' },
+  keyboard: { shift: 'Shift', shiftLabel: 'Capital letter', symbols: 'Symbols', letters: 'Letters', newLine: 'New line' },
   nav: { label: 'Staff screens', today: 'Today', log: 'Writeback log', settings: 'Settings', admin: 'Admin', lock: 'Lock' },
   leave: {
     title: 'Discard your changes?',
@@ -199,6 +199,8 @@ export const staffGB = {
     pins: 'Staff PINs',
     audit: 'Audit log',
     confirmation: 'Confirmed in the register', // issue 12
+    // ---- issue 17 part 3: telling home ----
+    messages: 'Messages home',
   },
   form: {
     on: 'On',
@@ -459,6 +461,28 @@ export const staffGB = {
     rescanMinutes: 'Minutes after a sign-in when a new scan asks “That’s all?”',
     onTimeReason: 'Ask for a reason when a student is on time',
     nameDisplay: 'Name on the student screens',
+    // ---- issue 17 part 3: telling home (shared/messages.ts) ----
+    messages: 'Messages home',
+    earlyLeave: 'When a student signs out early',
+    lateArrival: 'When a student arrives after the unauthorised time',
+    recipients: 'Who is told',
+    email: 'E-mail through the school’s mail server',
+    server: 'Mail server (SMTP)',
+    security: 'Secure connection',
+    sender: 'Sent from (address)',
+    senderName: 'Sent from (name)',
+    replyTo: 'Replies go to',
+    webhook: 'Webhook (the school’s own text-message service)',
+    address: 'Webhook address',
+    templates: 'The words',
+    'en-GB': 'British English',
+    'en-US': 'American English',
+    earlySubject: 'Early sign-out: subject',
+    earlyBody: 'Early sign-out: message',
+    lateSubject: 'Late arrival: subject',
+    lateBody: 'Late arrival: message',
+    giveUpHours: 'Give up after (hours)',
+    keepDays: 'Keep the message log for (days)',
     // ---- Lateness follow-up (issue 18) ----
     lateness: 'Lateness',
     terms: 'Terms',
@@ -467,9 +491,7 @@ export const staffGB = {
     count: 'Lates',
     period: 'In',
     message: 'Message on the pass',
-    'en-GB': 'In British English',
-    'en-US': 'In American English',
-    email: 'Tell this staff email address',
+    staffEmail: 'Tell this staff e-mail address',
     everyLateAfter: 'Print it on every later late too',
   },
   fieldHint: {
@@ -497,6 +519,14 @@ export const staffGB = {
     // US SIS (issue 12)
     schoolDay: 'PowerSchool Time mode sends the minutes attended: from a late arrival to the end of this day, or from its start to an early sign-out. Left empty: from the first to the last bell of the bell schedule, else 08:00–15:00.',
     readBack: 'Ed-Fi stores a category, not a code: give the codes your rules use for a late arrival and an early sign-out, so the register read back can be compared.',
+    // ---- issue 17 part 3: telling home ----
+    recipients: 'From the roster’s contacts. Priority 1: the first contact (or those marked priority 1). Only contacts with an e-mail address get e-mail.',
+    server: 'The school’s own mail server, such as smtp.office365.com. The password is entered below and kept in the secret store.',
+    security: 'Port 587: STARTTLS. Port 465: TLS. None only for a relay on the school’s own network.',
+    earlyBody: 'Placeholders: {forename} {surname} {school} {date} {time} {reason} {collectedBy} {minutesLate} {year} {form}.',
+    lateBody: 'Placeholders: {forename} {surname} {school} {date} {time} {reason} {collectedBy} {minutesLate} {year} {form}.',
+    giveUpHours: 'A message that cannot be sent by then is given up, so it never arrives hours late.',
+    keepDays: 'Sent and failed messages, with their text and addresses, are deleted after this.',
   },
   /** Beside the badge-pattern field: what a broad pattern would let through (shared/badge-pattern.ts). */
   badgePatternRisk: {
@@ -559,6 +589,12 @@ export const staffGB = {
     first_initial: 'First name and surname initial (Ava S.)',
     first_name: 'First name only (Ava)',
     full_name: 'Full name (Ava Smith)',
+    // ---- issue 17 part 3: telling home ----
+    priority_1: 'The first-priority contact',
+    parental_responsibility: 'Everyone with parental responsibility',
+    all: 'Every contact',
+    starttls: 'STARTTLS (port 587)',
+    tls: 'TLS (port 465)',
     // ---- Lateness follow-up (issue 18): a threshold rule's period ----
     week: 'A week',
     half_term: 'A half-term',
@@ -606,6 +642,33 @@ export const staffGB = {
     changed: 'Changed in the MIS',
     notSent: 'Not sent',
     st: { succeeded: 'Sent', confirmed: 'Confirmed', changed: 'Changed in MIS', not_sent: 'Not sent' },
+  },
+  // ---- issue 17 part 3: telling home (the Messages home settings section) ----
+  messages: {
+    credentials: 'Passwords',
+    credentialsHint: 'Kept in the kiosk’s secret store and never shown again.',
+    smtpPassword: 'Mail server password',
+    webhookSecret: 'Webhook secret (shared with the service)',
+    testTitle: 'Send a test message',
+    testHint: 'Sends a message about a made-up student now, through the saved settings.',
+    testTo: 'Send the test e-mail to',
+    testEmail: 'Send a test e-mail',
+    testWebhook: 'Send a test to the webhook',
+    sending: 'Sending…',
+    logTitle: 'Message log',
+    logHint: 'Every message, newest first, with what became of it.',
+    none: 'No messages yet.',
+    retryFailed: 'Try the failed ones again',
+    retried_one: '{{count}} message will be tried again.',
+    retried_other: '{{count}} messages will be tried again.',
+    state: { pending: 'Waiting', sending: 'Sending', sent: 'Sent', failed: 'Failed' },
+    kind: { early_leave: 'Early sign-out', late_arrival: 'Late arrival', test: 'Test' },
+    channel: { email: 'E-mail', webhook: 'Webhook' },
+    attempts_one: '{{count}} try',
+    attempts_other: '{{count}} tries',
+    nextTry: 'next try {{time}}',
+    counts: '{{sent}} sent · {{pending}} waiting · {{failed}} failed',
+    filter: { all: 'All', pending: 'Waiting', sent: 'Sent', failed: 'Failed' },
   },
 } as const;
 

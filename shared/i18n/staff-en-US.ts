@@ -32,7 +32,7 @@ export const staffUS: StaffMessages = {
     save: 'Save PIN',
   },
   keypad: { label: 'Number pad', clear: 'Clear', clearLabel: 'Clear all digits', eraseLabel: 'Delete the last digit' },
-  keyboard: { shift: 'Shift', shiftLabel: 'Capital letter', symbols: 'Symbols', letters: 'Letters' },
+  keyboard: { shift: 'Shift', shiftLabel: 'Capital letter', symbols: 'Symbols', letters: 'Letters', newLine: 'New line' },
   nav: { label: 'Staff screens', today: 'Today', log: 'Writeback log', settings: 'Settings', admin: 'Admin', lock: 'Lock' },
   leave: {
     title: 'Discard your changes?',
@@ -199,6 +199,8 @@ export const staffUS: StaffMessages = {
     pins: 'Staff PINs',
     audit: 'Audit log',
     confirmation: 'Confirmed in the SIS', // issue 12
+    // ---- issue 17 part 3: telling home ----
+    messages: 'Messages home',
   },
   form: {
     on: 'On',
@@ -459,6 +461,28 @@ export const staffUS: StaffMessages = {
     rescanMinutes: 'Minutes after a check-in when a new scan asks “That’s all?”',
     onTimeReason: 'Ask for a reason when a student is on time',
     nameDisplay: 'Name on the student screens',
+    // ---- issue 17 part 3: telling home (shared/messages.ts) ----
+    messages: 'Messages home',
+    earlyLeave: 'When a student checks out early',
+    lateArrival: 'When a student arrives after the unexcused tardy time',
+    recipients: 'Who is told',
+    email: 'Email through the school’s mail server',
+    server: 'Mail server (SMTP)',
+    security: 'Secure connection',
+    sender: 'Sent from (address)',
+    senderName: 'Sent from (name)',
+    replyTo: 'Replies go to',
+    webhook: 'Webhook (the school’s own text-message service)',
+    address: 'Webhook address',
+    templates: 'The words',
+    'en-GB': 'British English',
+    'en-US': 'American English',
+    earlySubject: 'Early check-out: subject',
+    earlyBody: 'Early check-out: message',
+    lateSubject: 'Tardy: subject',
+    lateBody: 'Tardy: message',
+    giveUpHours: 'Give up after (hours)',
+    keepDays: 'Keep the message log for (days)',
     // ---- Lateness follow-up (issue 18) ----
     lateness: 'Tardies',
     terms: 'Semesters',
@@ -467,9 +491,7 @@ export const staffUS: StaffMessages = {
     count: 'Tardies',
     period: 'In',
     message: 'Message on the pass',
-    'en-GB': 'In British English',
-    'en-US': 'In American English',
-    email: 'Tell this staff email address',
+    staffEmail: 'Tell this staff email address',
     everyLateAfter: 'Print it on every later tardy too',
   },
   fieldHint: {
@@ -497,6 +519,14 @@ export const staffUS: StaffMessages = {
     // US SIS (issue 12)
     schoolDay: 'PowerSchool Time mode sends the minutes attended: from a late arrival to the end of this day, or from its start to an early check-out. Left empty: from the first to the last bell of the bell schedule, else 8:00 AM–3:00 PM.',
     readBack: 'Ed-Fi stores a category, not a code: give the codes your rules use for a tardy and an early check-out, so what the SIS holds can be compared with what was sent.',
+    // ---- issue 17 part 3: telling home ----
+    recipients: 'From the roster’s contacts. Priority 1: the first contact (or those marked priority 1). Only contacts with an email address get email.',
+    server: 'The school’s own mail server, such as smtp.office365.com. The password is entered below and kept in the secret store.',
+    security: 'Port 587: STARTTLS. Port 465: TLS. None only for a relay on the school’s own network.',
+    earlyBody: 'Placeholders: {forename} {surname} {school} {date} {time} {reason} {collectedBy} {minutesLate} {year} {form}.',
+    lateBody: 'Placeholders: {forename} {surname} {school} {date} {time} {reason} {collectedBy} {minutesLate} {year} {form}.',
+    giveUpHours: 'A message that cannot be sent by then is given up, so it never arrives hours late.',
+    keepDays: 'Sent and failed messages, with their text and addresses, are deleted after this.',
   },
   /** Beside the badge-pattern field: what a broad pattern would let through (shared/badge-pattern.ts). */
   badgePatternRisk: {
@@ -559,6 +589,12 @@ export const staffUS: StaffMessages = {
     first_initial: 'First name and last initial (Ava S.)',
     first_name: 'First name only (Ava)',
     full_name: 'Full name (Ava Smith)',
+    // ---- issue 17 part 3: telling home ----
+    priority_1: 'The first-priority contact',
+    parental_responsibility: 'Every parent or guardian with custody rights',
+    all: 'Every contact',
+    starttls: 'STARTTLS (port 587)',
+    tls: 'TLS (port 465)',
     // ---- Lateness follow-up (issue 18): a threshold rule's period ----
     week: 'A week',
     half_term: 'A quarter',
@@ -606,5 +642,32 @@ export const staffUS: StaffMessages = {
     changed: 'Changed in the SIS',
     notSent: 'Not sent',
     st: { succeeded: 'Sent', confirmed: 'Confirmed', changed: 'Changed in SIS', not_sent: 'Not sent' },
+  },
+  // ---- issue 17 part 3: telling home (the Messages home settings section) ----
+  messages: {
+    credentials: 'Passwords',
+    credentialsHint: 'Kept in the kiosk’s secret store and never shown again.',
+    smtpPassword: 'Mail server password',
+    webhookSecret: 'Webhook secret (shared with the service)',
+    testTitle: 'Send a test message',
+    testHint: 'Sends a message about a made-up student now, through the saved settings.',
+    testTo: 'Send the test email to',
+    testEmail: 'Send a test email',
+    testWebhook: 'Send a test to the webhook',
+    sending: 'Sending…',
+    logTitle: 'Message log',
+    logHint: 'Every message, newest first, with what became of it.',
+    none: 'No messages yet.',
+    retryFailed: 'Try the failed ones again',
+    retried_one: '{{count}} message will be tried again.',
+    retried_other: '{{count}} messages will be tried again.',
+    state: { pending: 'Waiting', sending: 'Sending', sent: 'Sent', failed: 'Failed' },
+    kind: { early_leave: 'Early check-out', late_arrival: 'Tardy', test: 'Test' },
+    channel: { email: 'Email', webhook: 'Webhook' },
+    attempts_one: '{{count}} try',
+    attempts_other: '{{count}} tries',
+    nextTry: 'next try {{time}}',
+    counts: '{{sent}} sent · {{pending}} waiting · {{failed}} failed',
+    filter: { all: 'All', pending: 'Waiting', sent: 'Sent', failed: 'Failed' },
   },
 };

@@ -1,7 +1,7 @@
 // The IPC contract's index: the one source of truth for every call from the renderer to main and
 // every event from main to the renderer, combined from one file per feature (kiosk.ts,
 // staff-session.ts, today.ts, writeback.ts, settings.ts, roster.ts, file-export.ts,
-// maintenance.ts). electron/core/ipc/dispatch.ts checks each call's role and runs its handler,
+// maintenance.ts, messages.ts). electron/core/ipc/dispatch.ts checks each call's role and runs its handler,
 // electron/preload builds `window.kiosk` from the names, and the e2e tests bind the same map to a
 // KioskCore in the test process. Add a call to its feature file first; the types follow.
 import type { z } from 'zod';
@@ -9,6 +9,7 @@ import type { DuplicateKeys, NoDuplicates } from './common';
 import { fileExportCalls } from './file-export';
 import { kioskCalls, kioskEvents } from './kiosk';
 import { maintenanceCalls } from './maintenance';
+import { messageCalls } from './messages';
 import { rosterCalls, rosterEvents } from './roster';
 import { settingsCalls } from './settings';
 import { staffSessionCalls } from './staff-session';
@@ -25,6 +26,7 @@ export * from './roster';
 export * from './file-export';
 export * from './maintenance';
 export * from './lateness';
+export * from './messages';
 export * from './results';
 export type { CallMap, CallRole, CallSpec, StaffRole } from './common';
 
@@ -38,6 +40,7 @@ type CallFeatures = [
   typeof fileExportCalls,
   typeof maintenanceCalls,
   typeof latenessCalls,
+  typeof messageCalls,
 ];
 /** A call name declared by two features does not compile: the spread below would let one win silently. */
 export type NoDuplicateCalls = NoDuplicates<DuplicateKeys<CallFeatures>>;
@@ -53,6 +56,7 @@ export const calls = {
   ...fileExportCalls,
   ...maintenanceCalls,
   ...latenessCalls,
+  ...messageCalls,
 } as const;
 
 export const events = {

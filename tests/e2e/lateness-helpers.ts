@@ -9,7 +9,7 @@ export const THREE_A_WEEK: LateRule = {
   count: 3,
   period: 'week',
   message: { 'en-GB': '{ordinal} late this week — see your head of year at break', 'en-US': '{ordinal} tardy this week — see your grade dean at break' },
-  email: null,
+  staffEmail: null,
   everyLateAfter: true,
 };
 

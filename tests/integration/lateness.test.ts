@@ -16,7 +16,7 @@ const WEEKLY: LateRule = {
   count: 3,
   period: 'week',
   message: { 'en-GB': '{ordinal} late this week — see your head of year at break', 'en-US': '{ordinal} tardy this week — see the dean at break' },
-  email: 'hoy@school.example',
+  staffEmail: 'hoy@school.example',
   everyLateAfter: true,
 };
 const AUTUMN: SchoolTerm = { name: 'Autumn', start: '2026-09-02', end: '2026-12-18', halfTermStart: '2026-11-02' };
@@ -63,6 +63,29 @@ describe('lateness thresholds', () => {
     expect(weekCount(core, 'demo-1', '2026-12-07', '2026-12-13')).toBe(1);
   });
 
+  it('the staff e-mail goes into the message outbox once e-mail is set up (issue 17), and waits until then', async () => {
+    const { core, late } = setup([{ ...WEEKLY, count: 2 }]);
+    await late('2026-11-30T09:15:00Z');
+    await late('2026-12-01T09:05:00Z');
+    // No mail server yet: the notice waits with the alert.
+    expect(core.lateness.counts.unsentEmails().map((a) => a.emailTo)).toEqual(['hoy@school.example']);
+    core.updateSettings(
+      { settings: { ...core.getSettings(), messages: { enabled: true, earlyLeave: false, email: { enabled: true, server: 'smtp.school.example', sender: 'office@school.example' } } } },
+      'test',
+    );
+    // The next drain (after the next alert, or any late sign-in that reaches a rule) hands it over.
+    await late('2026-12-02T09:05:00Z', 'demo-2');
+    await late('2026-12-03T09:05:00Z', 'demo-2');
+    expect(core.lateness.counts.unsentEmails()).toEqual([]);
+    const rows = core.db.prepare(`SELECT recipient, subject, body, state FROM message_outbox ORDER BY id`).all() as { recipient: string; subject: string; body: string; state: string }[];
+    const name = (id: string) => `${core.students.get(id)!.forename} ${core.students.get(id)!.surname}`;
+    expect(rows.map((r) => [r.recipient, r.state, r.subject])).toEqual([
+      ['hoy@school.example', 'pending', `Oakfield Academy: ${name('demo-1')} reached "2 lates in a week"`],
+      ['hoy@school.example', 'pending', `Oakfield Academy: ${name('demo-2')} reached "2 lates in a week"`],
+    ]);
+    expect(rows[0]!.body).toContain('The pass said: 2nd late this week — see your head of year at break');
+  });
+
   it('a reprint prints the message again', async () => {
     const { core, late, printed } = setup([{ ...WEEKLY, count: 1 }]);
     const r = await late('2026-12-01T09:05:00Z');
@@ -76,7 +99,7 @@ describe('lateness thresholds', () => {
   });
 
   it('"2 in a half-term" counts within the half, not across the half-term break or the term end', async () => {
-    const rule: LateRule = { ...WEEKLY, id: 'two-a-half', count: 2, period: 'half_term', email: null, message: { 'en-GB': '{ordinal} late this half-term', 'en-US': '{ordinal} tardy this quarter' } };
+    const rule: LateRule = { ...WEEKLY, id: 'two-a-half', count: 2, period: 'half_term', staffEmail: null, message: { 'en-GB': '{ordinal} late this half-term', 'en-US': '{ordinal} tardy this quarter' } };
     const { core, late } = setup([rule]);
     await late('2026-10-22T08:10:00Z'); // 09:10 BST, first half
     expect((await late('2026-11-03T09:10:00Z')).lateAlerts).toEqual([]); // second half: 1

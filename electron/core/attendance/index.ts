@@ -35,6 +35,8 @@ export interface AttendanceDeps {
   log: Logger;
   passes: PassPrinting;
   sync: Pick<SyncPort, 'kick'>;
+  /** Telling home (issue 17): a new event's messages are queued in its transaction (never throws). */
+  messages?: { queueInTransaction(event: SignEvent, student: Student, note?: string | null): void; kick(): void };
   /** Something the status chips show changed (the outbox grew). */
   onStatus: () => void;
   /** Issue 18: lateness thresholds, checked in the event's transaction. */
@@ -152,7 +154,7 @@ export class Attendance {
     const { lateAlerts } = committed;
     const pass = await this.d.passes.print(event, student, settings, actor, lateAlerts);
     this.d.onStatus();
-    if (lateAlerts.length) void this.d.lateness?.drainEmails(this.d.clock.now().toISOString());
+    if (lateAlerts.length) this.d.lateness?.drainEmails(this.d.clock.now().toISOString());
     return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null, lateAlerts: lateAlerts.map((a) => a.message) };
   }
 
@@ -278,11 +280,14 @@ export class Attendance {
         this.d.events.markSuperseded(old.id, event.id);
         supersede(this.d.db, old.id, payload, nowIso);
       } else if (payload) enqueueSessionMark(this.d.db, payload, nowIso);
+      // Telling home: a new event's messages commit with it (an override never tells home again).
+      if (!old) this.d.messages?.queueInTransaction(event, input.student, input.note);
       const a = input.audit?.(event);
       if (a) this.d.audit.append(nowIso, a.actor, a.action, a.subject, a.before, a.after);
     })();
     if (!old) this.d.log.info('event recorded', { event: event.id, student: input.student.id, code: event.code, writeback: event.writeback });
     this.d.sync.kick();
+    if (!old) this.d.messages?.kick();
     if (old) this.d.onStatus();
     return { event, decision, reason, rules, lateAlerts };
   }

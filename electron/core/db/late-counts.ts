@@ -67,13 +67,13 @@ export class LateCountRepository {
   }
 
   /** Who an alert is about, for the staff email. */
-  alertStudent(eventId: string): { forename: string; surname: string; year: number | null; form: string | null; localDate: string } | null {
+  alertStudent(eventId: string): { studentId: string; forename: string; surname: string; year: number | null; form: string | null; localDate: string } | null {
     return (
       (this.db
         .prepare(
-          `SELECT s.forename, s.surname, s.year, s.form, e.local_date AS localDate FROM events e JOIN students s ON s.id = e.student_id WHERE e.id = ?`,
+          `SELECT s.id AS studentId, s.forename, s.surname, s.year, s.form, e.local_date AS localDate FROM events e JOIN students s ON s.id = e.student_id WHERE e.id = ?`,
         )
-        .get(eventId) as { forename: string; surname: string; year: number | null; form: string | null; localDate: string } | undefined) ?? null
+        .get(eventId) as { studentId: string; forename: string; surname: string; year: number | null; form: string | null; localDate: string } | undefined) ?? null
     );
   }
 

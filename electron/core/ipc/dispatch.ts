@@ -12,6 +12,7 @@ import type { CallContext } from './context';
 import { fileExportHandlers } from './handlers/file-export';
 import { kioskHandlers } from './handlers/kiosk';
 import { maintenanceHandlers } from './handlers/maintenance';
+import { messageHandlers } from './handlers/messages';
 import { rosterHandlers } from './handlers/roster';
 import { settingsHandlers } from './handlers/settings';
 import { staffSessionHandlers } from './handlers/staff-session';
@@ -31,6 +32,7 @@ const handlers = {
   ...fileExportHandlers,
   ...maintenanceHandlers,
   ...latenessHandlers,
+  ...messageHandlers,
 } satisfies { [N in CallName]: unknown };
 
 /** A handler seen without its call's types: dispatch has parsed the request against that call's schema. */

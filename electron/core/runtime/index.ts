@@ -33,6 +33,9 @@ import type { HidBackend } from '../hardware/scanner/types';
 import { KioskEvents } from './events';
 import { PrinterSlot, ScannerSlot } from './ports';
 import { StatusReporter } from './status';
+import { MessageRepository } from '../db/messages';
+import { MessageService, type MessageServiceOptions } from '../messages/service';
+import { todayIn } from '../../../shared/school-time';
 
 export { PrinterSlot, ScannerSlot } from './ports';
 export { KioskEvents } from './events';
@@ -54,6 +57,8 @@ export interface RuntimeOptions {
   printer?: PassPrinterPort;
   /** The district's policy file; default `<dataDir>/district-policy.json` when it exists. */
   policyFile?: string;
+  /** The message outbox's timeouts and backoff (tests shorten them). */
+  messages?: Pick<MessageServiceOptions, 'mailTimeouts' | 'webhookTimeoutMs' | 'backoff' | 'intervalMs'>;
 }
 
 /** What start() runs (today's electron/main passes osPrint; tests a fake HID backend). */
@@ -97,6 +102,8 @@ export class Runtime {
   readonly staff: StaffDesk;
   readonly roster: RosterService;
   readonly maintenance: Maintenance;
+  /** Telling home (issue 17): the message outbox; its worker runs between start() and stop(). */
+  readonly messages: MessageService;
 
   private running: { stop(): Promise<void> } | null = null;
   /** The real pass printer while started (for electron/main and tests). */
@@ -133,10 +140,25 @@ export class Runtime {
     const onStatus = () => this.status.schedule();
     this.scanRejections = new ScanRejectionLog(db, () => scanSalt(this.secrets, log));
     this.lateness = new LatenessService(db, settings, log);
+    // Issue 18: a threshold's staff e-mail goes through the message outbox (issue 17).
+    this.lateness.mail = { queue: (n) => this.messages.queueStaffNotice(n) };
+    // Before attendance: an event's messages are queued in the event's own transaction.
+    this.messages = new MessageService({
+      repo: new MessageRepository(db),
+      settings,
+      student: (id) => this.students.get(id),
+      event: (id) => this.events.get(id),
+      today: () => todayIn(this.settings.get().timeZone, this.clock.now()),
+      clock: this.clock,
+      logger: log,
+      secrets: this.secrets,
+      ...options.messages,
+    });
     this.attendance = new Attendance({
       db, students: this.students, events: this.events, audit: this.audit, scanRejections: this.scanRejections, settings, clock: this.clock, log,
       passes: new PassPrinting({ printer: this.printer, passes: this.passes, clock: this.clock }),
       sync: { kick: () => this.mis.kick() },
+      messages: this.messages,
       onStatus,
       lateness: this.lateness,
     });
@@ -171,6 +193,8 @@ export class Runtime {
       audit: (...a) => this.staff.audit(...a),
     });
     this.settings.onChange(onStatus);
+    // Messages switched on or off, a password saved: the outbox takes note (and wakes what waits).
+    this.settings.onChange(() => this.messages.settingsChanged());
 
     const hashed = this.scanRejections.hashStoredText();
     if (hashed) log.info('refused scans: stored text replaced by fingerprints', { rows: hashed });
@@ -224,6 +248,10 @@ export class Runtime {
     // ---- roster: nightly import from the configured source -----------------------------------
     if (schedules) this.roster.schedule.start();
 
+    // ---- messages home (issue 17): the outbox worker; crash-interrupted sends go again --------
+    if (schedules) this.messages.start();
+    const stopMessageStatus = this.messages.onChange(onStatus);
+
     const stopSettings = this.settings.onChange((s) => {
       try {
         printer.configure(s.printer);
@@ -240,6 +268,8 @@ export class Runtime {
         stopSettings();
         stopPrinterStatus();
         this.roster.schedule.stop();
+        stopMessageStatus();
+        await this.messages.stop();
         await this.mis.stop();
         await hid?.stop();
         this.printer.bind(null);
@@ -259,6 +289,7 @@ export class Runtime {
 
   /** Close the database (after stop()). */
   close(): void {
+    void this.messages.stop();
     this.status.stop();
     this.bus.clear();
     this.db.close();

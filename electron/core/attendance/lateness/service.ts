@@ -48,12 +48,13 @@ export interface LateAlert {
 }
 
 /**
- * Where a threshold email goes. The mail outbox of issue 17 (electron/core/messages/) provides
- * the real one; until it is wired in, alerts with an address wait in late_alerts (emailed_at
- * NULL) and `drainEmails()` sends them once a port is set.
+ * Where a threshold email goes: the message outbox of issue 17 (electron/core/messages/), which
+ * keeps it durably and sends it with its retries and give-up (runtime/ wires it). `queue` answers
+ * false when e-mail is not set up there: the alert then waits in late_alerts (emailed_at NULL)
+ * and goes with a later drain, once the school has set up its mail server.
  */
 export interface LatenessMailPort {
-  send(mail: { to: string; subject: string; text: string }): Promise<void> | void;
+  queue(mail: { eventId: string; studentId: string; to: string; subject: string; text: string }): boolean;
 }
 
 const TOP_REASONS = 5;
@@ -87,7 +88,7 @@ export class LatenessService {
       if (!fires) continue;
       const message = ruleMessage(rule, count, s.locale);
       // The email goes when the student reaches the rule, not again for each later late.
-      const emailTo = rule.email && count === rule.count ? rule.email : null;
+      const emailTo = rule.staffEmail && count === rule.count ? rule.staffEmail : null;
       this.counts.insertAlert({ eventId: event.id, ruleId: rule.id, periodStart: period.start, count, message, emailTo, emailedAt: null });
       alerts.push({ ruleId: rule.id, count, message });
       if (emailTo) this.log.info('lateness threshold reached', { rule: rule.id, count, student: event.studentId });
@@ -115,7 +116,7 @@ export class LatenessService {
    * Send the threshold emails still waiting. With no mail port, nothing goes and the rows wait
    * (the log says so once per call): never a lost notice.
    */
-  async drainEmails(nowIso: string): Promise<{ sent: number; waiting: number }> {
+  drainEmails(nowIso: string): { sent: number; waiting: number } {
     const rows = this.counts.unsentEmails();
     if (!this.mail) {
       if (rows.length) this.log.warn('lateness emails waiting: no mail outbox is configured', { waiting: rows.length });
@@ -123,15 +124,19 @@ export class LatenessService {
     }
     let sent = 0;
     for (const a of rows) {
+      const d = this.describe(a);
+      let taken = false;
       try {
-        await this.mail.send({ to: a.emailTo!, ...this.describe(a) });
-        this.counts.markEmailed(a.eventId, a.ruleId, nowIso);
-        sent++;
+        taken = this.mail.queue({ eventId: a.eventId, studentId: this.counts.alertStudent(a.eventId)?.studentId ?? '', to: a.emailTo!, subject: d.subject, text: d.text });
       } catch (e) {
-        this.log.warn('lateness email failed; it will be tried again', { rule: a.ruleId, error: (e as Error).message });
-        break;
+        this.log.warn('lateness email not queued; it will be tried again', { rule: a.ruleId, error: (e as Error).message });
       }
+      if (!taken) break;
+      // "Emailed" here means handed to the message outbox, which owns the sending from now on.
+      this.counts.markEmailed(a.eventId, a.ruleId, nowIso);
+      sent++;
     }
+    if (sent < rows.length) this.log.warn('lateness emails waiting: e-mail is not set up under Settings → Messages home', { waiting: rows.length - sent });
     return { sent, waiting: rows.length - sent };
   }
 

@@ -10,6 +10,8 @@ import { migration006 } from './006-confirm';
 import { migration007 } from './007-scan-rejection-hash';
 import { migration008 } from './008-staff-recovery';
 import { migration011 } from './011-late-counts';
+// issue 17 part 3 (messages): 012 is reserved for it; 009-011 arrive from the other branches.
+import { migration012 } from './012-messages';
 
 export interface Migration {
   version: number;
@@ -17,4 +19,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, /* issue 18: */ migration011];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, /* issue 18: */ migration011, migration012];

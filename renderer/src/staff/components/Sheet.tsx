@@ -1,6 +1,6 @@
 // Typing into a field: a sheet over the screen with the value, the field's own problem (if any)
 // and the keyboard. Nothing changes until Done; Cancel always gets out.
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Keypad } from './Keypad';
 import { StaffKeyboard } from './StaffKeyboard';
@@ -23,14 +23,21 @@ export interface EntrySheetProps {
    */
   choices?: { value: string; label: string }[];
   choicesLabel?: string;
+  /** Long text that keeps its line breaks (message templates): shown as typed, with a New line key. */
+  multiline?: boolean;
   onDone(value: string): void;
   onCancel(): void;
 }
 
-export function EntrySheet({ title, initial, maxLength, kind, masked = false, check, hint, doneLabel, choices, choicesLabel, onDone, onCancel }: EntrySheetProps) {
+export function EntrySheet({ title, initial, maxLength, kind, masked = false, check, hint, doneLabel, choices, choicesLabel, multiline = false, onDone, onCancel }: EntrySheetProps) {
   const { t } = useTranslation();
   const [value, setValue] = useState(initial);
   const [picking, setPicking] = useState(!!choices?.length);
+  // A long text scrolls inside the field: keep the end, where the typing is, in view.
+  const field = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (multiline && field.current) field.current.scrollTop = field.current.scrollHeight;
+  }, [multiline, value]);
   if (picking && choices) {
     return (
       <div className="overlay staff-overlay">
@@ -62,7 +69,7 @@ export function EntrySheet({ title, initial, maxLength, kind, masked = false, ch
             {doneLabel ?? t('staff.common.done')}
           </button>
         </SheetHead>
-        <div className="field sheet-field" role="textbox" aria-readonly="true" aria-label={title} data-testid="sheet-value">
+        <div ref={field} className={`field sheet-field${multiline ? ' sheet-field-multiline' : ''}`} role="textbox" aria-readonly="true" aria-multiline={multiline || undefined} aria-label={title} data-testid="sheet-value">
           {shown || <span className="field-placeholder">{t('staff.common.empty')}</span>}
           <span className="caret" aria-hidden="true" />
         </div>
@@ -76,7 +83,7 @@ export function EntrySheet({ title, initial, maxLength, kind, masked = false, ch
         {kind === 'digits' ? (
           <Keypad onDigit={(d) => value.length < maxLength && setValue(value + d)} onErase={() => setValue(value.slice(0, -1))} onClear={() => setValue('')} />
         ) : (
-          <StaffKeyboard value={value} onChange={setValue} maxLength={maxLength} />
+          <StaffKeyboard value={value} onChange={setValue} maxLength={maxLength} newline={multiline} />
         )}
       </div>
     </div>

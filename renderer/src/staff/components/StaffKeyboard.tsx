@@ -12,9 +12,11 @@ export interface StaffKeyboardProps {
   value: string;
   onChange(next: string): void;
   maxLength: number;
+  /** A "New line" key, for the long texts that keep their line breaks (message templates). */
+  newline?: boolean;
 }
 
-export function StaffKeyboard({ value, onChange, maxLength }: StaffKeyboardProps) {
+export function StaffKeyboard({ value, onChange, maxLength, newline = false }: StaffKeyboardProps) {
   const { t } = useTranslation();
   const [shift, setShift] = useState(false);
   const [symbols, setSymbols] = useState(false);
@@ -63,6 +65,11 @@ export function StaffKeyboard({ value, onChange, maxLength }: StaffKeyboardProps
         <button type="button" className="key key-space" onClick={() => type(' ')}>
           {t('keyboard.space')}
         </button>
+        {newline && (
+          <button type="button" className="key key-wide" onClick={() => type('\n')} data-key="newline">
+            ↵ {t('staff.keyboard.newLine')}
+          </button>
+        )}
         <button type="button" className="key key-wide" onClick={() => onChange('')} aria-label={t('keyboard.clearLabel')}>
           {t('keyboard.clear')}
         </button>

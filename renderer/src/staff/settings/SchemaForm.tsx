@@ -256,6 +256,8 @@ function TextField({ node, value, set, disabled, label, path }: WidgetProps) {
           initial={text}
           kind="text"
           maxLength={node.maxLength ?? 200}
+          // A long text (a message template, up to 4000 characters) keeps its line breaks.
+          multiline={(node.maxLength ?? 0) > 1000}
           choices={choices}
           choicesLabel={t('staff.admin.codes.pick')}
           onCancel={() => setTyping(false)}

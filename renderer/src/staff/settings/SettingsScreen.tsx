@@ -9,6 +9,7 @@ import { setLocale } from '../../i18n';
 import { useKioskStore } from '../../state/context';
 import { useStaff } from '../context';
 import { AuditPanel, MisExtras, PinsPanel, PrinterExtras, ScannerExtras } from './extras';
+import { MessagesPanel } from './MessagesPanel';
 import { ObjectFields, SchemaField, FormProvider, fieldLabel } from './SchemaForm';
 import { checkDraft, isOptional, sectionOf, setIn, settingsSchema, type Issue, type JsonNode, type Path } from './schema';
 
@@ -33,6 +34,8 @@ const KNOWN: { id: string; keys: string[] }[] = [
   { id: 'printer', keys: ['printer'] },
   { id: 'mis', keys: ['mis'] },
   { id: 'fleet', keys: ['fleet'] },
+  // issue 17 part 3: telling home
+  { id: 'messages', keys: ['messages'] },
 ];
 
 /** The known sections, then one for any top-level setting added since (drawn from the schema alone). */
@@ -149,6 +152,7 @@ export default function SettingsScreen() {
             {current.id === 'scanner' && <ScannerExtras />}
             {current.id === 'printer' && <PrinterExtras dirty={dirty} draft={draft} />}
             {current.id === 'mis' && <MisExtras dirty={dirty} draft={draft} codes={misCodes} onCodes={setMisCodes} />}
+            {current.id === 'messages' && <MessagesPanel dirty={dirty} draft={draft} />}
             {current.id === 'pins' && <PinsPanel />}
             {current.id === 'audit' && <AuditPanel />}
           </div>
