@@ -51,6 +51,8 @@ try {
   const students = new StudentRepository(db);
   const events = new EventRepository(db);
   const lateness = new LatenessService(db, () => settings, silentLogger);
+  // As the kiosk does at start-up: the school's half-terms and terms, for the triggers.
+  lateness.syncPeriods('2026-09-01');
 
   const t0 = performance.now();
   const roster: Student[] = Array.from({ length: STUDENTS }, (_, i) => {

@@ -107,6 +107,12 @@ describe('lateness thresholds', () => {
     // …and the report lists the student under the rule, for any range touching that half-term.
     expect(core.lateness.report('2026-11-16', '2026-11-20').overThreshold).toEqual([{ studentId: 'demo-1', name: expect.any(String), rule: '2 lates in a half-term', count: 2 }]);
     expect(core.lateness.report('2026-10-19', '2026-10-23').overThreshold).toEqual([]);
+    // The per-period counts the triggers keep give the same answer as summing the day counts.
+    const stored = core.lateness.report('2026-11-16', '2026-11-20').overThreshold;
+    core.lateness.counts.replacePeriods([]);
+    expect(core.lateness.report('2026-11-16', '2026-11-20').overThreshold).toEqual(stored);
+    expect(core.lateness.syncPeriods('2026-12-21')).toBe(true);
+    expect(core.lateness.report('2026-11-16', '2026-11-20').overThreshold).toEqual(stored);
     // After the school's term ends (18 Dec), the holiday is a period of its own.
     expect((await late('2026-12-21T09:10:00Z')).lateAlerts).toEqual([]);
   });

@@ -36,6 +36,11 @@ export class LateCountRepository {
     this.alertsOfEventStmt = db.prepare('SELECT * FROM late_alerts WHERE event_id = ? ORDER BY rowid');
   }
 
+  /** The oldest day with a count kept (null: none). */
+  oldestDay(): string | null {
+    return (this.db.prepare('SELECT MIN(local_date) AS d FROM late_counts').get() as { d: string | null }).d;
+  }
+
   /** A student's lates in [start, end] (school-local dates, inclusive). */
   count(studentId: string, start: string, end: string): number {
     return (this.countStmt.get(studentId, start, end) as { n: number }).n;
@@ -141,6 +146,48 @@ export class LateCountRepository {
     return rows.map(([studentId, ...counts]) => ({ studentId, counts }));
   }
 
+  /** The half-terms and terms the triggers count into (see migration 011). */
+  storedPeriods(): { kind: 'half_term' | 'term'; start: string; end: string }[] {
+    return this.db.prepare('SELECT kind, first_day AS start, last_day AS "end" FROM late_periods ORDER BY kind, first_day').all() as {
+      kind: 'half_term' | 'term';
+      start: string;
+      end: string;
+    }[];
+  }
+
+  /** New school dates: the periods replaced, and every student's count per period summed again from the day counts. */
+  replacePeriods(periods: { kind: 'half_term' | 'term'; start: string; end: string }[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM late_periods').run();
+      const ins = this.db.prepare('INSERT OR IGNORE INTO late_periods (kind, first_day, last_day) VALUES (?, ?, ?)');
+      for (const p of periods) ins.run(p.kind, p.start, p.end);
+      this.refillPeriodCounts();
+    })();
+  }
+
+  private refillPeriodCounts(): void {
+    this.db.prepare('DELETE FROM late_period_counts').run();
+    this.db
+      .prepare(
+        `INSERT INTO late_period_counts (kind, period_start, student_id, lates)
+         SELECT p.kind, p.first_day, c.student_id, SUM(c.lates) FROM late_periods p
+         JOIN late_counts c ON c.local_date BETWEEN p.first_day AND p.last_day
+         GROUP BY 1, 2, 3 HAVING SUM(c.lates) > 0`,
+      )
+      .run();
+  }
+
+  /** Students whose count in one of the stored periods starting on `starts` reached `min`: their highest count. */
+  overInStoredPeriods(kind: 'half_term' | 'term', starts: string[], min: number): { studentId: string; count: number }[] {
+    if (starts.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT student_id AS studentId, MAX(lates) AS count FROM late_period_counts INDEXED BY late_period_counts_count
+         WHERE kind = ? AND period_start IN (SELECT value FROM json_each(?)) AND lates >= ? GROUP BY student_id`,
+      )
+      .all(kind, JSON.stringify(starts), min) as { studentId: string; count: number }[];
+  }
+
   /** Names of students, by id (for the "over a threshold" list). */
   names(ids: string[]): Map<string, string> {
     const out = new Map<string, string>();
@@ -183,6 +230,7 @@ export class LateCountRepository {
            WHERE local_date >= ${monday} GROUP BY 1, 2`,
         )
         .run(first);
+      this.refillPeriodCounts();
       return { from: first, rows };
     })();
   }

@@ -195,6 +195,16 @@ export class Runtime {
     this.settings.onChange(onStatus);
     // Messages switched on or off, a password saved: the outbox takes note (and wakes what waits).
     this.settings.onChange(() => this.messages.settingsChanged());
+    // Issue 18: the half-terms and terms the lateness triggers count into follow the settings.
+    const syncLatePeriods = () => {
+      try {
+        this.lateness.syncPeriods(todayIn(this.settings.get().timeZone, this.clock.now()));
+      } catch (e) {
+        log.error('lateness periods not written; the report counts from the day counts', { error: (e as Error).message });
+      }
+    };
+    syncLatePeriods();
+    this.settings.onChange(syncLatePeriods);
 
     const hashed = this.scanRejections.hashStoredText();
     if (hashed) log.info('refused scans: stored text replaced by fingerprints', { rows: hashed });

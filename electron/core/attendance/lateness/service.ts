@@ -222,7 +222,13 @@ export class LatenessService {
       const ps = periodsOverlapping(rule.period, from, to, s.lateness.terms, s.locale);
       if (rule.period === 'week') {
         if (ps.length) for (const h of this.counts.overInWeeks(ps[0]!.start, ps.at(-1)!.start, rule.count)) hits.push({ rule: r, ...h });
-      } else for (const p of ps) periods.push({ start: p.start, end: p.end, rule: r });
+      } else {
+        // The stored periods (kept by the triggers) when they are these; else from the day counts.
+        const stored = this.counts.storedPeriods().filter((p) => p.kind === rule.period);
+        const all = ps.every((p) => stored.some((q) => q.start === p.start && q.end === p.end));
+        if (all && ps.length) for (const h of this.counts.overInStoredPeriods(rule.period, ps.map((p) => p.start), rule.count)) hits.push({ rule: r, ...h });
+        else for (const p of ps) periods.push({ start: p.start, end: p.end, rule: r });
+      }
     });
     for (const row of this.counts.overInPeriods(periods, periods.map((p) => rules[p.rule]!.count))) {
       const best = new Map<number, number>();
@@ -252,6 +258,29 @@ export class LatenessService {
     fs.writeFileSync(`${file}.tmp`, csv);
     fs.renameSync(`${file}.tmp`, file);
     return { path: file, rows: csv.split('\r\n').length - 2 };
+  }
+
+  /**
+   * Write the school's half-terms and terms (from the settings' dates, else the built-in calendar)
+   * for the triggers to count into, when they differ from those stored: at start-up and after
+   * each settings change. Covers a year and a bit either side of `today`, and back to the oldest
+   * count kept. A period outside them is counted from the day counts instead (slower, same answer).
+   */
+  syncPeriods(today: string): boolean {
+    const s = this.settings();
+    let from = addDays(today, -400);
+    const oldest = this.counts.oldestDay();
+    if (oldest && oldest < from) from = oldest;
+    const to = addDays(today, 400);
+    const want = (['half_term', 'term'] as const).flatMap((kind) =>
+      periodsOverlapping(kind, from, to, s.lateness.terms, s.locale).map((p) => ({ kind, start: p.start, end: p.end })),
+    );
+    want.sort((a, b) => (a.kind === b.kind ? (a.start < b.start ? -1 : 1) : a.kind < b.kind ? -1 : 1));
+    const have = this.counts.storedPeriods();
+    if (JSON.stringify(have) === JSON.stringify(want)) return false;
+    this.counts.replacePeriods(want);
+    this.log.info('lateness periods written', { periods: want.length });
+    return true;
   }
 
   /** The rule behind an alert, when it still exists. */

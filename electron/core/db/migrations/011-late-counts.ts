@@ -86,6 +86,41 @@ INSERT INTO late_weeks (week_start, student_id, lates)
 SELECT date(local_date, 'weekday 0', '-6 days'), student_id, SUM(lates) FROM late_counts
 GROUP BY 1, 2;
 
+-- Half-terms and terms depend on the school's dates (settings), so the kiosk writes them here
+-- (LatenessService.syncPeriods, at start-up and when the settings change) and the triggers keep
+-- each student's count per period: "5 in a half-term" over 50,000 students then reads only the
+-- students who reached a count, not every day of the term.
+CREATE TABLE late_periods (
+  kind TEXT NOT NULL CHECK (kind IN ('half_term', 'term')),
+  first_day TEXT NOT NULL,
+  last_day TEXT NOT NULL,
+  PRIMARY KEY (kind, first_day)
+) WITHOUT ROWID;
+CREATE TABLE late_period_counts (
+  kind TEXT NOT NULL,
+  period_start TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  lates INTEGER NOT NULL DEFAULT 0 CHECK (lates >= 0),
+  PRIMARY KEY (kind, period_start, student_id)
+) WITHOUT ROWID;
+CREATE INDEX late_period_counts_count ON late_period_counts(kind, period_start, lates);
+
+CREATE TRIGGER late_period_counts_on_insert AFTER INSERT ON events
+WHEN NEW.direction = 'sign_in' AND NEW.minutes_late > 0 AND NEW.superseded_by IS NULL
+BEGIN
+  INSERT INTO late_period_counts (kind, period_start, student_id, lates)
+  SELECT kind, first_day, NEW.student_id, 1 FROM late_periods WHERE NEW.local_date BETWEEN first_day AND last_day
+  ON CONFLICT (kind, period_start, student_id) DO UPDATE SET lates = lates + 1;
+END;
+
+CREATE TRIGGER late_period_counts_on_supersede AFTER UPDATE OF superseded_by ON events
+WHEN OLD.superseded_by IS NULL AND NEW.superseded_by IS NOT NULL AND OLD.direction = 'sign_in' AND OLD.minutes_late > 0
+BEGIN
+  UPDATE late_period_counts SET lates = lates - 1
+  WHERE student_id = OLD.student_id AND lates > 0
+    AND (kind, period_start) IN (SELECT kind, first_day FROM late_periods WHERE OLD.local_date BETWEEN first_day AND last_day);
+END;
+
 CREATE TABLE late_alerts (
   event_id TEXT NOT NULL REFERENCES events(id),
   rule_id TEXT NOT NULL,
