@@ -40,6 +40,8 @@ export const passModel = z.object({
   collectedBy: z.string().max(200).nullable().default(null),
   /** "Someone else" waits for reception: the pass says "see reception" until they approve. */
   awaitingApproval: z.boolean().default(false),
+  /** Issue 18: a lateness threshold's message ("3rd late this week — see your head of year"). */
+  alert: z.string().max(400).optional(),
 });
 export type PassModel = z.output<typeof passModel>;
 export type PassModelInput = z.input<typeof passModel>;
@@ -252,6 +254,11 @@ export function passLines(model: PassModel, layout: PassLayout): PassLine[] {
     });
   }
 
+  // Issue 18: a threshold reached, between rules so the teacher at the door sees it first.
+  if (model.alert?.trim()) {
+    out.push({ kind: 'rule' });
+    for (const line of model.alert.split('\n')) if (line.trim()) text(line, 'center', true);
+  }
   if (model.awaitingApproval) {
     // Issue 17: "Someone else" is collecting: nobody leaves on this pass until reception approves.
     out.push({ kind: 'rule' });

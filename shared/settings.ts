@@ -6,6 +6,7 @@ import { attendanceCode, clockTime, direction, locale, period, sessionName } fro
 import { printerSettings } from './pass';
 import { misSettings } from './mis';
 import { fleetSettings } from './fleet';
+import { latenessSettings } from './lateness';
 import { messageSettings } from './messages';
 import { isValidTimeZone } from './school-time';
 
@@ -223,6 +224,8 @@ export const siteSettings = z.strictObject({
       inMisComment: z.boolean().default(true),
     })
     .prefault({}),
+  // ---- Lateness follow-up (issue 18): terms and half-terms, threshold rules ----
+  lateness: latenessSettings.prefault({}),
   // ---- issue 17 part 3: telling home (mail + signed webhook; shared/messages.ts) ----
   messages: messageSettings.prefault({}),
 });

@@ -13,6 +13,7 @@ import type { StaffDesk } from './staff/desk';
 import type { RosterService } from './roster';
 import type { SettingsService } from './settings';
 import type { Attendance } from './attendance';
+import type { LatenessService } from './attendance/lateness/service';
 import type { Maintenance, DiagnosticProbes } from './maintenance';
 import type { MisPort } from './sync/mis-port';
 import type { MessageService } from './messages/service';
@@ -40,6 +41,8 @@ export class KioskCore {
   /** The MIS port: connector + sync engine behind one stable object (sync/mis-port.ts). */
   readonly sync: MisPort;
   readonly maintenance: Maintenance;
+  /** Issue 18: lateness thresholds and the report. */
+  readonly lateness: LatenessService;
   /** Telling home (issue 17): the message outbox, e-mail and the signed webhook (messages/). */
   readonly messages: MessageService;
   readonly clock: Clock;
@@ -57,6 +60,7 @@ export class KioskCore {
     this.roster = runtime.roster;
     this.sync = runtime.mis;
     this.maintenance = runtime.maintenance;
+    this.lateness = runtime.lateness;
     this.messages = runtime.messages;
     this.clock = runtime.clock;
     this.log = runtime.log;

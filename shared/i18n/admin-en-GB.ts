@@ -9,6 +9,8 @@ export const adminGB = {
     fileExport: 'File export',
     doctor: 'Kiosk doctor',
     bundle: 'Support bundle',
+    /** Issue 18: lateness charts. */
+    thisWeek: 'This week',
   },
   roster: {
     importTitle: 'Import the roster',

@@ -10,6 +10,8 @@ export const adminUS: AdminMessages = {
     fileExport: 'File export',
     doctor: 'Kiosk doctor',
     bundle: 'Support bundle',
+    /** Issue 18: lateness charts. */
+    thisWeek: 'This week',
   },
   roster: {
     importTitle: 'Import the roster',

@@ -2,6 +2,7 @@
 // from the student's words so each part of the kiosk reads on its own; staff-en-US.ts has the
 // same keys. Field names are keyed by the settings' own property names (staff.field.lateAfter).
 import { adminGB } from './admin-en-GB';
+import { latenessGB } from './lateness-en-GB';
 
 export const staffGB = {
   title: 'Staff',
@@ -316,6 +317,8 @@ export const staffGB = {
   },
   /** The admin area: roster, file export, doctor, support bundle (admin-en-GB.ts). */
   admin: adminGB,
+  /** Issue 18: the admin's "This week" (lateness-en-GB.ts). */
+  lateness: latenessGB,
   field: {
     schoolName: 'School name',
     locale: 'Language and words',
@@ -486,6 +489,16 @@ export const staffGB = {
     lateBody: 'Late arrival: message',
     giveUpHours: 'Give up after (hours)',
     keepDays: 'Keep the message log for (days)',
+    // ---- Lateness follow-up (issue 18) ----
+    lateness: 'Lateness',
+    terms: 'Terms',
+    halfTermStart: 'Second half starts',
+    thresholds: 'Threshold rules',
+    count: 'Lates',
+    period: 'In',
+    message: 'Message on the pass',
+    staffEmail: 'Tell this staff e-mail address',
+    everyLateAfter: 'Print it on every later late too',
   },
   fieldHint: {
     // ---- issue 17 ----
@@ -591,6 +604,10 @@ export const staffGB = {
     all: 'Every contact',
     starttls: 'STARTTLS (port 587)',
     tls: 'TLS (port 465)',
+    // ---- Lateness follow-up (issue 18): a threshold rule's period ----
+    week: 'A week',
+    half_term: 'A half-term',
+    term: 'A term',
   },
   // ---- The front desk (issue 15) ----
   desk: {

@@ -2,6 +2,7 @@
 // keys as staff-en-GB.ts; TypeScript refuses a missing one.
 import type { StaffMessages } from './staff-en-GB';
 import { adminUS } from './admin-en-US';
+import { latenessUS } from './lateness-en-US';
 
 export const staffUS: StaffMessages = {
   title: 'Staff',
@@ -316,6 +317,8 @@ export const staffUS: StaffMessages = {
   },
   /** The admin area: roster, file export, doctor, support bundle (admin-en-US.ts). */
   admin: adminUS,
+  /** Issue 18: the admin's "This week" (lateness-en-US.ts). */
+  lateness: latenessUS,
   field: {
     schoolName: 'School name',
     locale: 'Language and words',
@@ -486,6 +489,16 @@ export const staffUS: StaffMessages = {
     lateBody: 'Tardy: message',
     giveUpHours: 'Give up after (hours)',
     keepDays: 'Keep the message log for (days)',
+    // ---- Lateness follow-up (issue 18) ----
+    lateness: 'Tardies',
+    terms: 'Semesters',
+    halfTermStart: 'Second quarter starts',
+    thresholds: 'Threshold rules',
+    count: 'Tardies',
+    period: 'In',
+    message: 'Message on the pass',
+    staffEmail: 'Tell this staff email address',
+    everyLateAfter: 'Print it on every later tardy too',
   },
   fieldHint: {
     // ---- issue 17 ----
@@ -591,6 +604,10 @@ export const staffUS: StaffMessages = {
     all: 'Every contact',
     starttls: 'STARTTLS (port 587)',
     tls: 'TLS (port 465)',
+    // ---- Lateness follow-up (issue 18): a threshold rule's period ----
+    week: 'A week',
+    half_term: 'A quarter',
+    term: 'A semester',
   },
   // ---- The front desk (issue 15) ----
   desk: {

@@ -16,6 +16,7 @@ import { staffSessionCalls } from './staff-session';
 import { todayCalls } from './today';
 import { writebackCalls } from './writeback';
 import { rollCallCalls } from './rollcall';
+import { latenessCalls } from './lateness';
 
 export * from './kiosk';
 export * from './staff-session';
@@ -25,6 +26,7 @@ export * from './settings';
 export * from './roster';
 export * from './file-export';
 export * from './maintenance';
+export * from './lateness';
 export * from './messages';
 export * from './results';
 export * from './rollcall';
@@ -40,6 +42,7 @@ type CallFeatures = [
   typeof fileExportCalls,
   typeof maintenanceCalls,
   typeof rollCallCalls,
+  typeof latenessCalls,
   typeof messageCalls,
 ];
 /** A call name declared by two features does not compile: the spread below would let one win silently. */
@@ -56,6 +59,7 @@ export const calls = {
   ...fileExportCalls,
   ...maintenanceCalls,
   ...rollCallCalls,
+  ...latenessCalls,
   ...messageCalls,
 } as const;
 

@@ -16,5 +16,7 @@ export const recordResult = z.object({
   why: z.string(),
   /** The reason's or the group's message ("Go straight to your lesson."), for the done screen. */
   passMessage: z.string().nullable().default(null),
+  /** Issue 18: the lateness thresholds this sign-in reached ("3rd late this week — see …"), in the school's locale. */
+  lateAlerts: z.array(z.string()).default([]),
 });
 export type RecordResult = z.infer<typeof recordResult>;

@@ -16,6 +16,8 @@ export const staffEventRow = z.object({
   latesThisWeek: z.number().int().optional(),
   /** Issue 17: who collected the student at an early sign-out ("someone else" waits for approval). */
   collector: collectorView.nullable().optional(),
+  /** Issue 18: the lateness thresholds the student reached today ("3rd late this week — …"). */
+  lateAlerts: z.array(z.string()).optional(),
 });
 export type StaffEventRow = z.infer<typeof staffEventRow>;
 

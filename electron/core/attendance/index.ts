@@ -18,6 +18,7 @@ import type { CollectorRepository } from '../db/collectors';
 import { collectorOptions, resolveCollector, type ResolvedCollector } from './collectors';
 import type { RollCallService } from './roll-call';
 import { collectorText } from '../../../shared/roll-call';
+import type { LateAlert, LatenessService } from './lateness/service';
 import { normaliseScan } from '../../../shared/badge';
 import { arrivalAt, decide, localClock, type Decision } from '../../../shared/attendance/decision';
 import { attendanceCode, groupForStudent, resolveRules, splitReasonLabel, type Direction, type Reason, type SiteSettings } from '../../../shared/settings';
@@ -47,6 +48,8 @@ export interface AttendanceDeps {
   /** Issue 17: who collected a student, and the roll call a roll call badge brings up. */
   collectors: CollectorRepository;
   rollCall: RollCallService;
+  /** Issue 18: lateness thresholds, checked in the event's transaction. */
+  lateness?: Pick<LatenessService, 'onCommitted' | 'alertsOf' | 'drainEmails'>;
 }
 
 /** One event to write: a new sign-in/out, or (with `replaces`) a correction of an earlier one. */
@@ -76,6 +79,8 @@ export interface Committed {
   decision: Decision;
   reason: Reason | null;
   rules: ReturnType<typeof resolveRules>;
+  /** Issue 18: the lateness thresholds a new late sign-in reached. */
+  lateAlerts: LateAlert[];
 }
 
 export class Attendance {
@@ -158,7 +163,7 @@ export class Attendance {
       collector = { name: req.note.trim(), relationship: null, kind: 'typed', approval: 'not_needed' };
     }
     const collectedBy = collector ? collectorText(collector) : null;
-    const { event, decision, reason, rules } = this.commitEvent({
+    const committed = this.commitEvent({
       student,
       direction: req.direction,
       at: this.d.clock.now().toISOString(),
@@ -169,9 +174,13 @@ export class Attendance {
       notOffered: 'That reason is not offered for this student and direction.',
       collector,
     });
-    const pass = await this.d.passes.print(event, student, settings, actor, collector ? { collectedBy, awaitingApproval: collector.approval === 'pending' } : undefined);
+    const { event, decision, reason, rules, lateAlerts } = committed;
+    const alert = lateAlerts.map((a) => a.message).join('\n');
+    const extras = { ...(collector ? { collectedBy, awaitingApproval: collector.approval === 'pending' } : {}), ...(alert ? { alert } : {}) };
+    const pass = await this.d.passes.print(event, student, settings, actor, extras);
     this.d.onStatus();
-    return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null };
+    if (lateAlerts.length) this.d.lateness?.drainEmails(this.d.clock.now().toISOString());
+    return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null, lateAlerts: lateAlerts.map((a) => a.message) };
   }
 
   /** A receptionist signs a student in or out by hand: the kiosk's record, by the staff role. */
@@ -224,9 +233,12 @@ export class Attendance {
     })();
   }
 
+  /** What a reprint carries besides the event: the collector (issue 17) and the thresholds reached (issue 18). */
   private passExtras(eventId: string): PassExtras | undefined {
     const c = this.d.collectors.ofEvent(eventId);
-    return c ? { collectedBy: collectorText(c), awaitingApproval: c.approval === 'pending' } : undefined;
+    const alert = (this.d.lateness?.alertsOf(eventId) ?? []).map((a) => a.message).join('\n');
+    if (!c && !alert) return undefined;
+    return { ...(c ? { collectedBy: collectorText(c), awaitingApproval: c.approval === 'pending' } : {}), ...(alert ? { alert } : {}) };
   }
 
   private promptOf(student: Student, reasonId: string | undefined): string | null {
@@ -306,11 +318,15 @@ export class Attendance {
           }
         : null;
     const nowIso = this.d.clock.now().toISOString();
+    let lateAlerts: LateAlert[] = [];
     // The event and its writeback job commit together or not at all (synchronous=FULL):
     // once this returns, the student's sign-in survives a power cut.
     this.d.db.transaction(() => {
       this.d.events.insert(event, nowIso);
       if (input.collector) this.d.collectors.insert({ eventId: event.id, studentId: input.student.id, ...input.collector }, nowIso);
+      // Issue 18: a new late sign-in's thresholds, stored with it (a correction reaches none: the
+      // counts' triggers move the late from the old event to the new one).
+      if (!old && this.d.lateness) lateAlerts = this.d.lateness.onCommitted(event);
       if (old) {
         this.d.events.markSuperseded(old.id, event.id);
         supersede(this.d.db, old.id, payload, nowIso);
@@ -325,7 +341,7 @@ export class Attendance {
     this.d.sync.kick();
     if (!old) this.d.messages?.kick();
     if (old) this.d.onStatus();
-    return { event, decision, reason, rules };
+    return { event, decision, reason, rules, lateAlerts };
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ export interface PassPrinterPort {
 export interface PassExtras {
   collectedBy?: string | null;
   awaitingApproval?: boolean;
+  /** Issue 18: a lateness threshold's message, printed between rules above the pass message. */
+  alert?: string;
 }
 
 /** Lays a document out for this paper (columns) and this printer's code pages (printable). */

@@ -61,6 +61,18 @@ collected them), grouped by year and form.
   --hash-badge <code>  Print the "sha256:…" form of a badge, for rollCall.badges in the settings
 
 Exit codes: 0 done, 1 the print failed, 2 wrong usage.`,
+  // Issue 18.
+  report: `Usage: kiosk report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json|--csv]
+
+The lateness figures of a range of school days (default: the last four school weeks, Monday three
+weeks ago to today): lates in all and per day and year, the top reasons, the average minutes late,
+and the students over a threshold rule (Settings → Lateness). Counts are kept after the retention
+period; reasons and minutes only while the events are.
+  --from, --to   The first and last day, in the school's time zone (inclusive)
+  --json         { from, to, lates, byDay, byYear, topReasons, averageMinutesLate, overThreshold }
+  --csv          The same figures as one table: section, key, name, rule, value
+
+Exit codes: 0 printed, 1 the kiosk data cannot be opened, 2 wrong usage or dates.`,
 
   help: `Usage: kiosk help [command]
 
@@ -101,7 +113,7 @@ inside <dir> (a USB stick or a share). No names, notes, badge codes or credentia
 };
 
 /** Options that take a value, so that the value is not mistaken for the command's name. */
-const VALUE_OPTIONS = new Set(['--data-dir', '--at', '--reason', '--direction', '--date', '--to', '--only', '--days']);
+const VALUE_OPTIONS = new Set(['--data-dir', '--at', '--reason', '--direction', '--date', '--to', '--only', '--days', /* issue 18: */ '--from']);
 
 export function commandHelp(command: string): string {
   return `${COMMAND_HELP[command]}\n\n${COMMON}`;

@@ -19,6 +19,7 @@ import { cliMustNotOpen } from '../maintenance/recovery';
 import { helpRequest } from './help';
 // ---- issue 17 ----
 import { rollCallCommand } from './roll-call';
+import { REPORT_USAGE, reportCommandIn } from './report-command';
 
 const USAGE = `Passdesk admin CLI
 
@@ -65,13 +66,16 @@ function print(o: Output, value: unknown, human: () => string): void {
 
 export async function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
   // Help first: before any parsing, data folder or database, so asking for it changes nothing.
-  const help = helpRequest(argv, `${USAGE}\n${FLEET_USAGE}`);
+  const help = helpRequest(argv, `${USAGE}\n${FLEET_USAGE}\n${REPORT_USAGE}`);
   if (help) {
     if (help.toStderr) process.stderr.write(`${help.text}\n`);
     else out(help.text);
     return help.code;
   }
   // doctor, backup, restore … parse their own options: some must run when the database cannot open.
+  // Issue 18: `report` parses its own options (--from, --to, --csv).
+  const report = reportCommandIn(argv);
+  if (report) return report.run({ argv: report.argv, out, defaultDataDir });
   const fleet = fleetCommandIn(argv);
   if (fleet) return fleet.run({ argv: fleet.argv, out, defaultDataDir });
   let parsed;
@@ -101,7 +105,7 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (!command || command === 'help' || values.help) {
-    out(`${USAGE}\n${FLEET_USAGE}`);
+    out(`${USAGE}\n${FLEET_USAGE}\n${REPORT_USAGE}`);
     return command || values.help ? 0 : 2;
   }
   const o: Output = { json: values.json ?? false, out };

@@ -19,6 +19,7 @@ import { staffSessionHandlers } from './handlers/staff-session';
 import { todayHandlers } from './handlers/today';
 import { writebackHandlers } from './handlers/writeback';
 import { rollCallHandlers } from './handlers/rollcall';
+import { latenessHandlers } from './handlers/lateness';
 
 // Each feature's handler map is typed against its own contract file; this one only checks that
 // every call has a handler (a call without one does not compile).
@@ -32,6 +33,7 @@ const handlers = {
   ...fileExportHandlers,
   ...maintenanceHandlers,
   ...rollCallHandlers,
+  ...latenessHandlers,
   ...messageHandlers,
 } satisfies { [N in CallName]: unknown };
 

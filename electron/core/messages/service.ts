@@ -297,6 +297,25 @@ export class MessageService {
     return { ok: false, message: verdict.message };
   }
 
+  /**
+   * Issue 18: a staff notice (a lateness threshold reached, to the address its rule names),
+   * queued in this outbox so it is sent, retried and given up like a message home, and shows in
+   * the message log. False when e-mail is not set up: the caller keeps it and asks again later.
+   * The outbox's kinds are fixed by migration 012, so it goes as a 'late_arrival' message.
+   */
+  queueStaffNotice(n: { eventId: string; studentId: string; to: string; subject: string; text: string }): boolean {
+    const m = this.o.settings().messages;
+    if (!m.enabled || !m.email.enabled || !m.email.server || !isEmailAddress(n.to)) return false;
+    const nowIso = this.now();
+    const giveUpAt = new Date(Date.parse(nowIso) + m.giveUpHours * 3_600_000).toISOString();
+    this.o.repo.insert(
+      [{ eventId: n.eventId, studentId: n.studentId, kind: 'late_arrival', channel: 'email', recipient: n.to, recipientName: null, messageId: newMessageId(m.email.sender), subject: n.subject, body: n.text, giveUpAt }],
+      nowIso,
+    );
+    this.kick();
+    return true;
+  }
+
   /** The admin's retry: failed rows (by id, or all) go again, with a fresh give-up time. */
   retry(which: number[] | 'all_failed'): number {
     const nowIso = this.now();

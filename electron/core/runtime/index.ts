@@ -23,6 +23,7 @@ import { fileSecretStore, type SecretStore } from '../security/secrets';
 import { MisPort } from '../sync/mis-port';
 import { Attendance, PassPrinting, RollCallService, type PassPrinterPort } from '../attendance';
 import { CollectorRepository } from '../db/collectors';
+import { LatenessService } from '../attendance/lateness/service';
 import { StaffDesk } from '../staff/desk';
 import { SettingsService, loadDistrictPolicy } from '../settings';
 import { Maintenance } from '../maintenance';
@@ -101,6 +102,8 @@ export class Runtime {
   readonly attendance: Attendance;
   /** Issue 17: the evacuation roll call. */
   readonly rollCall: RollCallService;
+  /** Issue 18: lateness counts (migration 011's triggers), thresholds, the report. */
+  readonly lateness: LatenessService;
   readonly staff: StaffDesk;
   readonly roster: RosterService;
   readonly maintenance: Maintenance;
@@ -141,6 +144,9 @@ export class Runtime {
     });
     const onStatus = () => this.status.schedule();
     this.scanRejections = new ScanRejectionLog(db, () => scanSalt(this.secrets, log));
+    this.lateness = new LatenessService(db, settings, log);
+    // Issue 18: a threshold's staff e-mail goes through the message outbox (issue 17).
+    this.lateness.mail = { queue: (n) => this.messages.queueStaffNotice(n) };
     // Before attendance: an event's messages are queued in the event's own transaction.
     this.messages = new MessageService({
       repo: new MessageRepository(db),
@@ -164,6 +170,7 @@ export class Runtime {
       onStatus,
       collectors: this.collectors,
       rollCall: this.rollCall,
+      lateness: this.lateness,
     });
     this.mis = new MisPort({
       db, clock: this.clock, logger: log, secrets: this.secrets, dataDir: this.dataDir, nativeBinding: this.nativeBinding, settings,
@@ -171,7 +178,10 @@ export class Runtime {
       studentName: (misId) => this.students.nameByMisId(misId),
       onStatus,
     });
-    this.staff = new StaffDesk({ db, events: this.events, audit: this.audit, clock: this.clock, log, dataDir: this.dataDir, attendance: this.attendance, sync: this.mis });
+    this.staff = new StaffDesk({
+      db, events: this.events, audit: this.audit, clock: this.clock, log, dataDir: this.dataDir, attendance: this.attendance, sync: this.mis,
+      lateAlerts: (day) => this.lateness.alertsOnDay(day),
+    });
     this.roster = new RosterService({
       db, settings, clock: this.clock, logger: log,
       sourceFor: rosterSourceFactory({ mis: () => this.settings.get().mis, secrets: this.secrets, logger: log }),
@@ -195,6 +205,16 @@ export class Runtime {
     this.settings.onChange(onStatus);
     // Messages switched on or off, a password saved: the outbox takes note (and wakes what waits).
     this.settings.onChange(() => this.messages.settingsChanged());
+    // Issue 18: the half-terms and terms the lateness triggers count into follow the settings.
+    const syncLatePeriods = () => {
+      try {
+        this.lateness.syncPeriods(todayIn(this.settings.get().timeZone, this.clock.now()));
+      } catch (e) {
+        log.error('lateness periods not written; the report counts from the day counts', { error: (e as Error).message });
+      }
+    };
+    syncLatePeriods();
+    this.settings.onChange(syncLatePeriods);
 
     const hashed = this.scanRejections.hashStoredText();
     if (hashed) log.info('refused scans: stored text replaced by fingerprints', { rows: hashed });

@@ -27,6 +27,8 @@ export interface StaffDeskDeps {
   dataDir: string;
   attendance: Attendance;
   sync: Pick<SyncPort, 'kick' | 'retry'>;
+  /** Issue 18: the lateness thresholds students reached on a day, for Today's flags. */
+  lateAlerts?: (localDate: string) => Map<string, { message: string }[]>;
 }
 
 const SESSION_IDLE_MS = 5 * 60_000;
@@ -159,6 +161,7 @@ export class StaffDesk {
     const rows = this.d.events.deskRows(today);
     // Lates this school week (Monday to today), so reception sees a pattern without opening rows.
     const lates = this.d.events.latesBetween(mondayOf(today), today);
+    const alerts = this.d.lateAlerts?.(today) ?? new Map<string, { message: string }[]>();
     return rows
       .map((r) => {
         const event = this.d.events.get(r.id)!;
@@ -168,6 +171,7 @@ export class StaffDesk {
           year: r.year,
           writeback: r.state ? { state: r.state, lastError: r.last_error } : null,
           latesThisWeek: lates.get(event.studentId) ?? 0,
+          lateAlerts: (alerts.get(event.studentId) ?? []).map((a) => a.message),
         };
       })
       .filter((r) => (!q || r.studentName.toLowerCase().includes(q)) && (!filter.direction || r.event.direction === filter.direction));

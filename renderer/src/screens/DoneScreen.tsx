@@ -25,7 +25,7 @@ export function DoneScreen() {
   else if (signedIn && event.session && flow.arrival === 'on_time') when.push(t('queue.onTime'));
   const showCode = info.kiosk.showCodeOnDone && event.code;
   return (
-    <main className={`screen screen-done${result.passMessage || awaitingApproval ? ' screen-done-message' : ''}`} aria-labelledby="done-title">
+    <main className={`screen screen-done${result.passMessage || awaitingApproval || result.lateAlerts?.length ? ' screen-done-message' : ''}`} aria-labelledby="done-title">
       <div className="done-body" role="status">
         <div className="done-check">
           <CheckIcon />
@@ -57,6 +57,12 @@ export function DoneScreen() {
                 : t('done.noPass')}
           </span>
         </div>
+        {/* Issue 18: a lateness threshold this sign-in reached, as the pass prints it. */}
+        {(result.lateAlerts ?? []).map((a) => (
+          <p key={a} className="done-alert" data-testid="done-late-alert">
+            {a}
+          </p>
+        ))}
         {/* The school's own words (the reason's or the group's message), shown as typed in Settings. */}
         {/* Issue 17: "someone else" is collecting: reception checks them first (the pass says so too). */}
         {awaitingApproval ? (

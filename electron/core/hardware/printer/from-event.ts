@@ -9,7 +9,7 @@ export function passFromEvent(
   event: SignEvent,
   student: Pick<Student, 'forename' | 'surname' | 'year' | 'form' | 'groupId'>,
   settings: SiteSettings,
-  options: { reprintedAt?: string | null; collectedBy?: string | null; awaitingApproval?: boolean } = {},
+  options: { reprintedAt?: string | null; collectedBy?: string | null; awaitingApproval?: boolean; alert?: string | null } = {},
 ): PassModel {
   const rules = resolveRules(settings, groupForStudent(settings, student));
   const reason = rules.reasons.find((r) => r.id === event.reasonId) ?? settings.rules.reasons.find((r) => r.id === event.reasonId);
@@ -35,5 +35,6 @@ export function passFromEvent(
     // issue 17
     collectedBy: options.collectedBy ?? null,
     awaitingApproval: options.awaitingApproval ?? false,
+    ...(options.alert ? { alert: options.alert } : {}),
   });
 }

@@ -12,10 +12,11 @@ import { FileExportSection } from './FileExportScreen';
 import { RosterSection } from './RosterScreen';
 import { RosterSettingsSection } from './RosterSettings';
 import '../../styles/admin.css';
+import ThisWeekScreen from '../lateness/ThisWeekScreen';
 
 export type RosterStatus = CallResponse<'rosterStatus'>;
 
-const SECTIONS = ['roster', 'rosterSettings', 'fileExport', 'doctor', 'bundle'] as const;
+const SECTIONS = ['roster', 'rosterSettings', 'fileExport', 'doctor', 'bundle', /* issue 18: */ 'thisWeek'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export default function AdminScreen() {
@@ -64,6 +65,7 @@ export default function AdminScreen() {
           {section === 'fileExport' && <FileExportSection />}
           {section === 'doctor' && <DoctorSection />}
           {section === 'bundle' && <SupportBundleSection />}
+          {section === 'thisWeek' && <ThisWeekScreen />}
         </div>
       </div>
     </div>

@@ -130,6 +130,12 @@ export function TodayScreen() {
                         {t('staff.desk.latesWeek', { count: r.latesThisWeek })}
                       </span>
                     )}
+                    {/* Issue 18: a lateness threshold reached today flags the student. */}
+                    {(r.lateAlerts ?? []).map((a) => (
+                      <span key={a} className="chip chip-bad chip-alert" data-testid="late-alert">
+                        {a}
+                      </span>
+                    ))}
                     {r.event.excused !== null && <span className="chip chip-quiet">{r.event.excused ? t('staff.event.excused') : t('staff.event.notExcused')}</span>}
                     {r.collector?.approval === 'pending' && (
                       <span className="chip chip-warn" data-testid="collector-pending">

@@ -1,0 +1,231 @@
+// Issue 18: lateness counts that outlive the retention purge, threshold rules across week and
+// term boundaries and a DST change, an overridden late counted once, the pass and done-screen
+// message, and the report's shape.
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestCore } from '../helpers/core';
+import { purgeExpiredEvents } from '../../electron/core/maintenance/retention';
+import type { KioskCore, PassPrinterPort } from '../../electron/core/kiosk';
+import type { LateRule, SchoolTerm } from '../../shared/lateness';
+import type { SignEvent } from '../../shared/model';
+
+const disposers: (() => void)[] = [];
+afterEach(() => disposers.splice(0).forEach((d) => d()));
+
+const WEEKLY: LateRule = {
+  id: 'three-a-week',
+  count: 3,
+  period: 'week',
+  message: { 'en-GB': '{ordinal} late this week — see your head of year at break', 'en-US': '{ordinal} tardy this week — see the dean at break' },
+  staffEmail: 'hoy@school.example',
+  everyLateAfter: true,
+};
+const AUTUMN: SchoolTerm = { name: 'Autumn', start: '2026-09-02', end: '2026-12-18', halfTermStart: '2026-11-02' };
+
+function setup(rules: LateRule[], extra: Record<string, unknown> = {}, at = '2026-11-30T09:10:00Z') {
+  const printed: { event: SignEvent; alert?: string }[] = [];
+  const printer: PassPrinterPort = {
+    print: async (event, _s, _set, x) => (printed.push({ event, alert: x?.alert }), { status: 'printed', problem: null }),
+    status: async () => ({ state: 'ok', problem: null }),
+  };
+  const t = openTestCore(at, { printer });
+  disposers.push(t.dispose);
+  t.core.updateSettings({ settings: { ...t.core.getSettings(), ...extra, lateness: { terms: [AUTUMN], thresholds: rules } } }, 'test');
+  const late = async (iso: string, studentId = 'demo-1', reasonId = 'traffic') => {
+    t.clock.set(iso);
+    return t.core.record({ studentId, direction: 'sign_in', reasonId });
+  };
+  return { ...t, late, printed };
+}
+
+const weekCount = (core: KioskCore, student: string, monday: string, sunday: string) => core.lateness.counts.count(student, monday, sunday);
+
+describe('lateness thresholds', () => {
+  it('"3 lates in a week": the 3rd late prints the message, the done screen gets it, Today flags the student; a new week starts again', async () => {
+    const { core, late, printed } = setup([WEEKLY]);
+    // Friday of the week before, then Monday and Tuesday: only two in the new week.
+    expect((await late('2026-11-27T09:20:00Z')).lateAlerts).toEqual([]);
+    expect((await late('2026-11-30T09:15:00Z')).lateAlerts).toEqual([]);
+    expect((await late('2026-12-01T09:05:00Z')).lateAlerts).toEqual([]);
+    const third = await late('2026-12-02T09:12:00Z');
+    expect(third.lateAlerts).toEqual(['3rd late this week — see your head of year at break']);
+    expect(printed.at(-1)!.alert).toBe('3rd late this week — see your head of year at break');
+    // A 4th late that week says so too (the email went with the 3rd only).
+    expect((await late('2026-12-03T09:12:00Z')).lateAlerts).toEqual(['4th late this week — see your head of year at break']);
+    const unsent = core.lateness.counts.unsentEmails();
+    expect(unsent.map((a) => [a.emailTo, a.count])).toEqual([['hoy@school.example', 3]]);
+    // Today (the receptionist) flags the student.
+    const today = core.lateness.alertsOnDay('2026-12-03').get('demo-1');
+    expect(today?.[0]?.message).toMatch(/^4th late this week/);
+    // Next Monday: a new week, no message; an on-time sign-in never counts.
+    expect((await late('2026-12-07T09:30:00Z')).lateAlerts).toEqual([]);
+    const onTime = await late('2026-12-08T08:40:00Z', 'demo-1', 'other');
+    expect(onTime.event.minutesLate).toBeNull();
+    expect(weekCount(core, 'demo-1', '2026-12-07', '2026-12-13')).toBe(1);
+  });
+
+  it('the staff e-mail goes into the message outbox once e-mail is set up (issue 17), and waits until then', async () => {
+    const { core, late } = setup([{ ...WEEKLY, count: 2 }]);
+    await late('2026-11-30T09:15:00Z');
+    await late('2026-12-01T09:05:00Z');
+    // No mail server yet: the notice waits with the alert.
+    expect(core.lateness.counts.unsentEmails().map((a) => a.emailTo)).toEqual(['hoy@school.example']);
+    core.updateSettings(
+      { settings: { ...core.getSettings(), messages: { enabled: true, earlyLeave: false, email: { enabled: true, server: 'smtp.school.example', sender: 'office@school.example' } } } },
+      'test',
+    );
+    // The next drain (after the next alert, or any late sign-in that reaches a rule) hands it over.
+    await late('2026-12-02T09:05:00Z', 'demo-2');
+    await late('2026-12-03T09:05:00Z', 'demo-2');
+    expect(core.lateness.counts.unsentEmails()).toEqual([]);
+    const rows = core.db.prepare(`SELECT recipient, subject, body, state FROM message_outbox ORDER BY id`).all() as { recipient: string; subject: string; body: string; state: string }[];
+    const name = (id: string) => `${core.students.get(id)!.forename} ${core.students.get(id)!.surname}`;
+    expect(rows.map((r) => [r.recipient, r.state, r.subject])).toEqual([
+      ['hoy@school.example', 'pending', `Oakfield Academy: ${name('demo-1')} reached "2 lates in a week"`],
+      ['hoy@school.example', 'pending', `Oakfield Academy: ${name('demo-2')} reached "2 lates in a week"`],
+    ]);
+    expect(rows[0]!.body).toContain('The pass said: 2nd late this week — see your head of year at break');
+  });
+
+  it('a reprint prints the message again', async () => {
+    const { core, late, printed } = setup([{ ...WEEKLY, count: 1 }]);
+    const r = await late('2026-12-01T09:05:00Z');
+    await core.reprintPass(r.event.id, 'receptionist');
+    expect(printed.map((p) => p.alert)).toEqual(['1st late this week — see your head of year at break', '1st late this week — see your head of year at break']);
+  });
+
+  it('the en-US message for a US school', async () => {
+    const { late } = setup([{ ...WEEKLY, count: 1 }], { locale: 'en-US', timeZone: 'America/Chicago' }, '2026-12-01T15:10:00Z');
+    expect((await late('2026-12-01T15:10:00Z')).lateAlerts).toEqual(['1st tardy this week — see the dean at break']);
+  });
+
+  it('"2 in a half-term" counts within the half, not across the half-term break or the term end', async () => {
+    const rule: LateRule = { ...WEEKLY, id: 'two-a-half', count: 2, period: 'half_term', staffEmail: null, message: { 'en-GB': '{ordinal} late this half-term', 'en-US': '{ordinal} tardy this quarter' } };
+    const { core, late } = setup([rule]);
+    await late('2026-10-22T08:10:00Z'); // 09:10 BST, first half
+    expect((await late('2026-11-03T09:10:00Z')).lateAlerts).toEqual([]); // second half: 1
+    expect((await late('2026-11-04T09:10:00Z')).lateAlerts).toEqual(['2nd late this half-term']);
+    // …and the report lists the student under the rule, for any range touching that half-term.
+    expect(core.lateness.report('2026-11-16', '2026-11-20').overThreshold).toEqual([{ studentId: 'demo-1', name: expect.any(String), rule: '2 lates in a half-term', count: 2 }]);
+    expect(core.lateness.report('2026-10-19', '2026-10-23').overThreshold).toEqual([]);
+    // The per-period counts the triggers keep give the same answer as summing the day counts.
+    const stored = core.lateness.report('2026-11-16', '2026-11-20').overThreshold;
+    core.lateness.counts.replacePeriods([]);
+    expect(core.lateness.report('2026-11-16', '2026-11-20').overThreshold).toEqual(stored);
+    expect(core.lateness.syncPeriods('2026-12-21')).toBe(true);
+    expect(core.lateness.report('2026-11-16', '2026-11-20').overThreshold).toEqual(stored);
+    // After the school's term ends (18 Dec), the holiday is a period of its own.
+    expect((await late('2026-12-21T09:10:00Z')).lateAlerts).toEqual([]);
+  });
+
+  it('weeks are the school’s: across a DST change a Monday late belongs to Monday’s week, whatever the UTC date', async () => {
+    // Auckland: DST starts Sunday 27 Sep 2026 (UTC+12 → +13). Monday 09:10 local is Sunday 20:10 UTC.
+    const { core, late } = setup([{ ...WEEKLY, count: 2 }], { timeZone: 'Pacific/Auckland' }, '2026-09-24T21:10:00Z');
+    const fri = await late('2026-09-24T21:10:00Z'); // Friday 25 Sep, 09:10 NZST
+    expect(fri.event.localDate).toBe('2026-09-25');
+    const mon = await late('2026-09-27T20:10:00Z'); // Monday 28 Sep, 09:10 NZDT (Sunday in UTC)
+    expect(mon.event.localDate).toBe('2026-09-28');
+    expect(mon.lateAlerts).toEqual([]);
+    expect(weekCount(core, 'demo-1', '2026-09-28', '2026-10-04')).toBe(1);
+    expect((await late('2026-09-28T20:10:00Z')).lateAlerts).toEqual(['2nd late this week — see your head of year at break']);
+  });
+
+  it('an overridden late counts once, and a late overridden twice still counts once', async () => {
+    const { core, late } = setup([{ ...WEEKLY, count: 2 }]);
+    const first = await late('2026-12-01T09:05:00Z');
+    const changed = core.staff.override({ eventId: first.event.id, reasonId: 'overslept' }, 'receptionist');
+    core.staff.override({ eventId: changed.id, reasonId: 'transport' }, 'receptionist');
+    expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(1);
+    expect((await late('2026-12-02T09:05:00Z')).lateAlerts).toEqual(['2nd late this week — see your head of year at break']);
+    // Rebuilt from the events, the counts are the same.
+    core.lateness.counts.rebuild();
+    expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(2);
+  });
+});
+
+describe('counts and the retention purge', () => {
+  it('the counts stay after the events are purged; reasons and minutes go with the events', async () => {
+    const { core, late } = setup([{ ...WEEKLY, count: 2 }]);
+    const a = await late('2026-09-14T08:10:00Z', 'demo-1', 'traffic');
+    const b = await late('2026-09-15T08:20:00Z', 'demo-1', 'overslept');
+    const c = await late('2026-09-15T08:30:00Z', 'demo-2', 'traffic');
+    core.db.prepare(`UPDATE outbox SET state = 'done'`).run();
+    const before = core.lateness.report('2026-09-14', '2026-09-18');
+    expect(before).toMatchObject({ lates: 3, averageMinutesLate: 20, topReasons: [{ reason: 'Traffic', count: 2 }, { reason: 'Overslept', count: 1 }] });
+    expect(before.overThreshold).toEqual([{ studentId: 'demo-1', name: expect.any(String), rule: '3 lates in a week'.replace('3', '2'), count: 2 }]);
+
+    const purged = purgeExpiredEvents(core.db, { days: 60, now: new Date('2026-12-01T02:00:00Z'), timeZone: 'Europe/London' });
+    expect(purged.events).toBe(3);
+    for (const e of [a, b, c]) expect(core.events.get(e.event.id)).toBeNull();
+    expect(core.db.prepare('SELECT COUNT(*) AS n FROM late_alerts').get()).toEqual({ n: 0 });
+
+    const after = core.lateness.report('2026-09-14', '2026-09-18');
+    expect(after).toMatchObject({ lates: 3, topReasons: [], averageMinutesLate: null });
+    expect(after.byDay.filter((d) => d.lates)).toEqual([
+      { date: '2026-09-14', lates: 1 },
+      { date: '2026-09-15', lates: 2 },
+    ]);
+    expect(after.overThreshold).toEqual(before.overThreshold);
+    // Nothing but counts is left: no reason, no time of day.
+    expect(Object.keys(core.db.prepare('SELECT * FROM late_counts LIMIT 1').get() as object).sort()).toEqual(['form', 'lates', 'local_date', 'student_id', 'year']);
+    // A rebuild after the purge keeps the purged days' counts.
+    core.lateness.counts.rebuild();
+    expect(core.lateness.report('2026-09-14', '2026-09-18').lates).toBe(3);
+    expect(core.lateness.report('2026-09-14', '2026-09-18').overThreshold).toEqual(before.overThreshold);
+  });
+
+  it('the report has exactly the issue’s JSON keys', async () => {
+    const { core, late } = setup([WEEKLY]);
+    await late('2026-12-01T09:05:00Z');
+    const r = core.lateness.report('2026-11-30', '2026-12-04');
+    const { byForm: _byForm, ...cli } = r;
+    expect(Object.keys(cli).sort()).toEqual(['averageMinutesLate', 'byDay', 'byYear', 'from', 'lates', 'overThreshold', 'to', 'topReasons']);
+    expect(r.byDay.map((d) => d.date)).toEqual(['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']);
+    expect(r.byYear).toEqual([{ year: expect.any(Number), lates: 1 }]);
+  });
+});
+
+describe('kiosk report', () => {
+  it('--json prints exactly the issue’s shape; --csv the same figures; bad dates say what to fix', async () => {
+    const { core, late, dataDir } = setup([{ ...WEEKLY, count: 2 }]);
+    await late('2026-11-30T09:15:00Z', 'demo-1', 'traffic');
+    await late('2026-12-01T09:25:00Z', 'demo-1', 'overslept');
+    await late('2026-12-01T09:05:00Z', 'demo-2', 'traffic');
+    const name = `${core.students.get('demo-1')!.forename} ${core.students.get('demo-1')!.surname}`;
+    const year = core.students.get('demo-1')!.year;
+    core.close(); // the data folder stays until the test ends
+    const { runCli } = await import('../helpers/cli');
+    const r = await runCli(['report', '--data-dir', dataDir, '--from', '2026-11-30', '--to', '2026-12-01', '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(Object.keys(json)).toEqual(['from', 'to', 'lates', 'byDay', 'byYear', 'topReasons', 'averageMinutesLate', 'overThreshold']);
+    expect(json).toMatchObject({
+      from: '2026-11-30',
+      to: '2026-12-01',
+      lates: 3,
+      byDay: [
+        { date: '2026-11-30', lates: 1 },
+        { date: '2026-12-01', lates: 2 },
+      ],
+      topReasons: [
+        { reason: 'Traffic', count: 2 },
+        { reason: 'Overslept', count: 1 },
+      ],
+      averageMinutesLate: 15,
+      overThreshold: [{ studentId: 'demo-1', name, rule: '2 lates in a week', count: 2 }],
+    });
+    expect(json.byYear.reduce((n: number, y: { lates: number }) => n + y.lates, 0)).toBe(3);
+    expect(json.byYear.some((y: { year: number | null }) => y.year === year)).toBe(true);
+
+    const csv = await runCli(['report', '--data-dir', dataDir, '--from', '2026-11-30', '--to', '2026-12-01', '--csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.out.split('\r\n')).toEqual(
+      expect.arrayContaining(['section,key,name,rule,value', 'lates,,,,3', 'byDay,2026-12-01,,,2', 'topReasons,,Traffic,,2', `overThreshold,demo-1,${name},2 lates in a week,2`]),
+    );
+    const text = await runCli(['report', '--data-dir', dataDir, '--from', '2026-11-30', '--to', '2026-12-01']);
+    expect(text.out).toMatch(/^Lates 2026-11-30 to 2026-12-01: 3, on average 15 min late/);
+
+    const bad = await runCli(['report', '--data-dir', dataDir, '--from', '2026-12-05', '--to', '2026-12-01']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('The start (2026-12-05) is after the end (2026-12-01); swap them.');
+  });
+});
