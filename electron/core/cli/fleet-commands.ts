@@ -18,8 +18,8 @@ import { backupDatabase, backupsDirOf, checkBackup, listBackups } from '../maint
 import { restoreBackup } from '../maintenance/restore';
 import { acknowledgeRecoveryNotices, cliMustNotOpen } from '../maintenance/recovery';
 import { purgeExpiredEvents } from '../maintenance/retention';
-import { siteSettingsSaved } from '../db/maintenance-queries';
 import { formatDoctorReport, runDoctor, type DoctorPorts } from '../maintenance/doctor';
+import type { StandaloneProbes } from '../maintenance';
 import { writeSupportBundle } from '../maintenance/support-bundle';
 import { logDirOf } from '../logging/file-logger';
 import { PassPrinter } from '../hardware/printer';
@@ -214,9 +214,13 @@ export function fleetCommandIn(argv: string[]): { name: string; argv: string[]; 
 }
 
 /**
- * The doctor's ports as the CLI can offer them: the real scanner service (node-hid), printer
- * and MIS connector built from the site settings. Secrets encrypted by the kiosk's OS key store
- * cannot be read here: the admin screen's doctor is the one to trust for the MIS token then.
+ * The doctor's ports as the CLI can offer them. With the database open they come from the one
+ * builder, `Maintenance.doctorPorts`, fed the probes the CLI builds here (the real scanner service
+ * through node-hid, a printer and an MIS connector from the site settings), since no service runs.
+ * When the database cannot be opened there is no Maintenance to ask: the doctor still runs, with
+ * no database (its database check says why) and the machine's own time zone.
+ * Secrets encrypted by the kiosk's OS key store cannot be read here: the admin screen's doctor is
+ * the one to trust for the MIS token then.
  */
 async function cliDoctorPorts(dataDir: string): Promise<{ ports: DoctorPorts; settings: unknown; close: () => Promise<void> }> {
   const log = stderrLogger('error');
@@ -228,37 +232,38 @@ async function cliDoctorPorts(dataDir: string): Promise<{ ports: DoctorPorts; se
     dbOpenError = (e as Error).message;
   }
   const site = (core?.settings.get() ?? { timeZone: machineTimeZone() }) as Record<string, unknown> & { timeZone: string };
-  const settingsSaved = core ? siteSettingsSaved(core.db) : undefined;
   const closers: (() => Promise<void> | void)[] = [];
-  const ports: DoctorPorts = { dataDir, db: core?.db ?? null, dbOpenError, settings: site, settingsSaved };
+  const probes: StandaloneProbes = {};
 
   if (site.printer) {
     const printer = new PassPrinter({ settings: site.printer as never, logger: log });
-    ports.printerStatus = () => printer.status();
+    probes.printerStatus = () => printer.status();
   }
   const mis = misSettings.safeParse(site.mis ?? { connector: 'none' });
   if (core && mis.success && mis.data.connector !== 'none') {
     try {
-      const connector = createConnector(mis.data, core.secrets, log);
+      // The same file store openCore() gave the core.
+      const connector = createConnector(mis.data, fileSecretStore(dataDir), log);
       if (connector) {
-        ports.misName = connector.name;
-        ports.misTest = () => connector.ping();
+        probes.misName = connector.name;
+        probes.misTest = () => connector.ping();
         closers.push(() => connector.close?.());
       }
     } catch (e) {
-      ports.misTest = () => Promise.reject(e);
+      probes.misTest = () => Promise.reject(e);
     }
   }
   const hid = (site.scanner as { hid?: { enabled: boolean; devices: { vendorId: number; productId: number }[] } } | undefined)?.hid;
   if (hid?.enabled) {
     const scanner = new HidScannerService({ backend: loadNodeHidBackend, settings: hid, logger: log });
-    ports.scannerStatus = async () => {
+    probes.scannerStatus = async () => {
       await scanner.start();
       await scanner.rescan();
       return scanner.status();
     };
     closers.push(() => scanner.stop());
   }
+  const ports: DoctorPorts = core ? core.maintenance.doctorPorts(probes) : { dataDir, db: null, dbOpenError, settings: site, ...probes };
   return {
     ports,
     settings: site,

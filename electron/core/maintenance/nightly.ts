@@ -10,8 +10,8 @@ import { backupDatabase, backupsDirOf, listBackups, type BackupInfo } from './ba
 import { purgeInBatches, type PurgeResult } from './retention';
 import { fleetSettingsOf } from '../../../shared/fleet';
 
-/** What the night's work needs of the kiosk; KioskCore fits it as it is. */
-export interface FleetCore {
+/** What the night's work needs of the kiosk (Maintenance.startNightly hands exactly these). */
+export interface NightlyPorts {
   readonly db: Db;
   readonly dataDir: string;
   readonly clock: Clock;
@@ -31,7 +31,7 @@ export interface NightlyOptions {
   catchUpDelayMs?: number;
 }
 
-export async function runNightly(core: FleetCore, options: NightlyOptions = {}): Promise<NightlyRun> {
+export async function runNightly(core: NightlyPorts, options: NightlyOptions = {}): Promise<NightlyRun> {
   const site = core.settings.get();
   const fleet = fleetSettingsOf(site);
   const run: NightlyRun = { purge: null, backup: null, problems: [] };
@@ -64,7 +64,7 @@ export interface NightlyScheduler {
   stop(): void;
 }
 
-export function startNightly(core: FleetCore, options: NightlyOptions = {}): NightlyScheduler {
+export function startNightly(core: NightlyPorts, options: NightlyOptions = {}): NightlyScheduler {
   let job: Cron | null = null;
   let running: Promise<NightlyRun> | null = null;
   const runOnce = () => {

@@ -149,7 +149,7 @@ export class Runtime {
     this.roster.onProgress((p) => this.bus.emit('rosterProgress', p));
     const mis = this.mis;
     this.maintenance = new Maintenance({
-      dataDir: this.dataDir, db, nativeBinding: this.nativeBinding, clock: this.clock, settings,
+      dataDir: this.dataDir, db, nativeBinding: this.nativeBinding, clock: this.clock, log, settings,
       settingsSaved: () => this.settings.isSaved(),
       secrets: this.secrets,
       probes: {
@@ -158,7 +158,6 @@ export class Runtime {
         misTest: () => mis.misTest,
         misName: () => mis.misName,
         misCodes: () => mis.misCodes,
-        nativeBinding: () => undefined,
       },
       audit: (...a) => this.staff.audit(...a),
     });
