@@ -74,6 +74,21 @@ function openCore(dataDir: string): KioskCore {
   return KioskCore.open({ dataDir, secrets, logger: stderrLogger('warn', secretValuesOf(secrets)), demo: false });
 }
 
+/** Opens the kiosk for one command and closes it after; one that must not be opened is exit 1 with why. */
+async function withCore(dataDir: string, use: (core: KioskCore) => Promise<number> | number): Promise<number> {
+  let core: KioskCore;
+  try {
+    core = openCore(dataDir);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  try {
+    return await use(core);
+  } finally {
+    core.close();
+  }
+}
+
 export const fleetCommands: Record<string, FleetCommand> = {
   async doctor(ctx) {
     const a = parse(ctx, { only: { type: 'string' }, 'ack-recovery': { type: 'boolean', default: false } });
@@ -93,24 +108,18 @@ export const fleetCommands: Record<string, FleetCommand> = {
 
   async backup(ctx) {
     const a = parse(ctx, { to: { type: 'string' } });
-    let core: KioskCore;
-    try {
-      core = openCore(a.dataDir);
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    try {
-      const fleet = fleetSettingsOf(core.settings.get());
-      const dir = a.values.to ? path.resolve(String(a.values.to)) : backupsDirOf(a.dataDir);
-      // A copy to a stick or share is the admin's to manage: nothing there is pruned.
-      const info = await backupDatabase(core.db, dir, { keep: a.values.to ? Number.MAX_SAFE_INTEGER : fleet.backups.keep });
-      ctx.out(a.json ? JSON.stringify(info, null, 2) : `Backup written: ${info.file} (${info.events} events, ${Math.round(info.bytes / 1024)} KiB).`);
-      return 0;
-    } catch (e) {
-      return fail((e as Error).message);
-    } finally {
-      core.close();
-    }
+    return withCore(a.dataDir, async (core) => {
+      try {
+        const fleet = fleetSettingsOf(core.settings.get());
+        const dir = a.values.to ? path.resolve(String(a.values.to)) : backupsDirOf(a.dataDir);
+        // A copy to a stick or share is the admin's to manage: nothing there is pruned.
+        const info = await backupDatabase(core.db, dir, { keep: a.values.to ? Number.MAX_SAFE_INTEGER : fleet.backups.keep });
+        ctx.out(a.json ? JSON.stringify(info, null, 2) : `Backup written: ${info.file} (${info.events} events, ${Math.round(info.bytes / 1024)} KiB).`);
+        return 0;
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+    });
   },
 
   async backups(ctx) {
@@ -154,13 +163,7 @@ export const fleetCommands: Record<string, FleetCommand> = {
 
   async purge(ctx) {
     const a = parse(ctx, { days: { type: 'string' } });
-    let core: KioskCore;
-    try {
-      core = openCore(a.dataDir);
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    try {
+    return withCore(a.dataDir, (core) => {
       const site = core.settings.get();
       const days = a.values.days !== undefined ? Number(a.values.days) : fleetSettingsOf(site).retention.days;
       if (!Number.isInteger(days) || days < 1) return fail('--days must be a whole number of days, at least 1.', 2);
@@ -174,9 +177,7 @@ export const fleetCommands: Record<string, FleetCommand> = {
               (r.keptAwaitingWriteback ? `\nKept ${r.keptAwaitingWriteback} older event(s) whose mark has not reached the MIS.` : ''),
       );
       return 0;
-    } finally {
-      core.close();
-    }
+    });
   },
 
   async 'support-bundle'(ctx) {
