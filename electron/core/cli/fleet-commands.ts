@@ -14,10 +14,9 @@ import { parseArgs } from 'node:util';
 import { KioskCore } from '../kiosk';
 import { stderrLogger } from '../logging/logger';
 import { fileSecretStore, secretValuesOf } from '../security/secrets';
-import { backupDatabase, backupsDirOf, checkBackup, listBackups } from '../maintenance/backup';
+import { backupsDirOf, checkBackup, listBackups } from '../maintenance/backup';
 import { restoreBackup } from '../maintenance/restore';
 import { acknowledgeRecoveryNotices, cliMustNotOpen } from '../maintenance/recovery';
-import { purgeExpiredEvents } from '../maintenance/retention';
 import { formatDoctorReport, runDoctor, type DoctorPorts } from '../maintenance/doctor';
 import type { StandaloneProbes } from '../maintenance';
 import { writeSupportBundle } from '../maintenance/support-bundle';
@@ -25,7 +24,7 @@ import { logDirOf } from '../logging/file-logger';
 import { PassPrinter } from '../hardware/printer';
 import { HidScannerService, loadNodeHidBackend } from '../hardware/scanner';
 import { createConnector } from '../mis';
-import { fleetSettingsOf, checkId, type CheckId } from '../../../shared/fleet';
+import { checkId, type CheckId } from '../../../shared/fleet';
 import { misSettings } from '../../../shared/mis';
 import { machineTimeZone } from '../../../shared/school-time';
 
@@ -110,10 +109,8 @@ export const fleetCommands: Record<string, FleetCommand> = {
     const a = parse(ctx, { to: { type: 'string' } });
     return withCore(a.dataDir, async (core) => {
       try {
-        const fleet = fleetSettingsOf(core.settings.get());
-        const dir = a.values.to ? path.resolve(String(a.values.to)) : backupsDirOf(a.dataDir);
         // A copy to a stick or share is the admin's to manage: nothing there is pruned.
-        const info = await backupDatabase(core.db, dir, { keep: a.values.to ? Number.MAX_SAFE_INTEGER : fleet.backups.keep });
+        const info = await core.maintenance.backupNow(a.values.to ? path.resolve(String(a.values.to)) : undefined);
         ctx.out(a.json ? JSON.stringify(info, null, 2) : `Backup written: ${info.file} (${info.events} events, ${Math.round(info.bytes / 1024)} KiB).`);
         return 0;
       } catch (e) {
@@ -164,10 +161,9 @@ export const fleetCommands: Record<string, FleetCommand> = {
   async purge(ctx) {
     const a = parse(ctx, { days: { type: 'string' } });
     return withCore(a.dataDir, (core) => {
-      const site = core.settings.get();
-      const days = a.values.days !== undefined ? Number(a.values.days) : fleetSettingsOf(site).retention.days;
-      if (!Number.isInteger(days) || days < 1) return fail('--days must be a whole number of days, at least 1.', 2);
-      const r = purgeExpiredEvents(core.db, { days, now: core.clock.now(), timeZone: site.timeZone, actor: 'cli' });
+      const days = a.values.days !== undefined ? Number(a.values.days) : undefined;
+      if (days !== undefined && (!Number.isInteger(days) || days < 1)) return fail('--days must be a whole number of days, at least 1.', 2);
+      const r = core.maintenance.purgeNow('cli', days);
       ctx.out(
         a.json
           ? JSON.stringify(r, null, 2)

@@ -8,6 +8,9 @@ import type { Clock } from '../clock';
 import type { MisCode } from '../db/mis-codes';
 import { runDoctor, type DoctorPorts } from './doctor';
 import { startNightly, type NightlyOptions, type NightlyScheduler } from './nightly';
+import { backupDatabase, backupsDirOf } from './backup';
+import { purgeExpiredEvents, type PurgeResult } from './retention';
+import { fleetSettingsOf } from '../../../shared/fleet';
 import type { Logger } from '../logging/logger';
 import type { DoctorReport } from '../../../shared/fleet';
 import { removableTargets, writeSupportBundle, type SupportBundleResult } from './support-bundle';
@@ -100,6 +103,21 @@ export class Maintenance {
 
   runDoctor(): Promise<DoctorReport> {
     return runDoctor(this.doctorPorts());
+  }
+
+  /**
+   * A backup now (the CLI's `backup`): into the kiosk's backups folder, keeping the newest N the
+   * settings ask for; or, `to` a stick or a share, a copy that is the admin's to manage (never pruned).
+   */
+  backupNow(to?: string): ReturnType<typeof backupDatabase> {
+    const keep = to ? Number.MAX_SAFE_INTEGER : fleetSettingsOf(this.d.settings()).backups.keep;
+    return backupDatabase(this.d.db, to ?? backupsDirOf(this.d.dataDir), { keep, clock: this.d.clock, log: this.d.log, nativeBinding: this.d.nativeBinding });
+  }
+
+  /** Delete written-back events older than `days` (default: the site's retention period) now, audited as `actor`. */
+  purgeNow(actor: string, days?: number): PurgeResult {
+    const site = this.d.settings();
+    return purgeExpiredEvents(this.d.db, { days: days ?? fleetSettingsOf(site).retention.days, now: this.d.clock.now(), timeZone: site.timeZone, actor, log: this.d.log });
   }
 
   /** Where the admin screen may write a support bundle: a USB stick or the kiosk's own folder. */
