@@ -14,7 +14,7 @@ import { keepRendererAlive, kioskWindowOptions } from './window';
 import { makeOsPrint, osPrintWindowOptions } from './print-os';
 import { createFileLogger, logDirOf, teeLogger } from '../core/logging/file-logger';
 import { openWithRecovery } from '../core/maintenance/recovery';
-import { startNightly, type NightlyScheduler } from '../core/maintenance/nightly';
+import type { NightlyScheduler } from '../core/maintenance/nightly';
 import { startUpdater, type UpdaterHandle } from './updater';
 
 export interface RunOptions {
@@ -75,7 +75,6 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
   const appPath = app.getAppPath();
   const paths = kioskPaths(appPath, app.isPackaged, process.resourcesPath);
   let core: KioskCore;
-  let nativePath: string | undefined;
   let secretsWarning: SecretsWarning | null;
   try {
     const dataDir = app.getPath('userData');
@@ -90,7 +89,6 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
       arch: process.arch,
     });
     if (!native.ok) throw new StartupError(native.message);
-    nativePath = native.path;
     // safeStorage can only answer after 'ready'.
     const secrets = openSecretStore(dataDir, safeStorage, platform, log);
     secretValues = secretValuesOf(secrets.store);
@@ -145,7 +143,7 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
   // Nightly: purge what the school must not keep, then back up (in the school's time zone).
   let nightly: NightlyScheduler | null = null;
   try {
-    nightly = startNightly(core, { nativeBinding: nativePath });
+    nightly = core.maintenance.startNightly();
     const n = nightly;
     core.onSettings(() => n.reschedule());
   } catch (e) {

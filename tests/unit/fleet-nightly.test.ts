@@ -39,4 +39,14 @@ describe('nightly housekeeping', () => {
     while (!listBackups(backupsDirOf(t.dataDir)).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(listBackups(backupsDirOf(t.dataDir))).toHaveLength(1);
   });
+
+  it('runs from the maintenance module with only the ports it needs, and stops', async () => {
+    const t = kiosk();
+    const scheduler = t.core.maintenance.startNightly({ catchUpDelayMs: 20 });
+    cleanups.push(() => scheduler.stop());
+    expect(DateTime.fromJSDate(scheduler.nextRun()!, { zone: 'Europe/London' }).toFormat('HH:mm')).toBe('02:30');
+    const deadline = Date.now() + 5_000;
+    while (!listBackups(backupsDirOf(t.dataDir)).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(listBackups(backupsDirOf(t.dataDir))).toHaveLength(1);
+  });
 });

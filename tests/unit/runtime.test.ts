@@ -2,6 +2,8 @@
 // runtime starts them; starting, a settings save and stopping never replace them; every event —
 // the kiosk's and the desk's correction — is written by the one commitEvent.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { openTestCore } from '../helpers/core';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -16,6 +18,17 @@ function kiosk() {
 }
 
 describe('runtime', () => {
+  it('hands the doctor the native build of better-sqlite3 it opened the database with', async () => {
+    // Inside Electron the doctor's integrity check runs in a worker that must load Electron's
+    // build, not the Node one; here, Node's own build stands in for it (a path is a path).
+    const binding = path.join(path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    const t = openTestCore('2026-11-24T09:12:00Z', { nativeBinding: binding });
+    cleanups.push(t.dispose);
+    expect(t.core.maintenance.doctorPorts().nativeBinding).toBe(binding);
+    const report = await t.core.maintenance.runDoctor();
+    expect(report.checks.find((c) => c.id === 'database')).toMatchObject({ status: 'ok' });
+  });
+
   it('has every port before start: no MIS, no printer, no scanner, and says so', async () => {
     const { core } = kiosk();
     expect(core.sync.online()).toBeNull();

@@ -14,18 +14,17 @@ import { parseArgs } from 'node:util';
 import { KioskCore } from '../kiosk';
 import { stderrLogger } from '../logging/logger';
 import { fileSecretStore, secretValuesOf } from '../security/secrets';
-import { backupDatabase, backupsDirOf, checkBackup, listBackups } from '../maintenance/backup';
+import { backupsDirOf, checkBackup, listBackups } from '../maintenance/backup';
 import { restoreBackup } from '../maintenance/restore';
 import { acknowledgeRecoveryNotices, cliMustNotOpen } from '../maintenance/recovery';
-import { purgeExpiredEvents } from '../maintenance/retention';
-import { siteSettingsSaved } from '../db/maintenance-queries';
 import { formatDoctorReport, runDoctor, type DoctorPorts } from '../maintenance/doctor';
+import type { StandaloneProbes } from '../maintenance';
 import { writeSupportBundle } from '../maintenance/support-bundle';
 import { logDirOf } from '../logging/file-logger';
 import { PassPrinter } from '../hardware/printer';
 import { HidScannerService, loadNodeHidBackend } from '../hardware/scanner';
 import { createConnector } from '../mis';
-import { fleetSettingsOf, checkId, type CheckId } from '../../../shared/fleet';
+import { checkId, type CheckId } from '../../../shared/fleet';
 import { misSettings } from '../../../shared/mis';
 import { machineTimeZone } from '../../../shared/school-time';
 
@@ -74,6 +73,21 @@ function openCore(dataDir: string): KioskCore {
   return KioskCore.open({ dataDir, secrets, logger: stderrLogger('warn', secretValuesOf(secrets)), demo: false });
 }
 
+/** Opens the kiosk for one command and closes it after; one that must not be opened is exit 1 with why. */
+async function withCore(dataDir: string, use: (core: KioskCore) => Promise<number> | number): Promise<number> {
+  let core: KioskCore;
+  try {
+    core = openCore(dataDir);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  try {
+    return await use(core);
+  } finally {
+    core.close();
+  }
+}
+
 export const fleetCommands: Record<string, FleetCommand> = {
   async doctor(ctx) {
     const a = parse(ctx, { only: { type: 'string' }, 'ack-recovery': { type: 'boolean', default: false } });
@@ -93,24 +107,16 @@ export const fleetCommands: Record<string, FleetCommand> = {
 
   async backup(ctx) {
     const a = parse(ctx, { to: { type: 'string' } });
-    let core: KioskCore;
-    try {
-      core = openCore(a.dataDir);
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    try {
-      const fleet = fleetSettingsOf(core.settings.get());
-      const dir = a.values.to ? path.resolve(String(a.values.to)) : backupsDirOf(a.dataDir);
-      // A copy to a stick or share is the admin's to manage: nothing there is pruned.
-      const info = await backupDatabase(core.db, dir, { keep: a.values.to ? Number.MAX_SAFE_INTEGER : fleet.backups.keep });
-      ctx.out(a.json ? JSON.stringify(info, null, 2) : `Backup written: ${info.file} (${info.events} events, ${Math.round(info.bytes / 1024)} KiB).`);
-      return 0;
-    } catch (e) {
-      return fail((e as Error).message);
-    } finally {
-      core.close();
-    }
+    return withCore(a.dataDir, async (core) => {
+      try {
+        // A copy to a stick or share is the admin's to manage: nothing there is pruned.
+        const info = await core.maintenance.backupNow(a.values.to ? path.resolve(String(a.values.to)) : undefined);
+        ctx.out(a.json ? JSON.stringify(info, null, 2) : `Backup written: ${info.file} (${info.events} events, ${Math.round(info.bytes / 1024)} KiB).`);
+        return 0;
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+    });
   },
 
   async backups(ctx) {
@@ -154,17 +160,10 @@ export const fleetCommands: Record<string, FleetCommand> = {
 
   async purge(ctx) {
     const a = parse(ctx, { days: { type: 'string' } });
-    let core: KioskCore;
-    try {
-      core = openCore(a.dataDir);
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    try {
-      const site = core.settings.get();
-      const days = a.values.days !== undefined ? Number(a.values.days) : fleetSettingsOf(site).retention.days;
-      if (!Number.isInteger(days) || days < 1) return fail('--days must be a whole number of days, at least 1.', 2);
-      const r = purgeExpiredEvents(core.db, { days, now: core.clock.now(), timeZone: site.timeZone, actor: 'cli' });
+    return withCore(a.dataDir, (core) => {
+      const days = a.values.days !== undefined ? Number(a.values.days) : undefined;
+      if (days !== undefined && (!Number.isInteger(days) || days < 1)) return fail('--days must be a whole number of days, at least 1.', 2);
+      const r = core.maintenance.purgeNow('cli', days);
       ctx.out(
         a.json
           ? JSON.stringify(r, null, 2)
@@ -174,9 +173,7 @@ export const fleetCommands: Record<string, FleetCommand> = {
               (r.keptAwaitingWriteback ? `\nKept ${r.keptAwaitingWriteback} older event(s) whose mark has not reached the MIS.` : ''),
       );
       return 0;
-    } finally {
-      core.close();
-    }
+    });
   },
 
   async 'support-bundle'(ctx) {
@@ -214,9 +211,13 @@ export function fleetCommandIn(argv: string[]): { name: string; argv: string[]; 
 }
 
 /**
- * The doctor's ports as the CLI can offer them: the real scanner service (node-hid), printer
- * and MIS connector built from the site settings. Secrets encrypted by the kiosk's OS key store
- * cannot be read here: the admin screen's doctor is the one to trust for the MIS token then.
+ * The doctor's ports as the CLI can offer them. With the database open they come from the one
+ * builder, `Maintenance.doctorPorts`, fed the probes the CLI builds here (the real scanner service
+ * through node-hid, a printer and an MIS connector from the site settings), since no service runs.
+ * When the database cannot be opened there is no Maintenance to ask: the doctor still runs, with
+ * no database (its database check says why) and the machine's own time zone.
+ * Secrets encrypted by the kiosk's OS key store cannot be read here: the admin screen's doctor is
+ * the one to trust for the MIS token then.
  */
 async function cliDoctorPorts(dataDir: string): Promise<{ ports: DoctorPorts; settings: unknown; close: () => Promise<void> }> {
   const log = stderrLogger('error');
@@ -228,37 +229,38 @@ async function cliDoctorPorts(dataDir: string): Promise<{ ports: DoctorPorts; se
     dbOpenError = (e as Error).message;
   }
   const site = (core?.settings.get() ?? { timeZone: machineTimeZone() }) as Record<string, unknown> & { timeZone: string };
-  const settingsSaved = core ? siteSettingsSaved(core.db) : undefined;
   const closers: (() => Promise<void> | void)[] = [];
-  const ports: DoctorPorts = { dataDir, db: core?.db ?? null, dbOpenError, settings: site, settingsSaved };
+  const probes: StandaloneProbes = {};
 
   if (site.printer) {
     const printer = new PassPrinter({ settings: site.printer as never, logger: log });
-    ports.printerStatus = () => printer.status();
+    probes.printerStatus = () => printer.status();
   }
   const mis = misSettings.safeParse(site.mis ?? { connector: 'none' });
   if (core && mis.success && mis.data.connector !== 'none') {
     try {
-      const connector = createConnector(mis.data, core.secrets, log);
+      // The same file store openCore() gave the core.
+      const connector = createConnector(mis.data, fileSecretStore(dataDir), log);
       if (connector) {
-        ports.misName = connector.name;
-        ports.misTest = () => connector.ping();
+        probes.misName = connector.name;
+        probes.misTest = () => connector.ping();
         closers.push(() => connector.close?.());
       }
     } catch (e) {
-      ports.misTest = () => Promise.reject(e);
+      probes.misTest = () => Promise.reject(e);
     }
   }
   const hid = (site.scanner as { hid?: { enabled: boolean; devices: { vendorId: number; productId: number }[] } } | undefined)?.hid;
   if (hid?.enabled) {
     const scanner = new HidScannerService({ backend: loadNodeHidBackend, settings: hid, logger: log });
-    ports.scannerStatus = async () => {
+    probes.scannerStatus = async () => {
       await scanner.start();
       await scanner.rescan();
       return scanner.status();
     };
     closers.push(() => scanner.stop());
   }
+  const ports: DoctorPorts = core ? core.maintenance.doctorPorts(probes) : { dataDir, db: null, dbOpenError, settings: site, ...probes };
   return {
     ports,
     settings: site,

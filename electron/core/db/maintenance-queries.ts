@@ -22,11 +22,6 @@ export function countRowsOrNull(db: Db, table: string): number | null {
   }
 }
 
-/** Whether the site settings were ever saved (a kiosk on defaults has no row). */
-export function siteSettingsSaved(db: Db): boolean {
-  return !!db.prepare(`SELECT 1 FROM settings WHERE key = 'site'`).get();
-}
-
 /**
  * What a database file holds, read without migrating it: 'no_tables' (an empty SQLite file),
  * 'no_content' (a Passdesk schema with nothing a school put in it: what `KioskCore.open`, the CLI

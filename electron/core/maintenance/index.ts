@@ -7,6 +7,11 @@ import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 import type { MisCode } from '../db/mis-codes';
 import { runDoctor, type DoctorPorts } from './doctor';
+import { startNightly, type NightlyOptions, type NightlyScheduler } from './nightly';
+import { backupDatabase, backupsDirOf } from './backup';
+import { purgeExpiredEvents, type PurgeResult } from './retention';
+import { fleetSettingsOf } from '../../../shared/fleet';
+import type { Logger } from '../logging/logger';
 import type { DoctorReport } from '../../../shared/fleet';
 import { removableTargets, writeSupportBundle, type SupportBundleResult } from './support-bundle';
 import { acknowledgeRecoveryNotices, readRecoveryNotices, recoveryStatus } from './recovery';
@@ -20,15 +25,22 @@ export interface DiagnosticProbes {
   scannerStatus: DoctorPorts['scannerStatus'];
   misTest: DoctorPorts['misTest'];
   misName: string | undefined;
-  nativeBinding: string | undefined;
   misCodes: (() => Promise<MisCode[]>) | undefined;
 }
+
+/**
+ * What a caller that runs none of the kiosk's services (the CLI) offers the doctor instead of the
+ * live probes: a printer, scanner and MIS connector it built for the occasion.
+ */
+export type StandaloneProbes = Partial<Pick<DoctorPorts, 'printerStatus' | 'scannerStatus' | 'misTest' | 'misName'>>;
 
 export interface MaintenanceDeps {
   dataDir: string;
   db: Db;
+  /** Electron's build of better-sqlite3: the doctor's integrity check and the backups load it in a worker. */
   nativeBinding: string | undefined;
   clock: Clock;
+  log: Logger;
   settings: () => SiteSettings;
   /** False while the built-in example settings are in force. */
   settingsSaved: () => boolean;
@@ -57,25 +69,55 @@ export class Maintenance {
     this.probes = table;
   }
 
-  doctorPorts(): DoctorPorts {
-    const p = this.probes;
+  /**
+   * The doctor's ports: the one place they are assembled. The admin screen's doctor asks the
+   * running services; the CLI passes the probes it built (`standalone`) and is not asked about
+   * the secret store, since the store a shell opens is not the kiosk's (an OS key store cannot be
+   * read from there).
+   */
+  doctorPorts(standalone?: StandaloneProbes): DoctorPorts {
+    const p = standalone ?? this.probes;
     return {
       dataDir: this.d.dataDir,
       db: this.d.db,
+      nativeBinding: this.d.nativeBinding,
       settings: this.d.settings(),
       settingsSaved: this.d.settingsSaved(),
-      secrets: { backend: this.d.secrets.backend, weak: this.d.secrets.weak },
+      secrets: standalone ? undefined : { backend: this.d.secrets.backend, weak: this.d.secrets.weak },
       printerStatus: p.printerStatus,
       scannerStatus: p.scannerStatus,
       misTest: p.misTest,
       misName: p.misName,
-      nativeBinding: p.nativeBinding,
       now: () => this.d.clock.now(),
     };
   }
 
+  /**
+   * The night's purge and backup at the school's backup time (nightly.ts), with only the ports
+   * they need. The caller reschedules it when the settings change and stops it before close.
+   */
+  startNightly(options: Omit<NightlyOptions, 'nativeBinding'> = {}): NightlyScheduler {
+    const { db, dataDir, clock, log, settings } = this.d;
+    return startNightly({ db, dataDir, clock, log, settings: { get: settings } }, { ...options, nativeBinding: this.d.nativeBinding });
+  }
+
   runDoctor(): Promise<DoctorReport> {
     return runDoctor(this.doctorPorts());
+  }
+
+  /**
+   * A backup now (the CLI's `backup`): into the kiosk's backups folder, keeping the newest N the
+   * settings ask for; or, `to` a stick or a share, a copy that is the admin's to manage (never pruned).
+   */
+  backupNow(to?: string): ReturnType<typeof backupDatabase> {
+    const keep = to ? Number.MAX_SAFE_INTEGER : fleetSettingsOf(this.d.settings()).backups.keep;
+    return backupDatabase(this.d.db, to ?? backupsDirOf(this.d.dataDir), { keep, clock: this.d.clock, log: this.d.log, nativeBinding: this.d.nativeBinding });
+  }
+
+  /** Delete written-back events older than `days` (default: the site's retention period) now, audited as `actor`. */
+  purgeNow(actor: string, days?: number): PurgeResult {
+    const site = this.d.settings();
+    return purgeExpiredEvents(this.d.db, { days: days ?? fleetSettingsOf(site).retention.days, now: this.d.clock.now(), timeZone: site.timeZone, actor, log: this.d.log });
   }
 
   /** Where the admin screen may write a support bundle: a USB stick or the kiosk's own folder. */

@@ -10,8 +10,8 @@ import { backupDatabase, backupsDirOf, listBackups, type BackupInfo } from './ba
 import { purgeInBatches, type PurgeResult } from './retention';
 import { fleetSettingsOf } from '../../../shared/fleet';
 
-/** What the night's work needs of the kiosk; KioskCore fits it as it is. */
-export interface FleetCore {
+/** What the night's work needs of the kiosk (Maintenance.startNightly hands exactly these). */
+export interface NightlyPorts {
   readonly db: Db;
   readonly dataDir: string;
   readonly clock: Clock;
@@ -31,22 +31,22 @@ export interface NightlyOptions {
   catchUpDelayMs?: number;
 }
 
-export async function runNightly(core: FleetCore, options: NightlyOptions = {}): Promise<NightlyRun> {
-  const site = core.settings.get();
+export async function runNightly(ports: NightlyPorts, options: NightlyOptions = {}): Promise<NightlyRun> {
+  const site = ports.settings.get();
   const fleet = fleetSettingsOf(site);
   const run: NightlyRun = { purge: null, backup: null, problems: [] };
   try {
-    run.purge = await purgeInBatches(core.db, { days: fleet.retention.days, now: core.clock.now(), timeZone: site.timeZone, log: core.log });
+    run.purge = await purgeInBatches(ports.db, { days: fleet.retention.days, now: ports.clock.now(), timeZone: site.timeZone, log: ports.log });
   } catch (e) {
     run.problems.push(`Retention purge failed: ${(e as Error).message}`);
-    core.log.error('retention purge failed', { error: (e as Error).message });
+    ports.log.error('retention purge failed', { error: (e as Error).message });
   }
   if (fleet.backups.enabled) {
     try {
-      run.backup = await backupDatabase(core.db, backupsDirOf(core.dataDir), {
+      run.backup = await backupDatabase(ports.db, backupsDirOf(ports.dataDir), {
         keep: fleet.backups.keep,
-        clock: core.clock,
-        log: core.log,
+        clock: ports.clock,
+        log: ports.log,
         nativeBinding: options.nativeBinding,
       });
     } catch (e) {
@@ -64,29 +64,29 @@ export interface NightlyScheduler {
   stop(): void;
 }
 
-export function startNightly(core: FleetCore, options: NightlyOptions = {}): NightlyScheduler {
+export function startNightly(ports: NightlyPorts, options: NightlyOptions = {}): NightlyScheduler {
   let job: Cron | null = null;
   let running: Promise<NightlyRun> | null = null;
   const runOnce = () => {
     // One run at a time: a slow backup on a slow card must not overlap tomorrow's catch-up.
-    running ??= runNightly(core, options).finally(() => {
+    running ??= runNightly(ports, options).finally(() => {
       running = null;
     });
     return running;
   };
   const schedule = () => {
     job?.stop();
-    const site = core.settings.get();
+    const site = ports.settings.get();
     const { backups } = fleetSettingsOf(site);
     const [hh, mm] = backups.at.split(':').map(Number);
     job = new Cron(`${mm} ${hh} * * *`, { timezone: site.timeZone, protect: true, unref: true, catch: true }, () => void runOnce());
   };
   schedule();
 
-  const newest = listBackups(backupsDirOf(core.dataDir))[0];
+  const newest = listBackups(backupsDirOf(ports.dataDir))[0];
   const dayMs = 24 * 3_600_000;
   let catchUp: NodeJS.Timeout | null = null;
-  if (!newest || core.clock.now().getTime() - Date.parse(newest.takenAt) > dayMs) {
+  if (!newest || ports.clock.now().getTime() - Date.parse(newest.takenAt) > dayMs) {
     catchUp = setTimeout(() => void runOnce(), options.catchUpDelayMs ?? 120_000);
     catchUp.unref();
   }

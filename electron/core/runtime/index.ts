@@ -189,7 +189,7 @@ export class Runtime {
     this.roster.onProgress((p) => this.bus.emit('rosterProgress', p));
     const mis = this.mis;
     this.maintenance = new Maintenance({
-      dataDir: this.dataDir, db, nativeBinding: this.nativeBinding, clock: this.clock, settings,
+      dataDir: this.dataDir, db, nativeBinding: this.nativeBinding, clock: this.clock, log, settings,
       settingsSaved: () => this.settings.isSaved(),
       secrets: this.secrets,
       probes: {
@@ -198,7 +198,6 @@ export class Runtime {
         misTest: () => mis.misTest,
         misName: () => mis.misName,
         misCodes: () => mis.misCodes,
-        nativeBinding: () => undefined,
       },
       audit: (...a) => this.staff.audit(...a),
     });

@@ -75,7 +75,8 @@ export class WondeConnector implements MisConnector {
     });
   }
 
-  async capabilities(): Promise<Capabilities> {
+  /** The school's record and what the capability table says of its MIS (capabilities.ts). */
+  private async schoolCapabilities() {
     const school = await this.loadSchool();
     const caps = wondeCapabilities(
       {
@@ -85,21 +86,18 @@ export class WondeConnector implements MisConnector {
       },
       WONDE_MAX_BATCH,
     );
+    return { school, caps };
+  }
+
+  async capabilities(): Promise<Capabilities> {
+    const { caps } = await this.schoolCapabilities();
     const { note: _note, ...rest } = caps;
     return rest;
   }
 
   /** The MIS behind Wonde and what the table says of it, for the admin screen. */
   async describe(): Promise<{ school: string; mis: string | null; note: string | null }> {
-    const school = await this.loadSchool();
-    const caps = wondeCapabilities(
-      {
-        mis: school.mis ?? null,
-        allowsWriteback: school.extended?.allows_writeback ?? null,
-        hasLessonAttendance: school.extended?.has_lesson_attendance ?? null,
-      },
-      WONDE_MAX_BATCH,
-    );
+    const { school, caps } = await this.schoolCapabilities();
     return { school: school.name ?? school.id, mis: school.mis ?? null, note: caps.note };
   }
 
