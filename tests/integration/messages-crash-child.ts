@@ -26,6 +26,7 @@ const service = new MessageService({
   settings: () => settings,
   student: () => null,
   event: () => null,
+  collectedBy: () => null,
   today: () => '2026-11-24',
   clock: systemClock,
   logger: silentLogger,

@@ -60,23 +60,6 @@ export function messageKindFor(event: Pick<SignEvent, 'direction' | 'session' | 
   return event.localTime > rules.sessions[event.session].unauthorisedAfter ? 'late_arrival' : null;
 }
 
-/**
- * Who collected the student: F17a's collector on the event when there is one, else the note
- * typed at a "collected by" reason (today's kiosk: it follows the reason in the comment).
- */
-export function collectedByOf(event: SignEvent, settings: SiteSettings, note?: string | null): string | null {
-  const e = event as SignEvent & { collectedBy?: unknown; collector?: unknown };
-  for (const v of [e.collectedBy, e.collector]) {
-    if (typeof v === 'string' && v.trim()) return v.trim();
-    if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') return (v as { name: string }).name;
-  }
-  const reason = settings.rules.reasons.find((r) => r.id === event.reasonId) ?? settings.groups.flatMap((g) => g.overrides.reasons ?? []).find((r) => r.id === event.reasonId);
-  if (reason?.prompt !== 'collected_by') return null;
-  if (note?.trim()) return note.trim();
-  const parts = event.comment?.split(' — ') ?? [];
-  return parts.length > 1 ? parts.slice(1).join(' — ') : null;
-}
-
 export function templateValues(event: SignEvent, student: Student, settings: SiteSettings, collectedBy: string | null): TemplateValues {
   return {
     forename: student.forename,
@@ -145,13 +128,13 @@ export function composeForEvent(
   settings: SiteSettings,
   rawContacts: unknown[],
   nowIso: string,
-  note?: string | null,
+  /** From event_collectors, the collector's one home (never the MIS comment, which a school may keep it off). */
+  collectedBy: string | null,
 ): Composed {
   const kind = messageKindFor(event, student, settings);
   if (!kind) return { messages: [], note: 'not a message event' };
   const m = settings.messages;
   const chosen = chooseContacts(readContacts(rawContacts), m.recipients);
-  const collectedBy = collectedByOf(event, settings, note);
   const values = templateValues(event, student, settings, collectedBy);
   const words = m.templates[settings.locale] ?? defaultTemplates[settings.locale];
   const subject = renderTemplate(kind === 'early_leave' ? words.earlySubject : words.lateSubject, values);

@@ -36,6 +36,7 @@ import { StatusReporter } from './status';
 import { MessageRepository } from '../db/messages';
 import { MessageService, type MessageServiceOptions } from '../messages/service';
 import { todayIn } from '../../../shared/school-time';
+import { collectorText } from '../../../shared/roll-call';
 
 export { PrinterSlot, ScannerSlot } from './ports';
 export { KioskEvents } from './events';
@@ -141,12 +142,17 @@ export class Runtime {
     });
     const onStatus = () => this.status.schedule();
     this.scanRejections = new ScanRejectionLog(db, () => scanSalt(this.secrets, log));
+    this.collectors = new CollectorRepository(db);
     // Before attendance: an event's messages are queued in the event's own transaction.
     this.messages = new MessageService({
       repo: new MessageRepository(db),
       settings,
       student: (id) => this.students.get(id),
       event: (id) => this.events.get(id),
+      collectedBy: (id) => {
+        const c = this.collectors.ofEvent(id);
+        return c ? collectorText(c) : null;
+      },
       today: () => todayIn(this.settings.get().timeZone, this.clock.now()),
       clock: this.clock,
       logger: log,
@@ -154,7 +160,6 @@ export class Runtime {
       ...options.messages,
     });
     const passes = new PassPrinting({ printer: this.printer, passes: this.passes, clock: this.clock });
-    this.collectors = new CollectorRepository(db);
     this.rollCall = new RollCallService({ collectors: this.collectors, settings, clock: this.clock, log, audit: this.audit, passes });
     this.attendance = new Attendance({
       db, students: this.students, events: this.events, audit: this.audit, scanRejections: this.scanRejections, settings, clock: this.clock, log,
