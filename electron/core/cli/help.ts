@@ -62,6 +62,13 @@ collected them), grouped by year and form.
 
 Exit codes: 0 done, 1 the print failed, 2 wrong usage.`,
 
+  messages: `Usage: kiosk messages [--json]
+
+The messages home (e-mails and webhook deliveries, issue 17): counts per state, then the newest 200
+with their state, attempts and, for those waiting or failed, the reason in words the admin can act
+on (a refused sign-in, a wrong port). The same log as Admin → Settings → Messages.
+  --json   {"counts":{pending,sending,sent,failed}, "total", "rows":[{id,state,channel,kind,to,reason,…}]}`,
+
   help: `Usage: kiosk help [command]
 
 List the commands, or show one command's help (the same as kiosk <command> --help).`,

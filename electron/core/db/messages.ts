@@ -213,6 +213,27 @@ export class MessageRepository {
     return out;
   }
 
+  /**
+   * For the doctor: how many wait or failed, since when, and the newest reason a message is not
+   * through (a refused SMTP sign-in keeps every message waiting, so the admin must hear of it).
+   */
+  health(): { waiting: number; failed: number; oldestWaitingAt: string | null; latest: { state: MessageState; kind: string | null; reason: string; attempts: number } | null } {
+    const c = this.db
+      .prepare(
+        `SELECT SUM(state IN ('pending', 'sending')) AS waiting, SUM(state = 'failed') AS failed,
+                MIN(CASE WHEN state IN ('pending', 'sending') THEN created_at END) AS oldest
+         FROM message_outbox WHERE kind != 'test'`,
+      )
+      .get() as { waiting: number | null; failed: number | null; oldest: string | null };
+    const latest = this.db
+      .prepare(
+        `SELECT state, last_error_kind AS kind, last_error AS reason, attempts FROM message_outbox
+         WHERE state IN ('pending', 'failed') AND last_error IS NOT NULL AND kind != 'test' ORDER BY updated_at DESC, id DESC LIMIT 1`,
+      )
+      .get() as { state: MessageState; kind: string | null; reason: string; attempts: number } | undefined;
+    return { waiting: c.waiting ?? 0, failed: c.failed ?? 0, oldestWaitingAt: c.oldest, latest: latest ?? null };
+  }
+
   get(id: number): MessageRow | null {
     return (this.db.prepare('SELECT * FROM message_outbox WHERE id = ?').get(id) as MessageRow | undefined) ?? null;
   }
