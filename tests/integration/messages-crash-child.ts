@@ -27,6 +27,7 @@ const service = new MessageService({
   student: () => null,
   event: () => null,
   collectedBy: () => null,
+  contacts: () => [],
   today: () => '2026-11-24',
   clock: systemClock,
   logger: silentLogger,

@@ -98,18 +98,6 @@ export class MessageRepository {
       .all(localDate, sinceIso, limit) as { id: string; studentId: string }[];
   }
 
-  /** The contacts the roster stored for a student (JSON as written by roster/store.ts), or []. */
-  contactsOf(studentId: string): unknown[] {
-    const r = this.db.prepare('SELECT json FROM student_contacts WHERE student_id = ?').get(studentId) as { json: string } | undefined;
-    if (!r) return [];
-    try {
-      const v = JSON.parse(r.json) as unknown;
-      return Array.isArray(v) ? v : [];
-    } catch {
-      return [];
-    }
-  }
-
   /**
    * Claim due rows: each goes pending → sending (attempts + 1, sending_at) in one transaction
    * that is on disk before any byte leaves for the server.

@@ -7,28 +7,16 @@ import type { NewMessage, MessageKind } from '../db/messages';
 import { defaultTemplates, isEmailAddress, renderTemplate, type MessageSettings, type TemplateValues } from '../../../shared/messages';
 import { groupForStudent, resolveRules, splitReasonLabel, type SiteSettings } from '../../../shared/settings';
 import type { SignEvent, Student } from '../../../shared/model';
+import { contact, type Contact } from '../roster/model';
 
-/**
- * A contact as the roster stored it. F17a adds `priority` and `parentalResponsibility`; older
- * rows have neither, so both are read defensively (absent = null).
- */
-export interface ContactView {
-  name: string | null;
-  relationship: string | null;
-  email: string | null;
-  phone: string | null;
-  priority: number | null;
-  parentalResponsibility: boolean | null;
-}
+/** A contact as the roster stored it (the roster's own schema: the one home of a contact's shape). */
+export type ContactView = Contact;
 
+/** Stored contacts through the roster's schema; anything that does not fit is passed over. */
 export function readContacts(raw: unknown[]): ContactView[] {
-  const str = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null);
   return raw.flatMap((c) => {
-    if (!c || typeof c !== 'object') return [];
-    const o = c as Record<string, unknown>;
-    const priority = typeof o.priority === 'number' && Number.isFinite(o.priority) ? o.priority : typeof o.priority === 'string' && /^\d+$/.test(o.priority) ? Number(o.priority) : null;
-    const pr = typeof o.parentalResponsibility === 'boolean' ? o.parentalResponsibility : null;
-    return [{ name: str(o.name, 120), relationship: str(o.relationship, 40), email: str(o.email, 254), phone: str(o.phone, 40), priority, parentalResponsibility: pr }];
+    const r = contact.safeParse(c);
+    return r.success ? [r.data] : [];
   });
 }
 

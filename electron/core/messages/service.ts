@@ -26,6 +26,8 @@ export interface MessageServiceOptions {
    * path (with the event, the sweep) names the collector from there, whatever the MIS comment says.
    */
   collectedBy: (eventId: string) => string | null;
+  /** The student's contacts as the roster stored them (CollectorRepository.storedContacts). */
+  contacts: (studentId: string) => unknown[];
   /** Today's date in the school's time zone. */
   today: () => string;
   clock: Clock;
@@ -103,7 +105,7 @@ export class MessageService {
       const settings = this.o.settings();
       if (!settings.messages.enabled) return;
       const nowIso = this.now();
-      const composed = composeForEvent(event, student, settings, this.o.repo.contactsOf(student.id), nowIso, this.o.collectedBy(event.id));
+      const composed = composeForEvent(event, student, settings, this.o.contacts(student.id), nowIso, this.o.collectedBy(event.id));
       this.o.repo.queueForEvent(event.id, composed.messages, composed.note, nowIso);
     } catch (e) {
       this.o.logger.error('messages not queued with the event; the sweep will', { event: event.id, error: (e as Error).message });
@@ -127,7 +129,7 @@ export class MessageService {
         this.o.repo.queueForEvent(id, [], 'event or student not found', nowIso);
         continue;
       }
-      const composed = composeForEvent(event, student, settings, this.o.repo.contactsOf(student.id), nowIso, this.o.collectedBy(event.id));
+      const composed = composeForEvent(event, student, settings, this.o.contacts(student.id), nowIso, this.o.collectedBy(event.id));
       queued += this.o.repo.queueForEvent(event.id, composed.messages, composed.note, nowIso);
     }
     if (queued) this.o.logger.info('messages queued by the sweep', { messages: queued });

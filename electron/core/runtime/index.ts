@@ -153,6 +153,7 @@ export class Runtime {
         const c = this.collectors.ofEvent(id);
         return c ? collectorText(c) : null;
       },
+      contacts: (id) => this.collectors.storedContacts(id),
       today: () => todayIn(this.settings.get().timeZone, this.clock.now()),
       clock: this.clock,
       logger: log,
