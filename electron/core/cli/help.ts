@@ -75,7 +75,7 @@ List the commands, or show one command's help (the same as kiosk <command> --hel
 
   doctor: `Usage: kiosk doctor [--only scanner,printer,…] [--ack-recovery]
 
-Check the kiosk: scanner, printer, MIS, clock, time zone, disk, database, secrets, outbox, backups.
+Check the kiosk: scanner, printer, MIS, clock, time zone, disk, database, secrets, outbox, backups, messages home.
 Each check that fails says what to do.
   --only <ids>       Run only these checks (comma-separated)
   --ack-recovery     Mark the notice of a database recovery as seen
