@@ -17,13 +17,18 @@ export type NormalisedScan = { ok: true; badge: string } | { ok: false; reason: 
 // scanners put before the data.
 const AIM_ID = /^\][A-Za-z][0-9A-Za-z]/;
 
-export function normaliseScan(raw: string, rules: BadgeRules): NormalisedScan {
-  if (typeof raw !== 'string') return { ok: false, reason: 'empty' };
-  if (raw.length > MAX_SCAN_LENGTH) return { ok: false, reason: 'too_long' };
+/** The scanner's prefix and suffix, a trailing newline and an AIM symbology id off a raw scan. */
+export function stripScanAffixes(raw: string, rules: Pick<BadgeRules, 'prefix' | 'suffix'>): string {
   let code = raw.replace(/[\r\n]+$/, '');
   if (rules.prefix && code.startsWith(rules.prefix)) code = code.slice(rules.prefix.length);
   if (rules.suffix && code.endsWith(rules.suffix)) code = code.slice(0, -rules.suffix.length);
-  code = code.replace(AIM_ID, '').trim();
+  return code.replace(AIM_ID, '').trim();
+}
+
+export function normaliseScan(raw: string, rules: BadgeRules): NormalisedScan {
+  if (typeof raw !== 'string') return { ok: false, reason: 'empty' };
+  if (raw.length > MAX_SCAN_LENGTH) return { ok: false, reason: 'too_long' };
+  const code = stripScanAffixes(raw, rules);
   if (code.length === 0) return { ok: false, reason: 'empty' };
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(code)) return { ok: false, reason: 'control_chars' };

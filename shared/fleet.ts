@@ -76,7 +76,7 @@ export function fleetSettingsOf(site: unknown): FleetSettings {
 export const checkStatus = z.enum(['ok', 'note', 'fail', 'skipped']);
 export type CheckStatus = z.infer<typeof checkStatus>;
 
-export const checkId = z.enum(['scanner', 'printer', 'mis', 'clock', 'timezone', 'disk', 'database', 'secrets', 'outbox', 'backups']);
+export const checkId = z.enum(['scanner', 'printer', 'mis', 'clock', 'timezone', 'disk', 'database', 'secrets', 'outbox', 'backups', 'messages']);
 export type CheckId = z.infer<typeof checkId>;
 
 export const checkResult = z.object({

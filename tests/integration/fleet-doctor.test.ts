@@ -228,7 +228,7 @@ describe('checks of the kiosk itself', () => {
     expect(byId.printer).toMatchObject({ status: 'fail', summary: 'No answer within 0 s.' });
     expect(byId.scanner).toMatchObject({ status: 'fail', summary: 'The check itself failed: node-hid is missing' });
     expect(byId.database).toMatchObject({ status: 'ok' });
-    expect(report.checks).toHaveLength(10);
+    expect(report.checks).toHaveLength(11);
   });
 });
 

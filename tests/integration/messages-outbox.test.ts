@@ -14,6 +14,8 @@ import type { MessageRow } from '../../electron/core/db/messages';
 import type { SiteSettings } from '../../shared/settings';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { signWebhook } from '../../electron/core/messages/webhook';
+import { runDoctor } from '../../electron/core/maintenance/doctor';
+import { runCli } from '../helpers/cli';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -403,5 +405,32 @@ describe('messages home: the admin calls', () => {
     expect(v.counts.pending).toBe(1);
     const denied = await dispatch(core, 'messageLog', { token: 'not-a-real-token-123' });
     expect(denied.ok).toBe(false);
+  });
+
+  it('messages that keep failing reach the admin: a doctor FAIL with the reason (no address) and `kiosk messages`; the kiosk’s status says nothing', async () => {
+    const smtp = await startFakeSmtp();
+    smtp.users.set('kiosk', 'right');
+    cleanups.push(() => smtp.close());
+    const t = await kiosk({ smtp, password: 'wrong', messages: { email: { username: 'kiosk' } } });
+    const { core } = t;
+    const doctor = async () => (await runDoctor({ ...core.maintenance.doctorPorts(), dataDir: t.dataDir }, ['messages'])).checks[0]!;
+    expect(await doctor()).toMatchObject({ status: 'ok', summary: 'Every message home has been sent.' });
+    await signOut(core);
+    expect(await core.messages.runRound()).toMatchObject({ retrying: 1 });
+    // A refused sign-in never heals on its own: a FAIL at once, saying what to fix.
+    const d = await doctor();
+    expect(d).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^1 message\(s\) home are waiting and cannot be sent\. Last problem: The mail server .* refused to sign in/), fix: expect.stringMatching(/Settings → Messages/) });
+    expect(JSON.stringify(d)).not.toMatch(/@|Novak/);
+    // The student's screen gets the kiosk status: nothing about messages there.
+    expect(JSON.stringify(await core.getStatus())).not.toMatch(/message/i);
+    const cli = await runCli(['messages', '--json', '--data-dir', t.dataDir]);
+    expect(cli.code).toBe(0);
+    const v = JSON.parse(cli.out) as { counts: Record<string, number>; total: number; rows: { state: string; reasonKind: string; to: string; studentName: string }[] };
+    expect(v.counts).toMatchObject({ pending: 1, failed: 0 });
+    expect(v.rows).toEqual([expect.objectContaining({ state: 'pending', reasonKind: 'auth', to: 'ann@parents.example', studentName: 'Aarav Novak' })]);
+    const human = await runCli(['messages', '--data-dir', t.dataDir]);
+    expect(human.out).toMatch(/^pending: 1 {2}sending: 0 {2}sent: 0 {2}failed: 0\n#1 pending email early_leave Aarav Novak → ann@parents.example attempts=1 next .* — The mail server .* refused to sign in/);
+    core.db.prepare(`UPDATE message_outbox SET state = 'failed', last_error_kind = 'smtp_5xx', last_error = '550 5.1.1 <ann@parents.example> unknown'`).run();
+    expect(await doctor()).toMatchObject({ status: 'fail', summary: '1 message(s) home were not sent and need a decision. Last problem: 550 5.1.1 <[address]> unknown' });
   });
 });

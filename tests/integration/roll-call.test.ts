@@ -215,18 +215,34 @@ describe('who is collecting', () => {
     expect(t.core.collectors.ofEvent(r.event.id)).toBeNull();
   });
 
-  it('a message home names the collector even when the school keeps it off the MIS comment (issue 17, part 3)', async () => {
+  /** Messages on (queued only: the worker is not started), the collector kept off the MIS comment; Maja's mother is her contact. */
+  async function majaSignsOutWithMessagesOn() {
     const t = open('2026-11-24T10:15:00Z');
     giveContacts(t.core, MAJA, [{ name: 'Priya Patel', relationship: 'Mother', email: 'priya@parents.example', priority: 1 }]);
     const s = structuredClone(t.core.getSettings());
     s.collectors = { offerContacts: true, inMisComment: false };
-    // Queued only (the worker is not started): the text is composed in the event's transaction.
     s.messages = { ...s.messages, enabled: true, email: { ...s.messages.email, enabled: true, server: '127.0.0.1', port: 25, security: 'none', sender: 'office@oakfield.example' } };
     t.core.updateSettings({ settings: s });
     const r = await t.core.record({ studentId: MAJA, direction: 'sign_out', reasonId: 'unwell', collector: { contact: 0 } });
+    const bodies = () => t.core.db.prepare('SELECT body FROM message_outbox WHERE event_id = ?').all(r.event.id) as { body: string }[];
+    return { t, r, bodies };
+  }
+
+  it('a message home names the collector even when the school keeps it off the MIS comment (issue 17, part 3)', async () => {
+    // The text is composed in the event's transaction.
+    const { r, bodies } = await majaSignsOutWithMessagesOn();
     expect(r.event.comment).toBe('Unwell, going home');
-    const bodies = t.core.db.prepare('SELECT body FROM message_outbox WHERE event_id = ?').all(r.event.id) as { body: string }[];
-    expect(bodies).toHaveLength(1);
-    expect(bodies[0]!.body).toContain('Collected by: Priya Patel (Mother)');
+    expect(bodies()).toHaveLength(1);
+    expect(bodies()[0]!.body).toContain('Collected by: Priya Patel (Mother)');
+  });
+
+  it('the sweep (an event committed without its messages) names the collector from event_collectors too, never from the MIS comment', async () => {
+    const { t, r, bodies } = await majaSignsOutWithMessagesOn();
+    // As if the kiosk had crashed between the event and its messages: the sweep decides it again.
+    t.core.db.prepare('DELETE FROM message_outbox WHERE event_id = ?').run(r.event.id);
+    t.core.db.prepare('DELETE FROM message_triggers WHERE event_id = ?').run(r.event.id);
+    expect(t.core.messages.sweep()).toBe(1);
+    expect(bodies()).toHaveLength(1);
+    expect(bodies()[0]!.body).toContain('Collected by: Priya Patel (Mother)');
   });
 });

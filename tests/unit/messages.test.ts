@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultTemplates, renderTemplate, templateProblems, webhookUrlProblem } from '../../shared/messages';
 import { describeIssues, siteSettings, type SiteSettings } from '../../shared/settings';
 import { defaultSettings } from '../../shared/defaults';
-import { chooseContacts, collectedByOf, messageKindFor, readContacts } from '../../electron/core/messages/compose';
+import { chooseContacts, messageKindFor, readContacts } from '../../electron/core/messages/compose';
 import { classifySmtpError } from '../../electron/core/messages/mailer';
 import { classifyHttp, retryAfterMs, signWebhook } from '../../electron/core/messages/webhook';
-import type { SignEvent, Student } from '../../shared/model';
+import type { Student } from '../../shared/model';
 
 const settingsWith = (messages: unknown) => siteSettings.safeParse({ ...defaultSettings, messages });
 const issuesOf = (messages: unknown) => {
@@ -102,14 +102,6 @@ describe('which events are messages', () => {
     expect(messageKindFor(ev('sign_in', '13:16', 'PM'), student, on({ lateArrival: true }))).toBe('late_arrival');
   });
 
-  it('"collected by": F17a’s collector on the event first, else the note at a collected-by reason', () => {
-    const s = on();
-    const base = { reasonId: 'unwell', comment: 'Unwell, going home — Grandad' } as SignEvent;
-    expect(collectedByOf({ ...base, collectedBy: { name: 'Ann Novak' } } as SignEvent, s)).toBe('Ann Novak');
-    expect(collectedByOf(base, s, 'Dad')).toBe('Dad');
-    expect(collectedByOf(base, s)).toBe('Grandad');
-    expect(collectedByOf({ ...base, reasonId: 'medical' }, s, 'Dad')).toBeNull();
-  });
 });
 
 describe('failures sorted by what to do about them', () => {

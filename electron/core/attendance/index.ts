@@ -42,7 +42,7 @@ export interface AttendanceDeps {
   passes: PassPrinting;
   sync: Pick<SyncPort, 'kick'>;
   /** Telling home (issue 17): a new event's messages are queued in its transaction (never throws). */
-  messages?: { queueInTransaction(event: SignEvent, student: Student, note?: string | null): void; kick(): void };
+  messages?: { queueInTransaction(event: SignEvent, student: Student): void; kick(): void };
   /** Something the status chips show changed (the outbox grew). */
   onStatus: () => void;
   /** Issue 17: who collected a student, and the roll call a roll call badge brings up. */
@@ -332,8 +332,8 @@ export class Attendance {
         supersede(this.d.db, old.id, payload, nowIso);
       } else if (payload) enqueueSessionMark(this.d.db, payload, nowIso);
       // Telling home: a new event's messages commit with it (an override never tells home again).
-      // Issue 17: messages name the collector even when the school keeps it off the MIS comment.
-      if (!old) this.d.messages?.queueInTransaction(event, input.student, input.collector ? collectorText(input.collector) : input.note);
+      // The collector row above is already written: the messages read it from there.
+      if (!old) this.d.messages?.queueInTransaction(event, input.student);
       const a = input.audit?.(event);
       if (a) this.d.audit.append(nowIso, a.actor, a.action, a.subject, a.before, a.after);
     })();

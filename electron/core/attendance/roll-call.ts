@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { CollectorRepository, DayEventRow } from '../db/collectors';
 import { collectorText, rollCallLines, type RollCall, type RollCallOffSite, type RollCallOnSite } from '../../../shared/roll-call';
 import { localClock } from '../../../shared/school-time';
+import { stripScanAffixes } from '../../../shared/badge';
 import type { SiteSettings } from '../../../shared/settings';
 import type { PassLine } from '../../../shared/pass';
 import type { Clock } from '../clock';
@@ -104,7 +105,7 @@ export class RollCallService {
   isBadge(code: unknown): boolean {
     const s = this.d.settings();
     if (!s.rollCall.badges.length || typeof code !== 'string' || code.length > 256) return false;
-    return isRollCallBadge(stripAffixes(code, s.scanner), s);
+    return isRollCallBadge(stripScanAffixes(code, s.scanner), s);
   }
 
   /** A roll call badge at the idle screen: the list, already on its way to the printer (no PIN). */
@@ -114,12 +115,4 @@ export class RollCallService {
     void this.print('roll_call_badge', rc);
     return { ok: false, reason: 'roll_call', rollCall: rc, printing: this.d.passes.ready };
   }
-}
-
-/** The scanner's prefix and suffix, and an AIM symbology id ("]C0"), off a code, as shared/badge.ts does. */
-function stripAffixes(code: string, scanner: { prefix: string; suffix: string }): string {
-  let c = code.replace(/[\r\n]+$/, '');
-  if (scanner.prefix && c.startsWith(scanner.prefix)) c = c.slice(scanner.prefix.length);
-  if (scanner.suffix && c.endsWith(scanner.suffix)) c = c.slice(0, -scanner.suffix.length);
-  return c.replace(/^\][A-Za-z][0-9A-Za-z]/, '').trim();
 }

@@ -74,13 +74,20 @@ period; reasons and minutes only while the events are.
 
 Exit codes: 0 printed, 1 the kiosk data cannot be opened, 2 wrong usage or dates.`,
 
+  messages: `Usage: kiosk messages [--json]
+
+The messages home (e-mails and webhook deliveries, issue 17): counts per state, then the newest 200
+with their state, attempts and, for those waiting or failed, the reason in words the admin can act
+on (a refused sign-in, a wrong port). The same log as Admin → Settings → Messages.
+  --json   {"counts":{pending,sending,sent,failed}, "total", "rows":[{id,state,channel,kind,to,reason,…}]}`,
+
   help: `Usage: kiosk help [command]
 
 List the commands, or show one command's help (the same as kiosk <command> --help).`,
 
   doctor: `Usage: kiosk doctor [--only scanner,printer,…] [--ack-recovery]
 
-Check the kiosk: scanner, printer, MIS, clock, time zone, disk, database, secrets, outbox, backups.
+Check the kiosk: scanner, printer, MIS, clock, time zone, disk, database, secrets, outbox, backups, messages home.
 Each check that fails says what to do.
   --only <ids>       Run only these checks (comma-separated)
   --ack-recovery     Mark the notice of a database recovery as seen

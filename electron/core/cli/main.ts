@@ -20,6 +20,7 @@ import { helpRequest } from './help';
 // ---- issue 17 ----
 import { rollCallCommand } from './roll-call';
 import { REPORT_USAGE, reportCommandIn } from './report-command';
+import { messagesCommand } from './messages';
 
 const USAGE = `Passdesk admin CLI
 
@@ -40,6 +41,7 @@ Commands:
   outbox                          Show the writeback queue: counts per state and the rows not yet done
   roll-call [--json] [--print]    Today's evacuation roll call: late arrivals on site, early leavers off site
       --hash-badge <code>         Print the "sha256:…" form of a roll call badge for the settings
+  messages                        Show the messages home: counts per state and the newest, with why each waits or failed
   help [command]                  This text, or one command's help (also: <command> --help)
 
 Options:
@@ -271,6 +273,8 @@ async function runCommand(
     }
     case 'roll-call':
       return rollCallCommand(core, values, o);
+    case 'messages':
+      return messagesCommand(core, o);
     default:
       return usageError(`Unknown command "${command}".`);
   }

@@ -98,18 +98,6 @@ export class MessageRepository {
       .all(localDate, sinceIso, limit) as { id: string; studentId: string }[];
   }
 
-  /** The contacts the roster stored for a student (JSON as written by roster/store.ts), or []. */
-  contactsOf(studentId: string): unknown[] {
-    const r = this.db.prepare('SELECT json FROM student_contacts WHERE student_id = ?').get(studentId) as { json: string } | undefined;
-    if (!r) return [];
-    try {
-      const v = JSON.parse(r.json) as unknown;
-      return Array.isArray(v) ? v : [];
-    } catch {
-      return [];
-    }
-  }
-
   /**
    * Claim due rows: each goes pending → sending (attempts + 1, sending_at) in one transaction
    * that is on disk before any byte leaves for the server.
@@ -211,6 +199,27 @@ export class MessageRepository {
     const out: Record<MessageState, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
     for (const r of this.db.prepare('SELECT state, COUNT(*) AS n FROM message_outbox GROUP BY state').all() as { state: MessageState; n: number }[]) out[r.state] = r.n;
     return out;
+  }
+
+  /**
+   * For the doctor: how many wait or failed, since when, and the newest reason a message is not
+   * through (a refused SMTP sign-in keeps every message waiting, so the admin must hear of it).
+   */
+  health(): { waiting: number; failed: number; oldestWaitingAt: string | null; latest: { state: MessageState; kind: string | null; reason: string; attempts: number } | null } {
+    const c = this.db
+      .prepare(
+        `SELECT SUM(state IN ('pending', 'sending')) AS waiting, SUM(state = 'failed') AS failed,
+                MIN(CASE WHEN state IN ('pending', 'sending') THEN created_at END) AS oldest
+         FROM message_outbox WHERE kind != 'test'`,
+      )
+      .get() as { waiting: number | null; failed: number | null; oldest: string | null };
+    const latest = this.db
+      .prepare(
+        `SELECT state, last_error_kind AS kind, last_error AS reason, attempts FROM message_outbox
+         WHERE state IN ('pending', 'failed') AND last_error IS NOT NULL AND kind != 'test' ORDER BY updated_at DESC, id DESC LIMIT 1`,
+      )
+      .get() as { state: MessageState; kind: string | null; reason: string; attempts: number } | undefined;
+    return { waiting: c.waiting ?? 0, failed: c.failed ?? 0, oldestWaitingAt: c.oldest, latest: latest ?? null };
   }
 
   get(id: number): MessageRow | null {

@@ -6,6 +6,8 @@
 import path from 'node:path';
 import type { Db } from '../db/database';
 import { outboxCounts } from '../sync/outbox';
+import { MessageRepository } from '../db/messages';
+import { withoutAddresses } from '../messages/service';
 import { backupsDirOf, integrityCheckOffThread, listBackups } from './backup';
 import { readRecoveryNotices, SETUP_LOCKED_FIX } from './recovery';
 import type { PrinterStatus } from '../../../shared/pass';
@@ -280,6 +282,30 @@ export const checks: Check[] = [
       const summary = `${list.length} backup(s); the newest is ${Math.round(hours)} h old (${path.basename(newest.file)}).`;
       const details = { count: list.length, newestAt: newest.takenAt };
       if (hours > 72) return { status: 'fail', summary, fix: 'Backups have stopped: check the disk space and the log (backup failed).', details };
+      return { status: 'ok', summary, details };
+    },
+  },
+  {
+    // Issue 17: telling home. The staff area (this check, Settings → Messages) tells the admin when
+    // messages keep failing; the student's screen never does.
+    id: 'messages',
+    title: 'Messages home',
+    run(p) {
+      if (!p.db) return { status: 'skipped', summary: 'The database could not be opened.' };
+      const h = new MessageRepository(p.db).health();
+      const on = (p.settings as { messages?: { enabled?: boolean } }).messages?.enabled === true;
+      if (!on && h.waiting === 0 && h.failed === 0) return { status: 'skipped', summary: 'Messages home are switched off.' };
+      const details = { waiting: h.waiting, failed: h.failed, oldestWaitingAt: h.oldestWaitingAt, lastFailure: h.latest?.kind ?? null };
+      // The reason as the log file keeps it: without addresses (a 550 often quotes the recipient).
+      const last = h.latest ? ` Last problem: ${withoutAddresses(h.latest.reason)}` : '';
+      const fix = 'Open Admin → Settings → Messages: fix what the reason says (server, port, user name, password, webhook address), send a test message, then Retry failed.';
+      if (h.failed > 0) return { status: 'fail', summary: `${h.failed} message(s) home were not sent and need a decision.${last}`, fix, details };
+      // A refused sign-in or a missing password never heals on its own: every message waits for it.
+      if (h.waiting > 0 && (h.latest?.kind === 'auth' || h.latest?.kind === 'config')) return { status: 'fail', summary: `${h.waiting} message(s) home are waiting and cannot be sent.${last}`, fix, details };
+      if (h.waiting === 0) return { status: 'ok', summary: 'Every message home has been sent.', details };
+      const hours = ((p.now ?? (() => new Date()))().getTime() - Date.parse(h.oldestWaitingAt ?? '')) / HOUR;
+      const summary = `${h.waiting} message(s) home waiting.${last}`;
+      if (hours >= 1) return { status: 'note', summary, fix, details };
       return { status: 'ok', summary, details };
     },
   },

@@ -7,28 +7,16 @@ import type { NewMessage, MessageKind } from '../db/messages';
 import { defaultTemplates, isEmailAddress, renderTemplate, type MessageSettings, type TemplateValues } from '../../../shared/messages';
 import { groupForStudent, resolveRules, splitReasonLabel, type SiteSettings } from '../../../shared/settings';
 import type { SignEvent, Student } from '../../../shared/model';
+import { contact, type Contact } from '../roster/model';
 
-/**
- * A contact as the roster stored it. F17a adds `priority` and `parentalResponsibility`; older
- * rows have neither, so both are read defensively (absent = null).
- */
-export interface ContactView {
-  name: string | null;
-  relationship: string | null;
-  email: string | null;
-  phone: string | null;
-  priority: number | null;
-  parentalResponsibility: boolean | null;
-}
+/** A contact as the roster stored it (the roster's own schema: the one home of a contact's shape). */
+export type ContactView = Contact;
 
+/** Stored contacts through the roster's schema; anything that does not fit is passed over. */
 export function readContacts(raw: unknown[]): ContactView[] {
-  const str = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null);
   return raw.flatMap((c) => {
-    if (!c || typeof c !== 'object') return [];
-    const o = c as Record<string, unknown>;
-    const priority = typeof o.priority === 'number' && Number.isFinite(o.priority) ? o.priority : typeof o.priority === 'string' && /^\d+$/.test(o.priority) ? Number(o.priority) : null;
-    const pr = typeof o.parentalResponsibility === 'boolean' ? o.parentalResponsibility : null;
-    return [{ name: str(o.name, 120), relationship: str(o.relationship, 40), email: str(o.email, 254), phone: str(o.phone, 40), priority, parentalResponsibility: pr }];
+    const r = contact.safeParse(c);
+    return r.success ? [r.data] : [];
   });
 }
 
@@ -58,23 +46,6 @@ export function messageKindFor(event: Pick<SignEvent, 'direction' | 'session' | 
   if (!m.lateArrival || !event.session) return null;
   // "After 09:20" starts at 09:21, as for the unauthorised code itself (minute resolution).
   return event.localTime > rules.sessions[event.session].unauthorisedAfter ? 'late_arrival' : null;
-}
-
-/**
- * Who collected the student: F17a's collector on the event when there is one, else the note
- * typed at a "collected by" reason (today's kiosk: it follows the reason in the comment).
- */
-export function collectedByOf(event: SignEvent, settings: SiteSettings, note?: string | null): string | null {
-  const e = event as SignEvent & { collectedBy?: unknown; collector?: unknown };
-  for (const v of [e.collectedBy, e.collector]) {
-    if (typeof v === 'string' && v.trim()) return v.trim();
-    if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') return (v as { name: string }).name;
-  }
-  const reason = settings.rules.reasons.find((r) => r.id === event.reasonId) ?? settings.groups.flatMap((g) => g.overrides.reasons ?? []).find((r) => r.id === event.reasonId);
-  if (reason?.prompt !== 'collected_by') return null;
-  if (note?.trim()) return note.trim();
-  const parts = event.comment?.split(' — ') ?? [];
-  return parts.length > 1 ? parts.slice(1).join(' — ') : null;
 }
 
 export function templateValues(event: SignEvent, student: Student, settings: SiteSettings, collectedBy: string | null): TemplateValues {
@@ -145,13 +116,13 @@ export function composeForEvent(
   settings: SiteSettings,
   rawContacts: unknown[],
   nowIso: string,
-  note?: string | null,
+  /** From event_collectors, the collector's one home (never the MIS comment, which a school may keep it off). */
+  collectedBy: string | null,
 ): Composed {
   const kind = messageKindFor(event, student, settings);
   if (!kind) return { messages: [], note: 'not a message event' };
   const m = settings.messages;
   const chosen = chooseContacts(readContacts(rawContacts), m.recipients);
-  const collectedBy = collectedByOf(event, settings, note);
   const values = templateValues(event, student, settings, collectedBy);
   const words = m.templates[settings.locale] ?? defaultTemplates[settings.locale];
   const subject = renderTemplate(kind === 'early_leave' ? words.earlySubject : words.lateSubject, values);

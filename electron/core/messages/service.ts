@@ -21,6 +21,13 @@ export interface MessageServiceOptions {
   settings: () => SiteSettings;
   student: (id: string) => Student | null;
   event: (id: string) => SignEvent | null;
+  /**
+   * Who collects the student on this event ("Jo Smith (Mother)"), from event_collectors: every
+   * path (with the event, the sweep) names the collector from there, whatever the MIS comment says.
+   */
+  collectedBy: (eventId: string) => string | null;
+  /** The student's contacts as the roster stored them (CollectorRepository.storedContacts). */
+  contacts: (studentId: string) => unknown[];
   /** Today's date in the school's time zone. */
   today: () => string;
   clock: Clock;
@@ -93,12 +100,12 @@ export class MessageService {
    * Inside the event's transaction: decide and queue its messages. Never throws: a sign-in must
    * never fail because of a message; anything that goes wrong here is caught by the sweep.
    */
-  queueInTransaction(event: SignEvent, student: Student, note?: string | null): void {
+  queueInTransaction(event: SignEvent, student: Student): void {
     try {
       const settings = this.o.settings();
       if (!settings.messages.enabled) return;
       const nowIso = this.now();
-      const composed = composeForEvent(event, student, settings, this.o.repo.contactsOf(student.id), nowIso, note);
+      const composed = composeForEvent(event, student, settings, this.o.contacts(student.id), nowIso, this.o.collectedBy(event.id));
       this.o.repo.queueForEvent(event.id, composed.messages, composed.note, nowIso);
     } catch (e) {
       this.o.logger.error('messages not queued with the event; the sweep will', { event: event.id, error: (e as Error).message });
@@ -122,7 +129,7 @@ export class MessageService {
         this.o.repo.queueForEvent(id, [], 'event or student not found', nowIso);
         continue;
       }
-      const composed = composeForEvent(event, student, settings, this.o.repo.contactsOf(student.id), nowIso);
+      const composed = composeForEvent(event, student, settings, this.o.contacts(student.id), nowIso, this.o.collectedBy(event.id));
       queued += this.o.repo.queueForEvent(event.id, composed.messages, composed.note, nowIso);
     }
     if (queued) this.o.logger.info('messages queued by the sweep', { messages: queued });

@@ -37,6 +37,7 @@ import { StatusReporter } from './status';
 import { MessageRepository } from '../db/messages';
 import { MessageService, type MessageServiceOptions } from '../messages/service';
 import { todayIn } from '../../../shared/school-time';
+import { collectorText } from '../../../shared/roll-call';
 
 export { PrinterSlot, ScannerSlot } from './ports';
 export { KioskEvents } from './events';
@@ -144,6 +145,7 @@ export class Runtime {
     });
     const onStatus = () => this.status.schedule();
     this.scanRejections = new ScanRejectionLog(db, () => scanSalt(this.secrets, log));
+    this.collectors = new CollectorRepository(db);
     this.lateness = new LatenessService(db, settings, log);
     // Issue 18: a threshold's staff e-mail goes through the message outbox (issue 17).
     this.lateness.mail = { queue: (n) => this.messages.queueStaffNotice(n) };
@@ -153,6 +155,11 @@ export class Runtime {
       settings,
       student: (id) => this.students.get(id),
       event: (id) => this.events.get(id),
+      collectedBy: (id) => {
+        const c = this.collectors.ofEvent(id);
+        return c ? collectorText(c) : null;
+      },
+      contacts: (id) => this.collectors.storedContacts(id),
       today: () => todayIn(this.settings.get().timeZone, this.clock.now()),
       clock: this.clock,
       logger: log,
@@ -160,7 +167,6 @@ export class Runtime {
       ...options.messages,
     });
     const passes = new PassPrinting({ printer: this.printer, passes: this.passes, clock: this.clock });
-    this.collectors = new CollectorRepository(db);
     this.rollCall = new RollCallService({ collectors: this.collectors, settings, clock: this.clock, log, audit: this.audit, passes });
     this.attendance = new Attendance({
       db, students: this.students, events: this.events, audit: this.audit, scanRejections: this.scanRejections, settings, clock: this.clock, log,

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReasonView } from '../../../../shared/ipc/contract';
 import type { StaffEventRow } from '../../../../shared/ipc/contract';
+import { collectorText } from '../../../../shared/roll-call';
 import { reasonText } from '../../components/reasonText';
 import { formatLocalTime } from '../../i18n';
 import { useKiosk } from '../../state/context';
@@ -104,7 +105,7 @@ export function EventPanel({ row, note, onChanged, onClose }: { row: StaffEventR
           <>
             <dt>{t('staff.collector.label')}</dt>
             <dd data-testid="event-collector">
-              {row.collector.relationship ? `${row.collector.name} (${row.collector.relationship})` : row.collector.name}
+              {collectorText(row.collector)}
               {row.collector.kind === 'someone_else' && ` · ${t('staff.collector.someoneElse')}`}
               {row.collector.approval !== 'not_needed' && (
                 <span className={`chip ${row.collector.approval === 'pending' ? 'chip-warn' : 'chip-ok'}`}>

@@ -8,8 +8,8 @@ import { isEmailAddress, messageSecretKeys } from '../../../../shared/messages';
 import { EntrySheet } from '../components/Sheet';
 import { Segmented } from '../components/Segmented';
 import { useStaff } from '../context';
+import { ResultLine, SecretRows, useStoredSecrets, type Result } from './extras';
 
-type Result = { ok: boolean; text: string } | null;
 type Log = CallResponse<'messageLog'>;
 type Filter = 'all' | 'pending' | 'sent' | 'failed';
 
@@ -18,24 +18,14 @@ const SECRETS = [
   { name: messageSecretKeys.webhookSecret, label: 'webhookSecret' },
 ] as const;
 
-function ResultLine({ result, testid }: { result: Result; testid: string }) {
-  if (!result) return null;
-  return (
-    <p className={result.ok ? 'panel-ok' : 'field-problem'} role={result.ok ? 'status' : 'alert'} data-testid={testid}>
-      {result.text}
-    </p>
-  );
-}
-
 const when = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
 
 export function MessagesPanel({ dirty, draft }: { dirty: boolean; draft: unknown }) {
   const { t } = useTranslation();
   const call = useStaff((s) => s.call);
   const m = (draft as { messages?: { email?: { enabled?: boolean; sender?: string }; webhook?: { enabled?: boolean } } }).messages;
-  const [stored, setStored] = useState<Record<string, boolean>>({});
   const [editing, setEditing] = useState<(typeof SECRETS)[number] | 'testTo' | null>(null);
-  const [saved, setSaved] = useState<Result>(null);
+  const { stored, saved, saveSecret } = useStoredSecrets(SECRETS.map((s) => s.name));
   const [test, setTest] = useState<Result>(null);
   const [busy, setBusy] = useState(false);
   const [testTo, setTestTo] = useState('');
@@ -47,17 +37,6 @@ export function MessagesPanel({ dirty, draft }: { dirty: boolean; draft: unknown
     void call('messageLog', { state: filter, offset: 0, limit: 50 }).then((r) => r.ok && setLog(r.value));
   }, [call, filter]);
   useEffect(refresh, [refresh]);
-  useEffect(() => {
-    void call('secretsSet', { names: SECRETS.map((s) => s.name) }).then((r) => r.ok && setStored(r.value));
-  }, [call]);
-
-  const saveSecret = async (name: string, value: string) => {
-    const res = await call('saveSecret', { name, value });
-    if (!res.ok) return setSaved({ ok: false, text: res.error.message });
-    setStored((s) => ({ ...s, [name]: true }));
-    setSaved({ ok: true, text: t('staff.mis.secretSaved') });
-  };
-
   const sendTest = async (channel: 'email' | 'webhook') => {
     setBusy(true);
     setTest(null);
@@ -80,15 +59,7 @@ export function MessagesPanel({ dirty, draft }: { dirty: boolean; draft: unknown
           {t('staff.messages.credentials')}
         </h2>
         <p className="hint">{t('staff.messages.credentialsHint')}</p>
-        {SECRETS.map((s) => (
-          <div className="field-row" key={s.name} data-secret={s.name}>
-            <span className="form-label">{t(`staff.messages.${s.label}`)}</span>
-            <span className={`chip ${stored[s.name] ? 'chip-ok' : 'chip-wait'}`}>{stored[s.name] ? t('staff.mis.stored') : t('staff.mis.notStored')}</span>
-            <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(s)}>
-              {stored[s.name] ? t('staff.mis.replace') : t('staff.mis.enter')}
-            </button>
-          </div>
-        ))}
+        <SecretRows secrets={SECRETS} stored={stored} labelOf={(s) => t(`staff.messages.${s.label}`)} onEdit={(s) => setEditing(s)} />
         <ResultLine result={saved} testid="messages-secret-result" />
       </section>
 

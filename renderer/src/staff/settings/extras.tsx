@@ -15,14 +15,52 @@ import { useStaff } from '../context';
 import { PIN_MAX, PIN_MIN } from '../store';
 import { MisCodesPanel } from './MisCodesPanel';
 
-type Result = { ok: boolean; text: string } | null;
+export type Result = { ok: boolean; text: string } | null;
 
-function ResultLine({ result, testid }: { result: Result; testid: string }) {
+export function ResultLine({ result, testid }: { result: Result; testid: string }) {
   if (!result) return null;
   return (
     <p className={result.ok ? 'panel-ok' : 'field-problem'} role={result.ok ? 'status' : 'alert'} data-testid={testid}>
       {result.text}
     </p>
+  );
+}
+
+/** Which of these secrets are stored (never their values), and saving one: the MIS and Messages panels. */
+export function useStoredSecrets(names: readonly string[]) {
+  const { t } = useTranslation();
+  const call = useStaff((s) => s.call);
+  const [stored, setStored] = useState<Record<string, boolean>>({});
+  const [saved, setSaved] = useState<Result>(null);
+  const key = names.join(',');
+  useEffect(() => {
+    if (!key) return;
+    void call('secretsSet', { names: key.split(',') }).then((res) => res.ok && setStored(res.value));
+  }, [call, key]);
+  const saveSecret = async (name: string, value: string) => {
+    const res = await call('saveSecret', { name, value });
+    if (!res.ok) return setSaved({ ok: false, text: res.error.message });
+    setStored((s) => ({ ...s, [name]: true }));
+    setSaved({ ok: true, text: t('staff.mis.secretSaved') });
+  };
+  return { stored, saved, saveSecret };
+}
+
+/** One row a secret: stored or not, and Enter / Replace (which opens the caller's sheet). */
+export function SecretRows<S extends { name: string; label: string }>({ secrets, stored, labelOf, onEdit }: { secrets: readonly S[]; stored: Record<string, boolean>; labelOf(s: S): string; onEdit(s: S): void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {secrets.map((s) => (
+        <div className="field-row" key={s.name} data-secret={s.name}>
+          <span className="form-label">{labelOf(s)}</span>
+          <span className={`chip ${stored[s.name] ? 'chip-ok' : 'chip-wait'}`}>{stored[s.name] ? t('staff.mis.stored') : t('staff.mis.notStored')}</span>
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => onEdit(s)}>
+            {stored[s.name] ? t('staff.mis.replace') : t('staff.mis.enter')}
+          </button>
+        </div>
+      ))}
+    </>
   );
 }
 
@@ -102,24 +140,10 @@ export function MisExtras({ dirty, draft, codes, onCodes }: { dirty: boolean; dr
   const call = useStaff((s) => s.call);
   const mis = (draft as { mis?: Parameters<typeof secretsFor>[0] }).mis;
   const secrets = secretsFor(mis);
-  const [stored, setStored] = useState<Record<string, boolean>>({});
   const [editing, setEditing] = useState<{ name: string; label: string } | null>(null);
   const [result, setResult] = useState<Result>(null);
-  const [saved, setSaved] = useState<Result>(null);
   const [busy, setBusy] = useState(false);
-  const names = secrets.map((s) => s.name).join(',');
-
-  useEffect(() => {
-    if (!names) return;
-    void call('secretsSet', { names: names.split(',') }).then((res) => res.ok && setStored(res.value));
-  }, [call, names]);
-
-  const saveSecret = async (name: string, value: string) => {
-    const res = await call('saveSecret', { name, value });
-    if (!res.ok) return setSaved({ ok: false, text: res.error.message });
-    setStored((s) => ({ ...s, [name]: true }));
-    setSaved({ ok: true, text: t('staff.mis.secretSaved') });
-  };
+  const { stored, saved, saveSecret } = useStoredSecrets(secrets.map((s) => s.name));
 
   const test = async () => {
     setBusy(true);
@@ -137,15 +161,7 @@ export function MisExtras({ dirty, draft, codes, onCodes }: { dirty: boolean; dr
             {t('staff.mis.credentials')}
           </h2>
           <p className="hint">{t('staff.mis.credentialsHint')}</p>
-          {secrets.map((s) => (
-            <div className="field-row" key={s.name} data-secret={s.name}>
-              <span className="form-label">{t(`staff.secret.${s.label}`)}</span>
-              <span className={`chip ${stored[s.name] ? 'chip-ok' : 'chip-wait'}`}>{stored[s.name] ? t('staff.mis.stored') : t('staff.mis.notStored')}</span>
-              <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(s)}>
-                {stored[s.name] ? t('staff.mis.replace') : t('staff.mis.enter')}
-              </button>
-            </div>
-          ))}
+          <SecretRows secrets={secrets} stored={stored} labelOf={(s) => t(`staff.secret.${s.label}`)} onEdit={setEditing} />
           <ResultLine result={saved} testid="secret-result" />
         </section>
       )}
