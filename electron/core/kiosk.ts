@@ -154,6 +154,7 @@ export class KioskCore {
       clock: this.clock,
       logger: this.log,
       sourceFor: rosterSourceFactory({ mis: () => this.getSettings().mis, secrets: this.secrets, logger: this.log }),
+      nativeBinding: options.nativeBinding, // issue 16: the import worker's connection
     });
     this.roster.onProgress((p) => this.emit('rosterProgress', p));
     this.scanRejections = new ScanRejectionLog(db, () => scanSalt(this.secrets, this.log));
