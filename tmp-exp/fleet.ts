@@ -1,0 +1,36 @@
+import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
+import { KioskCore } from '/work/wt/perf/electron/core/kiosk';
+import { fixedClock } from '/work/wt/perf/electron/core/clock';
+import { checkBackupOffThread } from '/work/wt/perf/electron/core/maintenance/backup';
+import { purgeExpiredEvents } from '/work/wt/perf/electron/core/maintenance/retention';
+import Database from 'better-sqlite3';
+async function main() {
+const STUDENTS = 50000, EVENTS = 100000;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exp-fleet-'));
+const clock = fixedClock('2026-11-24T09:07:00Z');
+const core = KioskCore.open({ dataDir: dir, clock, demo: false });
+core.importStudents(Array.from({ length: STUDENTS }, (_, i) => ({ id: `s${i}`, misId: `m${i}`, forename: `F${i}`, surname: `S${i}`, year: 7 + (i % 7), form: null, groupId: null, badge: String(1_000_000 + i), photo: null, active: true })), 'bench');
+const insertEvent = core.db.prepare(`INSERT INTO events (id, student_id, direction, occurred_at, local_date, local_time, session, reason_id, reason_label, code, minutes_late, comment, writeback, skip_reason, actor, created_at) VALUES (?, ?, 'sign_in', ?, ?, '09:07', 'AM', 'traffic', 'Traffic', 'L', 7, 'Traffic', 1, NULL, 'kiosk', ?)`);
+const insertOutbox = core.db.prepare(`INSERT INTO outbox (event_id, student_id, idempotency_key, kind, payload, state, attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 'session_mark', '{}', ?, 1, ?, ?, ?)`);
+core.db.transaction(() => { for (let i = 0; i < EVENTS; i++) { const old = i < EVENTS * 0.6; const day = new Date(Date.UTC(2026, old ? 0 : 9, 5 + (i % 25))); const date = day.toISOString().slice(0, 10); const at = `${date}T08:07:00.000Z`; insertEvent.run(`e${i}`, `s${i % STUDENTS}`, at, date, at); insertOutbox.run(`e${i}`, `s${i % STUDENTS}`, `e${i}:session_mark`, old || i % 8 ? 'done' : 'pending', at, at, at); } })();
+const T = (label: string, f: () => unknown) => { const t = performance.now(); const r = f(); console.log(label, (performance.now() - t).toFixed(1), 'ms'); return r; };
+const times = new Map<string, number>();
+const origPrepare = core.db.prepare.bind(core.db);
+(core.db as any).prepare = (sql: string) => { const st: any = origPrepare(sql); for (const m of ['run','get','all']) { const f = st[m].bind(st); st[m] = (...a: any[]) => { const t = performance.now(); try { return f(...a); } finally { const k = sql.replace(/\s+/g,' ').slice(0,90); times.set(k, (times.get(k) ?? 0) + performance.now() - t); } }; } return st; };
+const partial = path.join(dir, 'b.partial');
+let maxStep = 0; let steps = 0; let lastT = performance.now();
+const t0 = performance.now();
+await core.db.backup(partial, { progress: () => { const n = performance.now(); maxStep = Math.max(maxStep, n - lastT); lastT = n; steps++; return 100; } });
+console.log('backup total', (performance.now()-t0).toFixed(0), 'steps', steps, 'max between progress', maxStep.toFixed(1));
+T('selfContained', () => { const d = new Database(partial); d.pragma('journal_mode = DELETE'); d.close(); });
+T('describe', () => { const d = new Database(partial, { readonly: true }); d.pragma('user_version', { simple: true }); d.prepare('SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM events').get(); d.close(); });
+for (let b = 0; b < 4; b++) T('purge batch 500', () => purgeExpiredEvents(core.db, { days: 60, now: new Date('2026-11-24T02:30:00Z'), timeZone: 'Europe/London', limit: 500, audit: false }));
+for (let b = 0; b < 4; b++) T('purge batch 100', () => purgeExpiredEvents(core.db, { days: 60, now: new Date('2026-11-24T02:30:00Z'), timeZone: 'Europe/London', limit: 100, audit: false }));
+core.db.pragma('synchronous = OFF');
+for (let b = 0; b < 4; b++) T('purge batch 100 sync=OFF', () => purgeExpiredEvents(core.db, { days: 60, now: new Date('2026-11-24T02:30:00Z'), timeZone: 'Europe/London', limit: 100, audit: false }));
+for (let b = 0; b < 4; b++) T('purge batch 20 sync=OFF', () => purgeExpiredEvents(core.db, { days: 60, now: new Date('2026-11-24T02:30:00Z'), timeZone: 'Europe/London', limit: 20, audit: false }));
+console.log([...times].sort((a,b)=>b[1]-a[1]).slice(0,12).map(([k,v])=>v.toFixed(0).padStart(6)+' '+k).join('\n'));
+T('checkpoint', () => core.db.pragma('wal_checkpoint(PASSIVE)'));
+core.close(); fs.rmSync(dir, { recursive: true, force: true });
+}
+main();
