@@ -10,6 +10,12 @@ import fs from 'node:fs';
 
 const SCHEDSTAT = `/proc/${process.pid}/task/${process.pid}/schedstat`;
 
+/** This thread's total run-queue wait so far (ms), or null where Linux schedstat is missing. */
+export function runQueueMs(): number | null {
+  const ns = runQueueNs();
+  return ns === null ? null : ns / 1e6;
+}
+
 function runQueueNs(): number | null {
   try {
     return Number(fs.readFileSync(SCHEDSTAT, 'utf8').split(' ')[1]);
