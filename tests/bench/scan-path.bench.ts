@@ -1,10 +1,9 @@
 // The scan path on a 50,000-student roster: badge look-up + decision + durable record (event and
 // its outbox row in one synchronous=FULL transaction), against a bare single-row insert with the
 // same pragmas in the same run, interleaved. Issue 16: where the time goes — every SQLite
-// statement and transaction of the core is timed (better-sqlite3's Statement methods and the
-// transaction wrapper, patched here only): look-up = statements outside the transaction,
-// insert = statements inside it, commit = the transaction's BEGIN + COMMIT (the fsync),
-// decision = the rest (JavaScript: rules, decision, building the event). And the forgot-badge
+// statement of the core is timed (better-sqlite3's Statement methods, patched here only; BEGIN
+// and COMMIT are statements too): look-up = statements outside the transaction,
+// insert = statements inside it, commit = BEGIN + COMMIT (the fsync), decision = the rest (JavaScript: rules, decision, building the event). And the forgot-badge
 // name search (p99, own time: the run-queue wait of this thread taken out; see stall.ts).
 // Goals: scan path / bare insert median ≤ 2×; name search p99 ≤ 5 ms.
 import fs from 'node:fs';
@@ -35,37 +34,21 @@ core.importStudents(students, 'bench');
 const importMs = performance.now() - t0;
 
 // ---- attribution: time every statement and transaction of the core's connection ----------------
-let inStatements = { outside: 0, inside: 0 };
-let txTotal = 0;
+let inStatements = { outside: 0, inside: 0, control: 0 };
 const statementProto = Object.getPrototypeOf(core.db.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
 for (const m of ['run', 'get', 'all', 'iterate']) {
   const original = statementProto[m]!;
-  statementProto[m] = function (this: { database: Database.Database }, ...args: unknown[]) {
+  statementProto[m] = function (this: { database: Database.Database; source: string }, ...args: unknown[]) {
+    // BEGIN / COMMIT are statements too (better-sqlite3 runs them so): they are the commit part.
+    const kind = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(this.source) ? 'control' : core.db.inTransaction ? 'inside' : 'outside';
     const s = performance.now();
     try {
       return original.apply(this, args);
     } finally {
-      const d = performance.now() - s;
-      if (this.database === core.db) {
-        if (core.db.inTransaction) inStatements.inside += d;
-        else inStatements.outside += d;
-      }
+      if (this.database === core.db) inStatements[kind] += performance.now() - s;
     }
   };
 }
-const makeTx = core.db.transaction.bind(core.db);
-(core.db as unknown as { transaction: unknown }).transaction = (fn: (...a: unknown[]) => unknown) => {
-  const tx = makeTx(fn) as unknown as (...a: unknown[]) => unknown;
-  return (...args: unknown[]) => {
-    const s = performance.now();
-    try {
-      return tx(...args);
-    } finally {
-      txTotal += performance.now() - s;
-    }
-  };
-};
-
 // A bare single-row insert with the same pragmas, same file system, same run.
 const bare = new Database(path.join(dir, 'bare.sqlite'));
 bare.pragma('journal_mode = WAL');
@@ -84,8 +67,7 @@ for (let i = 0; i < RUNS; i++) {
   bareTimes.push(performance.now() - t0);
 
   const badge = String(1_000_000 + ((i * 7919) % ROSTER));
-  inStatements = { outside: 0, inside: 0 };
-  txTotal = 0;
+  inStatements = { outside: 0, inside: 0, control: 0 };
   t0 = performance.now();
   const scan = core.scan({ code: badge });
   if (!scan.ok) throw new Error(`bench scan refused: ${scan.reason}`);
@@ -94,8 +76,8 @@ for (let i = 0; i < RUNS; i++) {
   scanPath.push(total);
   parts.lookup.push(inStatements.outside);
   parts.insert.push(inStatements.inside);
-  parts.commit.push(Math.max(0, txTotal - inStatements.inside));
-  parts.decision.push(Math.max(0, total - inStatements.outside - txTotal));
+  parts.commit.push(inStatements.control);
+  parts.decision.push(Math.max(0, total - inStatements.outside - inStatements.inside - inStatements.control));
 }
 
 const queries = ['ame', 'oli sm', 'zo', 'łuk', 'patel', 'siob mur', 'chidi ok', 'mia1', 'ahm', 'gar'];
