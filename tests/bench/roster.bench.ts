@@ -96,7 +96,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
         };
         tick();
       });
-    const idleScanMs = await scanLoop(() => false, 300);
+    const idleScanMs = await scanLoop(() => false, Math.min(300, Math.floor(SEEDED / 3)));
 
     const source = scenario === 'wonde'
       ? new WondeRosterSource({ http, schoolId: fake.schoolId, origin: fake.origin, photos: false, contacts: true, badgeFrom: 'mis_id', perPage: 200 })
@@ -112,7 +112,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
     let finished = false;
     const t0 = performance.now();
     const importing = core.roster.importNow(source, { onProgress }).finally(() => (finished = true));
-    const scanning = scanLoop(() => finished, SEEDED - idleScanMs.length);
+    const scanning = scanLoop(() => finished, Math.max(100, SEEDED - idleScanMs.length));
     const run = await importing;
     const seconds = (performance.now() - t0) / 1000;
     const busyScanMs = await scanning;
@@ -170,6 +170,7 @@ async function main(): Promise<void> {
       fakeProc.once('exit', (code) => reject(new Error(`the fake Wonde stopped (${code})`)));
       setTimeout(() => reject(new Error('the fake Wonde did not start')), 20_000).unref();
     });
+    fakeProc.on('exit', (code, signal) => console.error(`(the fake Wonde exited: ${code ?? signal})`));
     const raw: Figures[] = [runChild('raw', fakeJson, csvFile, seedFile)];
     const wonde = runChild('wonde', fakeJson, csvFile, seedFile);
     const csv = runChild('csv', fakeJson, csvFile, seedFile);

@@ -94,9 +94,11 @@ export function migrate(db: Db, migrations: Migration[]): number {
 
 /**
  * A second connection to an open kiosk database, for a worker thread (the roster import): no
- * integrity check and no migrations (the main connection did both). synchronous=NORMAL: in WAL
- * mode a commit then skips its fsync, and the next FULL commit of the main connection (or a
- * checkpoint) makes it durable; an import cut short by a power cut is simply run again.
+ * integrity check and no migrations (the main connection did both). synchronous=NORMAL: its
+ * commits skip the fsync while they hold the write lock (a scan would wait for it); the worker
+ * syncs what it wrote with a PASSIVE checkpoint between steps, outside the lock (syncWrites), so
+ * a scan's own fsync never has the import's pages to flush. An import cut short by a power cut
+ * is run again.
  */
 export function openSideConnection(file: string, nativeBinding?: string): Db {
   const db = new Database(file, bindingOptions(nativeBinding));
@@ -105,4 +107,9 @@ export function openSideConnection(file: string, nativeBinding?: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;
+}
+
+/** For a side connection between its write steps: sync the WAL and fold it into the file, taking no write lock. */
+export function syncWrites(db: Db): void {
+  db.pragma('wal_checkpoint(PASSIVE)');
 }

@@ -3,6 +3,7 @@
 // connection, or in-process for a database in memory; either way it touches nothing of the main
 // thread but what it is given. The caller logs the run's end (finishRun) from what it returns.
 import type { Db } from '../db/database';
+import { syncWrites } from '../db/database';
 import { writePlanInChunks } from '../db/roster-writer';
 import type { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
@@ -34,6 +35,8 @@ export interface JobDeps {
   progress: ProgressListener;
   gate?: WriteGate;
   signal?: AbortSignal;
+  /** The connection commits without fsync (the worker's): sync between write steps, and at the end. */
+  syncBetween?: boolean;
 }
 
 /** What finishRun needs, as plain data (it crosses from the worker). */
@@ -91,6 +94,7 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
     await yieldToEventLoop();
     const step = Math.max(1000, Math.ceil(total / 20));
     let reported = 0;
+    let synced = performance.now();
     await writePlanInChunks(deps.db, p, {
       source: input.sourceKind,
       nowIso: input.nowIso,
@@ -100,6 +104,12 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
       gate: deps.gate,
       alsoInLastChunk: alsoInLastChunk ? () => alsoInLastChunk() : undefined,
       between: async (done, all) => {
+        // The worker's connection commits without fsync (db/database.ts openSideConnection):
+        // its pages are synced here, between steps, holding no lock a scan would wait for.
+        if (deps.syncBetween && performance.now() - synced > 50) {
+          syncWrites(deps.db);
+          synced = performance.now();
+        }
         if (all && done - reported >= step && done < all) {
           reported = done;
           progress({ phase: 'writing', done, total: all, message: `Saving ${done} of ${all}` } satisfies ImportProgress);
@@ -108,6 +118,7 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
         await yieldToEventLoop();
       },
     });
+    if (deps.syncBetween) syncWrites(deps.db);
   };
 
   const isDemo = (s: { source: string }) => s.source === 'demo';

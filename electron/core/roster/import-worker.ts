@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       },
     });
     const finish = await runImportJob(
-      { db, store, logger, progress: (p) => post({ type: 'progress', progress: p }), gate: new WriteGate(start.gate), signal: abort.signal },
+      { db, store, logger, progress: (p) => post({ type: 'progress', progress: p }), gate: new WriteGate(start.gate), signal: abort.signal, syncBetween: true },
       start.job,
       read,
     );

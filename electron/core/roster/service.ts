@@ -208,6 +208,11 @@ export class RosterService {
     if (!db.memory && this.opts.inProcess !== true) {
       const described = describes(src) ? src : null;
       const spec = described?.spec() ?? { type: 'result' as const, result: await src.read({ progress, signal: options.signal }) };
+      // The worker's writes grow the WAL; SQLite checkpoints on whichever connection commits past
+      // the threshold. A scan's commit must not be the one that folds the import into the file:
+      // this connection leaves checkpoints to the worker while it runs.
+      const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      db.pragma('wal_autocheckpoint = 0');
       finish = await runInWorker({
         file: db.name,
         nativeBinding: this.opts.nativeBinding,
@@ -217,7 +222,7 @@ export class RosterService {
         progress,
         logger: this.log,
         signal: options.signal,
-      });
+      }).finally(() => db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`));
     } else {
       finish = await runImportJob({ db, store: this.store, logger: this.log, progress, signal: options.signal }, job, (ctx) => src.read(ctx));
     }
