@@ -27,6 +27,22 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 14: SQL lives in electron/core/db/ (repositories) and in the outbox's own file, so a
+    // reader finds every query on a table in one place and a schema change touches db/ only.
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/core/db/**', 'electron/core/sync/outbox.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='prepare'], CallExpression[callee.property.value='prepare']",
+          message:
+            'SQL goes in electron/core/db/ (a repository named for what it holds, e.g. db/events.ts; see db/README.md) or, for the outbox queue, electron/core/sync/outbox.ts. Call the repository from here.',
+        },
+      ],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,4 +1,4 @@
-// `npm test`: everything CI checks, in order — typecheck, lint, unit + integration (vitest),
+// `npm test`: everything CI checks, in order — typecheck, lint, dependency rules, unit + integration (vitest),
 // end-to-end in Chromium (Playwright) — then one closing line "N passed, N failed".
 // On a fresh clone it first runs `npm ci` (scripts/ensure-deps.mjs), and before the end-to-end
 // step it makes sure Chromium is there (apt as root) or says in one line what to install.
@@ -53,6 +53,7 @@ if (!only || only === 'static') {
     ['typecheck (web)', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']],
     ['typecheck (e2e, bench)', npx, ['tsc', '-p', 'tsconfig.e2e.json', '--noEmit']],
     ['lint', npx, ['eslint', '.', '--max-warnings=0']],
+    ['dependency rules', process.execPath, ['scripts/deps.mjs']],
   ]) {
     if (step(name, cmd, args)) passed++;
     else {

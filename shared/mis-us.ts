@@ -4,8 +4,8 @@
 // Also the pure rules a school could ask "why?" about: which period a time falls in, which school
 // year id PowerSchool expects, what a district's "prevent school overrides" switch means.
 import { z } from 'zod';
-import { attendanceCode, clockTime } from './primitives';
-import type { Period } from './settings';
+import { attendanceCode, clockTime, type Period } from './primitives';
+import { periodAt, schoolYear } from './school-time';
 
 /** SecretStore keys for the US connectors. The UI writes them and never reads them back. */
 export const usSecretKeys = {
@@ -148,24 +148,14 @@ export function minutesOfAttendance(direction: 'sign_in' | 'sign_out', localTime
 
 /** PowerSchool's YEARID for a date: the school year starting in July, counted from 1990 (2025–26 → 35). */
 export function powerschoolYearId(date: string): number {
-  const [y, m] = date.split('-').map(Number) as [number, number];
-  return (m >= 7 ? y : y - 1) - 1990;
+  return schoolYear(date).startYear - 1990;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The bell schedule
 
-/**
- * The period in force at a local "HH:MM". A time at a boundary belongs to the period that starts
- * then (09:00 with P1 08:00–09:00 and P2 09:00–10:00 is P2); the last period's end is outside it.
- */
-export function periodAt(bellSchedule: readonly Period[], localTime: string): Period | null {
-  let found: Period | null = null;
-  for (const p of bellSchedule) {
-    if (p.start <= localTime && localTime < p.end) found = p;
-  }
-  return found;
-}
+// periodAt lives with the rest of school time (shared/school-time.ts); re-exported for callers here.
+export { periodAt };
 
 /** "HH:MM" → seconds after midnight, as PowerSchool's meeting start_time/end_time want it. */
 export function secondsAfterMidnight(hhmm: string): number {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 // No runtime import of ./settings: settings imports printerSettings from here, and a cycle
 // leaves one side undefined depending on which module loads first.
 import { direction, locale, sessionName, type Locale } from './primitives';
+import { formatSchoolDate } from './school-time';
 
 // ---------------------------------------------------------------------------------------------
 // The model
@@ -261,10 +262,7 @@ export function yearLabel(year: number | null, words: Pick<PassLabels, 'year' | 
 
 /** "Fri 14 Mar" (en-GB) or "Fri, Mar 14" (en-US); the date is the school's own, so no zone shift. */
 export function formatDate(localDate: string, loc: Locale): string {
-  const [y, m, d] = localDate.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(loc, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(y, m - 1, d)),
-  );
+  return formatSchoolDate(localDate, loc, { weekday: 'short', day: 'numeric', month: 'short' });
 }
 
 /** One line of plain text: NFC, no control characters, any run of spaces (incl. no-break) as one. */

@@ -25,3 +25,7 @@ export type Direction = z.infer<typeof direction>;
 export const locale = z.enum(['en-GB', 'en-US']);
 export type Locale = z.infer<typeof locale>;
 
+
+/** One period of the school's bell schedule, in its own local "HH:MM" (see shared/settings.ts). */
+export const period = z.strictObject({ name: z.string().trim().min(1).max(40), start: clockTime, end: clockTime });
+export type Period = z.infer<typeof period>;

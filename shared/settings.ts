@@ -2,10 +2,11 @@
 // Names follow the Sign In App writeback article (reference/seeds/003): lateAfter,
 // unauthorisedAfter, presentWriteback, leaverCode, protectedCodes, groups that override.
 import { z } from 'zod';
-import { attendanceCode, clockTime, direction, locale, sessionName } from './primitives';
+import { attendanceCode, clockTime, direction, locale, period, sessionName } from './primitives';
 import { printerSettings } from './pass';
 import { misSettings } from './mis';
 import { fleetSettings } from './fleet';
+import { isValidTimeZone } from './school-time';
 
 export { attendanceCode, clockTime, direction, locale, sessionName };
 export type { Direction, Locale, SessionName } from './primitives';
@@ -106,8 +107,9 @@ export const group = z.strictObject({
 });
 export type Group = z.infer<typeof group>;
 
-export const period = z.strictObject({ name: z.string().trim().min(1).max(40), start: clockTime, end: clockTime });
-export type Period = z.infer<typeof period>;
+// A bell-schedule period lives in primitives.ts: mis-us.ts needs it, and importing it from here
+// made a circle (settings → mis → mis-us → settings).
+export { period, type Period } from './primitives';
 
 /** A school-wide bell schedule must have no gaps and no overlaps (SchoolMint Hero requires it). */
 export const bellSchedule = z.array(period).superRefine((periods, ctx) => {
@@ -194,15 +196,6 @@ export const siteSettings = z.strictObject({
 });
 export type SiteSettings = z.output<typeof siteSettings>;
 export type SiteSettingsInput = z.input<typeof siteSettings>;
-
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return tz.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 function isValidRegex(p: string): boolean {
   try {

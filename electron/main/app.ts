@@ -11,7 +11,6 @@ import { explainNativeLoadError, kioskPaths, parseLaunchOptions, resolveNativeBi
 import { openSecretStore, type SecretsWarning } from './secrets';
 import { KIOSK_CSP, devCsp, guardAllContents, hardenSession } from './security';
 import { keepRendererAlive, kioskWindowOptions } from './window';
-import { startServices, type KioskServices } from '../core/services';
 import { makeOsPrint, osPrintWindowOptions } from './print-os';
 import { createFileLogger, logDirOf, teeLogger } from '../core/logging/file-logger';
 import { openWithRecovery } from '../core/maintenance/recovery';
@@ -137,13 +136,8 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
   const stopEvents = forwardKioskEvents(core, contents, log);
 
   // Printer, HID scanner, sync engine and roster schedule: all plain-Node services around the core.
-  let services: KioskServices | null = null;
   try {
-    services = await startServices(core, {
-      logger: log,
-      resourcesDir: paths.resourcesDir,
-      osPrint: makeOsPrint(() => new BrowserWindow(osPrintWindowOptions)),
-    });
+    await core.start({ osPrint: makeOsPrint(() => new BrowserWindow(osPrintWindowOptions)) });
   } catch (e) {
     // The kiosk still signs students in without them; the idle chips show what is missing.
     log.error('kiosk services failed to start', { error: (e as Error).message });
@@ -169,7 +163,7 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
   let wasOnline = net.isOnline();
   const checkOnline = () => {
     const online = net.isOnline();
-    if (online !== wasOnline) services?.connectivityChanged(online);
+    if (online !== wasOnline) core.sync.connectivityChanged(online);
     wasOnline = online;
   };
   const onlineTimer = setInterval(checkOnline, 15_000);
@@ -198,7 +192,7 @@ export async function runKiosk(options: RunOptions = {}): Promise<RunningKiosk |
     unbindIpc();
     stopEvents();
     if (powerSaveBlocker.isStarted(blocker)) powerSaveBlocker.stop(blocker);
-    const stopping = services ? services.stop() : Promise.resolve();
+    const stopping = core.stop();
     const deadline = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
     void Promise.race([stopping, deadline])
       .catch((e: unknown) => log.error('services did not stop cleanly', { error: String(e) }))

@@ -3,15 +3,9 @@
 // then hands the payload to the same `dispatch` the e2e tests use, which parses it with zod and
 // returns errors as values. Nothing here throws across the boundary.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import {
-  IPC_CHANNEL_PREFIX,
-  callNames,
-  eventNames,
-  events,
-  type EventName,
-  type IpcResult,
-} from '../../shared/ipc/contract';
+import { IPC_CHANNEL_PREFIX, callNames, type IpcResult } from '../../shared/ipc/contract';
 import { dispatch } from '../core/ipc/dispatch';
+import { forwardCoreEvents } from '../core/ipc/events';
 import type { KioskCore } from '../core/kiosk';
 import type { Logger } from '../core/logging/logger';
 
@@ -101,17 +95,14 @@ export function forwardKioskEvents(
   contents: () => Pick<WebContents, 'isDestroyed' | 'send'> | null,
   log: Logger,
 ): () => void {
-  const offs = eventNames.map((name: EventName) =>
-    core.on(name, (payload: unknown) => {
-      const parsed = events[name].safeParse(payload);
-      if (!parsed.success) {
-        log.error('event dropped: it does not match the IPC contract', { event: name });
-        return;
-      }
+  return forwardCoreEvents(core, {
+    send(name, payload) {
       const target = contents();
       if (!target || target.isDestroyed()) return;
-      target.send(IPC_CHANNEL_PREFIX + name, parsed.data);
-    }),
-  );
-  return () => offs.forEach((off) => off());
+      target.send(IPC_CHANNEL_PREFIX + name, payload);
+    },
+    dropped(name) {
+      log.error('event dropped: it does not match the IPC contract', { event: name });
+    },
+  });
 }

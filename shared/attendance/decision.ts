@@ -6,6 +6,11 @@
 // means from 09:01, so a student at 09:00:40 is on time — what the office clock shows.
 import type { Direction, Reason, SessionName, WritebackRules } from '../settings';
 import type { WritebackSkip } from '../model';
+import { localClock, sessionAt, toMinutes } from '../school-time';
+
+// School time (the wall clock, the session of a minute) lives in shared/school-time.ts; these
+// re-exports keep older imports working.
+export { localClock, sessionAt };
 
 export interface DecisionInput {
   rules: WritebackRules;
@@ -31,52 +36,6 @@ export interface Decision {
   localTime: string;
   /** One sentence for the admin screen: why this code. */
   why: string;
-}
-
-function toMinutes(hhmm: string): number {
-  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-}
-
-/** The session an instant belongs to: AM until the AM session ends, then PM (lunch counts as PM). */
-export function sessionAt(rules: WritebackRules, minuteOfDay: number): SessionName | null {
-  const { AM, PM } = rules.sessions;
-  if (minuteOfDay < toMinutes(AM.end)) return 'AM';
-  if (minuteOfDay < toMinutes(PM.end)) return 'PM';
-  return null;
-}
-
-// One formatter per zone: building Intl formatters is the slow part (luxon would do it per call).
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The school's wall clock at an instant: its date, its HH:MM and the minute of its day. */
-export function localClock(at: string | number, timeZone: string): { date: string; time: string; minuteOfDay: number } {
-  const ms = typeof at === 'number' ? at : Date.parse(at);
-  if (Number.isNaN(ms)) throw new RangeError(`Invalid instant: ${String(at)}`);
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(ms)) parts[p.type] = p.value;
-  const hour = Number(parts.hour);
-  const minute = Number(parts.minute);
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    time: `${parts.hour}:${parts.minute}`,
-    minuteOfDay: hour * 60 + minute,
-  };
 }
 
 function commentFor(rules: WritebackRules, reason: Reason | null, note: string | null | undefined): string | null {

@@ -1,5 +1,5 @@
-// What a sign-in or sign-out answers, shared by the student's `record` and the receptionist's
-// `manualSign` (kept apart from contract.ts so the staff contract can use it without a cycle).
+// What a sign-in or sign-out answers, shared by the student's `record` (kiosk.ts) and the
+// receptionist's `manualSign` (today.ts).
 import { z } from 'zod';
 import { signEvent } from '../model';
 
@@ -18,4 +18,3 @@ export const recordResult = z.object({
   passMessage: z.string().nullable().default(null),
 });
 export type RecordResult = z.infer<typeof recordResult>;
-

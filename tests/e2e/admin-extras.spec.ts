@@ -201,7 +201,7 @@ test('file export: a plain line when it is not the connection; run now and re-ru
     await connector.writeSessionMarks([
       { ref: 1, misId: '5003', date: '2026-11-24', session: 'AM', localTime: '09:07', occurredAt: '2026-11-24T09:07:00Z', direction: 'sign_in', code: 'L', comment: null, minutesLate: 7 },
     ] as Parameters<FileExportConnector['writeSessionMarks']>[0]);
-    kiosk.core.fileExport = connector;
+    kiosk.core.sync.attachFileExport(connector);
     await page.locator('[data-admin-section="doctor"]').click();
     await page.locator('[data-admin-section="fileExport"]').click();
     await expect(page.getByTestId('export-waiting')).toHaveText('1');
@@ -223,7 +223,7 @@ test('file export: a plain line when it is not the connection; run now and re-ru
     expect(fs.readdirSync(out)).toHaveLength(2);
     await expect(page.locator('.admin-history-row', { hasText: 'Re-run' })).toHaveCount(1);
   } finally {
-    kiosk.core.fileExport = null;
+    kiosk.core.sync.attachFileExport(null);
     await connector.close();
   }
 });

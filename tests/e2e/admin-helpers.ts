@@ -60,7 +60,7 @@ export function nextYearRows(): string[] {
   ];
 }
 
-/** A file export into `out` (a folder in the data dir), as services.ts would make for a US school. */
+/** A file export into `out` (a folder in the data dir), as the MIS port (sync/mis-port.ts) would make for a US school. */
 export function fileExportIn(core: KioskCore, clock: Clock, out: string): FileExportConnector {
   return new FileExportConnector({
     settings: fileExportUsSettings.parse({ connector: 'file', schoolId: '042', fields: [{ field: 'student_id' }, { field: 'date' }, { field: 'code' }], codeMap: { L: 'TU' }, destination: { kind: 'folder', path: out } }),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { callNames, eventNames } from '../../shared/ipc/contract';
 import { dispatch } from '../../electron/core/ipc/dispatch';
+import { forwardCoreEvents } from '../../electron/core/ipc/events';
 import type { KioskCore } from '../../electron/core/kiosk';
 import type { PageGlobals } from './page-globals';
 
@@ -56,16 +57,17 @@ export async function bindKiosk(page: Page, core: KioskCore): Promise<() => void
     { calls: callNames as string[], events: eventNames as string[] },
   );
 
-  const offs = eventNames.map((name) =>
-    core.on(name, (payload) => {
+  // The same schema check production makes (electron/main/ipc.ts): a payload that breaks the
+  // contract is dropped here too, so a test sees what the real screen would.
+  return forwardCoreEvents(core, {
+    send(name, payload) {
       // A page that has gone (test over) just misses the event, as a closed window would.
       page
-        .evaluate(([n, p]) => (globalThis as unknown as PageGlobals).__kioskEmit?.(n, p), [
-          name,
-          payload,
-        ] as const)
+        .evaluate(([n, p]) => (globalThis as unknown as PageGlobals).__kioskEmit?.(n, p), [name, payload] as const)
         .catch(() => {});
-    }),
-  );
-  return () => offs.forEach((off) => off());
+    },
+    dropped(name) {
+      console.error(`kiosk-binding: event "${name}" dropped: it does not match the IPC contract`);
+    },
+  });
 }

@@ -254,7 +254,7 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       await connector.writeSessionMarks([{ ...mark, ref: 1 }, { ...mark, ref: 2, misId: '5002' }] as Parameters<typeof connector.writeSessionMarks>[0]);
       await connector.rerunDay('2026-11-23');
       await connector.writeSessionMarks([{ ...mark, ref: 3, misId: '5004' }] as Parameters<typeof connector.writeSessionMarks>[0]);
-      kiosk.core.fileExport = connector;
+      kiosk.core.sync.attachFileExport(connector);
       await page.locator('[data-admin-section="doctor"]').click();
       await page.locator('[data-admin-section="fileExport"]').click();
       await expect(page.getByTestId('export-waiting')).toBeVisible();
@@ -263,7 +263,7 @@ for (const locale of ['en-GB', 'en-US'] as const) {
       await page.locator('.admin-day .stepper-btn').first().click();
       await shot('file-export');
     } finally {
-      kiosk.core.fileExport = null;
+      kiosk.core.sync.attachFileExport(null);
       await connector.close();
     }
 

@@ -3,8 +3,6 @@
 // scanner's code reaches the renderer's event stream.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestCore } from '../helpers/core';
-import { startServices, type KioskServices } from '../../electron/core/services';
-import { DEFAULT_RESOURCES_DIR } from '../../electron/core/kiosk';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { secretKeys } from '../../shared/mis';
 import { startPrinterEmulator, type PrinterEmulator } from '../fakes/printer/emulator';
@@ -28,13 +26,9 @@ async function kiosk(opts: { printer: PrinterEmulator; wonde: FakeWonde; hid?: F
   s.mis = { connector: 'wonde', domain: `127.0.0.1:${opts.wonde.port}`, schoolId: SCHOOL, requestsPerSecond: 50, protocol: 'http' };
   t.core.updateSettings({ settings: s });
   const hid = opts.hid;
-  const services: KioskServices = await startServices(t.core, {
-    logger: t.core.log,
-    resourcesDir: DEFAULT_RESOURCES_DIR,
-    hidBackend: hid ? async () => hid : null,
-  });
-  cleanups.push(() => services.stop());
-  return { ...t, services };
+  await t.core.start({ hidBackend: hid ? async () => hid : null });
+  cleanups.push(() => t.core.stop());
+  return t;
 }
 
 describe('kiosk services', () => {

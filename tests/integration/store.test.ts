@@ -9,7 +9,8 @@ import { migrations } from '../../electron/core/db/migrations';
 import { KioskCore } from '../../electron/core/kiosk';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { SettingsValidationError } from '../../electron/core/db/settings-store';
-import { STATE_SQL, claimDue, dueConfirmations, outboxCounts } from '../../electron/core/sync/outbox';
+import { STATE_SQL, claimDue, outboxCounts } from '../../electron/core/sync/outbox';
+import { dueConfirmations } from '../../electron/core/db/outbox-confirmations';
 import { queueMark } from '../fakes/wonde/seed';
 
 const disposers: (() => void)[] = [];

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { utils } from 'ssh2';
 import { FileExportConnector } from '../../electron/core/mis/fileexport/connector';
 import { folderDestination, type Destination } from '../../electron/core/mis/fileexport/destination';
-import { ExportLedger } from '../../electron/core/mis/fileexport/ledger';
+import { ExportLedger } from '../../electron/core/db/file-export-ledger';
 import type { SessionMarkWrite } from '../../electron/core/mis/types';
 import { caught } from '../fakes/powerschool/caught';
 import { silentLogger } from '../../electron/core/logging/logger';

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ExportLedger } from '../../electron/core/mis/fileexport/ledger';
+import { ExportLedger } from '../../electron/core/db/file-export-ledger';
 import type { ExportRecord } from '../../electron/core/mis/fileexport/render';
 import { tempDir } from '../helpers/core';
 

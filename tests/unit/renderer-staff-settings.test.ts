@@ -8,7 +8,7 @@ import { siteSettings } from '../../shared/settings';
 import { addDays, LOG_KEEP_PAGES, LOG_PAGE, LogPages } from '../../renderer/src/staff/logPages';
 import { settingsChanges } from '../../renderer/src/staff/settings/diff';
 import { blankFor, checkDraft, isOptional, kindOf, lockFor, sectionOf, setIn, settingsSchema, type JsonNode } from '../../renderer/src/staff/settings/schema';
-import type { WritebackLogRow } from '../../shared/ipc/staff-contract';
+import type { WritebackLogRow } from '../../shared/ipc/contract';
 
 function walk(node: JsonNode, visit: (key: string, node: JsonNode, parent: JsonNode) => void) {
   for (const [k, child] of Object.entries(node.properties ?? {})) {

@@ -18,6 +18,7 @@ import { backupDatabase, backupsDirOf, checkBackup, listBackups } from '../maint
 import { restoreBackup } from '../maintenance/restore';
 import { acknowledgeRecoveryNotices, cliMustNotOpen } from '../maintenance/recovery';
 import { purgeExpiredEvents } from '../maintenance/retention';
+import { siteSettingsSaved } from '../db/maintenance-queries';
 import { formatDoctorReport, runDoctor, type DoctorPorts } from '../maintenance/doctor';
 import { writeSupportBundle } from '../maintenance/support-bundle';
 import { logDirOf } from '../logging/file-logger';
@@ -26,6 +27,7 @@ import { HidScannerService, loadNodeHidBackend } from '../hardware/scanner';
 import { createConnector } from '../mis';
 import { fleetSettingsOf, checkId, type CheckId } from '../../../shared/fleet';
 import { misSettings } from '../../../shared/mis';
+import { machineTimeZone } from '../../../shared/school-time';
 
 export interface FleetCommandContext {
   argv: string[];
@@ -225,8 +227,8 @@ async function cliDoctorPorts(dataDir: string): Promise<{ ports: DoctorPorts; se
   } catch (e) {
     dbOpenError = (e as Error).message;
   }
-  const site = (core?.settings.get() ?? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }) as Record<string, unknown> & { timeZone: string };
-  const settingsSaved = core ? !!core.db.prepare(`SELECT 1 FROM settings WHERE key = 'site'`).get() : undefined;
+  const site = (core?.settings.get() ?? { timeZone: machineTimeZone() }) as Record<string, unknown> & { timeZone: string };
+  const settingsSaved = core ? siteSettingsSaved(core.db) : undefined;
   const closers: (() => Promise<void> | void)[] = [];
   const ports: DoctorPorts = { dataDir, db: core?.db ?? null, dbOpenError, settings: site, settingsSaved };
 

@@ -11,7 +11,7 @@ import { fileSecretStore, secretValuesOf } from '../security/secrets';
 import { CoreError } from '../errors';
 import { SettingsValidationError } from '../db/settings-store';
 import { DatabaseError } from '../db/database';
-import { outboxCounts } from '../sync/outbox';
+import { outboxCounts, unfinishedOutboxRows } from '../sync/outbox';
 import { direction as directionSchema } from '../../../shared/settings';
 import { FLEET_USAGE, fleetCommandIn } from './fleet-commands';
 import { csvFileSource } from '../roster/sources/files';
@@ -240,9 +240,7 @@ async function runCommand(
     }
     case 'outbox': {
       const counts = outboxCounts(core.db);
-      const rows = core.db
-        .prepare(`SELECT id, event_id, student_id, state, attempts, next_attempt_at, last_error FROM outbox WHERE state != 'done' ORDER BY id LIMIT 200`)
-        .all();
+      const rows = unfinishedOutboxRows(core.db, { limit: 200, newestFirst: false, detail: false });
       print(o, { counts, rows }, () =>
         [
           Object.entries(counts)

@@ -53,7 +53,7 @@ export class EventRepository {
   private readonly byDayStmt;
   private readonly byIdStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO events (id, student_id, direction, occurred_at, local_date, local_time, session, reason_id, reason_label,
          code, minutes_late, comment, writeback, skip_reason, actor, supersedes, superseded_by, excused, created_at)
@@ -89,5 +89,39 @@ export class EventRepository {
   get(id: string): SignEvent | null {
     const r = this.byIdStmt.get(id) as EventRow | undefined;
     return r ? rowToEvent(r) : null;
+  }
+  /** Link an event to the one that replaces it (an override); only inside the caller's transaction. */
+  markSuperseded(oldId: string, newId: string): void {
+    this.db.prepare('UPDATE events SET superseded_by = ? WHERE id = ?').run(newId, oldId);
+  }
+
+  /** Navigate360's "finalise": excused or not. */
+  setExcused(id: string, excused: boolean): void {
+    this.db.prepare('UPDATE events SET excused = ? WHERE id = ?').run(excused ? 1 : 0, id);
+  }
+
+  /** The reception desk's list of a day: each event with its student and its latest writeback state. */
+  deskRows(localDate: string): { id: string; forename: string; surname: string; year: number | null; state: string | null; last_error: string | null }[] {
+    return this.db
+      .prepare(
+        `SELECT e.id, s.forename, s.surname, s.year,
+                (SELECT COALESCE(o.outcome, o.state) FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS state,
+                (SELECT o.last_error FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS last_error
+         FROM events e JOIN students s ON s.id = e.student_id
+         WHERE e.local_date = ? ORDER BY e.occurred_at DESC, e.rowid DESC`,
+      )
+      .all(localDate) as never;
+  }
+
+  /** Standing late sign-ins per student between two school-local dates (inclusive). */
+  latesBetween(from: string, to: string): Map<string, number> {
+    const rows = this.db
+      .prepare(
+        `SELECT student_id, COUNT(*) AS n FROM events
+         WHERE direction = 'sign_in' AND minutes_late > 0 AND superseded_by IS NULL AND local_date BETWEEN ? AND ?
+         GROUP BY student_id`,
+      )
+      .all(from, to) as { student_id: string; n: number }[];
+    return new Map(rows.map((r) => [r.student_id, r.n]));
   }
 }

@@ -136,6 +136,12 @@ export class SettingsStore {
     this.cached = next;
     return next;
   }
+
+  // ---- issue 14 (contract helper): the doctor's "settings saved" check, once a handler's SQL ----
+  /** True once a site admin has saved settings (a row exists), as opposed to running on the defaults. */
+  isSaved(): boolean {
+    return !!this.db.prepare(`SELECT 1 FROM settings WHERE key = 'site'`).get();
+  }
 }
 
 function hasPath(obj: unknown, path: (string | number)[]): boolean {

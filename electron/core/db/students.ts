@@ -76,6 +76,11 @@ export class StudentRepository {
     return r ? rowToStudent(r) : null;
   }
 
+  /** A student's name by MIS id (the file export names students in its files). */
+  nameByMisId(misId: string): { forename: string; surname: string } | null {
+    return (this.db.prepare('SELECT forename, surname FROM students WHERE mis_id = ?').get(misId) as { forename: string; surname: string } | undefined) ?? null;
+  }
+
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM students').get() as { n: number }).n;
   }

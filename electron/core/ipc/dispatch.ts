@@ -1,30 +1,52 @@
-// Binds the IPC contract to a KioskCore: parse the request with zod, call, parse the response,
-// and turn every failure into a value. Used by electron/main (behind its sender check) and by the
-// e2e tests (behind page.exposeBinding), so both run exactly this code.
+// Binds the IPC contract to a KioskCore: parse the request with zod, check the caller's role once
+// from the call's declaration, call the handler, parse the response, and turn every failure into
+// a value. Used by electron/main (behind its sender check) and by the e2e tests (behind
+// page.exposeBinding), so both run exactly this code.
 import { ZodError } from 'zod';
-import { calls, type CallName, type IpcResult } from '../../../shared/ipc/contract';
+import { calls, type CallName, type CallRole, type IpcResult } from '../../../shared/ipc/contract';
 import { describeIssues } from '../../../shared/settings';
 import { SettingsValidationError } from '../db/settings-store';
 import { CoreError } from '../errors';
 import type { KioskCore } from '../kiosk';
-import { staffHandlers, type Handler } from './staff-handlers';
-import { adminHandlers } from './admin-handlers';
+import type { CallContext } from './context';
+import { fileExportHandlers } from './handlers/file-export';
+import { kioskHandlers } from './handlers/kiosk';
+import { maintenanceHandlers } from './handlers/maintenance';
+import { rosterHandlers } from './handlers/roster';
+import { settingsHandlers } from './handlers/settings';
+import { staffSessionHandlers } from './handlers/staff-session';
+import { todayHandlers } from './handlers/today';
+import { writebackHandlers } from './handlers/writeback';
 
-const handlers: { [N in CallName]: Handler } = {
-  getKioskInfo: (core) => core.getKioskInfo(),
-  getStatus: (core) => core.getStatus(),
-  scan: (core, req) => core.scan(req),
-  selectStudent: (core, req) => core.selectStudent(req),
-  searchStudents: (core, req) => core.searchStudents(req),
-  record: (core, req) => core.record(req),
-  todayEvents: (core) => core.todayEvents(),
-  getSettings: (core) => core.getSettings(),
-  ...staffHandlers,
-  ...adminHandlers,
-};
+// Each feature's handler map is typed against its own contract file; this one only checks that
+// every call has a handler (a call without one does not compile).
+const handlers = {
+  ...kioskHandlers,
+  ...staffSessionHandlers,
+  ...todayHandlers,
+  ...writebackHandlers,
+  ...settingsHandlers,
+  ...rosterHandlers,
+  ...fileExportHandlers,
+  ...maintenanceHandlers,
+} satisfies { [N in CallName]: unknown };
+
+/** A handler seen without its call's types: dispatch has parsed the request against that call's schema. */
+type AnyHandler = (ctx: CallContext, request: never) => unknown;
 
 export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name);
+}
+
+/**
+ * The staff role behind the request's token, checked against what the call declares; null for a
+ * 'kiosk' call. A missing, unknown or expired token, or too low a role, throws the staff desk's
+ * own CoreError('forbidden', …), which reaches the screen as today's error value.
+ */
+function checkRole(core: KioskCore, role: CallRole, request: unknown): CallContext['role'] {
+  if (role === 'kiosk') return null;
+  const token = (request as { token?: unknown }).token;
+  return core.staff.require(typeof token === 'string' ? token : undefined, role);
 }
 
 export async function dispatch(core: KioskCore, name: unknown, payload: unknown): Promise<IpcResult<unknown>> {
@@ -38,7 +60,9 @@ export async function dispatch(core: KioskCore, name: unknown, payload: unknown)
     };
   }
   try {
-    const value = await handlers[name](core, parsed.data as never);
+    const ctx: CallContext = { core, role: checkRole(core, spec.role, parsed.data) };
+    // The request was parsed by this very call's schema, which is what the handler's type says.
+    const value = await (handlers[name] as AnyHandler)(ctx, parsed.data as never);
     // The response is checked too: the renderer can rely on the contract's shape.
     return { ok: true, value: spec.response.parse(value) };
   } catch (e) {

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/database';
 import { bindingOptions, latestVersion } from '../db/database';
+import { eventStats } from '../db/maintenance-queries';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';
 
@@ -212,8 +213,7 @@ function describeBackup(file: string, integrity: string, nativeBinding?: string)
       if (schemaVersion > latestVersion()) {
         return { ok: false, problem: `it was written by a newer Passdesk (schema ${schemaVersion}; this version knows up to ${latestVersion()}).` };
       }
-      const row = db.prepare('SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM events').get() as { n: number; newest: string | null };
-      return { ok: true, schemaVersion, events: row.n, newestEventAt: row.newest };
+      return { ok: true, schemaVersion, ...eventStats(db) };
     });
   } catch (e) {
     return { ok: false, problem: (e as Error).message };

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { machineTimeZone } from '../../../shared/school-time';
 
 export interface ClockSync {
   /** null: could not tell. */
@@ -55,7 +56,7 @@ export const defaultProbes = {
 
   osTimeZone(): string | null {
     try {
-      return Intl.DateTimeFormat().resolvedOptions().timeZone ?? null;
+      return machineTimeZone() ?? null;
     } catch {
       return null;
     }

@@ -13,11 +13,12 @@
 // Only a truly new kiosk (no marker, no backup) starts empty.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { bindingOptions, DatabaseError, openDatabase } from '../db/database';
+import { DatabaseError, openDatabase } from '../db/database';
 import { backupsDirOf, checkBackup, fsyncFile, hasSetupMarker, listBackups, setupMarkerOf, writeSetupMarker } from './backup';
 import { copyBackupIntoPlace, databaseFileOf, moveDatabaseAside, newestGoodBackup } from './restore';
-import { salvageInto } from './salvage';
+import { salvageInto } from '../db/salvage';
+import { appendAudit } from '../db/audit';
+import { countEvents, databaseContent } from '../db/maintenance-queries';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';
 
@@ -90,30 +91,7 @@ export function inspectDatabaseFile(file: string, nativeBinding?: string): Exclu
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'present';
   }
   if (size === 0) return 'zero_bytes';
-  let db: Database.Database;
-  try {
-    db = new Database(file, { fileMustExist: true, ...bindingOptions(nativeBinding) });
-  } catch {
-    return 'present';
-  }
-  try {
-    const tables = (db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n;
-    if (tables === 0) return 'no_tables';
-    // A Passdesk schema with nothing a school put in it: what `KioskCore.open` (the CLI, say)
-    // makes of a missing file. Older schemas without one of these tables count as present.
-    const row = db
-      .prepare(
-        // EXISTS, not COUNT: a year of events must not slow the start-up down.
-        `SELECT EXISTS (SELECT 1 FROM staff_pins) + EXISTS (SELECT 1 FROM settings WHERE key = 'site')
-              + EXISTS (SELECT 1 FROM events) + EXISTS (SELECT 1 FROM students WHERE source <> 'demo') AS n`,
-      )
-      .get() as { n: number };
-    return row.n === 0 ? 'no_content' : 'present';
-  } catch {
-    return 'present';
-  } finally {
-    db.close();
-  }
+  return databaseContent(file, nativeBinding);
 }
 
 const LOSS_WORDS: Record<Exclude<DatabaseLoss, 'corrupt'>, string> = {
@@ -166,12 +144,14 @@ export function recoverVanishedDatabase(options: RecoveryOptions): RecoveryNotic
   // Opening applies any migration the backup is behind on (or makes the new, locked database).
   const db = openDatabase(target, { nativeBinding: options.nativeBinding });
   try {
-    db.prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, 'system', ?, ?, NULL, ?)`).run(
+    appendAudit(db, {
       at,
-      good ? 'database.recovered' : 'database.lost',
-      path.basename(target),
-      JSON.stringify({ ...notice, message: undefined }),
-    );
+      actor: 'system',
+      action: good ? 'database.recovered' : 'database.lost',
+      subject: path.basename(target),
+      before: null,
+      after: JSON.stringify({ ...notice, message: undefined }),
+    });
   } finally {
     db.close();
   }
@@ -273,12 +253,11 @@ export function recoverCorruptDatabase(reason: string, options: RecoveryOptions)
 
   // Opening applies any migration the backup is behind on; then the salvage writes into it.
   const db = openDatabase(target, { nativeBinding: options.nativeBinding });
-  const countEvents = () => (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   let notice: RecoveryNotice;
   try {
-    const before = countEvents();
+    const before = countEvents(db);
     const salvage = damagedFile ? salvageInto(db, damagedFile, options.nativeBinding) : null;
-    const eventsSalvaged = countEvents() - before;
+    const eventsSalvaged = countEvents(db) - before;
     const partialTables = salvage?.partialTables ?? [];
     const at = clock.now().toISOString();
     const message = good
@@ -302,11 +281,14 @@ export function recoverCorruptDatabase(reason: string, options: RecoveryOptions)
       startedEmpty: !good,
       message,
     };
-    db.prepare(`INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, 'system', 'database.recovered', ?, NULL, ?)`).run(
+    appendAudit(db, {
       at,
-      path.basename(damagedFile ?? target),
-      JSON.stringify({ ...notice, message: undefined }),
-    );
+      actor: 'system',
+      action: 'database.recovered',
+      subject: path.basename(damagedFile ?? target),
+      before: null,
+      after: JSON.stringify({ ...notice, message: undefined }),
+    });
   } finally {
     db.close();
   }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/database';
-import { outboxCounts } from '../sync/outbox';
+import { outboxCounts, unfinishedOutboxRows } from '../sync/outbox';
+import { countRowsOrNull } from '../db/maintenance-queries';
 import { backupsDirOf, fsyncDir, fsyncFile, listBackups } from './backup';
 import { formatDoctorReport } from './doctor';
 import { logFiles, scrub, scrubText } from '../logging/file-logger';
@@ -72,24 +73,13 @@ export function writeSupportBundle(targetDir: string, input: SupportBundleInput)
 
 function outboxSummary(db: Db | null, forms: readonly string[]): unknown {
   if (!db) return { error: 'The database could not be opened.' };
-  const rows = db
-    .prepare(
-      `SELECT id, event_id, student_id, kind, state, attempts, next_attempt_at, last_error, last_error_kind, created_at, updated_at
-       FROM outbox WHERE state != 'done' ORDER BY id DESC LIMIT ?`,
-    )
-    .all(OUTBOX_ROWS) as { last_error: string | null }[];
+  const rows = unfinishedOutboxRows(db, { limit: OUTBOX_ROWS, newestFirst: true, detail: true });
   // No payloads: they carry the comment a student typed.
   return { counts: outboxCounts(db), rows: rows.map((r) => ({ ...r, last_error: r.last_error && scrubText(r.last_error, forms) })) };
 }
 
 function systemSummary(input: SupportBundleInput, now: Date): unknown {
-  const count = (table: string) => {
-    try {
-      return (input.db!.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    } catch {
-      return null;
-    }
-  };
+  const count = (table: string) => countRowsOrNull(input.db!, table);
   return {
     writtenAt: now.toISOString(),
     passdesk: input.appVersion ?? null,

@@ -4,8 +4,8 @@
 // (latest.yml, latest-linux.yml and the installers, as `electron-builder --publish never`
 // writes them to release/). Off unless the site settings switch it on; a downloaded update is
 // installed only in quiet hours, never in the middle of the morning's late arrivals.
-import { DateTime } from 'luxon';
 import type { FleetSettings } from '../../../shared/fleet';
+import { localClock, toMinutes, weekdayOf } from '../../../shared/school-time';
 
 export type UpdaterPlan =
   | { enabled: false; reason: string }
@@ -45,9 +45,8 @@ export function updaterPlan(updates: FleetSettings['updates'], options: { packag
  * than an hour before the AM session starts or after the PM session ends, in the school's zone.
  */
 export function isQuietHours(now: Date, site: { timeZone: string; rules: { sessions: { AM: { start: string }; PM: { end: string } } } }): boolean {
-  const local = DateTime.fromJSDate(now, { zone: site.timeZone });
-  if (local.weekday >= 6) return true;
-  const minutes = local.hour * 60 + local.minute;
-  const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const local = localClock(now, site.timeZone);
+  if (weekdayOf(local.date) >= 6) return true;
+  const minutes = local.minuteOfDay;
   return minutes < toMinutes(site.rules.sessions.AM.start) - 60 || minutes > toMinutes(site.rules.sessions.PM.end) + 60;
 }

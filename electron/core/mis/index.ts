@@ -6,7 +6,7 @@ import type { SecretStore } from '../security/secrets';
 import type { MisConnector } from './types';
 import path from 'node:path';
 import type { SiteSettings } from '../../../shared/settings';
-import { sessionAt } from '../../../shared/attendance/decision';
+import { sessionOfTime } from '../../../shared/school-time';
 import { WondeConnector } from './wonde/connector';
 import { PowerschoolConnector } from './powerschool/connector';
 import { EdfiConnector } from './edfi/connector';
@@ -28,8 +28,7 @@ type Factory<S> = (settings: S, secrets: SecretStore, logger: Logger, ctx: Conne
 type FactoryMap = { [K in MisSettings['connector']]?: Factory<Extract<MisSettings, { connector: K }>> };
 
 /** The session a local "HH:MM" falls in by the site's AM/PM times (after the PM session: PM). */
-const siteSessionAt = (ctx: ConnectorContext) => (localTime: string) =>
-  sessionAt(ctx.site().rules, Number(localTime.slice(0, 2)) * 60 + Number(localTime.slice(3, 5))) ?? 'PM';
+const siteSessionAt = (ctx: ConnectorContext) => (localTime: string) => sessionOfTime(localTime, ctx.site().rules);
 
 const factories: FactoryMap = {
   wonde: (settings, secrets, logger) => new WondeConnector({ settings, secrets, logger }),

@@ -7,12 +7,12 @@ import { syncWrites } from '../db/database';
 import { writePlanInChunks } from '../db/roster-writer';
 import type { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
-import { localClock } from '../../../shared/attendance/decision';
+import { localClock } from '../../../shared/school-time';
 import type { SiteSettings } from '../../../shared/settings';
 import type { ImportProgress, ProgressListener, RosterIssue, SourceContext, SourceResult } from './model';
 import { freezePlan, planImport, type PlanCounts, type RosterPlan } from './plan';
 import { detectRollover, rosterMode, type RolloverVerdict } from './seasons';
-import type { ImportRun, ImportTrigger, RosterStore } from './store';
+import type { ImportRun, ImportTrigger, RosterStore } from '../db/roster-store';
 
 /** Below this many leavers the guard never stops an import, whatever the share (a small school). */
 const LEAVER_GUARD_MIN = 20;

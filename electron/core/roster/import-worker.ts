@@ -10,7 +10,7 @@ import type { RosterPage } from '../mis/types';
 import { runImportJob } from './import-job';
 import { RosterError } from './model';
 import { readerFor } from './sources/spec';
-import { RosterStore } from './store';
+import { RosterStore } from '../db/roster-store';
 import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
 
 const port = parentPort!;

@@ -7,12 +7,12 @@ import type { RosterSourceConfig } from './config';
 import { RosterError, type RosterSource } from './model';
 import { csvFileSource, oneRosterFolderSource } from './sources/files';
 import { wondeRosterSource } from './sources/wonde';
-import type { RosterStore } from './store';
+import type { RosterStore } from '../db/roster-store';
 
 export { RosterService, type ImportOptions, type RosterServiceOptions } from './service';
 export { RosterError, type ImportProgress, type RosterIssue, type RosterSource } from './model';
 export { rosterConfig, type RosterConfig } from './config';
-export type { ImportRun, PendingRollover } from './store';
+export type { ImportRun, PendingRollover } from '../db/roster-store';
 export { parseRosterCsv, suggestMapping, columnMapping, type ColumnMapping } from './csv';
 export { csvFileSource, csvTextSource, oneRosterFolderSource, connectorRosterSource } from './sources/files';
 

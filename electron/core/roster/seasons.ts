@@ -2,15 +2,15 @@
 // stops over the summer except contact details) and the new academic year (the MIS "rolls over":
 // students promoted, new forms and schedules), which the admin sees before it replaces the roster.
 // Pure functions, tested with tables of cases.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Student } from '../../../shared/model';
+import { addDays, instantAt, isCalendarDate, localClock } from '../../../shared/school-time';
 
 /** "MM-DD": the pause repeats every year; from > to wraps over New Year (a southern-hemisphere summer). */
 export const monthDay = z
   .string()
   .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Use month-day, such as 07-22.')
-  .refine((md) => DateTime.fromISO(`2024-${md}`).isValid, 'That day does not exist.');
+  .refine((md) => isCalendarDate(`2024-${md}`), 'That day does not exist.');
 
 export const summerPause = z.object({ from: monthDay, to: monthDay });
 export type SummerPause = z.infer<typeof summerPause>;
@@ -106,10 +106,9 @@ export function detectRollover(
  * scheduled time (today's if passed, else yesterday's) is after the last finished import.
  */
 export function isImportOverdue(lastFinishedAt: string | null, nowIso: string, at: string, timeZone: string): boolean {
-  const now = DateTime.fromISO(nowIso, { zone: timeZone });
-  const [h, m] = at.split(':').map(Number);
-  let due = now.set({ hour: h!, minute: m!, second: 0, millisecond: 0 });
-  if (due > now) due = due.minus({ days: 1 });
+  const today = localClock(nowIso, timeZone).date;
+  let due = instantAt(today, at, timeZone);
+  if (due.getTime() > Date.parse(nowIso)) due = instantAt(addDays(today, -1), at, timeZone);
   if (!lastFinishedAt) return true;
-  return DateTime.fromISO(lastFinishedAt) < due;
+  return Date.parse(lastFinishedAt) < due.getTime();
 }

@@ -13,7 +13,8 @@ import type { RosterConfig, RosterSourceConfig } from './config';
 import { RosterError, type ImportProgress, type ProgressListener, type RosterSource } from './model';
 import { runImportJob, type JobFinish, type JobInput } from './import-job';
 import { describes, type DescribedSource } from './sources/spec-types';
-import { RosterStore, type ImportRun, type ImportTrigger, type PendingRollover } from './store';
+import { appendAudit } from '../db/audit';
+import { RosterStore, type ImportRun, type ImportTrigger, type PendingRollover } from '../db/roster-store';
 import { runInWorker } from './worker-client';
 import { RosterSchedule } from './schedule';
 
@@ -237,8 +238,6 @@ export class RosterService {
   }
 
   private audit(actor: string, action: string, after: string): void {
-    this.opts.db
-      .prepare('INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, ?, ?, NULL, ?)')
-      .run(this.nowIso(), actor, action, 'roster', after);
+    appendAudit(this.opts.db, { at: this.nowIso(), actor, action, subject: 'roster', before: null, after });
   }
 }

@@ -1,15 +1,33 @@
-// The staff side of the kiosk: PIN sessions, the receptionist's day (override, sign by hand,
-// reprint, finalise) and the site admin's settings. Every change is audited: who, when, before, after.
-import { randomBytes, randomUUID } from 'node:crypto';
+// The staff side of the kiosk: PIN sessions and the receptionist's day (events list, finalise,
+// retry) with its audit. The attendance logic itself (override, sign by hand, reprint) lives in
+// attendance/; the desk only hands it on. Every change is audited: who, when, before, after.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/database';
+import type { EventRepository } from '../db/events';
+import type { AuditRepository, AuditRow } from '../db/audit';
+import type { Clock } from '../clock';
+import type { Logger } from '../logging/logger';
+import type { SyncPort } from '../sync/mis-port';
+import type { Attendance } from '../attendance';
 import { CoreError } from '../errors';
 import { PinService, type StaffRole } from './pins';
+import { exportWritebackLog, queryWritebackLog } from './writeback-log';
+import path from 'node:path';
 import { isSetupLocked } from '../maintenance/recovery';
 import { writeSetupMarker } from '../maintenance/backup';
-import { supersede, retryRows, type SessionMarkPayload } from '../sync/outbox';
-import { decide } from '../../../shared/attendance/decision';
-import { attendanceCode, groupForStudent, resolveRules } from '../../../shared/settings';
 import type { SignEvent } from '../../../shared/model';
-import type { KioskCore } from '../kiosk';
+import { mondayOf as schoolMondayOf } from '../../../shared/school-time';
+
+export interface StaffDeskDeps {
+  db: Db;
+  events: EventRepository;
+  audit: AuditRepository;
+  clock: Clock;
+  log: Logger;
+  dataDir: string;
+  attendance: Attendance;
+  sync: Pick<SyncPort, 'kick' | 'retry'>;
+}
 
 const SESSION_IDLE_MS = 5 * 60_000;
 
@@ -31,8 +49,9 @@ export class StaffDesk {
   readonly pins: PinService;
   private readonly sessions = new Map<string, StaffSession>();
 
-  constructor(private readonly core: KioskCore) {
-    this.pins = new PinService(core.db, core.clock);
+  constructor(private readonly d: StaffDeskDeps) {
+    // pins.ts keeps its own SQL (db/ will hold it); it only needs the database and the clock.
+    this.pins = new PinService(d.db, d.clock);
   }
 
   // ---- sessions -------------------------------------------------------------------------------
@@ -62,7 +81,7 @@ export class StaffDesk {
 
   private startSession(role: StaffRole, recovered = false): { role: StaffRole; token: string; idleSeconds: number } {
     const token = randomBytes(24).toString('base64url');
-    this.sessions.set(token, { role, expiresAt: this.core.clock.now().getTime() + SESSION_IDLE_MS, recovered });
+    this.sessions.set(token, { role, expiresAt: this.d.clock.now().getTime() + SESSION_IDLE_MS, recovered });
     return { role, token, idleSeconds: SESSION_IDLE_MS / 1000 };
   }
 
@@ -73,7 +92,7 @@ export class StaffDesk {
   /** The role behind a token, refreshed on use; refuses an expired token or too low a role. */
   require(token: string | undefined, role: StaffRole): StaffRole {
     const s = token ? this.sessions.get(token) : undefined;
-    const now = this.core.clock.now().getTime();
+    const now = this.d.clock.now().getTime();
     if (!s || s.expiresAt < now) {
       if (token) this.sessions.delete(token);
       throw new CoreError('forbidden', 'Staff mode has timed out. Enter your PIN again.');
@@ -88,8 +107,8 @@ export class StaffDesk {
     const status = this.pins.status();
     return {
       ...status,
-      lockedForSeconds: lockedUntil ? Math.ceil((lockedUntil.getTime() - this.core.clock.now().getTime()) / 1000) : null,
-      setupLocked: !status.site_admin && isSetupLocked(this.core.dataDir),
+      lockedForSeconds: lockedUntil ? Math.ceil((lockedUntil.getTime() - this.d.clock.now().getTime()) / 1000) : null,
+      setupLocked: !status.site_admin && isSetupLocked(this.d.dataDir),
       recoveryCode: this.pins.hasRecoveryCode(),
     };
   }
@@ -103,7 +122,7 @@ export class StaffDesk {
   async setPin(token: string | undefined, role: StaffRole, pin: string): Promise<{ recoveryCode?: string }> {
     const firstRun = !this.pins.status().site_admin;
     const viaFirstRun = firstRun && role === 'site_admin' && !token;
-    if (viaFirstRun && isSetupLocked(this.core.dataDir)) {
+    if (viaFirstRun && isSetupLocked(this.d.dataDir)) {
       throw new CoreError(
         'locked',
         'This kiosk was set up before and its data was lost with no backup to restore, so a new site admin PIN cannot be set here. An admin must run `kiosk doctor` on the kiosk: it says what to do.',
@@ -118,9 +137,9 @@ export class StaffDesk {
     this.audit(viaFirstRun ? 'first-run' : 'site_admin', 'pin.set', role, null, null);
     try {
       // From now on an empty database here is a loss, not a new kiosk.
-      writeSetupMarker(this.core.dataDir, this.core.clock.now(), 'site admin PIN set');
+      writeSetupMarker(this.d.dataDir, this.d.clock.now(), 'site admin PIN set');
     } catch (e) {
-      this.core.log.error('could not write the set-up marker', { error: (e as Error).message });
+      this.d.log.error('could not write the set-up marker', { error: (e as Error).message });
     }
     // The code used to get in stays valid until this moment: an admin who walks away before
     // choosing the new PIN can use it again, so nobody is locked out by an unfinished recovery.
@@ -136,31 +155,13 @@ export class StaffDesk {
 
   events(filter: { query?: string; direction?: 'sign_in' | 'sign_out' }): StaffEventRow[] {
     const q = filter.query?.trim().toLowerCase();
-    const rows = this.core.db
-      .prepare(
-        `SELECT e.id, s.forename, s.surname, s.year,
-                (SELECT COALESCE(o.outcome, o.state) FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS state,
-                (SELECT o.last_error FROM outbox o WHERE o.event_id = e.id ORDER BY o.id DESC LIMIT 1) AS last_error
-         FROM events e JOIN students s ON s.id = e.student_id
-         WHERE e.local_date = ? ORDER BY e.occurred_at DESC, e.rowid DESC`,
-      )
-      .all(this.core.today()) as { id: string; forename: string; surname: string; year: number | null; state: string | null; last_error: string | null }[];
+    const today = this.d.attendance.today();
+    const rows = this.d.events.deskRows(today);
     // Lates this school week (Monday to today), so reception sees a pattern without opening rows.
-    const today = this.core.today();
-    const lates = new Map(
-      (
-        this.core.db
-          .prepare(
-            `SELECT student_id, COUNT(*) AS n FROM events
-             WHERE direction = 'sign_in' AND minutes_late > 0 AND superseded_by IS NULL AND local_date BETWEEN ? AND ?
-             GROUP BY student_id`,
-          )
-          .all(mondayOf(today), today) as { student_id: string; n: number }[]
-      ).map((r) => [r.student_id, r.n]),
-    );
+    const lates = this.d.events.latesBetween(mondayOf(today), today);
     return rows
       .map((r) => {
-        const event = this.core.events.get(r.id)!;
+        const event = this.d.events.get(r.id)!;
         return {
           event,
           studentName: `${r.forename} ${r.surname}`,
@@ -172,106 +173,45 @@ export class StaffDesk {
       .filter((r) => (!q || r.studentName.toLowerCase().includes(q)) && (!filter.direction || r.event.direction === filter.direction));
   }
 
-  /**
-   * Change the reason (or the code) of an event. The new event supersedes the old: an unsent mark
-   * is never sent, a sent one is corrected. The decision is made at the ORIGINAL time of the event.
-   */
+  /** Change the reason (or the code) of an event: attendance/ writes the correction, audited. */
   override(req: { eventId: string; reasonId: string; code?: string | null; note?: string }, actor: StaffRole): SignEvent {
-    const old = this.core.events.get(req.eventId);
-    if (!old) throw new CoreError('not_found', 'No such event.');
-    if (old.supersededBy) throw new CoreError('invalid_request', 'This event has already been changed; change the newer one.');
-    const student = this.core.students.get(old.studentId);
-    if (!student) throw new CoreError('not_found', 'That student is no longer on the roster.');
-    const settings = this.core.settings.get();
-    const rules = resolveRules(settings, groupForStudent(settings, student));
-    const reason = rules.reasons.find((r) => r.id === req.reasonId && r.directions.includes(old.direction));
-    if (!reason) throw new CoreError('invalid_request', 'That reason is not offered for this direction.');
-    let forcedCode: string | null = null;
-    if (req.code) {
-      const parsed = attendanceCode.safeParse(req.code);
-      if (!parsed.success) throw new CoreError('validation_failed', parsed.error.issues[0]!.message, [{ path: 'code', message: parsed.error.issues[0]!.message }]);
-      forcedCode = parsed.data;
-    }
-    const d = decide({ rules, at: old.occurredAt, timeZone: settings.timeZone, direction: old.direction, reason, note: req.note ?? null });
-    const code = forcedCode ?? d.code;
-    const writeback = forcedCode ? d.session !== null : d.writeback;
-    const next: SignEvent = {
-      ...old,
-      id: randomUUID(),
-      reasonId: reason.id,
-      reasonLabel: reason.label,
-      code,
-      comment: d.comment,
-      minutesLate: d.minutesLate,
-      writeback,
-      skipReason: writeback ? null : d.skipReason,
-      actor: `${actor}`,
-      supersedes: old.id,
-      supersededBy: null,
-    };
-    const nowIso = this.core.clock.now().toISOString();
-    const payload: SessionMarkPayload | null =
-      writeback && next.session && code
-        ? {
-            eventId: next.id,
-            studentId: student.id,
-            misId: student.misId,
-            date: next.localDate,
-            session: next.session,
-            localTime: next.localTime,
-            occurredAt: next.occurredAt,
-            direction: next.direction,
-            code,
-            comment: next.comment,
-            minutesLate: next.minutesLate,
-            reasonId: next.reasonId,
-            supersedesEventId: old.id,
-          }
-        : null;
-    this.core.db.transaction(() => {
-      this.core.events.insert(next, nowIso);
-      this.core.db.prepare('UPDATE events SET superseded_by = ? WHERE id = ?').run(next.id, old.id);
-      supersede(this.core.db, old.id, payload, nowIso);
-      this.audit(actor, 'event.override', old.id, { reason: old.reasonLabel, code: old.code }, { event: next.id, reason: next.reasonLabel, code: next.code });
-    })();
-    this.core.sync?.kick();
-    this.core.scheduleStatus();
-    return next;
+    return this.d.attendance.override(req, actor);
   }
 
   /** Navigate360's "finalise": a late arrival marked excused or not excused. */
   finalise(eventId: string, excused: boolean, actor: StaffRole): SignEvent {
-    const ev = this.core.events.get(eventId);
+    const ev = this.d.events.get(eventId);
     if (!ev) throw new CoreError('not_found', 'No such event.');
-    this.core.db.transaction(() => {
-      this.core.db.prepare('UPDATE events SET excused = ? WHERE id = ?').run(excused ? 1 : 0, eventId);
+    this.d.db.transaction(() => {
+      this.d.events.setExcused(eventId, excused);
       this.audit(actor, 'event.finalise', eventId, { excused: ev.excused }, { excused });
     })();
-    return this.core.events.get(eventId)!;
+    return this.d.events.get(eventId)!;
   }
 
   retry(which: number[] | 'all_failed', actor: StaffRole): number {
-    const n = this.core.sync?.retry ? this.core.sync.retry(which) : retryRows(this.core.db, which, this.core.clock.now().toISOString());
+    const n = this.d.sync.retry(which);
     this.audit(actor, 'writeback.retry', Array.isArray(which) ? which.join(',') : which, null, { rows: n });
-    this.core.sync?.kick();
+    this.d.sync.kick();
     return n;
   }
 
-  audit(actor: string, action: string, subject: string | null, before: unknown, after: unknown): void {
-    this.core.db
-      .prepare('INSERT INTO audit_log (at, actor, action, subject, before, after) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(
-        this.core.clock.now().toISOString(),
-        actor,
-        action,
-        subject,
-        before === null || before === undefined ? null : JSON.stringify(before),
-        after === null || after === undefined ? null : JSON.stringify(after),
-      );
+  /** The site admin's writeback log: one page of rows matching the filter, and how many match. */
+  writebackLog(filter: Parameters<typeof queryWritebackLog>[1], offset: number, limit: number): ReturnType<typeof queryWritebackLog> {
+    return queryWritebackLog(this.d.db, filter, offset, limit);
   }
 
-  auditLog(limit: number): { at: string; actor: string; action: string; subject: string | null; before: string | null; after: string | null }[] {
-    return this.core.db.prepare('SELECT at, actor, action, subject, before, after FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as never;
+  /** The writeback log as a CSV file in the kiosk's exports folder. */
+  exportWritebackLog(filter: Parameters<typeof exportWritebackLog>[1]): ReturnType<typeof exportWritebackLog> {
+    return exportWritebackLog(this.d.db, filter, path.join(this.d.dataDir, 'exports'), this.d.clock.now().toISOString());
+  }
+
+  audit(actor: string, action: string, subject: string | null, before: unknown, after: unknown): void {
+    this.d.audit.append(this.d.clock.now().toISOString(), actor, action, subject, before, after);
+  }
+
+  auditLog(limit: number): AuditRow[] {
+    return this.d.audit.latest(limit);
   }
 }
 
@@ -281,7 +221,5 @@ function formatWait(seconds: number): string {
 
 /** The Monday of a school-local date's week (YYYY-MM-DD in, YYYY-MM-DD out). */
 export function mondayOf(localDate: string): string {
-  const d = new Date(`${localDate}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-  return d.toISOString().slice(0, 10);
+  return schoolMondayOf(localDate); // school time lives in shared/school-time.ts
 }

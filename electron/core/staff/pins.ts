@@ -12,6 +12,7 @@
 // admin session and is used up; the site admin then chooses a new PIN and is shown a new code.
 import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Db } from '../db/database';
+import { StaffPinRepository } from '../db/staff-pins';
 import type { Clock } from '../clock';
 
 export type StaffRole = 'receptionist' | 'site_admin';
@@ -47,13 +48,17 @@ export function validatePinFormat(pin: string): string | null {
 }
 
 export class PinService {
+  private readonly repo: StaffPinRepository;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.repo = new StaffPinRepository(db);
+  }
 
   status(): Record<StaffRole, boolean> {
-    const roles = (this.db.prepare('SELECT role FROM staff_pins').all() as { role: StaffRole }[]).map((r) => r.role);
+    const roles = this.repo.roles();
     return { receptionist: roles.includes('receptionist'), site_admin: roles.includes('site_admin') };
   }
 
@@ -64,18 +69,11 @@ export class PinService {
     if ((await this.matches(other, pin)) === true) throw new RangeError('The receptionist and site admin PINs must differ.');
     const salt = randomBytes(16);
     const key = await hash(pin, salt);
-    this.db
-      .prepare(
-        `INSERT INTO staff_pins (role, salt, hash, params, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(role) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, params = excluded.params, updated_at = excluded.updated_at`,
-      )
-      .run(role, salt.toString('base64'), key.toString('base64'), JSON.stringify(PARAMS), this.clock.now().toISOString());
+    this.repo.savePin(role, { salt: salt.toString('base64'), hash: key.toString('base64'), params: JSON.stringify(PARAMS) }, this.clock.now().toISOString());
   }
 
   private async matches(role: StaffRole, pin: string): Promise<boolean | null> {
-    const row = this.db.prepare('SELECT salt, hash, params FROM staff_pins WHERE role = ?').get(role) as
-      | { salt: string; hash: string; params: string }
-      | undefined;
+    const row = this.repo.pin(role);
     if (!row) return null;
     const expected = Buffer.from(row.hash, 'base64');
     const key = await hash(pin, Buffer.from(row.salt, 'base64'), JSON.parse(row.params) as typeof PARAMS);
@@ -83,10 +81,7 @@ export class PinService {
   }
 
   lockState(): { lockedUntil: Date | null; failures: number } {
-    const row = this.db.prepare('SELECT failures, locked_until FROM staff_lockout WHERE id = 1').get() as {
-      failures: number;
-      locked_until: string | null;
-    };
+    const row = this.repo.lockout();
     const until = row.locked_until ? new Date(row.locked_until) : null;
     return { lockedUntil: until && until > this.clock.now() ? until : null, failures: row.failures };
   }
@@ -115,13 +110,8 @@ export class PinService {
         return { ok: true, role };
       }
     }
-    return this.db.transaction((): PinCheck => {
-      const row = this.db.prepare('SELECT failures, lockouts, locked_until, last_failure_at FROM staff_lockout WHERE id = 1').get() as {
-        failures: number;
-        lockouts: number;
-        locked_until: string | null;
-        last_failure_at: string | null;
-      };
+    return this.repo.transaction((): PinCheck => {
+      const row = this.repo.lockout();
       // A keypad quiet for a while since the last wrong PIN or the end of the last lock: a new
       // keypad session (the next person at the desk), which starts with five tries and 30 s.
       const quietSince = Math.max(row.last_failure_at ? Date.parse(row.last_failure_at) : 0, row.locked_until ? Date.parse(row.locked_until) : 0);
@@ -131,26 +121,22 @@ export class PinService {
       if (failures >= MAX_TRIES) {
         const lockMs = Math.min(CAP_LOCK_MS, BASE_LOCK_MS * 2 ** lockouts);
         const until = new Date(now.getTime() + lockMs).toISOString();
-        this.db
-          .prepare('UPDATE staff_lockout SET failures = 0, lockouts = ?, locked_until = ?, last_failure_at = ? WHERE id = 1')
-          .run(lockouts + 1, until, now.toISOString());
+        this.repo.lock(lockouts + 1, until, now.toISOString());
         return { ok: false, locked: true, retryAfterSeconds: Math.ceil(lockMs / 1000), newLock: true };
       }
-      this.db
-        .prepare('UPDATE staff_lockout SET failures = ?, lockouts = ?, last_failure_at = ? WHERE id = 1')
-        .run(failures, lockouts, now.toISOString());
+      this.repo.recordFailure(failures, lockouts, now.toISOString());
       return { ok: false, locked: false, attemptsLeft: MAX_TRIES - failures };
-    })();
+    });
   }
 
   private clearLockout(): void {
-    this.db.prepare('UPDATE staff_lockout SET failures = 0, lockouts = 0, locked_until = NULL, last_failure_at = NULL WHERE id = 1').run();
+    this.repo.clearLockout();
   }
 
   // ---- the recovery code ------------------------------------------------------------------------
 
   hasRecoveryCode(): boolean {
-    return !!this.db.prepare('SELECT 1 FROM staff_recovery_code WHERE id = 1').get();
+    return !!this.repo.recoveryCode();
   }
 
   /** A new code (the old one stops working). The caller shows it once; only its hash is kept. */
@@ -159,12 +145,7 @@ export class PinService {
     for (let i = 0; i < RECOVERY_CODE_DIGITS; i++) code += String(randomInt(10));
     const salt = randomBytes(16);
     const key = await hash(code, salt);
-    this.db
-      .prepare(
-        `INSERT INTO staff_recovery_code (id, salt, hash, params, created_at) VALUES (1, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, params = excluded.params, created_at = excluded.created_at`,
-      )
-      .run(salt.toString('base64'), key.toString('base64'), JSON.stringify(PARAMS), this.clock.now().toISOString());
+    this.repo.saveRecoveryCode({ salt: salt.toString('base64'), hash: key.toString('base64'), params: JSON.stringify(PARAMS) }, this.clock.now().toISOString());
     return code;
   }
 
@@ -177,9 +158,7 @@ export class PinService {
     return this.queued(async () => {
       const digits = code.replace(/\s/g, '');
       if (!new RegExp(`^\\d{${RECOVERY_CODE_DIGITS}}$`).test(digits)) return false;
-      const row = this.db.prepare('SELECT salt, hash, params FROM staff_recovery_code WHERE id = 1').get() as
-        | { salt: string; hash: string; params: string }
-        | undefined;
+      const row = this.repo.recoveryCode();
       if (!row) return false;
       const expected = Buffer.from(row.hash, 'base64');
       const key = await hash(digits, Buffer.from(row.salt, 'base64'), JSON.parse(row.params) as typeof PARAMS);

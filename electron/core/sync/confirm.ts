@@ -6,7 +6,8 @@
 import type { Capabilities, ExistingMark, MisConnector } from '../mis/types';
 import { asMisError, type MisError } from '../mis/errors';
 import type { Db } from '../db/database';
-import { laterMarkForSlot, sessionMarkPayload, settleConfirmations, type ConfirmVerdict, type OutboxRow } from './outbox';
+import { sessionMarkPayload, type OutboxRow } from './outbox';
+import { dueConfirmations, laterMarkForSlot, nextConfirmAt, settleConfirmations, type ConfirmVerdict } from '../db/outbox-confirmations';
 
 export interface ConfirmSettings {
   enabled: boolean;
@@ -29,6 +30,42 @@ export interface ConfirmContext {
   onSuccess: () => void;
   /** Counts each read the read-back makes (one readRegister, or one readMarks), for the bench and logs. */
   onRead?: () => void;
+}
+
+/** What the read-back loop needs from the engine that runs it beside its write workers. */
+export interface ConfirmLoopHost {
+  db: Db;
+  /** Rows read back per round. */
+  batch: number;
+  /** False once the engine stops. */
+  running: () => boolean;
+  /** True while the write workers still have rows: sent rows fall due for their read soon. */
+  writersBusy: () => boolean;
+  now: () => number;
+  /** The MIS's capabilities, or null while it is unreachable (the loop stops; the next drain starts it again). */
+  capabilities: () => Promise<Capabilities | null>;
+  context: (caps: Capabilities) => ConfirmContext;
+  /** One round's verdicts, already settled durably. */
+  settled: (verdicts: ConfirmVerdict[]) => void;
+}
+
+/** Read back the rows that fall due until none are left and the writers are done. */
+export async function confirmLoop(host: ConfirmLoopHost): Promise<void> {
+  while (host.running()) {
+    const rows = dueConfirmations(host.db, new Date(host.now()).toISOString(), host.batch);
+    if (rows.length === 0) {
+      // While a backlog is being written, rows sent a moment ago fall due for their read-back:
+      // look again shortly rather than leave every read until the backlog is done.
+      if (!host.writersBusy()) return;
+      const next = nextConfirmAt(host.db);
+      const wait = next === null ? 200 : Math.min(200, Math.max(10, Date.parse(next) - host.now()));
+      await new Promise((r) => setTimeout(r, wait));
+      continue;
+    }
+    const caps = await host.capabilities();
+    if (!caps) return;
+    host.settled(await confirmRows(rows, host.context(caps)));
+  }
 }
 
 interface Pending {

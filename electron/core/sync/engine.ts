@@ -8,83 +8,31 @@ import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging/logger';
 import type { Capabilities, MisConnector } from '../mis/types';
+import { nextConfirmAt } from '../db/outbox-confirmations';
 import { asMisError, type MisError } from '../mis/errors';
 import { withAuthRetry } from './auth-retry';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
-import { confirmRows, type ConfirmSettings } from './confirm';
+import { backoffDelay, defaultBackoff } from './backoff';
+import { confirmLoop } from './confirm';
 import {
   awaitingRegister,
   claimDue,
-  dueConfirmations,
   lastSuccessAt,
-  nextConfirmAt,
   nextDueAt,
   outboxCounts,
+  recordSyncRun,
   recoverInFlight,
   retryRows,
   settle,
   wakeNetworkWaiters,
   type OutboxRow,
-  type OutboxState,
-  type SessionMarkPayload,
 } from './outbox';
-import { processBatch, type RowRules } from './writeback';
+import { processBatch } from './writeback';
+import { mapLimit } from './map-limit';
 
-export interface SyncStatus {
-  counts: Record<OutboxState, number>;
-  oldestPendingAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: { at: string; kind: string; message: string } | null;
-  /** Sent marks the register has not shown for longer than the confirmation window (read-back failing or behind). */
-  awaitingRegister: number;
-  /** null until the MIS has been tried; false after a network failure, until it answers again. */
-  online: boolean | null;
-  running: boolean;
-}
+import { defaultConfirmation, type SyncEngineOptions, type SyncStatus, type WritebackEvent } from './engine-types';
 
-/** One row's fate, for the admin's writeback log. */
-export interface WritebackEvent {
-  outboxId: number;
-  state: OutboxState;
-  kind: string | null;
-  message: string | null;
-  writebackId: string | null;
-}
-
-export interface SyncEngineOptions {
-  db: Db;
-  connector: MisConnector;
-  clock: Clock;
-  logger: Logger;
-  /** The school's rules for a row at send time: protected codes, session bounds. Default: none protected. */
-  rulesFor?: (payload: SessionMarkPayload) => RowRules;
-  /** Rows claimed per batch (capped by the connector's maxBatch). */
-  batchSize?: number;
-  /** Batches in flight at once. */
-  concurrency?: number;
-  /** Reads (register, lessons) in flight at once within one batch; the connector's rate limit still applies. */
-  readConcurrency?: number;
-  /** The sweep for due retries, ms. */
-  intervalMs?: number;
-  /** While offline, how often to ask the MIS whether it is back, ms. */
-  probeMs?: number;
-  backoff?: BackoffPolicy;
-  /**
-   * After a timeout the write may still land at the MIS: wait at least this long before the
-   * retry's read, so that the read sees it and nothing is written twice. Default 30 s.
-   */
-  timeoutRetryFloorMs?: number;
-  random?: () => number;
-  /**
-   * Confirmed in the register: read each sent mark back (settings.confirmation, read at each use
-   * so a change applies without a restart). Default: on, first read after 60 s, window 15 min.
-   */
-  confirmation?: () => ConfirmSettings;
-  /** Sent rows read back per pass (grouped by day, so a pass costs a few reads). */
-  confirmBatch?: number;
-}
-
-export const defaultConfirmation: ConfirmSettings = { enabled: true, firstReadMs: 60_000, windowMs: 15 * 60_000 };
+export type { SyncEngineOptions, SyncStatus, WritebackEvent } from './engine-types';
+export { defaultConfirmation };
 
 const NETWORK_KINDS = new Set(['network', 'timeout']);
 const CAPS_TTL_MS = 60 * 60_000;
@@ -240,21 +188,16 @@ export class SyncEngine {
     ]);
   }
 
-  private async confirmLoop(writers: { busy: boolean }): Promise<void> {
-    while (this.running) {
-      const rows = dueConfirmations(this.db, this.nowIso(), this.opts.confirmBatch);
-      if (rows.length === 0) {
-        // While a backlog is being written, rows sent a moment ago fall due for their read-back:
-        // look again shortly rather than leave every read until the backlog is done.
-        if (!writers.busy) return;
-        const next = nextConfirmAt(this.db);
-        const wait = next === null ? 200 : Math.min(200, Math.max(10, Date.parse(next) - this.clock.now().getTime()));
-        await new Promise((r) => setTimeout(r, wait));
-        continue;
-      }
-      const caps = await this.capabilities();
-      if (!caps) return;
-      const verdicts = await confirmRows(rows, {
+  /** The read-back beside the writes (sync/confirm.ts runs it); the engine only reports what it found. */
+  private confirmLoop(writers: { busy: boolean }): Promise<void> {
+    return confirmLoop({
+      db: this.db,
+      batch: this.opts.confirmBatch,
+      running: () => this.running,
+      writersBusy: () => writers.busy,
+      now: () => this.clock.now().getTime(),
+      capabilities: () => this.capabilities(),
+      context: (caps) => ({
         db: this.db,
         connector: this.connector,
         caps,
@@ -268,21 +211,23 @@ export class SyncEngine {
         onRead: () => {
           this.readBack.reads += 1;
         },
-      });
-      this.readBack.rows += verdicts.filter((v) => v.verdict === 'confirmed' || v.verdict === 'changed' || v.verdict === 'resend').length;
-      for (const v of verdicts) {
-        if (v.verdict === 'confirmed' || v.verdict === 'changed' || v.verdict === 'resend') {
-          this.emitter.emit('writeback', {
-            outboxId: v.id,
-            state: v.verdict === 'confirmed' ? 'confirmed' : v.verdict === 'changed' ? 'changed_in_mis' : 'pending',
-            kind: v.verdict === 'confirmed' ? null : v.verdict === 'changed' ? 'changed_in_mis' : 'not_in_register',
-            message: v.verdict === 'confirmed' ? null : v.message,
-            writebackId: null,
-          } satisfies WritebackEvent);
+      }),
+      settled: (verdicts) => {
+        this.readBack.rows += verdicts.filter((v) => v.verdict === 'confirmed' || v.verdict === 'changed' || v.verdict === 'resend').length;
+        for (const v of verdicts) {
+          if (v.verdict === 'confirmed' || v.verdict === 'changed' || v.verdict === 'resend') {
+            this.emitter.emit('writeback', {
+              outboxId: v.id,
+              state: v.verdict === 'confirmed' ? 'confirmed' : v.verdict === 'changed' ? 'changed_in_mis' : 'pending',
+              kind: v.verdict === 'confirmed' ? null : v.verdict === 'changed' ? 'changed_in_mis' : 'not_in_register',
+              message: v.verdict === 'confirmed' ? null : v.message,
+              writebackId: null,
+            } satisfies WritebackEvent);
+          }
         }
-      }
-      this.emitStatus();
-    }
+        this.emitStatus();
+      },
+    });
   }
 
   private async capabilities(): Promise<Capabilities | null> {
@@ -344,7 +289,7 @@ export class SyncEngine {
     const sent = outcomes.filter((o) => o.state === 'done').length;
     const failed = outcomes.filter((o) => o.state === 'failed_permanent').length;
     if (sent || failed) {
-      this.db.prepare(`INSERT INTO sync_runs (started_at, finished_at, sent, failed, error) VALUES (?, ?, ?, ?, ?)`).run(now, now, sent, failed, this.lastError?.message ?? null);
+      recordSyncRun(this.db, now, sent, failed, this.lastError?.message ?? null);
     }
     this.log.debug('sync: batch settled', { rows: rows.length, sent, failed });
     this.emitStatus();
@@ -423,18 +368,4 @@ export class SyncEngine {
   private nowIso(): string {
     return this.clock.now().toISOString();
   }
-}
-
-/** Run `fn` over `items`, at most `limit` at once, results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

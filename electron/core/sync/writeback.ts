@@ -6,6 +6,8 @@ import type { Capabilities, ExistingMark, LessonMarkWrite, MisConnector, Session
 import { asMisError, type MisError } from '../mis/errors';
 import { ourLastMark, sessionMarkPayload, type OutboxRow, type Outcome, type SessionMarkPayload } from './outbox';
 import type { Db } from '../db/database';
+import { StudentRepository } from '../db/students';
+import { DEFAULT_SESSIONS } from '../../../shared/school-time';
 
 /** What the engine needs of the school's rules at send time (settings may change after the event). */
 export interface RowRules {
@@ -28,7 +30,6 @@ export interface BatchContext {
   onSuccess: () => void;
 }
 
-const DEFAULT_SESSIONS = { AM: { start: '00:00', end: '12:00' }, PM: { start: '12:00', end: '23:59' } };
 
 type Planned =
   | { row: OutboxRow; kind: 'session'; write: SessionMarkWrite; target: string; previousMark: string | null }
@@ -73,8 +74,8 @@ export async function processBatch(rows: OutboxRow[], ctx: BatchContext): Promis
 }
 
 function currentMisId(ctx: BatchContext, studentId: string): string | null {
-  const r = ctx.db.prepare('SELECT mis_id FROM students WHERE id = ?').get(studentId) as { mis_id: string | null } | undefined;
-  return r?.mis_id ?? null;
+  // Only for a row queued without an MIS id (rare): a repository per call costs nothing that matters.
+  return new StudentRepository(ctx.db).get(studentId)?.misId ?? null;
 }
 
 async function planRow(row: OutboxRow, ctx: BatchContext): Promise<Planned | Outcome> {

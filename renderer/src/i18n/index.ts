@@ -3,6 +3,7 @@ import i18next, { type TFunction } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { messages } from '../../../shared/i18n';
 import type { Locale } from '../../../shared/settings';
+import { formatInstant } from '../../../shared/school-time';
 
 export async function startI18n(locale: Locale): Promise<void> {
   await i18next.use(initReactI18next).init({
@@ -35,18 +36,11 @@ export function yearLabel(t: TFunction, year: number | null): string {
 /** Wall-clock time in the school's zone: 09:07 in the UK, 9:07 AM in the US. */
 export function formatClock(locale: Locale, timeZone: string, at: Date): string {
   const hour12 = locale === 'en-US';
-  return new Intl.DateTimeFormat(locale, {
-    hour: hour12 ? 'numeric' : '2-digit',
-    minute: '2-digit',
-    hour12,
-    timeZone,
-  }).format(at);
+  return formatInstant(at, timeZone, locale, { hour: hour12 ? 'numeric' : '2-digit', minute: '2-digit', hour12 });
 }
 
 export function formatDate(locale: Locale, timeZone: string, at: Date): string {
-  return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(
-    at,
-  );
+  return formatInstant(at, timeZone, locale, { weekday: 'long', day: 'numeric', month: 'long' });
 }
 
 /** "09:07" from the event's local time, shown the locale's way. */

@@ -1,7 +1,8 @@
 // The writeback log's rows, fetched a page at a time as the list scrolls: 100,000 rows never
 // cross the IPC boundary at once, and only the pages near the screen are kept. Pure (no DOM, no
 // React), so the paging is unit-tested on its own.
-import type { WritebackLogRow } from '../../../shared/ipc/staff-contract';
+import type { WritebackLogRow } from '../../../shared/ipc/contract';
+import { addDays, todayIn } from '../../../shared/school-time';
 
 export const LOG_PAGE = 200;
 /** Pages kept in memory; the ones furthest from the last request go first. */
@@ -82,12 +83,8 @@ export class LogPages {
 
 /** "2026-11-24" in the school's zone for an instant. */
 export function schoolDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return todayIn(timeZone, at);
 }
 
-/** A school-local date moved by whole days: "2026-11-24" + -6 → "2026-11-18". */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+/** A school-local date moved by whole days: "2026-11-24" + -6 → "2026-11-18" (shared/school-time.ts). */
+export { addDays };

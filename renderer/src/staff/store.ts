@@ -9,7 +9,7 @@
 //   call carries the token, and a refused token ("timed out") locks the screen.
 // - A late answer from a session that has since been locked is dropped (`seq`).
 import { createStore } from 'zustand/vanilla';
-import type { CallName, CallRequest, CallResponse, IpcResult, KioskApi } from '../../../shared/ipc/contract';
+import type { CallResponse, IpcResult, KioskApi, TokenCallName, TokenCalls, TokenlessRequest } from '../../../shared/ipc/contract';
 
 export type StaffRole = 'receptionist' | 'site_admin';
 /**
@@ -63,8 +63,6 @@ export interface StaffState {
   pendingLeave: (() => void) | null;
 }
 
-type Tokenless<N extends CallName> = Omit<CallRequest<N>, 'token'>;
-
 export interface StaffActions {
   /** The discreet gesture on the idle screen: the keypad, or first-run setup. */
   open(): Promise<void>;
@@ -84,7 +82,7 @@ export interface StaffActions {
   confirmLeave(next: () => void): void;
   resolveLeave(discard: boolean): void;
   /** A staff call with this session's token. A refused token locks the screen. */
-  call<N extends CallName>(name: N, request: Tokenless<N>): Promise<IpcResult<CallResponse<N>>>;
+  call<N extends TokenCallName>(name: N, request: TokenlessRequest<N>): Promise<IpcResult<CallResponse<N>>>;
 }
 
 export type StaffStore = ReturnType<typeof createStaffStore>;
@@ -114,7 +112,8 @@ async function invoke<T>(call: () => Promise<IpcResult<T>>): Promise<IpcResult<T
 
 export function createStaffStore(api: KioskApi, now: () => number = Date.now) {
   return createStore<StaffState & StaffActions>()((set, get) => {
-    const anyApi = api as unknown as Record<string, (req: unknown) => Promise<IpcResult<unknown>>>;
+    // The calls that carry the session's token, typed so that `call` below adds it without a cast.
+    const tokenCalls: TokenCalls = api;
 
     const lockout = (seconds: number | null) => set({ lockedUntil: seconds && seconds > 0 ? now() + seconds * 1000 : null });
 
@@ -278,7 +277,8 @@ export function createStaffStore(api: KioskApi, now: () => number = Date.now) {
       async call(name, request) {
         const { token, seq } = get();
         if (!token) return { ok: false, error: { code: 'forbidden', message: 'Staff mode is locked.' } };
-        const res = (await invoke(() => anyApi[name]!({ ...request, token }))) as IpcResult<never>;
+        const send = tokenCalls[name];
+        const res = await invoke(() => send({ ...request, token }));
         if (get().seq !== seq) return { ok: false, error: { code: 'forbidden', message: 'Staff mode is locked.' } };
         if (!res.ok && res.error.code === 'forbidden' && /timed out|PIN again/i.test(res.error.message)) {
           // Main forgot this session (idle, restart): back to the keypad, saying why.

@@ -1,6 +1,6 @@
 // Small pieces of wording shared by the staff screens: a writeback state, a direction, a year.
 import type { TFunction } from 'i18next';
-import type { StaffEventRow } from '../../../shared/ipc/staff-contract';
+import type { StaffEventRow } from '../../../shared/ipc/contract';
 import { yearLabel } from '../i18n';
 
 export type StateTone = 'ok' | 'wait' | 'bad' | 'quiet';

@@ -5,6 +5,7 @@
 import { printerSettings, columnsFor, type PassModel, type PrinterSettings, type PrinterSettingsInput, type PrinterStatus } from '../../../../shared/pass';
 import type { SignEvent, Student } from '../../../../shared/model';
 import type { SiteSettings } from '../../../../shared/settings';
+import { localClock } from '../../../../shared/school-time';
 import { systemClock, type Clock } from '../../clock';
 import { silentLogger, type Logger } from '../../logging/logger';
 import { renderPass } from './render';
@@ -227,7 +228,7 @@ export class PassPrinter {
         }
         const now = this.clock.now();
         const late = now.getTime() - Date.parse(event.occurredAt) > REPRINT_AFTER_MS;
-        const reprintedAt = late ? localHHMM(now, site.timeZone) : null;
+        const reprintedAt = late ? localClock(now, site.timeZone).time : null;
         return this.print(passFromEvent(event, student, site, { reprintedAt }));
       },
       status: async () => {
@@ -243,8 +244,4 @@ export class PassPrinter {
       },
     };
   }
-}
-
-function localHHMM(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
 }

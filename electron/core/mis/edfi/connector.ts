@@ -10,6 +10,7 @@ import type { EdfiUsSettings } from '../../../../shared/mis-us';
 import { usSecretKeys } from '../../../../shared/mis-us';
 import { cutText } from '../../../../shared/text';
 import type { SessionName } from '../../../../shared/settings';
+import { sessionOfTime } from '../../../../shared/school-time';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../logging/logger';
 import type { SecretStore } from '../../security/secrets';
@@ -163,7 +164,7 @@ export class EdfiConnector implements MisConnector {
     }
     const code = this.ourCode(uri);
     const at = (ev.arrivalTime ?? ev.departureTime ?? '').slice(0, 5);
-    const sessionAt = this.opts.sessionAt ?? ((t: string) => (t < '12:00' ? 'AM' : 'PM'));
+    const sessionAt = this.opts.sessionAt ?? ((t: string) => sessionOfTime(t));
     const sessions: SessionName[] = /^\d\d:\d\d$/.test(at) ? [sessionAt(at)] : ['AM', 'PM'];
     return sessions.map((session) => ({ misId, session, lessonId: null, date, code, comment: ev.attendanceEventReason ?? null }));
   }

@@ -5,17 +5,17 @@
 // CSV file at the destination, each mark in exactly one scheduled file; a day can be re-run on
 // request into a separate file. See ledger.ts for how exactly-once survives a crash.
 import { Cron } from 'croner';
-import { DateTime } from 'luxon';
 import type { FileExportUsSettings } from '../../../../shared/mis-us';
 import { exportCron, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period } from '../../../../shared/settings';
+import { localClock, timeWithSeconds } from '../../../../shared/school-time';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../logging/logger';
 import type { SecretStore } from '../../security/secrets';
 import { asMisError, MisError } from '../errors';
 import type { Capabilities, ExistingMark, Lesson, LessonMarkWrite, MisAttendanceCode, MisConnector, RosterPage, SessionMarkWrite, WriteResult } from '../types';
 import { destinationFor, type Destination } from './destination';
-import { ExportLedger, type ExportRun } from './ledger';
+import { ExportLedger, type ExportRun } from '../../db/file-export-ledger';
 import { fileNameFor, renderCsv, toRecord } from './render';
 
 export interface FileExportConnectorOptions {
@@ -200,11 +200,12 @@ export class FileExportConnector implements MisConnector {
   }
 
   private fileName(runId: number, rerunOf?: string): string {
-    const local = DateTime.fromJSDate(this.clock.now(), { zone: this.opts.timeZone });
+    const now = this.clock.now();
+    const local = localClock(now, this.opts.timeZone);
     return fileNameFor(this.opts.settings.fileName, {
       school: this.opts.settings.schoolId,
-      localDate: local.toFormat('yyyy-MM-dd'),
-      localTime: local.toFormat('HH:mm:ss'),
+      localDate: local.date,
+      localTime: timeWithSeconds(now, this.opts.timeZone),
       run: runId,
       ...(rerunOf ? { rerunOf } : {}),
     });

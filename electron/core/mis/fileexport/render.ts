@@ -1,7 +1,7 @@
 // What goes in an export file, as pure functions: the record for one mark (resolved when the mark
 // is handed over, so a file can be written again byte for byte), the CSV text, the file name.
 import type { ExportField, FileExportUsSettings } from '../../../../shared/mis-us';
-import { periodAt } from '../../../../shared/mis-us';
+import { periodAt } from '../../../../shared/school-time';
 import type { Period } from '../../../../shared/settings';
 import type { SessionMarkWrite } from '../types';
 

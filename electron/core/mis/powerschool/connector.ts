@@ -6,12 +6,14 @@
 // ≤100 (PowerSchool's cap). Time mode's total_minutes is the minutes the student ATTENDED (from
 // the late arrival to the end of the school day, or from its start to the early leave). Meeting
 // mode sends the student's section enrolment (CC.ID) in the section that meets in the period.
+// Meeting mode's period and CC.ID resolution live in meeting.ts, the cached code and student
+// lookups in lookups.ts, the paged table reads in schema.ts.
 // "Today" and the year id are the school's, in its IANA time zone. Wire facts:
 // reference/mis-apis.md and mennotech/powerschool-api-docs; the fake in tests/fakes/powerschool.
 import type { PowerschoolMode, PowerschoolUsSettings } from '../../../../shared/mis-us';
-import { effectiveSchool, minutesOfAttendance, periodAt, powerschoolYearId, schoolDayBounds, secondsAfterMidnight, usSecretKeys } from '../../../../shared/mis-us';
+import { effectiveSchool, minutesOfAttendance, powerschoolYearId, schoolDayBounds, usSecretKeys } from '../../../../shared/mis-us';
 import type { Period, SessionName } from '../../../../shared/settings';
-import { localClock } from '../../../../shared/attendance/decision';
+import { machineTimeZone, todayIn } from '../../../../shared/school-time';
 import { cutText } from '../../../../shared/text';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../logging/logger';
@@ -21,11 +23,14 @@ import { tokenBucket, type RateLimiter } from '../rate-limit';
 import type { Capabilities, ExistingMark, Lesson, LessonMarkWrite, MisAttendanceCode, MisConnector, RosterPage, SessionMarkWrite, WriteResult } from '../types';
 import { messageOf, OAuthHttp } from './oauth-http';
 import { countTable, fiql, readTable, readTablePage, SCHEMA_PAGE_SIZE, type SchemaRow } from './schema';
+import { PsLookups } from './lookups';
+import { MeetingResolver } from './meeting';
+
+// parseExpression moved to meeting.ts with the rest of Meeting mode; re-exported for callers.
+export { parseExpression } from './meeting';
 
 /** PowerSchool 25.3's batch_daily_time takes at most 200 records. */
 export const PS_MAX_BATCH = 200;
-const CODES_TTL_MS = 60 * 60_000;
-const STUDENT_TTL_MS = 24 * 60 * 60_000;
 const MODE_CODE: Record<PowerschoolMode, string> = { daily: 'ATT_ModeDaily', time: 'ATT_ModeTime', meeting: 'ATT_ModeMeeting' };
 const HINT = 'Admin → SIS connection (PowerSchool)';
 
@@ -46,51 +51,17 @@ export interface PowerschoolConnectorOptions {
   baseUrl?: string;
 }
 
-interface CodeList {
-  byCode: Map<string, MisAttendanceCode>;
-  byId: Map<string, MisAttendanceCode>;
-  at: number;
-}
-
-interface PsStudent {
-  id: string;
-  dcid: string | null;
-  at: number;
-}
-
-/** A section enrolment (CC row) of one student, with the periods its section meets in. */
-interface PsEnrolment {
-  ccid: string;
-  sectionId: string;
-  /** Period numbers the section meets in, each with the cycle day letter ('' when every day). */
-  meetings: { period: string; day: string }[];
-}
-
-interface PsPeriod {
-  id: string;
-  number: string;
-  name: string;
-  abbreviation: string;
-}
-
 export class PowerschoolConnector implements MisConnector {
   readonly name = 'powerschool';
   private readonly http: OAuthHttp;
   private secret: string | null;
   private readonly clock: Clock;
-  private readonly codes = new Map<string, CodeList>();
-  private readonly students = new Map<string, PsStudent>();
-  private readonly periods = new Map<string, PsPeriod[]>();
-  /** Enrolments per student and date: one read of CC per student-day (Meeting mode). */
-  private readonly enrolments = new Map<string, { list: PsEnrolment[]; at: number }>();
-  /** The cycle day letter of a date (only asked when a period has sections on several days). */
-  private readonly cycleDays = new Map<string, string | null>();
-  /** When each section meets, per section id: shared by every student in it (Meeting mode). */
-  private readonly sectionMeetings = new Map<string, { list: PsEnrolment['meetings']; at: number }>();
-  /** null until tried; false once SECTION_MEETING answered 404 (then CC.expression is read). */
-  private sectionMeetingTable: boolean | null = null;
+  /** Attendance codes per school year and STUDENTS ids, cached (lookups.ts). */
+  private readonly lookups: PsLookups;
   /** null until tried; false after a 404 from batch_daily_time (PowerSchool older than 25.3). */
   private batchAvailable: boolean | null;
+  /** Meeting mode's period and section-enrolment lookups (meeting.ts). */
+  private readonly meeting: MeetingResolver;
 
   constructor(private readonly opts: PowerschoolConnectorOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -108,6 +79,8 @@ export class PowerschoolConnector implements MisConnector {
       timeoutMs: opts.timeoutMs ?? 15_000,
       now: () => this.clock.now().getTime(),
     });
+    this.meeting = new MeetingResolver(this.http, this.clock, opts);
+    this.lookups = new PsLookups(this.http, this.clock, opts);
   }
 
   private get school() {
@@ -158,13 +131,13 @@ export class PowerschoolConnector implements MisConnector {
   }
 
   async fetchAttendanceCodes(): Promise<MisAttendanceCode[]> {
-    const list = await this.loadCodes(this.yearId(this.today()), true);
+    const list = await this.lookups.codes(this.yearId(this.today()), true);
     return [...list.byCode.values()];
   }
 
   async readMarks(query: { misId: string; date: string; target: 'session' | 'lesson' }): Promise<ExistingMark[]> {
     if (query.target === 'lesson') return [];
-    const student = await this.student(query.misId);
+    const student = await this.lookups.student(query.misId);
     const rows = await readTable(this.http, 'attendance', `studentid==${fiql(student.id)};att_date==${fiql(query.date)};schoolid==${fiql(this.opts.settings.schoolId)}`, ATTENDANCE_PROJECTION);
     return (await this.marksOf(rows, query.date)).map(({ studentId: _s, ...m }) => m);
   }
@@ -185,7 +158,7 @@ export class PowerschoolConnector implements MisConnector {
         continue;
       }
       try {
-        byPsId.set((await this.student(misId)).id, misId);
+        byPsId.set((await this.lookups.student(misId)).id, misId);
       } catch (e) {
         // A student PowerSchool does not know has no mark there; any other failure is the read's.
         if (!(e instanceof MisError) || e.kind !== 'student_not_in_mis') throw e;
@@ -211,8 +184,8 @@ export class PowerschoolConnector implements MisConnector {
       if (!r.attendance_codeid || !r.studentid) {
         throw new MisError('server_error', `PowerSchool answered an attendance read without ${r.studentid ? 'attendance_codeid' : 'studentid'}; Passdesk cannot tell what the register holds and will try again.`, { body: r });
       }
-      let code = (await this.loadCodes(yearId, false)).byId.get(r.attendance_codeid)?.code;
-      if (code === undefined) code = (await this.loadCodes(yearId, true)).byId.get(r.attendance_codeid)?.code;
+      let code = (await this.lookups.codes(yearId, false)).byId.get(r.attendance_codeid)?.code;
+      if (code === undefined) code = (await this.lookups.codes(yearId, true)).byId.get(r.attendance_codeid)?.code;
       if (code === undefined) {
         throw new MisError(
           'server_error',
@@ -223,7 +196,7 @@ export class PowerschoolConnector implements MisConnector {
       const base = { studentId: r.studentid, date, code: this.ourCode(code), comment: r.att_comment ?? null };
       if (r.att_mode_code === 'ATT_ModeMeeting') {
         if (mode !== 'meeting') continue;
-        const session = await this.sessionOfPeriod(r.periodid ?? '', yearId);
+        const session = await this.meeting.sessionOfPeriod(r.periodid ?? '', yearId);
         marks.push({ ...base, session, lessonId: r.periodid ?? null });
       } else if (mode !== 'meeting') {
         // A daily (or time) record stands for the whole day: it guards both sessions.
@@ -271,7 +244,7 @@ export class PowerschoolConnector implements MisConnector {
     return {
       students: rows.map((r) => {
         const misId = visible === 'student_number' ? (r.student_number ?? '') : (r.id ?? '');
-        if (r.id) this.students.set(`${visible}:${misId}`, { id: r.id, dcid: r.dcid ?? null, at: this.clock.now().getTime() });
+        if (r.id) this.lookups.remember(misId, { id: r.id, dcid: r.dcid ?? null });
         const grade = r.grade_level !== undefined && /^-?\d+$/.test(r.grade_level) ? Number(r.grade_level) : null;
         return { misId, forename: r.first_name ?? '', surname: r.last_name ?? '', upn: null, year: grade, form: r.home_room || null };
       }),
@@ -289,13 +262,13 @@ export class PowerschoolConnector implements MisConnector {
     for (const m of marks) {
       const yearId = this.yearId(m.date);
       const attCode = this.opts.settings.codeMap[m.code] ?? m.code;
-      let code = (await this.loadCodes(yearId, false)).byCode.get(attCode);
-      if (!code) code = (await this.loadCodes(yearId, true)).byCode.get(attCode);
+      let code = (await this.lookups.codes(yearId, false)).byCode.get(attCode);
+      if (!code) code = (await this.lookups.codes(yearId, true)).byCode.get(attCode);
       if (!code) {
         missingCodes.push(m);
         continue;
       }
-      const student = await this.student(m.misId, m.ref);
+      const student = await this.lookups.student(m.misId, m.ref);
       const rec: Record<string, string | number> = {
         studentid: student.id,
         schoolid: schoolId,
@@ -306,7 +279,7 @@ export class PowerschoolConnector implements MisConnector {
       };
       if (m.comment) rec.att_comment = cutText(m.comment, 4000);
       if (mode === 'time') rec.total_minutes = String(minutesOfAttendance(m.direction, m.localTime, this.schoolDay()));
-      if (mode === 'meeting') Object.assign(rec, await this.meetingPeriod(m, yearId, student.id));
+      if (mode === 'meeting') Object.assign(rec, await this.meeting.meetingPeriod(m, yearId, student.id));
       out.push({ mark: m, tables: rec });
     }
     if (missingCodes.length) {
@@ -361,110 +334,6 @@ export class PowerschoolConnector implements MisConnector {
     return { writebackId: ids.join(' ') || null };
   }
 
-  /** The PowerSchool period for a Meeting-mode mark: the bell schedule's period at the event's time. */
-  private async meetingPeriod(m: SessionMarkWrite, yearId: number, studentId: string): Promise<Record<string, string | number>> {
-    const schedule = this.opts.bellSchedule?.() ?? [];
-    if (schedule.length === 0) {
-      throw new MisError('rejected', 'PowerSchool Meeting mode needs the bell schedule: add the periods in Admin → Bell schedule, then retry.', { refs: [m.ref] });
-    }
-    const bell = periodAt(schedule, m.localTime);
-    if (!bell) {
-      throw new MisError('rejected', `At ${m.localTime} no period of the bell schedule is in force, so PowerSchool Meeting attendance has no period to take this mark.`, { refs: [m.ref] });
-    }
-    const periods = await this.loadPeriods(yearId);
-    const wanted = squash(bell.name);
-    const ps = periods.find((p) => squash(p.name) === wanted || squash(p.abbreviation) === wanted || squash(p.number) === wanted || `p${squash(p.number)}` === wanted);
-    if (!ps) {
-      throw new MisError(
-        'rejected',
-        `The bell schedule's period "${bell.name}" has no match among PowerSchool's periods for school ${this.opts.settings.schoolId} (${periods.map((p) => p.abbreviation || p.name).join(', ') || 'none'}). Name the periods as PowerSchool does.`,
-        { refs: [m.ref] },
-      );
-    }
-    const ccid = await this.enrolmentIn(studentId, m, ps);
-    // start_time/end_time are integers (seconds after midnight), unlike every other value.
-    return { ccid, periodid: ps.id, start_time: secondsAfterMidnight(bell.start), end_time: secondsAfterMidnight(bell.end) };
-  }
-
-  /**
-   * CC.ID of the student's enrolment in the section that meets in `period` on the mark's date:
-   * enrolments active that day (dateenrolled ≤ date < dateleft, a dropped one has a negative
-   * sectionid), then SECTION_MEETING says which section meets in that period; where sections of
-   * that period meet on different cycle days, the date's cycle day letter decides.
-   */
-  private async enrolmentIn(studentId: string, m: SessionMarkWrite, period: PsPeriod): Promise<string> {
-    const list = await this.enrolmentsOn(studentId, m.date);
-    const inPeriod = list.filter((e) => e.meetings.some((x) => x.period === period.number));
-    let hits = inPeriod;
-    if (new Set(inPeriod.map((e) => e.ccid)).size > 1) {
-      const letter = await this.cycleDayOf(m.date);
-      hits = inPeriod.filter((e) => e.meetings.some((x) => x.period === period.number && (x.day === '' || letter === null || x.day === letter)));
-    }
-    const ids = [...new Set(hits.map((e) => e.ccid))];
-    if (ids.length === 1) return ids[0]!;
-    const label = period.abbreviation || period.name || period.number;
-    if (ids.length === 0) {
-      throw new MisError(
-        'rejected',
-        `PowerSchool has no section enrolment for student ${m.misId} that meets in period ${label} on ${m.date}, so Meeting attendance has nowhere to take this mark. Check the student's schedule in PowerSchool, then retry.`,
-        { refs: [m.ref] },
-      );
-    }
-    throw new MisError('rejected', `Student ${m.misId} has ${ids.length} sections meeting in period ${label} on ${m.date} (CC ids ${ids.join(', ')}); fix the schedule in PowerSchool, then retry.`, { refs: [m.ref] });
-  }
-
-  private async enrolmentsOn(studentId: string, date: string): Promise<PsEnrolment[]> {
-    const key = `${studentId}|${date}`;
-    const hit = this.enrolments.get(key);
-    if (hit && this.clock.now().getTime() - hit.at < STUDENT_TTL_MS) return hit.list;
-    const cc = await readTable(this.http, 'cc', `studentid==${fiql(studentId)};schoolid==${fiql(this.opts.settings.schoolId)};dateenrolled=le=${fiql(date)};dateleft=gt=${fiql(date)}`, [
-      'id',
-      'studentid',
-      'sectionid',
-      'dateenrolled',
-      'dateleft',
-      'expression',
-    ]);
-    // The server filters by date already; checked again so a server that ignores =le=/=gt= cannot
-    // hand us last term's section.
-    const active = cc.filter((r) => r.id && r.sectionid && Number(r.sectionid) > 0 && (r.dateenrolled ?? '') <= date && date < (r.dateleft ?? ''));
-    const list: PsEnrolment[] = [];
-    for (const r of active) {
-      let meetings: PsEnrolment['meetings'] | null = null;
-      const cached = this.sectionMeetings.get(r.sectionid!);
-      if (cached && this.clock.now().getTime() - cached.at < STUDENT_TTL_MS) meetings = cached.list;
-      else if (this.sectionMeetingTable !== false) {
-        try {
-          const rows = await readTable(this.http, 'section_meeting', `sectionid==${fiql(r.sectionid!)}`, ['sectionid', 'period_number', 'cycle_day_letter']);
-          this.sectionMeetingTable = true;
-          meetings = rows.map((x) => ({ period: x.period_number ?? '', day: x.cycle_day_letter ?? '' }));
-          this.sectionMeetings.set(r.sectionid!, { list: meetings, at: this.clock.now().getTime() });
-        } catch (e) {
-          // Whether a plugin may read SECTION_MEETING through /ws/schema/table is UNCONFIRMED: on a
-          // 404 the enrolment's own schedule expression ("2(A)", "1-2(A-B)") says the same.
-          if (!(e instanceof MisError) || e.details.status !== 404) throw e;
-          this.sectionMeetingTable = false;
-        }
-      }
-      meetings ??= parseExpression(r.expression ?? '');
-      list.push({ ccid: r.id!, sectionId: r.sectionid!, meetings });
-    }
-    this.enrolments.set(key, { list, at: this.clock.now().getTime() });
-    return list;
-  }
-
-  /** The cycle day letter of a date (CALENDAR_DAY.cycle_day_id → CYCLE_DAY.letter); null when unknown. */
-  private async cycleDayOf(date: string): Promise<string | null> {
-    const key = `${this.opts.settings.schoolId}|${date}`;
-    if (this.cycleDays.has(key)) return this.cycleDays.get(key)!;
-    const days = await readTable(this.http, 'calendar_day', `schoolid==${fiql(this.opts.settings.schoolId)};date_value==${fiql(date)}`, ['id', 'date_value', 'cycle_day_id']);
-    const cycleId = days[0]?.cycle_day_id;
-    let letter: string | null = null;
-    if (cycleId) letter = (await readTable(this.http, 'cycle_day', `id==${fiql(cycleId)}`, ['id', 'letter']))[0]?.letter ?? null;
-    this.cycleDays.set(key, letter);
-    return letter;
-  }
-
   /** The day that bounds total_minutes: the setting, else the bell schedule, else 08:00–15:00. */
   private schoolDay(): { start: string; end: string } {
     return schoolDayBounds(this.opts.settings.schoolDay, this.opts.bellSchedule?.() ?? []);
@@ -483,97 +352,11 @@ export class PowerschoolConnector implements MisConnector {
     return new MisError('rejected', `PowerSchool refused the mark: ${text}`, { status: 400, body, ...refs });
   }
 
-  private async loadCodes(yearId: number, force: boolean): Promise<CodeList> {
-    const key = `${this.opts.settings.schoolId}:${yearId}`;
-    const cached = this.codes.get(key);
-    if (cached && !force && this.clock.now().getTime() - cached.at < CODES_TTL_MS) return cached;
-    const rows = await readTable(this.http, 'attendance_code', `schoolid==${fiql(this.opts.settings.schoolId)};yearid==${yearId}`, [
-      'id',
-      'att_code',
-      'description',
-      'presence_status_cd',
-      'schoolid',
-      'yearid',
-    ]);
-    const list: CodeList = { byCode: new Map(), byId: new Map(), at: this.clock.now().getTime() };
-    for (const r of rows) {
-      if (!r.id || r.att_code === undefined) continue;
-      const c: MisAttendanceCode = { code: r.att_code, misCodeId: r.id, description: r.description ?? null, type: r.presence_status_cd ?? null };
-      list.byCode.set(c.code, c);
-      list.byId.set(c.misCodeId, c);
-    }
-    this.codes.set(key, list);
-    return list;
-  }
-
-  /** STUDENTS.ID (what attendance records carry) for the id the kiosk's roster holds. */
-  private async student(misId: string, ref?: number): Promise<PsStudent> {
-    const visible = this.opts.settings.visibleStudentId;
-    const key = `${visible}:${misId}`;
-    const hit = this.students.get(key);
-    if (hit && this.clock.now().getTime() - hit.at < STUDENT_TTL_MS) return hit;
-    const field = visible === 'student_number' ? 'student_number' : 'id';
-    const label = visible === 'student_number' ? 'student number' : 'SIS id';
-    let q: string;
-    try {
-      q = `${field}==${fiql(misId)}`;
-    } catch {
-      throw new MisError('student_not_in_mis', `"${misId}" is not a PowerSchool ${label}. Check the Visible Student ID setting and re-import the roster.`, ref !== undefined ? { refs: [ref] } : {});
-    }
-    const rows = await readTable(this.http, 'students', q, ['id', 'dcid', 'student_number', 'schoolid']);
-    const row = rows.find((r) => (field === 'id' ? r.id === misId : r.student_number === misId));
-    if (!row?.id) {
-      throw new MisError('student_not_in_mis', `PowerSchool has no student with ${label} ${misId}. Check the Visible Student ID setting (SIS ID or Student Number) and re-import the roster.`, ref !== undefined ? { refs: [ref] } : {});
-    }
-    const s: PsStudent = { id: row.id, dcid: row.dcid ?? null, at: this.clock.now().getTime() };
-    this.students.set(key, s);
-    return s;
-  }
-
-  private async loadPeriods(yearId: number): Promise<PsPeriod[]> {
-    const key = `${this.opts.settings.schoolId}:${yearId}`;
-    const cached = this.periods.get(key);
-    if (cached) return cached;
-    const rows = await readTable(this.http, 'period', `schoolid==${fiql(this.opts.settings.schoolId)};year_id==${yearId}`, ['id', 'period_number', 'name', 'abbreviation']);
-    const list = rows.filter((r) => r.id).map((r: SchemaRow) => ({ id: r.id!, number: r.period_number ?? '', name: r.name ?? '', abbreviation: r.abbreviation ?? '' }));
-    this.periods.set(key, list);
-    return list;
-  }
-
-  /** The session a PowerSchool period's mark belongs to, through the bell schedule's times. */
-  private async sessionOfPeriod(periodId: string, yearId: number): Promise<SessionName | null> {
-    const ps = (await this.loadPeriods(yearId)).find((p) => p.id === periodId);
-    if (!ps) return null;
-    const bell = (this.opts.bellSchedule?.() ?? []).find((b) => [ps.name, ps.abbreviation, ps.number, `p${ps.number}`].some((n) => squash(n) === squash(b.name)));
-    if (!bell) return null;
-    return this.opts.sessionAt ? this.opts.sessionAt(bell.start) : bell.start < '12:00' ? 'AM' : 'PM';
-  }
-
   /** The school's date now: in the evening in a US zone the UTC date is already tomorrow. */
   private today(): string {
     const tz = typeof this.opts.timeZone === 'function' ? this.opts.timeZone() : this.opts.timeZone;
-    return localClock(this.clock.now().getTime(), tz || Intl.DateTimeFormat().resolvedOptions().timeZone).date;
+    return todayIn(tz || machineTimeZone(), this.clock.now());
   }
-}
-
-/**
- * A PowerSchool schedule expression as periods and cycle days: "2(A)" → period 2 on day A,
- * "1-2(A-B)" → periods 1 and 2 on days A and B, "3(A,C) 5(B)" → …; "4" alone → every day.
- */
-export function parseExpression(expression: string): { period: string; day: string }[] {
-  const out: { period: string; day: string }[] = [];
-  for (const m of expression.matchAll(/(\d+)(?:-(\d+))?(?:\(([^)]*)\))?/g)) {
-    const from = Number(m[1]);
-    const to = m[2] ? Number(m[2]) : from;
-    const days: string[] = [];
-    for (const part of (m[3] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
-      const r = /^([A-Za-z])-([A-Za-z])$/.exec(part);
-      if (r) for (let c = r[1]!.toUpperCase().charCodeAt(0); c <= r[2]!.toUpperCase().charCodeAt(0); c++) days.push(String.fromCharCode(c));
-      else days.push(part.toUpperCase());
-    }
-    for (let p = from; p <= to && p - from < 50; p++) for (const day of days.length ? days : ['']) out.push({ period: String(p), day });
-  }
-  return out;
 }
 
 const ATTENDANCE_PROJECTION = ['id', 'studentid', 'attendance_codeid', 'att_mode_code', 'att_comment', 'periodid', 'att_date'] as const;
@@ -601,4 +384,3 @@ function receipts(body: unknown): string[] {
   return [...new Set(out)];
 }
 
-const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');

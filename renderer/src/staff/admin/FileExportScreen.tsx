@@ -8,6 +8,7 @@ import { useKiosk } from '../../state/context';
 import { useStaff } from '../context';
 import { localDay, shiftDay } from './logic';
 import { useDayWords, useWhen } from './when';
+import { machineTimeZone } from '../../../../shared/school-time';
 
 type ExportStatus = CallResponse<'fileExportStatus'>;
 type ExportRun = ExportStatus['runs'][number];
@@ -18,7 +19,7 @@ export function FileExportSection() {
   const info = useKiosk((s) => s.info);
   const when = useWhen();
   const dayWords = useDayWords();
-  const today = info ? localDay(info.now, info.timeZone) : new Date().toISOString().slice(0, 10);
+  const today = localDay(info?.now ?? new Date().toISOString(), info?.timeZone ?? machineTimeZone());
   const [status, setStatus] = useState<ExportStatus | null>(null);
   const [day, setDay] = useState(today);
   const [busy, setBusy] = useState<'run' | 'rerun' | null>(null);

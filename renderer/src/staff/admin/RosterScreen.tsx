@@ -3,13 +3,14 @@
 // its progress, a refused import's "confirm the leavers", and the imports before it.
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ImportRunView } from '../../../../shared/ipc/admin-contract';
-import type { EventPayload } from '../../../../shared/ipc/contract';
+import type { CallResponse, EventPayload, ImportRunView } from '../../../../shared/ipc/contract';
 import { Confirm } from '../components/Sheet';
 import { useStaff } from '../context';
-import type { RosterStatus } from './AdminScreen';
 import { canConfirmLeavers, outcomeTone, progressShare, shownCounts } from './logic';
 import { useWhen } from './when';
+
+// Named here, not imported from AdminScreen (which imports this file): no import circle.
+type RosterStatus = CallResponse<'rosterStatus'>;
 
 type Progress = EventPayload<'rosterProgress'>;
 

@@ -2,8 +2,9 @@
 // come first, how loud an import's outcome is, which counts an import shows, whether a refused
 // import can be confirmed, the day picker's steps, the roster settings a source kind starts with,
 // and the checks the roster form makes before main does. No DOM, no i18next.
-import type { ImportRunView } from '../../../../shared/ipc/admin-contract';
+import type { ImportRunView } from '../../../../shared/ipc/contract';
 import type { CheckResult, CheckStatus } from '../../../../shared/fleet';
+import { addDays, todayIn } from '../../../../shared/school-time';
 
 export type Tone = 'ok' | 'wait' | 'bad' | 'quiet';
 
@@ -65,16 +66,13 @@ export function progressShare(p: { done: number; total: number | null } | null):
 
 /** "2026-11-24" moved by whole days, never past `latest` (a day that has not happened cannot be re-run). */
 export function shiftDay(day: string, delta: number, latest: string): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + delta);
-  const next = d.toISOString().slice(0, 10);
+  const next = addDays(day, delta);
   return next > latest ? latest : next;
 }
 
 /** The school's date ("YYYY-MM-DD") at an instant, in its own time zone. */
 export function localDay(iso: string, timeZone: string): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  return todayIn(timeZone, iso);
 }
 
 /** 1536 → "1.5 KB": the size of a support bundle, for the admin to judge a USB stick by. */

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReasonView } from '../../../../shared/ipc/contract';
-import type { StaffEventRow } from '../../../../shared/ipc/staff-contract';
+import type { StaffEventRow } from '../../../../shared/ipc/contract';
 import { reasonText } from '../../components/reasonText';
 import { formatLocalTime } from '../../i18n';
 import { useKiosk } from '../../state/context';

@@ -6,7 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { WritebackLogRow } from '../../../../shared/ipc/staff-contract';
+import type { WritebackLogRow } from '../../../../shared/ipc/contract';
 import { reasonText } from '../../components/reasonText';
 import { formatLocalTime } from '../../i18n';
 import { useKiosk } from '../../state/context';
@@ -15,6 +15,7 @@ import { EntrySheet } from '../components/Sheet';
 import { useStaff } from '../context';
 import { addDays, LogPages, schoolDate } from '../logPages';
 import { directionWords, yearWords } from '../words';
+import { machineTimeZone, todayIn } from '../../../../shared/school-time';
 
 type Status = 'all' | 'pending' | 'succeeded' | 'confirmed' | 'changed' | 'not_sent' | 'failed' | 'skipped';
 
@@ -58,7 +59,7 @@ export function LogScreen() {
   const call = useStaff((s) => s.call);
   const info = useKiosk((s) => s.info);
   const locale = info?.locale ?? 'en-GB';
-  const today = useMemo(() => (info ? schoolDate(new Date(info.now), info.timeZone) : new Date().toISOString().slice(0, 10)), [info]);
+  const today = useMemo(() => (info ? schoolDate(new Date(info.now), info.timeZone) : todayIn(machineTimeZone(), new Date())), [info]);
   const [f, setF] = useState<Filters>({ status: 'all', type: 'all', name: '', range: 'any', from: today, to: today });
   const [typing, setTyping] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);

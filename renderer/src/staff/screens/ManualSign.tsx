@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordResult, StudentFlow } from '../../../../shared/ipc/contract';
-import type { StaffStudentHit } from '../../../../shared/ipc/staff-contract';
+import type { StaffStudentHit } from '../../../../shared/ipc/contract';
 import { reasonText } from '../../components/reasonText';
 import { EntrySheet } from '../components/Sheet';
 import { StaffKeyboard } from '../components/StaffKeyboard';

@@ -3,7 +3,7 @@
 // in or out by hand.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { StaffEventRow } from '../../../../shared/ipc/staff-contract';
+import type { StaffEventRow } from '../../../../shared/ipc/contract';
 import { formatLocalTime } from '../../i18n';
 import { reasonText } from '../../components/reasonText';
 import { useKiosk } from '../../state/context';

@@ -1,0 +1,331 @@
+// Attendance: what happens between a badge at the kiosk (or a receptionist's hand) and a mark on
+// disk. Every event — kiosk sign-in/out, the staff override, sign by hand — is written by ONE
+// commitEvent: rules → reason → decide() → event + outbox payload → supersede → one transaction.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database';
+import type { StudentRepository } from '../db/students';
+import type { EventRepository } from '../db/events';
+import type { AuditRepository } from '../db/audit';
+import type { ScanRejectionLog } from '../db/scan-rejections';
+import type { Clock } from '../clock';
+import type { Logger } from '../logging/logger';
+import type { SyncPort } from '../sync/mis-port';
+import { enqueueSessionMark, supersede, type SessionMarkPayload } from '../sync/outbox';
+import { CoreError } from '../errors';
+import type { PassPrinting } from './passes';
+import { normaliseScan } from '../../../shared/badge';
+import { arrivalAt, decide, localClock, type Decision } from '../../../shared/attendance/decision';
+import { attendanceCode, groupForStudent, resolveRules, splitReasonLabel, type Direction, type Reason, type SiteSettings } from '../../../shared/settings';
+import type { SearchHit, SignEvent, Student, StudentCard } from '../../../shared/model';
+import type { CallRequest, PassOutcome, ReasonView, RecordResult, ScanResult, StudentFlow } from '../../../shared/ipc/contract';
+
+export { PassPrinting, type PassPrinterPort, type PrinterPort } from './passes';
+
+const SEARCH_LIMIT = 6;
+
+export interface AttendanceDeps {
+  db: Db;
+  students: StudentRepository;
+  events: EventRepository;
+  audit: AuditRepository;
+  scanRejections: ScanRejectionLog;
+  settings: () => SiteSettings;
+  clock: Clock;
+  log: Logger;
+  passes: PassPrinting;
+  sync: Pick<SyncPort, 'kick'>;
+  /** Something the status chips show changed (the outbox grew). */
+  onStatus: () => void;
+}
+
+/** One event to write: a new sign-in/out, or (with `replaces`) a correction of an earlier one. */
+export interface CommitInput {
+  student: Student;
+  direction: Direction;
+  /** When the decision is made: now for a new event, the ORIGINAL time for a correction. */
+  at: string;
+  /** undefined: no reason given (only an on-time sign-in at a school that asks none). */
+  reasonId: string | undefined;
+  note: string | null | undefined;
+  /** A code the receptionist chose over the rules' code. */
+  code?: string | null;
+  actor: string;
+  /** The event this one supersedes: an unsent mark is never sent, a sent one is corrected. */
+  replaces?: SignEvent;
+  /** Written in the same transaction as the event. */
+  audit?: (next: SignEvent) => { actor: string; action: string; subject: string | null; before: unknown; after: unknown };
+  /** What to say when the reason is not one of the student's (the kiosk and the desk word it differently). */
+  notOffered?: string;
+}
+
+export interface Committed {
+  event: SignEvent;
+  decision: Decision;
+  reason: Reason | null;
+  rules: ReturnType<typeof resolveRules>;
+}
+
+export class Attendance {
+  constructor(private readonly d: AttendanceDeps) {}
+
+  /** Today's date in the school's time zone, whatever the kiosk's own clock zone is. */
+  today(): string {
+    return localClock(this.d.clock.now().toISOString(), this.d.settings().timeZone).date;
+  }
+
+  /** The rules that apply to a student (their group's, or the site's). */
+  rulesFor(student: Student | null, settings = this.d.settings()): ReturnType<typeof resolveRules> {
+    return resolveRules(settings, student ? groupForStudent(settings, student) : null);
+  }
+
+  /** What the sync engine needs of the rules for an outbox row at send time. */
+  rowRules(payload: Pick<SessionMarkPayload, 'studentId'>): { protectedCodes: string[]; sessions: ReturnType<typeof resolveRules>['sessions']; presentCodes: string[] } {
+    const rules = this.rulesFor(this.d.students.get(payload.studentId));
+    return { protectedCodes: rules.protectedCodes, sessions: rules.sessions, presentCodes: [rules.presentCodes.AM, rules.presentCodes.PM] };
+  }
+
+  // ---- the kiosk ------------------------------------------------------------------------------
+
+  scan(req: CallRequest<'scan'>): ScanResult {
+    const s = this.d.settings();
+    const n = normaliseScan(req.code, s.scanner);
+    const now = this.d.clock.now().toISOString();
+    if (!n.ok) {
+      // Never store what was scanned: it may be a login QR code (a password). Reason, length, hash.
+      this.d.scanRejections.record(now, n.reason, typeof req.code === 'string' ? req.code.replace(/[\r\n]+$/, '') : '');
+      return { ok: false, reason: n.reason };
+    }
+    const student = this.d.students.findByBadge(n.badge);
+    if (!student || !student.active) {
+      const reason = student ? 'inactive' : 'unknown_badge';
+      // A badge-shaped text can still be a password when the pattern is broad: fingerprint only.
+      this.d.scanRejections.record(now, reason, n.badge);
+      this.d.log.info('scan refused', { reason });
+      return { ok: false, reason };
+    }
+    return { ok: true, flow: this.flowFor(student, s) };
+  }
+
+  selectStudent(req: CallRequest<'selectStudent'>): StudentFlow {
+    return this.flowFor(this.activeStudent(req.studentId), this.d.settings());
+  }
+
+  searchStudents(req: CallRequest<'searchStudents'>): SearchHit[] {
+    if (req.query.trim().length < 2) return [];
+    return this.d.students.search(req.query, SEARCH_LIMIT).map((st) => ({
+      id: st.id,
+      // Only what a student at the desk needs to find themselves: "Amelia S., Year 9".
+      displayName: nameForQueue(st, 'first_initial'),
+      year: st.year,
+    }));
+  }
+
+  /** The desk's search for signing by hand: full names, active students only. */
+  staffSearch(query: string): { id: string; name: string; year: number | null; form: string | null }[] {
+    if (query.trim().length < 2) return [];
+    return this.d.students
+      .search(query, 20)
+      .filter((s) => s.active)
+      .slice(0, 12)
+      .map((s) => ({ id: s.id, name: `${s.forename} ${s.surname}`, year: s.year, form: s.form }));
+  }
+
+  /** A sign-in or sign-out at the kiosk, or by hand at the desk (`actor` = the staff role). */
+  async record(req: CallRequest<'record'>, actor = 'kiosk'): Promise<RecordResult> {
+    const settings = this.d.settings();
+    const student = this.activeStudent(req.studentId);
+    const { event, decision, reason, rules } = this.commitEvent({
+      student,
+      direction: req.direction,
+      at: this.d.clock.now().toISOString(),
+      reasonId: req.reasonId,
+      note: req.note,
+      actor,
+      notOffered: 'That reason is not offered for this student and direction.',
+    });
+    const pass = await this.d.passes.print(event, student, settings, actor);
+    this.d.onStatus();
+    return { event, pass, why: decision.why, passMessage: reason?.passMessage || rules.passMessage || null };
+  }
+
+  /** A receptionist signs a student in or out by hand: the kiosk's record, by the staff role. */
+  signByHand(req: CallRequest<'record'>, role: string): Promise<RecordResult> {
+    return this.record(req, role);
+  }
+
+  /**
+   * Change the reason (or the code) of an event. The new event supersedes the old: an unsent mark
+   * is never sent, a sent one is corrected. The decision is made at the ORIGINAL time of the event.
+   */
+  override(req: { eventId: string; reasonId: string; code?: string | null; note?: string }, actor: string): SignEvent {
+    const old = this.d.events.get(req.eventId);
+    if (!old) throw new CoreError('not_found', 'No such event.');
+    if (old.supersededBy) throw new CoreError('invalid_request', 'This event has already been changed; change the newer one.');
+    const student = this.d.students.get(old.studentId);
+    if (!student) throw new CoreError('not_found', 'That student is no longer on the roster.');
+    return this.commitEvent({
+      student,
+      direction: old.direction,
+      at: old.occurredAt,
+      reasonId: req.reasonId,
+      note: req.note ?? null,
+      code: req.code,
+      actor,
+      replaces: old,
+      notOffered: 'That reason is not offered for this direction.',
+      audit: (next) => ({ actor, action: 'event.override', subject: old.id, before: { reason: old.reasonLabel, code: old.code }, after: { event: next.id, reason: next.reasonLabel, code: next.code } }),
+    }).event;
+  }
+
+  async reprintPass(eventId: string, actor: string): Promise<PassOutcome> {
+    const event = this.d.events.get(eventId);
+    if (!event) throw new CoreError('not_found', 'No such event.');
+    const student = this.d.students.get(event.studentId);
+    if (!student) throw new CoreError('not_found', 'That student is no longer on the roster.');
+    return this.d.passes.print(event, student, this.d.settings(), actor);
+  }
+
+  testPrint(actor: string): Promise<PassOutcome> {
+    return this.d.passes.sample(this.d.settings(), actor);
+  }
+
+  // ---- the one way an event is written ----------------------------------------------------------
+
+  commitEvent(input: CommitInput): Committed {
+    const settings = this.d.settings();
+    const rules = this.rulesFor(input.student, settings);
+    let reason: Reason | null = null;
+    if (input.reasonId === undefined) {
+      // No reason: only an on-time sign-in at a school that asks none (the kiosk's one-tap sign-in).
+      const onTime = input.direction === 'sign_in' && arrivalAt(rules, input.at, settings.timeZone) !== 'late';
+      if (!onTime || settings.kioskFlow.onTimeReason) throw new CoreError('invalid_request', 'Choose a reason: a late sign-in or an early sign-out needs one.');
+    } else {
+      reason = rules.reasons.find((r) => r.id === input.reasonId && r.directions.includes(input.direction)) ?? null;
+      if (!reason) throw new CoreError('invalid_request', input.notOffered ?? 'That reason is not offered for this student and direction.');
+    }
+    let forcedCode: string | null = null;
+    if (input.code) {
+      const parsed = attendanceCode.safeParse(input.code);
+      if (!parsed.success) throw new CoreError('validation_failed', parsed.error.issues[0]!.message, [{ path: 'code', message: parsed.error.issues[0]!.message }]);
+      forcedCode = parsed.data;
+    }
+    const decision = decide({ rules, at: input.at, timeZone: settings.timeZone, direction: input.direction, reason, note: input.note ?? null });
+    const code = forcedCode ?? decision.code;
+    const writeback = forcedCode ? decision.session !== null : decision.writeback;
+    const decided = {
+      reasonId: reason?.id ?? null,
+      reasonLabel: reason?.label ?? null,
+      code,
+      comment: decision.comment,
+      minutesLate: decision.minutesLate,
+      writeback,
+      skipReason: writeback ? null : decision.skipReason,
+      actor: input.actor,
+      supersededBy: null,
+    };
+    const old = input.replaces;
+    // A correction keeps the original's time, day and session; only the decision changes.
+    const event: SignEvent = old
+      ? { ...old, ...decided, id: randomUUID(), supersedes: old.id }
+      : {
+          id: randomUUID(),
+          studentId: input.student.id,
+          direction: input.direction,
+          occurredAt: input.at,
+          localDate: decision.localDate,
+          localTime: decision.localTime,
+          session: decision.session,
+          ...decided,
+          supersedes: null,
+          excused: null,
+        };
+    const payload: SessionMarkPayload | null =
+      event.writeback && event.session && event.code
+        ? {
+            eventId: event.id,
+            studentId: input.student.id,
+            misId: input.student.misId,
+            date: event.localDate,
+            session: event.session,
+            localTime: event.localTime,
+            occurredAt: event.occurredAt,
+            direction: event.direction,
+            code: event.code,
+            comment: event.comment,
+            minutesLate: event.minutesLate,
+            reasonId: event.reasonId,
+            supersedesEventId: old?.id ?? null,
+          }
+        : null;
+    const nowIso = this.d.clock.now().toISOString();
+    // The event and its writeback job commit together or not at all (synchronous=FULL):
+    // once this returns, the student's sign-in survives a power cut.
+    this.d.db.transaction(() => {
+      this.d.events.insert(event, nowIso);
+      if (old) {
+        this.d.events.markSuperseded(old.id, event.id);
+        supersede(this.d.db, old.id, payload, nowIso);
+      } else if (payload) enqueueSessionMark(this.d.db, payload, nowIso);
+      const a = input.audit?.(event);
+      if (a) this.d.audit.append(nowIso, a.actor, a.action, a.subject, a.before, a.after);
+    })();
+    if (!old) this.d.log.info('event recorded', { event: event.id, student: input.student.id, code: event.code, writeback: event.writeback });
+    this.d.sync.kick();
+    if (old) this.d.onStatus();
+    return { event, decision, reason, rules };
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private activeStudent(id: string): Student {
+    const student = this.d.students.get(id);
+    if (!student || !student.active) throw new CoreError('not_found', 'That student is not on the roster.');
+    return student;
+  }
+
+  private flowFor(student: Student, settings: SiteSettings): StudentFlow {
+    const groupId = groupForStudent(settings, student);
+    const rules = resolveRules(settings, groupId);
+    const last = this.d.events.lastOfDay(student.id, this.today());
+    const signedInToday = last?.direction === 'sign_in';
+    const now = this.d.clock.now();
+    const { rescanMinutes, onTimeReason, nameDisplay } = settings.kioskFlow;
+    // "Did it work?": a scan soon after the last sign-in or sign-out must never lead, by the
+    // highlighted choice, to the opposite mark.
+    const recent =
+      last && rescanMinutes > 0 && now.getTime() - Date.parse(last.occurredAt) <= rescanMinutes * 60_000
+        ? { direction: last.direction, localTime: last.localTime }
+        : null;
+    const view = (d: Direction): ReasonView[] =>
+      rules.reasons
+        .filter((r) => r.directions.includes(d))
+        .map((r) => ({ id: r.id, label: r.code ? splitReasonLabel(r.label).text : r.label, code: r.code ?? null, prompt: r.prompt }));
+    const card: StudentCard = {
+      id: student.id,
+      forename: student.forename,
+      surname: student.surname,
+      year: student.year,
+      form: student.form,
+      groupName: settings.groups.find((g) => g.id === groupId)?.name ?? null,
+      photo: student.photo,
+    };
+    return {
+      student: card,
+      suggested: signedInToday ? 'sign_out' : 'sign_in',
+      signedInToday,
+      reasons: { sign_in: view('sign_in'), sign_out: view('sign_out') },
+      displayName: nameForQueue(student, nameDisplay),
+      recent,
+      arrival: arrivalAt(rules, now.toISOString(), settings.timeZone),
+      onTimeReason,
+    };
+  }
+}
+
+/** The name the student screens show, where the whole queue can read it. */
+export function nameForQueue(s: Pick<Student, 'forename' | 'surname'>, display: SiteSettings['kioskFlow']['nameDisplay']): string {
+  if (display === 'full_name') return `${s.forename} ${s.surname}`;
+  if (display === 'first_name') return s.forename;
+  const initial = [...s.surname.trim()][0];
+  return initial ? `${s.forename} ${initial}.` : s.forename;
+}

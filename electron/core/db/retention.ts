@@ -1,0 +1,132 @@
+// The retention purge's SQL: delete the events dated before a cutoff whose writeback is finished
+// (with every row that hangs off them, found from the schema's foreign keys), in one transaction,
+// with secure_delete on so the freed pages are overwritten. When to purge and how far back is
+// decided in maintenance/retention.ts.
+import type { Db } from './database';
+
+/** Outbox states in which the MIS does not have the mark yet and a person may still need the event. */
+export const UNFINISHED_WRITEBACK = ['pending', 'in_flight', 'failed_permanent'] as const;
+
+export interface PurgedRows {
+  events: number;
+  /** Rows deleted with them, per table (outbox, passes, …). */
+  related: Record<string, number>;
+  scanRejections: number;
+  /** Old events kept because their writeback is not finished. */
+  keptAwaitingWriteback: number;
+}
+
+export interface PurgeCutoff {
+  /** Events on school-local dates before this go. */
+  date: string;
+  /** Scan rejections before this instant go. */
+  instant: string;
+}
+
+/**
+ * Purge in one transaction. `inTransaction` runs inside it once the rows are gone (the audit
+ * row), before the final check that no kept event links to a purged one: a throw from either
+ * rolls the whole purge back. `limit`: at most this many events, oldest first.
+ */
+/** `countKept` false: skip counting the old events kept for their writeback (a join over the outbox; issue 16's batches count once, at the end). */
+export function purgeEventsBefore(
+  db: Db,
+  cutoff: PurgeCutoff,
+  limit: number | undefined,
+  inTransaction?: (r: PurgedRows) => void,
+  countKept = true,
+): PurgedRows {
+  const unfinished = UNFINISHED_WRITEBACK.map((s) => `'${s}'`).join(', ');
+  const wasSecure = db.pragma('secure_delete', { simple: true }) as number;
+  const hadForeignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  // Row-by-row foreign-key checks would scan the whole events table for every deleted event
+  // (nothing indexes events.supersedes): minutes for a year of events. Children go first and
+  // chains stay whole by construction, and a check before commit proves it.
+  db.pragma('foreign_keys = OFF');
+  try {
+    return db.transaction((): PurgedRows => {
+      db.exec('DROP TABLE IF EXISTS temp.retention_purge; CREATE TEMP TABLE retention_purge (id TEXT PRIMARY KEY)');
+      db.prepare(
+        `INSERT INTO temp.retention_purge (id)
+         SELECT e.id FROM events e
+         WHERE e.local_date < ?
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.state IN (${unfinished}))
+         ORDER BY e.local_date LIMIT ?`,
+      ).run(cutoff.date, limit ?? -1);
+      // Through the outbox's state index: the old events whose mark the MIS does not have yet.
+      const keptAwaitingWriteback = !countKept ? 0 : (
+        db
+          .prepare(
+            `SELECT COUNT(DISTINCT o.event_id) AS n FROM outbox o JOIN events e ON e.id = o.event_id
+             WHERE o.state IN (${unfinished}) AND e.local_date < ?`,
+          )
+          .get(cutoff.date) as { n: number }
+      ).n;
+      // An override and the event it replaced go together: never leave a kept event pointing at a purged one.
+      const unlinkKept = db.prepare(
+        `DELETE FROM temp.retention_purge WHERE id IN (
+           SELECT supersedes FROM events WHERE supersedes IS NOT NULL AND id NOT IN (SELECT id FROM temp.retention_purge)
+           UNION SELECT superseded_by FROM events WHERE superseded_by IS NOT NULL AND id NOT IN (SELECT id FROM temp.retention_purge))`,
+      );
+      while (unlinkKept.run().changes > 0);
+
+      const related: Record<string, number> = {};
+      const events = deleteWithChildren(db, 'events', 'id IN (SELECT id FROM temp.retention_purge)', related, 0);
+      delete related.events;
+      const scanRejections = db.prepare('DELETE FROM scan_rejections WHERE at < ?').run(cutoff.instant).changes;
+      const outcome: PurgedRows = { events, related, scanRejections, keptAwaitingWriteback };
+      inTransaction?.(outcome);
+      // Every table pointing at events lost its rows above; only links between events could
+      // still point at a purged one. A throw here rolls the whole purge back.
+      const { n: dangling } = db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM events
+           WHERE supersedes IN (SELECT id FROM temp.retention_purge) OR superseded_by IN (SELECT id FROM temp.retention_purge)`,
+        )
+        .get() as { n: number };
+      if (dangling) throw new Error(`Retention would leave ${dangling} event(s) linked to a purged one; nothing was purged.`);
+      db.exec('DROP TABLE temp.retention_purge');
+      return outcome;
+    })();
+  } finally {
+    db.pragma(`secure_delete = ${wasSecure ? 'ON' : 'OFF'}`);
+    db.pragma(`foreign_keys = ${hadForeignKeys ? 'ON' : 'OFF'}`);
+  }
+}
+
+/**
+ * Fold the WAL into the database file. TRUNCATE after a purge: the WAL still holds copies of the
+ * deleted pages until then. PASSIVE between batches: never waits for a reader.
+ */
+export function checkpointWal(db: Db, mode: 'PASSIVE' | 'TRUNCATE'): void {
+  db.pragma(`wal_checkpoint(${mode})`);
+}
+
+/**
+ * Delete rows of `table` matching `where`, after the rows of every table that points at them
+ * (found from the schema's foreign keys, so a table another issue adds is covered too).
+ */
+function deleteWithChildren(db: Db, table: string, where: string, counts: Record<string, number>, depth: number): number {
+  if (depth > 4) throw new Error(`Retention: foreign keys nest too deep under ${table}.`);
+  for (const child of childrenOf(db, table)) {
+    const parentKey = child.to ?? 'rowid';
+    const childWhere = `"${child.from}" IN (SELECT "${parentKey}" FROM "${table}" WHERE ${where})`;
+    deleteWithChildren(db, child.table, childWhere, counts, depth + 1);
+  }
+  const n = db.prepare(`DELETE FROM "${table}" WHERE ${where}`).run().changes;
+  if (n) counts[table] = (counts[table] ?? 0) + n;
+  return n;
+}
+
+function childrenOf(db: Db, parent: string): { table: string; from: string; to: string | null }[] {
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[];
+  const out: { table: string; from: string; to: string | null }[] = [];
+  for (const { name } of tables) {
+    if (name === parent) continue; // self-links (supersedes) are handled by keeping chains whole
+    for (const fk of db.prepare('SELECT "table", "from", "to" FROM pragma_foreign_key_list(?)').all(name) as { table: string; from: string; to: string | null }[]) {
+      if (fk.table === parent) out.push({ table: name, from: fk.from, to: fk.to });
+    }
+  }
+  return out;
+}
