@@ -16,6 +16,7 @@ import { fixedClock } from '../../electron/core/clock';
 import type { Student } from '../../shared/model';
 import { line, summarise, target } from './stats';
 import { runQueueMs } from './stall';
+import { enqueueSessionMark } from '../../electron/core/sync/outbox';
 
 const ROSTER = 50_000;
 const RUNS = 1_500;
@@ -80,6 +81,21 @@ for (let i = 0; i < RUNS; i++) {
   parts.decision.push(Math.max(0, total - inStatements.outside - inStatements.inside - inStatements.control));
 }
 
+// What the schema itself costs: the same event and outbox rows (two tables and their indexes),
+// inserted in one transaction with the same pragmas, no look-up and no decision.
+const sameRows: number[] = [];
+const template = core.events.get((core.db.prepare('SELECT id FROM events LIMIT 1').get() as { id: string }).id)!;
+for (let i = 0; i < 500; i++) {
+  const event = { ...template, id: `bare-${i}`, studentId: `s${(i * 104729) % ROSTER}` };
+  const nowIso = new Date().toISOString();
+  t0 = performance.now();
+  core.db.transaction(() => {
+    core.events.insert(event, nowIso);
+    enqueueSessionMark(core.db, { eventId: event.id, studentId: event.studentId, misId: null, date: event.localDate, session: event.session!, localTime: event.localTime, occurredAt: event.occurredAt, direction: event.direction, code: event.code!, comment: event.comment, minutesLate: event.minutesLate, reasonId: event.reasonId, supersedesEventId: null }, nowIso);
+  })();
+  sameRows.push(performance.now() - t0);
+}
+
 const queries = ['ame', 'oli sm', 'zo', 'łuk', 'patel', 'siob mur', 'chidi ok', 'mia1', 'ahm', 'gar'];
 const search: number[] = [];
 const searchOwn: number[] = [];
@@ -103,6 +119,11 @@ console.log(line('scan path (look-up + decision + record)', scanPath));
 console.log(
   `  where the time goes (medians): look-up ${med(parts.lookup).toFixed(3)} ms, decision ${med(parts.decision).toFixed(3)} ms, ` +
     `insert ${med(parts.insert).toFixed(3)} ms, commit (BEGIN + COMMIT, the fsync) ${med(parts.commit).toFixed(3)} ms`,
+);
+console.log(line('the same event + outbox rows, bare (one transaction)', sameRows));
+console.log(
+  `  the scan path's own work beyond writing its two rows: median ${(sp.median - summarise(sameRows).median).toFixed(3)} ms; ` +
+    `the two rows and their indexes against one bare row: ${(summarise(sameRows).median / bi.median).toFixed(2)}x`,
 );
 console.log(`scan path / bare insert: median ${(sp.median / bi.median).toFixed(2)}x  p99 ${(sp.p99 / bi.p99).toFixed(2)}x`);
 console.log(line('name search (FTS5, 6 results), wall', search));
