@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Bundles the Electron side: electron/main/main.ts → dist/electron/main.mjs (ESM, for Electron's
 // Node 22) and electron/preload/preload.ts → dist/electron/preload.cjs (ONE CommonJS file: a
-// sandboxed preload can require 'electron' and nothing of ours). `npm run build:electron`.
+// sandboxed preload can require 'electron' and nothing of ours), and the roster import's worker
+// thread electron/core/roster/import-worker.ts → dist/electron/roster-worker.mjs, beside main.mjs
+// where electron/core/roster/worker-client.ts looks for it (issue 16). `npm run build:electron`.
 import * as esbuild from 'esbuild';
 import { Buffer } from 'node:buffer';
 import console from 'node:console';
@@ -60,11 +62,11 @@ function contractNamesPlugin(names) {
   };
 }
 
-/** Build both bundles into outDir; returns the esbuild metafiles (the tests inspect them). */
+/** Build the bundles into outDir; returns the esbuild metafiles (the tests inspect them). */
 export async function buildElectron({ outDir = path.join(root, 'dist', 'electron'), logLevel = 'info' } = {}) {
   const common = { absWorkingDir: root, bundle: true, sourcemap: true, legalComments: 'none', logLevel, metafile: true };
   const names = await contractNames();
-  const [main, preload] = await Promise.all([
+  const [main, preload, rosterWorker] = await Promise.all([
     esbuild.build({
       ...common,
       entryPoints: [path.join(root, 'electron/main/main.ts')],
@@ -87,8 +89,20 @@ export async function buildElectron({ outDir = path.join(root, 'dist', 'electron
       external: ['electron'],
       plugins: [contractNamesPlugin(names)],
     }),
+    // The roster import runs in a worker thread with its own SQLite connection (issue 16). Electron
+    // (17.3+) loads a worker's file from inside app.asar; better-sqlite3 stays external, as in main.
+    esbuild.build({
+      ...common,
+      entryPoints: [path.join(root, 'electron/core/roster/import-worker.ts')],
+      outfile: path.join(outDir, 'roster-worker.mjs'),
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      external: mainExternals,
+      banner: { js: requireShim },
+    }),
   ]);
-  return { main: main.metafile, preload: preload.metafile };
+  return { main: main.metafile, preload: preload.metafile, rosterWorker: rosterWorker.metafile };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

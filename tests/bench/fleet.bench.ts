@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { KioskCore } from '../../electron/core/kiosk';
 import { fixedClock } from '../../electron/core/clock';
@@ -15,7 +15,8 @@ import { purgeInBatches } from '../../electron/core/maintenance/retention';
 import { runDoctor } from '../../electron/core/maintenance/doctor';
 import { openWithRecovery } from '../../electron/core/maintenance/recovery';
 import type { Student } from '../../shared/model';
-import { line, ms, summarise } from './stats';
+import { line, ms, summarise, target } from './stats';
+import { startStallMonitor } from './stall';
 
 const STUDENTS = 50_000;
 const EVENTS = 100_000;
@@ -62,9 +63,8 @@ async function recordOne(i: number): Promise<number> {
 const idle: number[] = [];
 for (let i = 0; i < 300; i++) idle.push(await recordOne(i));
 
-const loop = monitorEventLoopDelay({ resolution: 1 });
+const loop = startStallMonitor();
 const during: number[] = [];
-loop.enable();
 t0 = performance.now();
 let done = false;
 const backingUp = backupDatabase(core.db, backupsDirOf(dir), { keep: 5, clock }).finally(() => (done = true));
@@ -74,17 +74,21 @@ for (let i = 0; !done; i++) {
 }
 const firstBackup = await backingUp;
 const firstBackupMs = performance.now() - t0;
-loop.disable();
-const stallMs = loop.max / 1e6;
+const backupStall = loop.stop();
+const stallMs = backupStall.maxOwnMs;
 
 // 2. Backup alone (median of 3), and the full check every backup gets.
+// Issue 16: the backup's own stalls are measured here, with nothing else running (during the
+// recording above, a record's own fsync would count as the backup's stall).
 const backupTimes: number[] = [];
+const aloneLoop = startStallMonitor();
 for (let i = 0; i < 3; i++) {
   clock.set(new Date(Date.parse('2026-11-24T09:07:00Z') + (i + 1) * 60_000));
   t0 = performance.now();
   await backupDatabase(core.db, backupsDirOf(dir), { keep: 5, clock });
   backupTimes.push(performance.now() - t0);
 }
+const backupAlone = aloneLoop.stop();
 t0 = performance.now();
 checkBackup(firstBackup.file);
 const checkMs = performance.now() - t0;
@@ -99,12 +103,11 @@ await runDoctor({
 const doctorMs = performance.now() - t0;
 
 // 4. Retention: purge the 60,000 old events with their outbox rows, in batches, watching the loop.
-const purgeLoop = monitorEventLoopDelay({ resolution: 1 });
-purgeLoop.enable();
+const purgeLoop = startStallMonitor();
 t0 = performance.now();
 const purge = await purgeInBatches(core.db, { days: 60, now: new Date('2026-11-24T02:30:00Z'), timeZone: 'Europe/London' });
 const purgeMs = performance.now() - t0;
-purgeLoop.disable();
+const purgeStall = purgeLoop.stop();
 
 // 5. Recovery: a damaged index page at start-up; restore the newest backup and salvage.
 core.close();
@@ -126,16 +129,24 @@ console.log(`roster ${STUDENTS} students, ${EVENTS} events + outbox rows (seeded
 console.log(line('record (idle)', idle));
 console.log(line('record (during online backup)', during));
 console.log(`record p99 during backup / idle p99                ${(d.p99 / summarise(idle).p99).toFixed(2)}x`);
-console.log(`longest event-loop stall during backup             ${ms(stallMs)}  (target < 100 ms)`);
+console.log(`longest event-loop stall during backup             own ${ms(stallMs)}; longest gap ${ms(backupStall.maxGapMs)} of which ${ms(backupStall.queueAtMaxGapMs)} waiting for a CPU`);
 console.log(`online backup while recording                       ${ms(firstBackupMs)}  (${(firstBackup.bytes / 1048576).toFixed(1)} MiB)`);
 console.log(`online backup alone                                 median ${ms(summarise(backupTimes).median)}  max ${ms(summarise(backupTimes).max)}`);
+console.log(`longest event-loop stall during the backups alone   own ${ms(backupAlone.maxOwnMs)}; longest gap ${ms(backupAlone.maxGapMs)} of which ${ms(backupAlone.queueAtMaxGapMs)} waiting for a CPU`);
 console.log(`full integrity check of a backup                    ${ms(checkMs)}`);
 console.log(`doctor, all checks                                  ${ms(doctorMs)}`);
-console.log(`retention purge of ${purge.events} events (+${purge.related.outbox ?? 0} outbox)        ${ms(purgeMs)}, longest stall ${ms(purgeLoop.max / 1e6)}`);
+console.log(
+  `retention purge of ${purge.events} events (+${purge.related.outbox ?? 0} outbox)        ${ms(purgeMs)}, longest stall own ${ms(purgeStall.maxOwnMs)}; longest gap ${ms(purgeStall.maxGapMs)} of which ${ms(purgeStall.queueAtMaxGapMs)} waiting for a CPU`,
+);
+target(
+  'purge / backup stall',
+  `${purgeStall.maxOwnMs.toFixed(0)} / ${backupAlone.maxOwnMs.toFixed(0)} ms own (longest wall gap ${purgeStall.maxGapMs.toFixed(0)} / ${backupAlone.maxGapMs.toFixed(0)} ms incl. CPU wait)`,
+  '≤ 50 ms',
+  Math.max(purgeStall.maxOwnMs, backupAlone.maxOwnMs) <= 50,
+);
 console.log(`corrupt-database recovery (restore + salvage ${opened.recovery?.eventsSalvaged ?? 0})     ${ms(recoveryMs)}`);
 fs.rmSync(dir, { recursive: true, force: true });
-// The purge's stalls are its commits and SQLite's automatic checkpoints (fsync of the database
-// under synchronous=FULL): printed, not a target, as they measure the disk as much as the code.
+// Issue 16's goal for the stalls is in the target line above; this older guard stays.
 if (d.p99 > 50 || stallMs > 100) {
   console.log('TARGET MISSED');
   process.exitCode = 1;

@@ -16,3 +16,14 @@ export function line(label: string, samples: number[]): string {
   const r = summarise(samples);
   return `${label.padEnd(44)} n=${r.n}  median ${ms(r.median)}  p95 ${ms(r.p95)}  p99 ${ms(r.p99)}`;
 }
+
+/** The marker run.ts looks for: it gathers these lines and repeats them, in the issue's order, at the end. */
+export const TARGET_MARK = '@@target ';
+
+/**
+ * One row of issue 16's table, in the form the issue asks for:
+ * `target <short name>: <value> (goal <goal>) met` (or `NOT met`).
+ */
+export function target(name: string, value: string, goal: string, met: boolean): void {
+  console.log(`${TARGET_MARK}target ${name}: ${value} (goal ${goal}) ${met ? 'met' : 'NOT met'}`);
+}

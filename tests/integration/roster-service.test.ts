@@ -104,7 +104,7 @@ describe('sync, not replace', () => {
     const { core, roster } = setup();
     await roster.importNow(csv('a,Amelia,Smith,9,9A,100001,,', 'b,Oliver,Jones,10,10B,100002,,'));
     // The disk fills up half-way through writing tonight's roster.
-    core.db.exec(`CREATE TEMP TRIGGER boom BEFORE INSERT ON students WHEN NEW.id = 'z' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    core.db.exec(`CREATE TRIGGER boom BEFORE INSERT ON students WHEN NEW.id = 'z' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
     const run = await roster.importNow(csv('a,Amelia,Renamed,9,9A,100001,,', 'y,New,Student,7,7A,100009,,', 'z,Boom,Student,7,7A,100010,,'));
     expect(run.outcome).toBe('failed');
     expect(run.message).toMatch(/disk is full.*left as it was/);

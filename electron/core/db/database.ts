@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations';
+import { giveWritesPriority } from './write-gate';
 
 export type { Db };
 
@@ -51,6 +52,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new DatabaseError('corrupt', `The kiosk database failed its integrity check: ${String(check)}`);
+    // Issue 16: this connection's writes go before the roster import's (db/write-gate.ts).
+    if (!options.readonly) giveWritesPriority(db);
     if (!options.readonly) migrate(db, options.migrations ?? allMigrations);
     return db;
   } catch (e) {
@@ -87,4 +90,26 @@ export function migrate(db: Db, migrations: Migration[]): number {
     }
   })();
   return latest;
+}
+
+/**
+ * A second connection to an open kiosk database, for a worker thread (the roster import): no
+ * integrity check and no migrations (the main connection did both). synchronous=NORMAL: its
+ * commits skip the fsync while they hold the write lock (a scan would wait for it); the worker
+ * syncs what it wrote with a PASSIVE checkpoint between steps, outside the lock (syncWrites), so
+ * a scan's own fsync never has the import's pages to flush. An import cut short by a power cut
+ * is run again.
+ */
+export function openSideConnection(file: string, nativeBinding?: string): Db {
+  const db = new Database(file, bindingOptions(nativeBinding));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** For a side connection between its write steps: sync the WAL and fold it into the file, taking no write lock. */
+export function syncWrites(db: Db): void {
+  db.pragma('wal_checkpoint(PASSIVE)');
 }

@@ -28,7 +28,14 @@ export interface PurgeCutoff {
  * row), before the final check that no kept event links to a purged one: a throw from either
  * rolls the whole purge back. `limit`: at most this many events, oldest first.
  */
-export function purgeEventsBefore(db: Db, cutoff: PurgeCutoff, limit: number | undefined, inTransaction?: (r: PurgedRows) => void): PurgedRows {
+/** `countKept` false: skip counting the old events kept for their writeback (a join over the outbox; issue 16's batches count once, at the end). */
+export function purgeEventsBefore(
+  db: Db,
+  cutoff: PurgeCutoff,
+  limit: number | undefined,
+  inTransaction?: (r: PurgedRows) => void,
+  countKept = true,
+): PurgedRows {
   const unfinished = UNFINISHED_WRITEBACK.map((s) => `'${s}'`).join(', ');
   const wasSecure = db.pragma('secure_delete', { simple: true }) as number;
   const hadForeignKeys = db.pragma('foreign_keys', { simple: true }) as number;
@@ -48,7 +55,7 @@ export function purgeEventsBefore(db: Db, cutoff: PurgeCutoff, limit: number | u
          ORDER BY e.local_date LIMIT ?`,
       ).run(cutoff.date, limit ?? -1);
       // Through the outbox's state index: the old events whose mark the MIS does not have yet.
-      const keptAwaitingWriteback = (
+      const keptAwaitingWriteback = !countKept ? 0 : (
         db
           .prepare(
             `SELECT COUNT(DISTINCT o.event_id) AS n FROM outbox o JOIN events e ON e.id = o.event_id

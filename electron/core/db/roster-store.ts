@@ -192,12 +192,15 @@ export class RosterStore {
       );
   }
 
-  /** An import the kiosk was killed in the middle of: its transaction never committed. */
+  /**
+   * An import the kiosk was killed in the middle of. It writes in short transactions (issue 16),
+   * so some of its changes may have been saved: the next import (the same plan) completes them.
+   */
   closeAbandonedRuns(nowIso: string): number {
     return this.db
       .prepare(
         `UPDATE roster_imports SET outcome = 'failed', finished_at = ?,
-           message = 'The kiosk stopped during this import; the roster was left as it was.' WHERE outcome = 'running'`,
+           message = 'The kiosk stopped during this import; some students may already be updated. Run the import again to complete it.' WHERE outcome = 'running'`,
       )
       .run(nowIso).changes;
   }

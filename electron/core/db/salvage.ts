@@ -52,9 +52,10 @@ export function salvageInto(target: Db, damagedFile: string, nativeBinding?: str
         for (const table of tables) copyTable(source, target, table, result, inserted);
         result.orphansDropped = dropOrphans(target, inserted);
         if (targetTables.has('students')) {
-          // REPLACE of a student does not run the delete trigger on every SQLite build: rebuild the name index.
+          // REPLACE of a student does not run the delete trigger on every SQLite build: rebuild the name index
+          // (students_fts2 since migration 009, issue 16).
           try {
-            target.exec(`INSERT INTO students_fts(students_fts) VALUES ('rebuild')`);
+            target.exec(`INSERT INTO students_fts2(students_fts2) VALUES ('rebuild')`);
           } catch {
             // No name index in this schema.
           }

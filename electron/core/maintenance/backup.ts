@@ -85,6 +85,23 @@ export function backupFileName(at: Date): string {
   return `${PREFIX}${at.toISOString().replace(/[:.]/g, '-')}${SUFFIX}`;
 }
 
+/**
+ * better-sqlite3 copies a backup in steps, one per turn of the event loop; `progress` returns the
+ * pages for the next step (default 100). Issue 16: the step follows the time the last one took,
+ * aiming at 2–8 ms, so a slow disk never turns one step into a stall a scan would feel.
+ */
+function backupPacer(): (info: { totalPages: number; remainingPages: number }) => number {
+  let pages = 100;
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const took = now - last;
+    pages = took > 8 ? Math.max(8, Math.floor(pages / 2)) : took < 2 ? Math.min(1000, pages * 2) : pages;
+    last = now;
+    return pages;
+  };
+}
+
 /** Take one backup of the open database into `dir`, then keep only the newest `keep`. */
 export async function backupDatabase(db: Db, dir: string, options: BackupOptions): Promise<BackupInfo & Extract<BackupCheck, { ok: true }>> {
   const log = options.log ?? silentLogger;
@@ -94,7 +111,7 @@ export async function backupDatabase(db: Db, dir: string, options: BackupOptions
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.rmSync(partial, { force: true });
-    await db.backup(partial);
+    await db.backup(partial, { progress: backupPacer() });
     selfContained(partial, options.nativeBinding);
     // Off the main thread: a full integrity check of a year's database takes a third of a
     // second, and a catch-up backup may run while students are scanning.

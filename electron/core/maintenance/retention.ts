@@ -24,6 +24,8 @@ export interface PurgeOptions {
   limit?: number;
   /** Write the audit row (default true; purgeInBatches writes one for the whole run). */
   audit?: boolean;
+  /** Count the old events kept for their writeback (default true; purgeInBatches counts once, at the end). */
+  countKept?: boolean;
 }
 
 export interface PurgeResult {
@@ -45,33 +47,51 @@ export function retentionCutoff(now: Date, days: number, timeZone: string): { da
 export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
   const log = options.log ?? silentLogger;
   const cutoff = retentionCutoff(options.now, options.days, options.timeZone);
-  const rows = purgeEventsBefore(db, cutoff, options.limit, (r) => {
-    if (options.audit !== false) auditPurge(db, options, { cutoffDate: cutoff.date, ...r });
-  });
+  const rows = purgeEventsBefore(
+    db,
+    cutoff,
+    options.limit,
+    (r) => {
+      if (options.audit !== false) auditPurge(db, options, { cutoffDate: cutoff.date, ...r });
+    },
+    options.countKept !== false,
+  );
   const result: PurgeResult = { cutoffDate: cutoff.date, ...rows };
   if (options.audit !== false) finishPurge(db, options, result, log);
   return result;
 }
 
 /**
- * The same purge in batches of `batch` events, yielding to the event loop between them: a
- * kiosk's first purge after a year (or a catch-up run in the school day) never freezes the desk
- * for more than a few milliseconds. One audit row for the whole run.
+ * The same purge in batches, yielding to the event loop between them: a kiosk's first purge
+ * after a year (or a catch-up run in the school day) never freezes the desk. Issue 16: the batch
+ * size follows the time a batch takes (aiming at 10–30 ms, from 50 to `batch` events), the
+ * checkpoint that folds each batch into the file is a step of its own, and the count of events
+ * kept for their writeback (a join over the outbox) is made once at the end, not per batch.
+ * One audit row for the whole run.
  */
 export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: number }): Promise<PurgeResult> {
   const total: PurgeResult = { cutoffDate: retentionCutoff(options.now, options.days, options.timeZone).date, events: 0, related: {}, scanRejections: 0, keptAwaitingWriteback: 0 };
+  const yieldNow = () => new Promise((resolve) => setImmediate(resolve));
+  const most = options.batch ?? 500;
+  let size = Math.min(100, most);
   for (;;) {
-    const r = purgeExpiredEvents(db, { ...options, limit: options.batch ?? 500, audit: false });
+    const t0 = performance.now();
+    const r = purgeExpiredEvents(db, { ...options, limit: size, audit: false, countKept: false });
+    const took = performance.now() - t0;
     total.events += r.events;
     total.scanRejections += r.scanRejections;
-    total.keptAwaitingWriteback = r.keptAwaitingWriteback;
     for (const [table, n] of Object.entries(r.related)) total.related[table] = (total.related[table] ?? 0) + n;
     if (r.events === 0) break;
+    size = took > 30 ? Math.max(50, Math.floor(size / 2)) : took < 10 ? Math.min(most, size * 2) : size;
+    await yieldNow();
     // Fold each batch into the file as it goes: one big checkpoint at the end would be the stall.
     checkpointWal(db, 'PASSIVE');
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldNow();
   }
+  // Nothing left to delete: this last pass only counts what waits for its writeback.
+  total.keptAwaitingWriteback = purgeExpiredEvents(db, { ...options, limit: 0, audit: false }).keptAwaitingWriteback;
   auditPurge(db, options, total);
+  await yieldNow();
   finishPurge(db, options, total, options.log ?? silentLogger);
   return total;
 }

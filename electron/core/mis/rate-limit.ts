@@ -13,9 +13,18 @@ export function tokenBucket(perSecond: number, burst = Math.max(1, Math.ceil(per
   const waiters: (() => void)[] = [];
   let timer: NodeJS.Timeout | null = null;
 
+  // Issue 16 (a drain reached 0.78 of the allowed rate with the CPU busy): the pump runs on a
+  // timer, and on a busy machine the timer fires late. The bucket held at most `burst` (a tenth of
+  // a second's worth), so every late wake-up beyond that threw away allowance the requests
+  // waiting all along were owed. While requests wait, what the elapsed time gave is kept, up to
+  // one second's worth: sending it after a gap in which nothing was sent keeps every one-second
+  // window within the same bound (rate + burst) as before. After an idle spell the cap is `burst`.
+  let waitingSince: number | null = null;
   const refill = () => {
     const t = now();
-    tokens = Math.min(burst, tokens + ((t - last) / 1000) * perSecond);
+    const owed = waitingSince !== null && waitingSince <= last && last >= pausedUntil;
+    const cap = owed ? Math.max(burst, Math.min(perSecond, tokens + ((t - last) / 1000) * perSecond)) : burst;
+    tokens = Math.min(cap, tokens + ((t - last) / 1000) * perSecond);
     last = t;
   };
 
@@ -27,7 +36,13 @@ export function tokenBucket(perSecond: number, burst = Math.max(1, Math.ceil(per
       tokens -= 1;
       waiters.shift()!();
     }
-    if (waiters.length === 0) return;
+    if (waiters.length === 0) {
+      waitingSince = null;
+      // Owed tokens not used (the queue emptied): back to the usual cap.
+      tokens = Math.min(tokens, burst);
+      return;
+    }
+    waitingSince ??= t;
     const waitMs = t < pausedUntil ? pausedUntil - t : Math.ceil(((1 - tokens) / perSecond) * 1000);
     timer = setTimeout(pump, Math.max(1, waitMs));
   };
@@ -43,6 +58,7 @@ export function tokenBucket(perSecond: number, burst = Math.max(1, Math.ceil(per
       if (atMs <= pausedUntil) return;
       pausedUntil = atMs;
       tokens = 0;
+      waitingSince = null; // a 429's pause is not owed back
       last = now();
       if (timer) clearTimeout(timer);
       timer = null;

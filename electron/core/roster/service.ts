@@ -8,14 +8,14 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';
-import { localClock } from '../../../shared/school-time';
 import type { SiteSettings } from '../../../shared/settings';
 import type { RosterConfig, RosterSourceConfig } from './config';
 import { RosterError, type ImportProgress, type ProgressListener, type RosterSource } from './model';
-import { freezePlan, planImport, type RosterPlan } from './plan';
-import { detectRollover, rosterMode, type RolloverVerdict } from './seasons';
+import { runImportJob, type JobFinish, type JobInput } from './import-job';
+import { describes, type DescribedSource } from './sources/spec-types';
 import { appendAudit } from '../db/audit';
 import { RosterStore, type ImportRun, type ImportTrigger, type PendingRollover } from '../db/roster-store';
+import { runInWorker } from './worker-client';
 import { RosterSchedule } from './schedule';
 
 export interface RosterServiceOptions {
@@ -28,6 +28,10 @@ export interface RosterServiceOptions {
   sourceFor?: (config: RosterSourceConfig, store: RosterStore) => RosterSource;
   /** Wait after schedule.start() before catching up a missed night (default 60 s). */
   catchUpDelayMs?: number;
+  /** better-sqlite3's native build for the worker's connection (Electron's own; see db/database.ts). */
+  nativeBinding?: string;
+  /** Run the import on the main thread (a database in memory always does). For benches comparing the two. */
+  inProcess?: boolean;
 }
 
 export interface ImportOptions {
@@ -39,21 +43,6 @@ export interface ImportOptions {
   replaceDemo?: boolean;
   signal?: AbortSignal;
 }
-
-/** Below this many leavers the guard never stops an import, whatever the share (a small school). */
-const LEAVER_GUARD_MIN = 20;
-
-/** What a frozen import really did and held back, in the admin's words. */
-function frozenMessage(pause: { from: string; to: string } | null, held: { added: number; updated: number; leavers: number }, contacts: number): string {
-  const until = pause ? ` (until ${pause.to}, month-day)` : '';
-  const heldParts = [`${held.added} new`, `${held.updated} changed`, `${held.leavers} leaving`].join(', ');
-  return (
-    `Summer pause${until}: the roster is frozen, so no student was added, changed or deactivated (held back: ${heldParts}). ` +
-    `Contact details were updated for ${contacts} student(s). The held-back changes come in with the first import after the pause.`
-  );
-}
-
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export class RosterService {
   readonly store: RosterStore;
@@ -124,12 +113,18 @@ export class RosterService {
 
   /** The admin accepts the new year: the staged roster replaces the old one (even in the summer pause). */
   async approveRollover(actor: string, onProgress?: ProgressListener): Promise<ImportRun> {
-    const pending = this.store.pendingRollover(true);
+    // The staged records (tens of MB for a big school) are read where the import runs, not here.
+    const pending = this.store.pendingRollover(false);
     if (!pending) throw new RosterError('no_pending_rollover', 'There is no new academic year waiting for approval.');
     this.audit(actor, 'roster.rollover.approve', JSON.stringify(pending.verdict));
-    const source: RosterSource = {
+    const source: DescribedSource = {
       kind: pending.sourceKind,
-      read: async () => ({ records: pending.records, issues: [], label: pending.sourceLabel }),
+      spec: () => ({ type: 'pending-rollover' }),
+      read: async () => {
+        const staged = this.store.pendingRollover(true);
+        if (!staged) throw new RosterError('no_pending_rollover', 'There is no new academic year waiting for approval.');
+        return { records: staged.records, issues: [], label: staged.sourceLabel };
+      },
     };
     return this.importNow(source, { trigger: 'rollover_approval', onProgress, confirmLeavers: true });
   }
@@ -193,131 +188,53 @@ export class RosterService {
     return this.opts.sourceFor(cfg, this.store);
   }
 
+  /**
+   * Issue 16: the import runs in a worker thread on its own connection (worker-client.ts), so the
+   * kiosk answers scans meanwhile. A database in memory (some tests) cannot be shared with a
+   * worker: there the same job runs in-process. A source that cannot describe itself as data (a
+   * test's own) is read here and its records handed to the worker.
+   */
   private async runImport(runId: number, src: RosterSource, trigger: ImportTrigger, options: ImportOptions, progress: ProgressListener): Promise<ImportRun> {
-    const result = await src.read({ progress, signal: options.signal });
-    progress({ phase: 'checking', done: 0, total: result.records.length, message: `Checking ${result.records.length} students against the roster` });
-    await yieldToEventLoop();
-
-    const settings = this.opts.settings();
-    const config = this.store.config();
-    const photos = result.records.some((r) => r.photoGiven);
-    const current = this.store.currentStudents(photos);
-    let plan: RosterPlan = planImport({
-      current,
-      incoming: result.records,
-      sourceIssues: result.issues,
-      settings,
-      currentContacts: this.store.currentContacts(),
-      requireBadge: !config.allowNoBadge,
-    });
-    const finish = (outcome: 'applied' | 'frozen' | 'rollover_pending' | 'refused', message: string | null, extra: Record<string, unknown> = {}) => {
-      this.store.finishRun(runId, outcome, this.nowIso(), {
-        counts: { ...plan.counts, groups: plan.groups, ...extra },
-        issues: plan.issues,
-        message,
-        sourceLabel: result.label,
-      });
-      progress({ phase: 'done', done: result.records.length, total: result.records.length, message: message ?? 'Roster imported' });
-      return this.store.lastRun()!;
+    const job: JobInput = {
+      runId,
+      trigger,
+      sourceKind: src.kind,
+      confirmLeavers: options.confirmLeavers,
+      replaceDemo: options.replaceDemo,
+      nowIso: this.nowIso(),
+      settings: this.opts.settings(),
     };
-
-    const isDemo = (s: { source: string }) => s.source === 'demo';
-    const active = current.filter((s) => s.active && s.source !== 'manual' && !isDemo(s)).length;
-    const demoActive = current.filter((s) => s.active && isDemo(s)).length;
-    if (result.records.length === 0 && active + demoActive > 0) {
-      return finish('refused', `${result.label} gave no usable students, so nothing was changed (${plan.counts.skipped} row(s) had problems). Check the file or the mapping.`);
+    const db = this.opts.db;
+    let finish: JobFinish;
+    if (!db.memory && this.opts.inProcess !== true) {
+      const described = describes(src) ? src : null;
+      const spec = described?.spec() ?? { type: 'result' as const, result: await src.read({ progress, signal: options.signal }) };
+      // The worker's writes grow the WAL; SQLite checkpoints on whichever connection commits past
+      // the threshold. A scan's commit must not be the one that folds the import into the file:
+      // this connection leaves checkpoints to the worker while it runs.
+      const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      db.pragma('wal_autocheckpoint = 0');
+      finish = await runInWorker({
+        file: db.name,
+        nativeBinding: this.opts.nativeBinding,
+        job,
+        spec,
+        page: described?.page ? (cursor) => described.page!(cursor) : undefined,
+        progress,
+        logger: this.log,
+        signal: options.signal,
+      }).finally(() => db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`));
+    } else {
+      finish = await runImportJob({ db, store: this.store, logger: this.log, progress, signal: options.signal }, job, (ctx) => src.read(ctx));
     }
-    // Demo students (seeded so a new kiosk can be tried) that this roster does not list.
-    const demoIds = new Set(current.filter(isDemo).map((s) => s.id));
-    const demoLeaving = plan.leavers.filter((l) => demoIds.has(l.id)).length;
-
-    const approval = trigger === 'rollover_approval';
-    // The first real roster into a kiosk that has none (a school installing in August) is never
-    // frozen by the summer pause: there is nothing to protect, and the school needs its students.
-    const firstRoster = active === 0;
-    const paused = rosterMode(localClock(this.nowIso(), settings.timeZone).date, config.summerPause) === 'frozen';
-    const mode = approval || firstRoster ? 'open' : paused ? 'frozen' : 'open';
-
-    let verdict: RolloverVerdict | null = null;
-    if (!approval) {
-      verdict = detectRollover(current, result.records.map((r) => r.student));
-      if (verdict.isRollover) {
-        this.store.stageRollover({
-          importId: runId,
-          detectedAt: this.nowIso(),
-          sourceKind: src.kind,
-          sourceLabel: result.label,
-          verdict,
-          records: result.records,
-        });
-        // Until the admin approves, the old roster stays; contact details still come in.
-        const frozen = freezePlan(plan);
-        plan = frozen;
-        await this.write(plan, src.kind, progress, photos);
-        return finish('rollover_pending', 'A new academic year was found in the roster. It waits for approval in Admin → Roster before it replaces this year\'s roster.', {
-          held: frozen.held,
-          rollover: verdict,
-        });
-      }
-    }
-
-    // The demo students leave when the first real roster arrives, once the admin has said so
-    // (approving a new academic year is itself that confirmation); their events stay, as every
-    // leaver's do (deactivated, never deleted).
-    if (demoLeaving > 0 && !options.replaceDemo && !approval && mode === 'open') {
-      return finish(
-        'refused',
-        `The kiosk still holds the ${demoLeaving} demo students. They leave when this first real roster comes in: confirm to replace them ` +
-          '(Admin → Roster: "Replace the demo students"; command line: import-roster --replace-demo). Nothing was changed.',
-        { demo: demoLeaving },
-      );
-    }
-
-    if (mode === 'frozen') {
-      const frozen = freezePlan(plan);
-      plan = frozen;
-      await this.write(plan, src.kind, progress, photos);
-      return finish('frozen', frozenMessage(config.summerPause, frozen.held, plan.counts.contactsChanged), { held: frozen.held });
-    }
-
-    // Demo students leaving are expected (confirmed above): the guard counts real students only.
-    const realLeavers = plan.leavers.length - demoLeaving;
-    const guard = Math.max(LEAVER_GUARD_MIN, Math.floor(config.maxLeaverShare * active));
-    if (!options.confirmLeavers && realLeavers > guard) {
-      return finish(
-        'refused',
-        `This import would deactivate ${realLeavers} of ${active} students (more than ${Math.round(config.maxLeaverShare * 100)}%). ` +
-          'Nothing was changed. If that is right (e.g. a whole year group left), run the import again and confirm the leavers.',
-      );
-    }
-
-    // Demo students this roster lists (same ids) now belong to it, even when nothing else changed.
-    const claimed = demoIds.size ? result.records.map((r) => r.student.id).filter((id) => demoIds.has(id)) : [];
-    await this.write(plan, src.kind, progress, photos, () => {
-      if (src.kind !== 'demo') this.store.claimDemo(claimed, src.kind);
-      // A normal year's roster came in after a staged roll-over: the MIS went back; the stage is stale.
-      if (!approval && verdict && this.store.pendingRollover(false)) this.store.clearRollover();
-      if (approval) this.store.clearRollover();
+    this.store.finishRun(runId, finish.outcome, this.nowIso(), {
+      counts: finish.counts,
+      issues: finish.issues,
+      message: finish.message,
+      sourceLabel: finish.sourceLabel,
     });
-    const notes: string[] = [];
-    if (demoLeaving > 0) notes.push(`The ${demoLeaving} demo students were replaced by this roster (their test sign-ins are kept).`);
-    if (firstRoster && paused && !approval) {
-      notes.push(
-        'This was the kiosk’s first roster, so it was imported in full although the summer pause is on. ' +
-          'Until the pause ends, later imports update contact details only.',
-      );
-    }
-    return finish('applied', notes.length ? notes.join(' ') : null, demoLeaving > 0 ? { demoReplaced: demoLeaving } : {});
-  }
-
-  private async write(plan: RosterPlan, source: string, progress: ProgressListener, photosRead: boolean, alsoInTransaction?: () => void): Promise<void> {
-    const total = plan.added.length + plan.updated.length + plan.leavers.length + plan.contacts.length;
-    progress({ phase: 'writing', done: 0, total, message: `Saving ${total} change(s)` });
-    await yieldToEventLoop();
-    this.opts.db.transaction(() => {
-      this.store.apply(plan, source, this.nowIso(), progress, { keepPhotos: !photosRead });
-      alsoInTransaction?.();
-    })();
+    progress({ phase: 'done', done: finish.received, total: finish.received, message: finish.message ?? 'Roster imported' });
+    return this.store.lastRun()!;
   }
 
   private audit(actor: string, action: string, after: string): void {

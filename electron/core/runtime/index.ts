@@ -191,6 +191,7 @@ export class Runtime {
     this.roster = new RosterService({
       db, settings, clock: this.clock, logger: log,
       sourceFor: rosterSourceFactory({ mis: () => this.settings.get().mis, secrets: this.secrets, logger: log }),
+      nativeBinding: this.nativeBinding, // issue 16: the import worker's own connection
     });
     this.roster.onProgress((p) => this.bus.emit('rosterProgress', p));
     const mis = this.mis;

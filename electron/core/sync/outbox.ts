@@ -1,6 +1,7 @@
 // The outbox: the durable job queue of writebacks (Signal's job-queue idea). A row is written in
 // the SAME transaction as its event, so an event can never exist without its writeback job.
 import { z } from 'zod';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import type { Direction, SessionName } from '../../../shared/settings';
 
@@ -50,14 +51,20 @@ export function idempotencyKey(eventId: string, kind: string): string {
   return `${eventId}:${kind}`;
 }
 
+// Issue 16: the scan path prepares its statements once per connection, not once per sign-in.
+const enqueueStatements = new WeakMap<Db, Statement<unknown[]>>();
+
 /** Call inside the event's transaction. */
 export function enqueueSessionMark(db: Db, payload: SessionMarkPayload, nowIso: string): number {
-  const info = db
-    .prepare(
+  let insert = enqueueStatements.get(db);
+  if (!insert) {
+    insert = db.prepare(
       `INSERT INTO outbox (event_id, student_id, idempotency_key, kind, payload, state, attempts, next_attempt_at, created_at, updated_at)
        VALUES (?, ?, ?, 'session_mark', ?, 'pending', 0, ?, ?, ?)`,
-    )
-    .run(payload.eventId, payload.studentId, idempotencyKey(payload.eventId, 'session_mark'), JSON.stringify(payload), nowIso, nowIso, nowIso);
+    );
+    enqueueStatements.set(db, insert);
+  }
+  const info = insert.run(payload.eventId, payload.studentId, idempotencyKey(payload.eventId, 'session_mark'), JSON.stringify(payload), nowIso, nowIso, nowIso);
   return Number(info.lastInsertRowid);
 }
 

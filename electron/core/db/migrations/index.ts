@@ -9,10 +9,11 @@ import { migration005 } from './005-supersede-index';
 import { migration006 } from './006-confirm';
 import { migration007 } from './007-scan-rejection-hash';
 import { migration008 } from './008-staff-recovery';
+import { migration009 } from './009-search-prefix';
 // ---- issue 17: collectors (010) ----
 import { migration010 } from './010-collectors';
 import { migration011 } from './011-late-counts';
-// issue 17 part 3 (messages): 012 is reserved for it; 009-011 arrive from the other branches.
+// issue 17 part 3 (messages)
 import { migration012 } from './012-messages';
 
 export interface Migration {
@@ -21,4 +22,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, /* issue 17: */ migration010, /* issue 18: */ migration011, migration012];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, /* issue 16: */ migration009, /* issue 17: */ migration010, /* issue 18: */ migration011, /* issue 17 (messages): */ migration012];

@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Logger } from '../../logging/logger';
 import { MisError } from '../errors';
-import type { RateLimiter } from '../rate-limit';
+import { unlimited, type RateLimiter } from '../rate-limit';
 
 export interface WondeHttpOptions {
   baseUrl: string; // https://api.wonde.com/v1.0/
@@ -39,6 +39,11 @@ export class WondeHttp {
       validateStatus: () => true,
       maxRedirects: 0,
     });
+  }
+
+  /** Issue 16: what a worker thread needs to open the same connection (the roster import). */
+  connection(): { baseUrl: string; token: string | null; timeoutMs: number | undefined; limited: boolean } {
+    return { baseUrl: this.opts.baseUrl, token: this.opts.token(), timeoutMs: this.opts.timeoutMs, limited: this.opts.limiter !== unlimited };
   }
 
   async get<T>(pathOrUrl: string, params?: Record<string, string | number>): Promise<T> {

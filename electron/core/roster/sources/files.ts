@@ -3,11 +3,12 @@
 // roster pages (names and ids only) for an MIS without a richer roster source.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MisConnector } from '../../mis/types';
+import type { MisConnector, RosterPage } from '../../mis/types';
 import { student } from '../../../../shared/model';
 import { decodeExport, parseMappedCsv, type ColumnMapping } from '../csv';
-import { describeRowIssues, RosterError, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext, type SourceResult } from '../model';
+import { describeRowIssues, RosterError, type RosterIssue, type RosterRecord, type SourceContext, type SourceResult } from '../model';
 import { parseOneRoster, readOneRosterFolder } from '../oneroster';
+import type { DescribedSource } from './spec-types';
 
 function readText(file: string): string {
   try {
@@ -17,9 +18,10 @@ function readText(file: string): string {
   }
 }
 
-export function csvTextSource(text: string, label: string, mapping?: ColumnMapping): RosterSource {
+export function csvTextSource(text: string, label: string, mapping?: ColumnMapping): DescribedSource {
   return {
     kind: 'csv',
+    spec: () => ({ type: 'csv-text', text, label, mapping }),
     async read(ctx: SourceContext): Promise<SourceResult> {
       ctx.progress({ phase: 'reading', done: 0, total: null, message: `Reading ${label}` });
       const { records, issues } = parseMappedCsv(text, mapping);
@@ -29,16 +31,18 @@ export function csvTextSource(text: string, label: string, mapping?: ColumnMappi
   };
 }
 
-export function csvFileSource(file: string, mapping?: ColumnMapping): RosterSource {
+export function csvFileSource(file: string, mapping?: ColumnMapping): DescribedSource {
   return {
     kind: 'csv',
+    spec: () => ({ type: 'csv-file', file, mapping }),
     read: (ctx) => csvTextSource(readText(file), path.basename(file), mapping).read(ctx),
   };
 }
 
-export function oneRosterFolderSource(dir: string, schoolSourcedId: string | null = null): RosterSource {
+export function oneRosterFolderSource(dir: string, schoolSourcedId: string | null = null): DescribedSource {
   return {
     kind: 'oneroster',
+    spec: () => ({ type: 'oneroster', dir, school: schoolSourcedId }),
     async read(ctx: SourceContext): Promise<SourceResult> {
       ctx.progress({ phase: 'reading', done: 0, total: null, message: `Reading the OneRoster bundle in ${dir}` });
       const { records, issues, schoolName } = parseOneRoster(readOneRosterFolder(dir), { schoolSourcedId });
@@ -49,31 +53,36 @@ export function oneRosterFolderSource(dir: string, schoolSourcedId: string | nul
 }
 
 /** Any connector's roster pages: ids, names, year and form where the connector gives them; no badges. */
-export function connectorRosterSource(connector: MisConnector): RosterSource {
+export function connectorRosterSource(connector: MisConnector): DescribedSource {
   return {
     kind: connector.name,
-    async read(ctx: SourceContext): Promise<SourceResult> {
-      const records: RosterRecord[] = [];
-      const issues: RosterIssue[] = [];
-      let cursor: string | null = null;
-      do {
-        if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
-        let page;
-        try {
-          page = await connector.fetchRosterPage(cursor);
-        } catch (e) {
-          throw new RosterError('source_failed', `The roster could not be read from the MIS: ${(e as Error).message}`);
-        }
-        for (const s of page.students) {
-          const line = records.length + issues.length + 1;
-          const parsed = student.safeParse({ id: s.misId, misId: s.misId, forename: s.forename, surname: s.surname, year: s.year, form: s.form });
-          if (parsed.success) records.push({ line, student: parsed.data, groupName: null, badgeGiven: false, photoGiven: false });
-          else issues.push({ line, severity: 'error', studentId: s.misId, message: `MIS student ${s.misId}: ${describeRowIssues(parsed.error)}` });
-        }
-        ctx.progress({ phase: 'reading', done: records.length + issues.length, total: null, message: `Read ${records.length} students from the MIS` });
-        cursor = page.next;
-      } while (cursor);
-      return { records, issues, label: `MIS (${connector.name})` };
-    },
+    spec: () => ({ type: 'pages', name: connector.name }),
+    page: (cursor) => connector.fetchRosterPage(cursor),
+    read: (ctx) => readConnectorPages(connector.name, (cursor) => connector.fetchRosterPage(cursor), ctx),
   };
+}
+
+/** Page after page from `fetchPage` (the connector, or the main thread for the import worker), each student validated. */
+export async function readConnectorPages(name: string, fetchPage: (cursor: string | null) => Promise<RosterPage>, ctx: SourceContext): Promise<SourceResult> {
+  const records: RosterRecord[] = [];
+  const issues: RosterIssue[] = [];
+  let cursor: string | null = null;
+  do {
+    if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
+    let page: RosterPage;
+    try {
+      page = await fetchPage(cursor);
+    } catch (e) {
+      throw new RosterError('source_failed', `The roster could not be read from the MIS: ${(e as Error).message}`);
+    }
+    for (const s of page.students) {
+      const line = records.length + issues.length + 1;
+      const parsed = student.safeParse({ id: s.misId, misId: s.misId, forename: s.forename, surname: s.surname, year: s.year, form: s.form });
+      if (parsed.success) records.push({ line, student: parsed.data, groupName: null, badgeGiven: false, photoGiven: false });
+      else issues.push({ line, severity: 'error', studentId: s.misId, message: `MIS student ${s.misId}: ${describeRowIssues(parsed.error)}` });
+    }
+    ctx.progress({ phase: 'reading', done: records.length + issues.length, total: null, message: `Read ${records.length} students from the MIS` });
+    cursor = page.next;
+  } while (cursor);
+  return { records, issues, label: `MIS (${name})` };
 }

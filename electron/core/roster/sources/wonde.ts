@@ -12,7 +12,8 @@ import { unlimited } from '../../mis/rate-limit';
 import { WondeHttp, type WondePage } from '../../mis/wonde/http';
 import type { SecretStore } from '../../security/secrets';
 import { parseYear } from '../csv';
-import { byPriority, contact, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord, type RosterSource, type SourceContext } from '../model';
+import type { DescribedSource, SourceSpec } from './spec-types';
+import { byPriority, contact, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord, type SourceContext } from '../model';
 
 /** The one call the roster needs of Wonde's HTTP layer (WondeHttp has it). */
 export interface WondeGet {
@@ -149,10 +150,20 @@ export function wondeStudentToRecord(
   };
 }
 
-export class WondeRosterSource implements RosterSource {
+export class WondeRosterSource implements DescribedSource {
   readonly kind = 'wonde';
 
   constructor(private readonly opts: WondeRosterOptions) {}
+
+  /** For the import worker: the same pages fetched from its own thread (WondeHttp without a rate limit only). */
+  spec(): SourceSpec | null {
+    const http = this.opts.http;
+    if (!(http instanceof WondeHttp)) return null;
+    const c = http.connection();
+    if (c.limited) return null;
+    const { http: _http, logger: _logger, ...options } = this.opts;
+    return { type: 'wonde', http: { baseUrl: c.baseUrl, token: c.token, timeoutMs: c.timeoutMs }, options };
+  }
 
   async read(ctx: SourceContext) {
     const o = this.opts;
@@ -200,18 +211,22 @@ export class WondeRosterSource implements RosterSource {
 
   /** Pages of a Wonde list; a transient failure is retried so one bad page does not lose the night. */
   private async *pages(path: string, params: Record<string, string | number>, ctx: SourceContext): AsyncGenerator<Obj[]> {
-    let url: string | null = path;
-    let first = true;
-    while (url) {
+    if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
+    // The next page is asked for as soon as this one's `next` link is known, so the MIS (or the
+    // network) works on it while this page is converted (issue 16). A failure of the page ahead
+    // surfaces when the loop comes to it, as before.
+    let pending: Promise<WondePage<Obj>> | null = this.withRetry(path, params);
+    while (pending) {
+      const page: WondePage<Obj> = await pending;
       if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
-      const page: WondePage<Obj> = await this.withRetry(url, first ? params : undefined);
-      first = false;
-      yield (page.data ?? []).map(obj).filter(Boolean) as Obj[];
       const next: string | null = page.meta?.pagination?.next ?? null;
-      if (next && new URL(next, this.opts.origin).origin !== this.opts.origin) {
+      const offHost = next !== null && new URL(next, this.opts.origin).origin !== this.opts.origin;
+      pending = next && !offHost ? this.withRetry(next) : null;
+      pending?.catch(() => undefined); // handled where it is awaited; never "unhandled" meanwhile
+      yield (page.data ?? []).map(obj).filter(Boolean) as Obj[];
+      if (offHost) {
         throw new RosterError('source_failed', `Wonde pointed the next page at another host (${new URL(next, this.opts.origin).host}); the import stopped.`);
       }
-      url = next;
     }
   }
 

@@ -1,0 +1,169 @@
+// Writing a roster plan in short transactions (issue 16). The import runs in a worker thread on
+// its own connection; one transaction for 50,000 students would hold SQLite's write lock for a
+// second or more, and a scan on the main thread would wait behind it. So the plan is written in
+// chunks of a few milliseconds each, and before each chunk the worker lets any waiting
+// main-thread transaction go first (write-gate.ts).
+//
+// All or nothing still holds for a failure: if a chunk fails (disk full, a constraint), the
+// chunks already committed are undone from the roster as it was read for the plan, and the
+// error is thrown on. Only a kiosk killed half-way leaves part of an import written; the import
+// log says so and the next import (same plan, idempotent) completes it.
+import type { Database as Db } from 'better-sqlite3';
+import type { Student } from '../../../shared/model';
+import type { WriteGate } from './write-gate';
+
+/** A student as the roster held it before the import (CurrentStudent, kept structural here). */
+export type StudentBefore = Student & { source: string };
+
+export interface PlanToWrite {
+  added: Student[];
+  updated: { before: Student; after: Student }[];
+  leavers: Student[];
+  releasedBadges: { studentId: string; badge: string }[];
+  contacts: { studentId: string; contacts: unknown[] }[];
+}
+
+export interface ChunkedWriteOptions {
+  source: string;
+  nowIso: string;
+  /** The source gave no photos: the plan was made without reading them, so leave them be. */
+  keepPhotos: boolean;
+  /** The roster before the import, by id, and its contacts (JSON by student id): for the undo. */
+  before: Map<string, StudentBefore>;
+  contactsBefore: Map<string, string>;
+  /** Main-thread transactions go first (absent: in-process, nothing to wait for). */
+  gate?: WriteGate;
+  /** Longest a chunk holds the write lock, in ms (default 4). */
+  chunkMs?: number;
+  /** Called between chunks with the writes done so far; may await (the worker yields there). */
+  between?: (done: number, total: number) => Promise<void> | void;
+  /** Runs in the LAST chunk's transaction (claiming demo students, clearing a staged year). */
+  alsoInLastChunk?: (db: Db) => void;
+}
+
+type Op = { kind: 'clearBadge'; id: string } | { kind: 'upsert'; s: Student } | { kind: 'deactivate'; id: string } | { kind: 'contacts'; id: string; json: string };
+
+export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWriteOptions): Promise<void> {
+  const ops: Op[] = [];
+  // Badges that move are cleared first, so a swap (A↔B) never trips the unique badge index.
+  for (const r of plan.releasedBadges) ops.push({ kind: 'clearBadge', id: r.studentId });
+  for (const u of plan.updated) if (u.before.badge && u.before.badge !== u.after.badge) ops.push({ kind: 'clearBadge', id: u.after.id });
+  for (const s of plan.added) ops.push({ kind: 'upsert', s });
+  for (const u of plan.updated) ops.push({ kind: 'upsert', s: u.after });
+  for (const s of plan.leavers) ops.push({ kind: 'deactivate', id: s.id });
+  for (const c of plan.contacts) ops.push({ kind: 'contacts', id: c.studentId, json: JSON.stringify(c.contacts) });
+
+  const clearBadge = db.prepare('UPDATE students SET badge = NULL, updated_at = ? WHERE id = ?');
+  const photo = o.keepPhotos ? 'students.photo' : 'excluded.photo';
+  const upsert = db.prepare(
+    `INSERT INTO students (id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET mis_id = excluded.mis_id, forename = excluded.forename, surname = excluded.surname,
+       year = excluded.year, form = excluded.form, group_id = excluded.group_id, badge = excluded.badge,
+       photo = ${photo}, active = 1, source = excluded.source, updated_at = excluded.updated_at`,
+  );
+  const deactivate = db.prepare('UPDATE students SET active = 0, updated_at = ? WHERE id = ?');
+  const putContacts = db.prepare(
+    `INSERT INTO student_contacts (student_id, json, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT(student_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
+  );
+  const run = (op: Op) => {
+    switch (op.kind) {
+      case 'clearBadge':
+        return clearBadge.run(o.nowIso, op.id);
+      case 'upsert': {
+        const s = op.s;
+        return upsert.run(s.id, s.misId, s.forename, s.surname, s.year, s.form, s.groupId, s.badge, s.photo, o.source, o.nowIso);
+      }
+      case 'deactivate':
+        return deactivate.run(o.nowIso, op.id);
+      case 'contacts':
+        return putContacts.run(op.id, op.json, o.nowIso);
+    }
+  };
+
+  if (ops.length === 0) {
+    // Nothing to write (the usual night); the last-chunk work still runs, in its own transaction.
+    if (o.alsoInLastChunk) {
+      o.gate?.waitClear();
+      db.transaction(() => o.alsoInLastChunk!(db)).immediate();
+    }
+    return;
+  }
+  const chunkMs = o.chunkMs ?? 4;
+  let done = 0;
+  try {
+    do {
+      o.gate?.waitClear();
+      const from = done;
+      const last = db.transaction(() => {
+        const t0 = performance.now();
+        let i = from;
+        // At least one write per chunk; then as many as fit in chunkMs (checked every 16).
+        do run(ops[i++]!);
+        while (i < ops.length && ((i - from) & 15 || performance.now() - t0 < chunkMs));
+        if (i >= ops.length) o.alsoInLastChunk?.(db);
+        return i;
+      }).immediate();
+      done = last;
+      if (o.between) await o.between(done, ops.length);
+    } while (done < ops.length);
+  } catch (e) {
+    if (done > 0) await undo(db, ops.slice(0, done), o);
+    throw e;
+  }
+}
+
+/** Put back what the committed chunks changed, from the roster as it was read for the plan. */
+async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void> {
+  const students = new Set<string>();
+  const contacts = new Set<string>();
+  for (const op of written) {
+    if (op.kind === 'contacts') contacts.add(op.id);
+    else students.add(op.kind === 'upsert' ? op.s.id : op.id);
+  }
+  const ids = [...students];
+  const clear = db.prepare('UPDATE students SET badge = NULL WHERE id = ?');
+  const restore = db.prepare(
+    `UPDATE students SET mis_id = ?, forename = ?, surname = ?, year = ?, form = ?, group_id = ?, badge = ?,
+       photo = CASE WHEN ? THEN photo ELSE ? END, active = ?, source = ?, updated_at = ? WHERE id = ?`,
+  );
+  const remove = db.prepare('DELETE FROM students WHERE id = ?');
+  // A student added tonight who already signed in (a scan during the import) cannot be deleted:
+  // they are deactivated instead, their sign-in kept.
+  const retire = db.prepare('UPDATE students SET active = 0, badge = NULL, updated_at = ? WHERE id = ?');
+  const putContacts = db.prepare('UPDATE student_contacts SET json = ? WHERE student_id = ?');
+  const dropContacts = db.prepare('DELETE FROM student_contacts WHERE student_id = ?');
+  const inChunks = async <T>(items: T[], each: (x: T) => void) => {
+    for (let i = 0; i < items.length; i += 200) {
+      o.gate?.waitClear();
+      db.transaction(() => {
+        for (const x of items.slice(i, i + 200)) each(x);
+      }).immediate();
+      if (o.between) await o.between(0, 0);
+    }
+  };
+  // Badges first (all of them), so that putting one back never meets a badge moved tonight.
+  await inChunks(ids, (id) => clear.run(id));
+  await inChunks([...contacts], (id) => {
+    const json = o.contactsBefore.get(id);
+    if (json === undefined) dropContacts.run(id);
+    else putContacts.run(json, id);
+  });
+  await inChunks(ids, (id) => {
+    const b = o.before.get(id);
+    if (b) {
+      restore.run(b.misId, b.forename, b.surname, b.year, b.form, b.groupId, b.badge, o.keepPhotos ? 1 : 0, b.photo, b.active ? 1 : 0, b.source, o.nowIso, id);
+      return;
+    }
+    try {
+      db.prepare('SAVEPOINT undo_one').run();
+      remove.run(id);
+      db.prepare('RELEASE undo_one').run();
+    } catch {
+      db.prepare('ROLLBACK TO undo_one').run();
+      db.prepare('RELEASE undo_one').run();
+      retire.run(o.nowIso, id);
+    }
+  });
+}

@@ -1,0 +1,84 @@
+// Starting the roster import worker and speaking to it (issue 16). From TypeScript sources (tsx,
+// vitest, the CLI in development) the worker is import-worker.ts, loaded through tsx's loader,
+// which a worker thread does not inherit on Node 20: a tiny ES module boot registers it first.
+// In the Electron bundle it is roster-worker.mjs beside main.mjs (scripts/build-electron.mjs;
+// Electron 17.3+ loads a worker from inside app.asar).
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { bindingOptions } from '../db/database';
+import { mainWriteGate } from '../db/write-gate';
+import type { Logger } from '../logging/logger';
+import type { JobFinish, JobInput } from './import-job';
+import { RosterError, type ProgressListener } from './model';
+import type { SourceSpec } from './sources/spec-types';
+import type { RosterPage } from '../mis/types';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
+
+const fromSources = import.meta.url.endsWith('.ts');
+
+function workerEntry(): URL {
+  if (!fromSources) return new URL('./roster-worker.mjs', import.meta.url);
+  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
+  const entry = new URL('./import-worker.ts', import.meta.url).href;
+  const boot = `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; register(); await import(${JSON.stringify(entry)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+}
+
+export interface WorkerImport {
+  file: string;
+  nativeBinding?: string;
+  job: JobInput;
+  spec: SourceSpec;
+  /** For a `pages` spec: the main thread fetches each page. */
+  page?: (cursor: string | null) => Promise<RosterPage>;
+  progress: ProgressListener;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+/** Run one import in a fresh worker; resolves with what finishRun needs, rejects as the import failed. */
+export function runInWorker(w: WorkerImport): Promise<JobFinish> {
+  const start: WorkerStart = { file: w.file, nativeBinding: bindingOptions(w.nativeBinding).nativeBinding, gate: mainWriteGate.buffer, job: w.job, spec: w.spec };
+  return new Promise<JobFinish>((resolve, reject) => {
+    const worker = new Worker(workerEntry(), { workerData: start, name: 'passdesk-roster-import' });
+    let settled = false;
+    const send = (m: ToWorker) => worker.postMessage(m);
+    const onAbort = () => send({ type: 'abort' });
+    w.signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      w.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    worker.on('message', (m: FromWorker) => {
+      switch (m.type) {
+        case 'progress':
+          w.progress(m.progress);
+          return;
+        case 'log':
+          w.logger[m.level](m.msg, m.fields);
+          return;
+        case 'page':
+          if (!w.page) return send({ type: 'page', id: m.id, error: 'This source has no pages to fetch.' });
+          w.page(m.cursor).then(
+            (page) => send({ type: 'page', id: m.id, page }),
+            (e: Error) => send({ type: 'page', id: m.id, error: e.message }),
+          );
+          return;
+        case 'done':
+          settle(() => resolve(m.finish));
+          return;
+        case 'failed':
+          settle(() => {
+            if (m.rosterError) reject(new RosterError(m.rosterError.kind, m.rosterError.message));
+            else reject(Object.assign(new Error(m.message), { stack: m.stack ?? m.message }));
+          });
+          return;
+      }
+    });
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the import worker stopped (exit code ${code})`))));
+  });
+}

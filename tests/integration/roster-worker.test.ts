@@ -1,0 +1,76 @@
+// Issue 16: the roster import runs in a worker thread with its own connection. It must write
+// exactly the roster the in-process import wrote, and a student who scans while it writes must
+// be signed in (the scan never waits for the import to end). No timings: events only.
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestCore } from '../helpers/core';
+import { RosterService } from '../../electron/core/roster/service';
+import { csvTextSource } from '../../electron/core/roster/sources/files';
+import type { ImportProgress } from '../../electron/core/roster/model';
+
+const disposers: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const d of disposers.splice(0).reverse()) await d();
+});
+
+function setup(inProcess: boolean) {
+  const t = openTestCore('2026-11-24T09:07:00Z', { demo: false });
+  disposers.push(t.dispose);
+  const roster = new RosterService({ db: t.core.db, settings: () => t.core.getSettings(), clock: t.clock, inProcess });
+  return { ...t, roster };
+}
+
+const HEADER = 'id,forename,surname,year,form,badge,group,contact_phone';
+const rows = (n: number, surname = 'Smith') =>
+  Array.from({ length: n }, (_, i) => `s${i},Ava${i % 97},${surname}${i},${7 + (i % 7)},${7 + (i % 7)}A,${300000 + i},${i % 5 === 0 ? 'Sixth Form' : ''},07700 9${String(i).padStart(5, '0')}`);
+const csv = (lines: string[]) => csvTextSource([HEADER, ...lines].join('\n'), 'roster.csv');
+
+function snapshot(core: ReturnType<typeof setup>['core']) {
+  return {
+    students: core.db.prepare('SELECT id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source, updated_at FROM students ORDER BY id').all(),
+    contacts: core.db.prepare('SELECT student_id, json, updated_at FROM student_contacts ORDER BY student_id').all(),
+  };
+}
+
+describe('the roster import in its worker thread', () => {
+  it('writes the same roster as the in-process import: adds, changes, leavers, badge swaps, contacts', async () => {
+    const worker = setup(false);
+    const inline = setup(true);
+    const first = rows(1500);
+    // Tonight: 100 leave, 200 change name, two swap badges, 300 new ones arrive.
+    const second = rows(1800, 'Jones').slice(100);
+    [second[0], second[1]] = [second[0]!.replace('300100', '300101'), second[1]!.replace('300101', '300100')];
+    for (const t of [worker, inline]) {
+      expect(await t.roster.importNow(csv(first))).toMatchObject({ outcome: 'applied', counts: { added: 1500 } });
+      expect(await t.roster.importNow(csv(second), { confirmLeavers: true })).toMatchObject({ outcome: 'applied', counts: { leavers: 100, added: 300 } });
+    }
+    const a = snapshot(worker.core);
+    const b = snapshot(inline.core);
+    expect(a.students.length).toBe(1800);
+    expect(a).toEqual(b);
+    expect(worker.roster.lastImport()).toEqual({ ...inline.roster.lastImport()!, id: worker.roster.lastImport()!.id });
+  }, 240_000);
+
+  it('a student who scans while the import writes is signed in, and the import still lands whole', async () => {
+    const { core, roster } = setup(false);
+    await roster.importNow(csv(rows(1)));
+    const reason = core.getSettings().rules.reasons.find((r) => r.directions.includes('sign_in'))!;
+    let scanned: Promise<{ studentId: string; eventId: string; importRunning: boolean }> | null = null;
+    const onProgress = (p: ImportProgress) => {
+      // The first chunk is in: the worker is writing now. A student scans at the desk.
+      if (p.phase !== 'writing' || p.done === 0 || scanned) return;
+      scanned = (async () => {
+        const flow = core.scan({ code: '300000' });
+        expect(flow.ok).toBe(true);
+        const done = await core.record({ studentId: 's0', direction: 'sign_in', reasonId: reason.id });
+        return { studentId: done.event.studentId, eventId: done.event.id, importRunning: roster.running() !== null };
+      })();
+    };
+    const run = await roster.importNow(csv(rows(20_000)), { onProgress });
+    expect(scanned).not.toBeNull();
+    const scan = await scanned!;
+    expect(scan.studentId).toBe('s0');
+    expect(core.events.get(scan.eventId)).toMatchObject({ studentId: 's0' });
+    expect(run).toMatchObject({ outcome: 'applied', counts: { added: 19_999, unchanged: 1 } });
+    expect(core.students.count()).toBe(20_000);
+  }, 240_000);
+});
