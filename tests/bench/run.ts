@@ -62,4 +62,10 @@ for (const [name, goal] of ROWS) {
   if (filter && !targets.has(name)) continue;
   console.log(targets.get(name) ?? `target ${name}: not measured (goal ${goal}) NOT met`);
 }
+// Other issues' targets (the lateness report, the roll call print…), after issue 16's table.
+const others = [...targets.keys()].filter((n) => !ROWS.some(([r]) => r === n));
+if (others.length) {
+  console.log('\n=== other targets');
+  for (const n of others) console.log(targets.get(n));
+}
 process.exit(failed ? 1 : 0);
