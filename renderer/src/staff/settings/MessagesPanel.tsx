@@ -8,7 +8,7 @@ import { isEmailAddress, messageSecretKeys } from '../../../../shared/messages';
 import { EntrySheet } from '../components/Sheet';
 import { Segmented } from '../components/Segmented';
 import { useStaff } from '../context';
-import { ResultLine, SecretRows, useStoredSecrets, type Result } from './extras';
+import { ResultLine, SecretRows, SecretSheet, useStoredSecrets, type Result } from './extras';
 
 type Log = CallResponse<'messageLog'>;
 type Filter = 'all' | 'pending' | 'sent' | 'failed';
@@ -127,14 +127,8 @@ export function MessagesPanel({ dirty, draft }: { dirty: boolean; draft: unknown
       </section>
 
       {editing && editing !== 'testTo' && (
-        <EntrySheet
+        <SecretSheet
           title={t(`staff.messages.${editing.label}`)}
-          initial=""
-          kind="text"
-          masked
-          maxLength={4096}
-          hint={t('staff.mis.neverShown')}
-          check={(v) => (v.length === 0 ? t('staff.mis.secretEmpty') : null)}
           onCancel={() => setEditing(null)}
           onDone={(v) => {
             const target = editing.name;

@@ -64,6 +64,24 @@ export function SecretRows<S extends { name: string; label: string }>({ secrets,
   );
 }
 
+/** A secret typed once, masked, never shown again (MIS credentials, the SMTP password, the webhook secret). */
+export function SecretSheet({ title, onCancel, onDone }: { title: string; onCancel(): void; onDone(value: string): void }) {
+  const { t } = useTranslation();
+  return (
+    <EntrySheet
+      title={title}
+      initial=""
+      kind="text"
+      masked
+      maxLength={4096}
+      hint={t('staff.mis.neverShown')}
+      check={(v) => (v.length === 0 ? t('staff.mis.secretEmpty') : null)}
+      onCancel={onCancel}
+      onDone={onDone}
+    />
+  );
+}
+
 export function ScannerExtras() {
   const { t } = useTranslation();
   const lastScan = useStaff((s) => s.lastScan);
@@ -177,14 +195,8 @@ export function MisExtras({ dirty, draft, codes, onCodes }: { dirty: boolean; dr
       </section>
       {mis?.connector && mis.connector !== 'none' && <MisCodesPanel dirty={dirty} codes={codes} onCodes={onCodes} />}
       {editing && (
-        <EntrySheet
+        <SecretSheet
           title={t(`staff.secret.${editing.label}`)}
-          initial=""
-          kind="text"
-          masked
-          maxLength={4096}
-          hint={t('staff.mis.neverShown')}
-          check={(v) => (v.length === 0 ? t('staff.mis.secretEmpty') : null)}
           onCancel={() => setEditing(null)}
           onDone={(v) => {
             const target = editing.name;
