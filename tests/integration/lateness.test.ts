@@ -142,6 +142,54 @@ describe('lateness thresholds', () => {
   });
 });
 
+describe('counts caught up off the scan path (issue 16)', () => {
+  const pending = (core: KioskCore) => (core.db.prepare('SELECT COUNT(*) AS n FROM late_pending').get() as { n: number }).n;
+
+  it('a late sign-in is counted at once (threshold and report) while its count is still pending, and once after the catch-up', async () => {
+    const { core, late } = setup([{ ...WEEKLY, count: 2 }]);
+    await late('2026-12-01T09:05:00Z');
+    expect(pending(core)).toBe(1);
+    expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(1);
+    expect((await late('2026-12-02T09:05:00Z')).lateAlerts).toEqual(['2nd late this week — see your head of year at break']);
+    expect(core.lateness.counts.catchUp()).toBe(2);
+    expect(pending(core)).toBe(0);
+    expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(2);
+    expect(core.lateness.report('2026-11-30', '2026-12-04').lates).toBe(2);
+    expect(core.lateness.counts.catchUp()).toBe(0);
+    expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(2);
+  });
+
+  it('an override counts once whether the late was already counted or still pending', async () => {
+    const { core, late } = setup([{ ...WEEKLY, count: 3 }]);
+    const counted = await late('2026-12-01T09:05:00Z');
+    core.lateness.counts.catchUp();
+    const waiting = await late('2026-12-02T09:05:00Z');
+    const a = core.staff.override({ eventId: counted.event.id, reasonId: 'overslept' }, 'receptionist');
+    const b = core.staff.override({ eventId: waiting.event.id, reasonId: 'overslept' }, 'receptionist');
+    expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(2);
+    core.lateness.counts.catchUp();
+    core.staff.override({ eventId: a.id, reasonId: 'transport' }, 'receptionist');
+    core.staff.override({ eventId: b.id, reasonId: 'transport' }, 'receptionist');
+    expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(2);
+    expect(core.lateness.report('2026-11-30', '2026-12-04').lates).toBe(2);
+    expect((await late('2026-12-03T09:05:00Z')).lateAlerts).toEqual(['3rd late this week — see your head of year at break']);
+    core.lateness.counts.rebuild();
+    expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(3);
+  });
+
+  it('a late whose count was still pending when the kiosk stopped is counted after the restart', async () => {
+    const first = setup([{ ...WEEKLY, count: 2 }]);
+    await first.late('2026-12-01T09:05:00Z');
+    first.core.close(); // before the catch-up's second: the note is all there is
+    const again = openTestCore('2026-12-02T09:05:00Z', { dataDir: first.dataDir });
+    disposers.push(again.dispose);
+    expect(again.core.lateness.report('2026-11-30', '2026-12-04').lates).toBe(1);
+    expect((await again.core.record({ studentId: 'demo-1', direction: 'sign_in', reasonId: 'traffic' })).lateAlerts).toEqual([
+      '2nd late this week — see your head of year at break',
+    ]);
+  });
+});
+
 describe('counts and the retention purge', () => {
   it('the counts stay after the events are purged; reasons and minutes go with the events', async () => {
     const { core, late } = setup([{ ...WEEKLY, count: 2 }]);

@@ -28,6 +28,27 @@ describe('school time', () => {
     expect(() => localClock('not a date', 'Europe/London')).toThrow(RangeError);
   });
 
+  it('reads the clock right on both sides of a DST change, every minute, wherever the offset is odd (the per-quarter-hour offset cache)', () => {
+    // Each zone's wall clock, minute by minute across a change, against Intl itself.
+    const cases: [string, string][] = [
+      ['Europe/London', '2026-03-29T00:30:00Z'],
+      ['Europe/London', '2026-10-25T00:30:00Z'],
+      ['America/New_York', '2026-11-01T05:30:00Z'],
+      ['Australia/Lord_Howe', '2026-10-03T15:00:00Z'], // a 30-minute change at 02:00
+      ['Asia/Kathmandu', '2026-06-01T00:00:00Z'], // +05:45
+      ['Pacific/Chatham', '2026-04-04T13:30:00Z'], // +13:45 → +12:45
+    ];
+    for (const [zone, from] of cases) {
+      const intl = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+      for (let m = 0; m < 120; m++) {
+        const at = Date.parse(from) + m * 60_000 + 59_000;
+        const p = Object.fromEntries(intl.formatToParts(at).map((x) => [x.type, x.value]));
+        expect(localClock(at, zone)).toMatchObject({ date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` });
+        expect(timeWithSeconds(at, zone)).toBe(`${p.hour}:${p.minute}:${p.second}`);
+      }
+    }
+  });
+
   it("today is the school's date, not the UTC one", () => {
     expect(todayIn('America/Los_Angeles', '2026-09-01T05:00:00Z')).toBe('2026-08-31');
     expect(todayIn('Australia/Sydney', '2026-11-24T23:30:00Z')).toBe('2026-11-25');

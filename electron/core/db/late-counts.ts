@@ -22,13 +22,53 @@ export interface DayYearForm {
 /** The standing late sign-ins (not superseded) of a school-local date range. */
 const STANDING_LATE = `direction = 'sign_in' AND minutes_late > 0 AND superseded_by IS NULL`;
 
+/** The late sign-ins noted by the insert trigger and not yet in the counts (migration 013), standing ones only. */
+const PENDING = `late_pending p JOIN events e ON e.rowid = p.event_rowid WHERE e.superseded_by IS NULL`;
+
+/**
+ * Bring the counts up to date with the late sign-ins noted since the last catch-up (migration
+ * 013 took this off the scan path), in the caller's transaction. One batch: each student's day,
+ * week and periods gain their pending lates, and the notes go. A late superseded while pending
+ * is not counted (its replacement, if late, is pending itself).
+ */
+export function catchUpLateCounts(db: Db): number {
+  const pending = db.prepare('SELECT COUNT(*) AS n FROM late_pending').get() as { n: number };
+  if (pending.n === 0) return 0;
+  // Year and form as the roster has them now, a second or so after the sign-in (the trigger
+  // read them at the sign-in itself); "WHERE" keeps SQLite's upsert-after-SELECT parse unambiguous.
+  db.prepare(
+    `INSERT INTO late_counts (student_id, local_date, year, form, lates)
+     SELECT e.student_id, e.local_date, s.year, s.form, COUNT(*) FROM ${PENDING.replace('WHERE', 'LEFT JOIN students s ON s.id = e.student_id WHERE')}
+     GROUP BY e.student_id, e.local_date
+     ON CONFLICT (student_id, local_date) DO UPDATE SET lates = lates + excluded.lates`,
+  ).run();
+  db.prepare(
+    `INSERT INTO late_weeks (week_start, student_id, lates)
+     SELECT date(e.local_date, 'weekday 0', '-6 days'), e.student_id, COUNT(*) FROM ${PENDING}
+     GROUP BY 1, 2
+     ON CONFLICT (week_start, student_id) DO UPDATE SET lates = lates + excluded.lates`,
+  ).run();
+  db.prepare(
+    `INSERT INTO late_period_counts (kind, period_start, student_id, lates)
+     SELECT lp.kind, lp.first_day, e.student_id, COUNT(*) FROM ${PENDING.replace('WHERE', 'JOIN late_periods lp ON e.local_date BETWEEN lp.first_day AND lp.last_day WHERE')}
+     GROUP BY 1, 2, 3
+     ON CONFLICT (kind, period_start, student_id) DO UPDATE SET lates = lates + excluded.lates`,
+  ).run();
+  db.prepare('DELETE FROM late_pending').run();
+  return pending.n;
+}
+
 export class LateCountRepository {
   private readonly countStmt;
   private readonly insertAlertStmt;
   private readonly alertsOfEventStmt;
 
   constructor(private readonly db: Db) {
-    this.countStmt = db.prepare('SELECT COALESCE(SUM(lates), 0) AS n FROM late_counts WHERE student_id = ? AND local_date BETWEEN ? AND ?');
+    // The counts plus the student's lates still pending (a second old at most, normally).
+    this.countStmt = db.prepare(
+      `SELECT (SELECT COALESCE(SUM(lates), 0) FROM late_counts WHERE student_id = ?1 AND local_date BETWEEN ?2 AND ?3)
+            + (SELECT COUNT(*) FROM ${PENDING} AND e.student_id = ?1 AND e.local_date BETWEEN ?2 AND ?3) AS n`,
+    );
     this.insertAlertStmt = db.prepare(
       `INSERT OR REPLACE INTO late_alerts (event_id, rule_id, period_start, count, message, email_to, emailed_at)
        VALUES (@eventId, @ruleId, @periodStart, @count, @message, @emailTo, @emailedAt)`,
@@ -36,14 +76,21 @@ export class LateCountRepository {
     this.alertsOfEventStmt = db.prepare('SELECT * FROM late_alerts WHERE event_id = ? ORDER BY rowid');
   }
 
+  /** Fold the pending lates into the counts (its own transaction); how many there were. Every reader of the counts below calls it first. */
+  catchUp(): number {
+    if (this.db.readonly) return 0;
+    return this.db.transaction(() => catchUpLateCounts(this.db))();
+  }
+
   /** The oldest day with a count kept (null: none). */
   oldestDay(): string | null {
+    this.catchUp();
     return (this.db.prepare('SELECT MIN(local_date) AS d FROM late_counts').get() as { d: string | null }).d;
   }
 
   /** A student's lates in [start, end] (school-local dates, inclusive). */
   count(studentId: string, start: string, end: string): number {
-    return (this.countStmt.get(studentId, start, end) as { n: number }).n;
+    return (this.countStmt.get({ 1: studentId, 2: start, 3: end }) as { n: number }).n;
   }
 
   insertAlert(a: LateAlertRow): void {
@@ -90,6 +137,7 @@ export class LateCountRepository {
 
   /** Lates per day, year and form in [from, to]: everything the charts need from the counts. */
   byDayYearForm(from: string, to: string): DayYearForm[] {
+    this.catchUp();
     return this.db
       .prepare(
         `SELECT local_date AS date, year, form, SUM(lates) AS lates FROM late_counts
@@ -113,6 +161,7 @@ export class LateCountRepository {
    * read from the weekly counts, touching only the weeks that reached it.
    */
   overInWeeks(from: string, to: string, min: number): { studentId: string; count: number }[] {
+    this.catchUp();
     return this.db
       .prepare(
         `SELECT student_id AS studentId, MAX(lates) AS count FROM late_weeks INDEXED BY late_weeks_count
@@ -126,6 +175,7 @@ export class LateCountRepository {
    * `min[i]` in period i: one pass over the day counts in key order (student, day), no sorting.
    */
   overInPeriods(periods: { start: string; end: string }[], min: number[]): { studentId: string; counts: number[] }[] {
+    this.catchUp();
     if (periods.length === 0) return [];
     const cols = periods.map((_, i) => `SUM(CASE WHEN local_date BETWEEN ?${2 * i + 3} AND ?${2 * i + 4} THEN lates ELSE 0 END) AS c${i}`).join(', ');
     const having = periods.map((_, i) => `c${i} >= ?${2 * periods.length + 3 + i}`).join(' OR ');
@@ -158,6 +208,7 @@ export class LateCountRepository {
   /** New school dates: the periods replaced, and every student's count per period summed again from the day counts. */
   replacePeriods(periods: { kind: 'half_term' | 'term'; start: string; end: string }[]): void {
     this.db.transaction(() => {
+      catchUpLateCounts(this.db);
       this.db.prepare('DELETE FROM late_periods').run();
       const ins = this.db.prepare('INSERT OR IGNORE INTO late_periods (kind, first_day, last_day) VALUES (?, ?, ?)');
       for (const p of periods) ins.run(p.kind, p.start, p.end);
@@ -179,6 +230,7 @@ export class LateCountRepository {
 
   /** Students whose count in one of the stored periods starting on `starts` reached `min`: their highest count. */
   overInStoredPeriods(kind: 'half_term' | 'term', starts: string[], min: number): { studentId: string; count: number }[] {
+    this.catchUp();
     if (starts.length === 0) return [];
     return this.db
       .prepare(
@@ -208,6 +260,8 @@ export class LateCountRepository {
   rebuild(): { from: string | null; rows: number } {
     return this.db.transaction(() => {
       const first = (this.db.prepare('SELECT MIN(local_date) AS d FROM events').get() as { d: string | null }).d;
+      // Every held event is counted again below: the pending notes are done with.
+      this.db.prepare('DELETE FROM late_pending').run();
       if (!first) return { from: null, rows: 0 };
       this.db.prepare('DELETE FROM late_counts WHERE local_date >= ?').run(first);
       const rows = this.db

@@ -3,6 +3,7 @@
 // with secure_delete on so the freed pages are overwritten. When to purge and how far back is
 // decided in maintenance/retention.ts.
 import type { Db } from './database';
+import { catchUpLateCounts } from './late-counts';
 
 /** Outbox states in which the MIS does not have the mark yet and a person may still need the event. */
 export const UNFINISHED_WRITEBACK = ['pending', 'in_flight', 'failed_permanent'] as const;
@@ -46,6 +47,8 @@ export function purgeEventsBefore(
   db.pragma('foreign_keys = OFF');
   try {
     return db.transaction((): PurgedRows => {
+      // The lateness counts outlive the purge: a late still pending (migration 013) is counted first.
+      catchUpLateCounts(db);
       db.exec('DROP TABLE IF EXISTS temp.retention_purge; CREATE TEMP TABLE retention_purge (id TEXT PRIMARY KEY)');
       db.prepare(
         `INSERT INTO temp.retention_purge (id)

@@ -316,6 +316,7 @@ export class Runtime {
   /** Close the database (after stop()). */
   close(): void {
     void this.messages.stop();
+    this.lateness.stop();
     this.status.stop();
     this.bus.clear();
     this.db.close();

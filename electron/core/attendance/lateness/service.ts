@@ -2,8 +2,10 @@
 // alerts that the pass, the done screen and Today show, the staff email, and the report behind
 // the admin's "This week" and `kiosk report`.
 //
-// The counts themselves are kept by the database (migration 011's triggers), in the event's own
-// transaction, so this module only reads them.
+// The counts themselves are kept by the database: a late sign-in's insert trigger notes it in
+// late_pending, in the event's own transaction (migration 013), and the counts are caught up
+// from those notes in one batch a second later, off the scan path (db/late-counts.ts); every
+// read of the counts catches up first, and the threshold check adds the pending lates.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/database';
@@ -62,6 +64,8 @@ const TOP_REASONS = 5;
 export class LatenessService {
   readonly counts: LateCountRepository;
   mail: LatenessMailPort | null = null;
+  private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
 
   constructor(
     db: Db,
@@ -77,6 +81,7 @@ export class LatenessService {
    */
   onCommitted(event: SignEvent): LateAlert[] {
     if (event.direction !== 'sign_in' || !event.minutesLate || event.minutesLate <= 0 || event.supersededBy) return [];
+    this.scheduleCatchUp();
     const s = this.settings();
     const { terms, thresholds: rules } = s.lateness;
     if (rules.length === 0) return [];
@@ -94,6 +99,32 @@ export class LatenessService {
       if (emailTo) this.log.info('lateness threshold reached', { rule: rule.id, count, student: event.studentId });
     }
     return alerts;
+  }
+
+  /**
+   * Fold the pending lates into the counts a second from now (one batch for a queue of students),
+   * so the admin's charts and the pending list stay small. Nothing is lost if this never runs:
+   * the notes are in the database and every read of the counts catches up first.
+   */
+  private scheduleCatchUp(): void {
+    if (this.catchUpTimer || this.stopped) return;
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = null;
+      try {
+        this.counts.catchUp();
+      } catch (e) {
+        // A busy or closing database: the next sign-in or the next read catches up instead.
+        this.log.warn('lateness counts not caught up yet', { error: (e as Error).message });
+      }
+    }, 1000);
+    this.catchUpTimer.unref?.();
+  }
+
+  /** Before the database closes: no catch-up may run after it. */
+  stop(): void {
+    this.stopped = true;
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
+    this.catchUpTimer = null;
   }
 
   /** The alerts stored with an event (a reprint prints them again). */

@@ -1,6 +1,5 @@
 // Numbered, single-purpose migrations. Append only: never edit a migration that has shipped.
-// A test (tests/unit/migrations.test.ts) proves every step applies to a real database and that
-// later steps only add.
+// tests/integration/store.test.ts proves every step applies to a real database.
 import { migration001 } from './001-initial';
 import { migration002 } from './002-sync';
 import { migration003 } from './003-roster';
@@ -15,6 +14,8 @@ import { migration010 } from './010-collectors';
 import { migration011 } from './011-late-counts';
 // issue 17 part 3 (messages)
 import { migration012 } from './012-messages';
+// issue 16: the scan path's index
+import { migration013 } from './013-scan-path';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, /* issue 16: */ migration009, /* issue 17: */ migration010, /* issue 18: */ migration011, /* issue 17 (messages): */ migration012];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, /* issue 16: */ migration009, /* issue 17: */ migration010, /* issue 18: */ migration011, /* issue 17 (messages): */ migration012, /* issue 16: */ migration013];
