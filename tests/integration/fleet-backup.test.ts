@@ -114,8 +114,10 @@ describe('corrupt database at start-up', () => {
   it('restores the last good backup, reads back later sign-ins, and tells the admin', async () => {
     const { core, clock, dataDir } = kiosk();
     const inBackup = await signIns(core, ['demo-1', 'demo-2', 'demo-3']);
+    core.lateness.counts.catchUp(); // the backup holds their counts, not just their notes
     await backupDatabase(core.db, backupsDirOf(dataDir), { keep: 3, clock });
     const afterBackup = await signIns(core, ['demo-4', 'demo-5']);
+    core.lateness.counts.catchUp();
     core.close();
     damagePageOf(path.join(dataDir, 'passdesk.sqlite'), 'events_day');
 
@@ -134,6 +136,10 @@ describe('corrupt database at start-up', () => {
     expect(opened.value.db.prepare(`SELECT action FROM audit_log WHERE action = 'database.recovered'`).all()).toHaveLength(1);
     // Name search still works after the students were copied back.
     expect(opened.value.searchStudents({ query: 'Novak' }).map((h) => h.id)).toContain('demo-1');
+    // Each late counts once (issue 18's counts, caught up from late_pending since issue 16), not
+    // once from the backup and again from the sign-ins read back.
+    expect(opened.value.lateness.report('2026-11-23', '2026-11-27').lates).toBe(5);
+    expect(opened.value.lateness.counts.count('demo-1', '2026-11-23', '2026-11-29')).toBe(1);
   });
 
   it('restores the backup even when the damaged file cannot be read at all', async () => {

@@ -115,22 +115,48 @@ export class LateCountRepository {
 
   /** Alerts whose email is still to go (the mail outbox, or a later run, picks them up). */
   unsentEmails(limit = 100): LateAlertRow[] {
-    return (this.db.prepare('SELECT * FROM late_alerts WHERE email_to IS NOT NULL AND emailed_at IS NULL ORDER BY rowid LIMIT ?').all(limit) as AlertRow[]).map(toAlert);
+    return (
+      this.db
+        .prepare(
+          'SELECT * FROM late_alerts WHERE email_to IS NOT NULL AND emailed_at IS NULL ORDER BY rowid LIMIT ?',
+        )
+        .all(limit) as AlertRow[]
+    ).map(toAlert);
   }
 
   /** Who an alert is about, for the staff email. */
-  alertStudent(eventId: string): { studentId: string; forename: string; surname: string; year: number | null; form: string | null; localDate: string } | null {
+  alertStudent(
+    eventId: string,
+  ): {
+    studentId: string;
+    forename: string;
+    surname: string;
+    year: number | null;
+    form: string | null;
+    localDate: string;
+  } | null {
     return (
       (this.db
         .prepare(
           `SELECT s.id AS studentId, s.forename, s.surname, s.year, s.form, e.local_date AS localDate FROM events e JOIN students s ON s.id = e.student_id WHERE e.id = ?`,
         )
-        .get(eventId) as { studentId: string; forename: string; surname: string; year: number | null; form: string | null; localDate: string } | undefined) ?? null
+        .get(eventId) as
+        | {
+            studentId: string;
+            forename: string;
+            surname: string;
+            year: number | null;
+            form: string | null;
+            localDate: string;
+          }
+        | undefined) ?? null
     );
   }
 
   markEmailed(eventId: string, ruleId: string, at: string): void {
-    this.db.prepare('UPDATE late_alerts SET emailed_at = ? WHERE event_id = ? AND rule_id = ?').run(at, eventId, ruleId);
+    this.db
+      .prepare('UPDATE late_alerts SET emailed_at = ? WHERE event_id = ? AND rule_id = ?')
+      .run(at, eventId, ruleId);
   }
 
   // ---- the report --------------------------------------------------------------------------
@@ -174,13 +200,23 @@ export class LateCountRepository {
    * Each student's count in each of `periods` (inclusive date ranges), for those who reached
    * `min[i]` in period i: one pass over the day counts in key order (student, day), no sorting.
    */
-  overInPeriods(periods: { start: string; end: string }[], min: number[]): { studentId: string; counts: number[] }[] {
+  overInPeriods(
+    periods: { start: string; end: string }[],
+    min: number[],
+  ): { studentId: string; counts: number[] }[] {
     this.catchUp();
     if (periods.length === 0) return [];
-    const cols = periods.map((_, i) => `SUM(CASE WHEN local_date BETWEEN ?${2 * i + 3} AND ?${2 * i + 4} THEN lates ELSE 0 END) AS c${i}`).join(', ');
+    const cols = periods
+      .map(
+        (_, i) =>
+          `SUM(CASE WHEN local_date BETWEEN ?${2 * i + 3} AND ?${2 * i + 4} THEN lates ELSE 0 END) AS c${i}`,
+      )
+      .join(', ');
     const having = periods.map((_, i) => `c${i} >= ?${2 * periods.length + 3 + i}`).join(' OR ');
     const rows = this.db
-      .prepare(`SELECT student_id, ${cols} FROM late_counts NOT INDEXED WHERE local_date BETWEEN ?1 AND ?2 GROUP BY student_id HAVING ${having}`)
+      .prepare(
+        `SELECT student_id, ${cols} FROM late_counts NOT INDEXED WHERE local_date BETWEEN ?1 AND ?2 GROUP BY student_id HAVING ${having}`,
+      )
       .raw()
       // better-sqlite3 binds numbered parameters (?3) from an object keyed by their numbers.
       .all(
@@ -198,7 +234,11 @@ export class LateCountRepository {
 
   /** The half-terms and terms the triggers count into (see migration 011). */
   storedPeriods(): { kind: 'half_term' | 'term'; start: string; end: string }[] {
-    return this.db.prepare('SELECT kind, first_day AS start, last_day AS "end" FROM late_periods ORDER BY kind, first_day').all() as {
+    return this.db
+      .prepare(
+        'SELECT kind, first_day AS start, last_day AS "end" FROM late_periods ORDER BY kind, first_day',
+      )
+      .all() as {
       kind: 'half_term' | 'term';
       start: string;
       end: string;
@@ -210,26 +250,20 @@ export class LateCountRepository {
     this.db.transaction(() => {
       catchUpLateCounts(this.db);
       this.db.prepare('DELETE FROM late_periods').run();
-      const ins = this.db.prepare('INSERT OR IGNORE INTO late_periods (kind, first_day, last_day) VALUES (?, ?, ?)');
+      const ins = this.db.prepare(
+        'INSERT OR IGNORE INTO late_periods (kind, first_day, last_day) VALUES (?, ?, ?)',
+      );
       for (const p of periods) ins.run(p.kind, p.start, p.end);
-      this.refillPeriodCounts();
+      refillPeriodCounts(this.db);
     })();
   }
 
-  private refillPeriodCounts(): void {
-    this.db.prepare('DELETE FROM late_period_counts').run();
-    this.db
-      .prepare(
-        `INSERT INTO late_period_counts (kind, period_start, student_id, lates)
-         SELECT p.kind, p.first_day, c.student_id, SUM(c.lates) FROM late_periods p
-         JOIN late_counts c ON c.local_date BETWEEN p.first_day AND p.last_day
-         GROUP BY 1, 2, 3 HAVING SUM(c.lates) > 0`,
-      )
-      .run();
-  }
-
   /** Students whose count in one of the stored periods starting on `starts` reached `min`: their highest count. */
-  overInStoredPeriods(kind: 'half_term' | 'term', starts: string[], min: number): { studentId: string; count: number }[] {
+  overInStoredPeriods(
+    kind: 'half_term' | 'term',
+    starts: string[],
+    min: number,
+  ): { studentId: string; count: number }[] {
     this.catchUp();
     if (starts.length === 0) return [];
     return this.db
@@ -245,7 +279,9 @@ export class LateCountRepository {
     const out = new Map<string, string>();
     if (ids.length === 0) return out;
     const rows = this.db
-      .prepare(`SELECT s.id, s.forename || ' ' || s.surname FROM json_each(?) j JOIN students s ON s.id = j.value`)
+      .prepare(
+        `SELECT s.id, s.forename || ' ' || s.surname FROM json_each(?) j JOIN students s ON s.id = j.value`,
+      )
       .raw()
       .all(JSON.stringify(ids)) as [string, string][];
     for (const [id, name] of rows) out.set(id, name);
@@ -258,36 +294,51 @@ export class LateCountRepository {
    * them. Returns the number of day rows written.
    */
   rebuild(): { from: string | null; rows: number } {
-    return this.db.transaction(() => {
-      const first = (this.db.prepare('SELECT MIN(local_date) AS d FROM events').get() as { d: string | null }).d;
-      // Every held event is counted again below: the pending notes are done with.
-      this.db.prepare('DELETE FROM late_pending').run();
-      if (!first) return { from: null, rows: 0 };
-      this.db.prepare('DELETE FROM late_counts WHERE local_date >= ?').run(first);
-      const rows = this.db
-        .prepare(
-          `INSERT INTO late_counts (student_id, local_date, year, form, lates)
+    return this.db.transaction(() => rebuildLateCounts(this.db))();
+  }
+}
+
+/**
+ * The counts again from the events still held (in the caller's transaction): see
+ * LateCountRepository.rebuild. Also after a salvage (db/salvage.ts), where the events read back
+ * were counted once in the damaged file and would be again from their pending notes.
+ */
+export function rebuildLateCounts(db: Db): { from: string | null; rows: number } {
+  const first = (db.prepare('SELECT MIN(local_date) AS d FROM events').get() as { d: string | null }).d;
+  // Every held event is counted again below: the pending notes are done with.
+  db.prepare('DELETE FROM late_pending').run();
+  if (!first) return { from: null, rows: 0 };
+  db.prepare('DELETE FROM late_counts WHERE local_date >= ?').run(first);
+  const rows = db
+    .prepare(
+      `INSERT INTO late_counts (student_id, local_date, year, form, lates)
            SELECT e.student_id, e.local_date, s.year, s.form, COUNT(*)
            FROM events e LEFT JOIN students s ON s.id = e.student_id
            WHERE e.local_date >= ? AND e.${STANDING_LATE.replace(/ AND /g, ' AND e.')}
            GROUP BY e.student_id, e.local_date`,
-        )
-        .run(first).changes;
-      // The weeks from the first held day's Monday: that week's earlier days are purged days
-      // whose counts are kept in late_counts, so the week is summed from there.
-      const monday = `date(?, 'weekday 0', '-6 days')`;
-      this.db.prepare(`DELETE FROM late_weeks WHERE week_start >= ${monday}`).run(first);
-      this.db
-        .prepare(
-          `INSERT INTO late_weeks (week_start, student_id, lates)
+    )
+    .run(first).changes;
+  // The weeks from the first held day's Monday: that week's earlier days are purged days
+  // whose counts are kept in late_counts, so the week is summed from there.
+  const monday = `date(?, 'weekday 0', '-6 days')`;
+  db.prepare(`DELETE FROM late_weeks WHERE week_start >= ${monday}`).run(first);
+  db.prepare(
+    `INSERT INTO late_weeks (week_start, student_id, lates)
            SELECT date(local_date, 'weekday 0', '-6 days'), student_id, SUM(lates) FROM late_counts
            WHERE local_date >= ${monday} GROUP BY 1, 2`,
-        )
-        .run(first);
-      this.refillPeriodCounts();
-      return { from: first, rows };
-    })();
-  }
+  ).run(first);
+  refillPeriodCounts(db);
+  return { from: first, rows };
+}
+
+function refillPeriodCounts(db: Db): void {
+  db.prepare('DELETE FROM late_period_counts').run();
+  db.prepare(
+    `INSERT INTO late_period_counts (kind, period_start, student_id, lates)
+       SELECT p.kind, p.first_day, c.student_id, SUM(c.lates) FROM late_periods p
+       JOIN late_counts c ON c.local_date BETWEEN p.first_day AND p.last_day
+       GROUP BY 1, 2, 3 HAVING SUM(c.lates) > 0`,
+  ).run();
 }
 
 interface AlertRow {
@@ -301,5 +352,13 @@ interface AlertRow {
 }
 
 function toAlert(r: AlertRow): LateAlertRow {
-  return { eventId: r.event_id, ruleId: r.rule_id, periodStart: r.period_start, count: r.count, message: r.message, emailTo: r.email_to, emailedAt: r.emailed_at };
+  return {
+    eventId: r.event_id,
+    ruleId: r.rule_id,
+    periodStart: r.period_start,
+    count: r.count,
+    message: r.message,
+    emailTo: r.email_to,
+    emailedAt: r.emailed_at,
+  };
 }

@@ -5,6 +5,7 @@
 // the damaged file says was sent is not sent again).
 import Database from 'better-sqlite3';
 import { bindingOptions, type Db } from './database';
+import { rebuildLateCounts } from './late-counts';
 
 export interface SalvageResult {
   /** Rows written into the new database, per table. */
@@ -18,7 +19,9 @@ export interface SalvageResult {
 
 // Parents before children, so the order of the copy is also the order of the foreign keys.
 const FIRST = ['settings', 'students', 'events', 'outbox', 'passes'];
-const SKIP = /^(sqlite_|students_fts)/;
+// late_pending (issue 16) holds rowids of the damaged file's events: meaningless here; the
+// lateness counts are rebuilt from the events instead (below).
+const SKIP = /^(sqlite_|students_fts|late_pending$)/;
 
 export function salvageInto(target: Db, damagedFile: string, nativeBinding?: string): SalvageResult {
   const result: SalvageResult = { rows: {}, partialTables: [], orphansDropped: 0, problem: null };
@@ -51,6 +54,9 @@ export function salvageInto(target: Db, damagedFile: string, nativeBinding?: str
       target.transaction(() => {
         for (const table of tables) copyTable(source, target, table, result, inserted);
         result.orphansDropped = dropOrphans(target, inserted);
+        // Every event read back was counted in the damaged file (late_counts, copied above) and
+        // noted again by the insert trigger here: count them once, from the events now held.
+        if (targetTables.has('late_pending')) rebuildLateCounts(target);
         if (targetTables.has('students')) {
           // REPLACE of a student does not run the delete trigger on every SQLite build: rebuild the name index
           // (students_fts2 since migration 009, issue 16).
