@@ -277,12 +277,17 @@ function withReadOnly<T>(file: string, nativeBinding: string | undefined, use: (
 
 // The worker is given better-sqlite3's resolved path: an eval'd worker resolves bare names from
 // the working directory, not from here. In a packaged app the module is unpacked from the asar.
+// It runs one pragma on its own connection (read-only unless told otherwise) and answers with its
+// first column.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 try {
   const Database = require(workerData.module);
-  const db = new Database(workerData.file, { readonly: true, fileMustExist: true, ...(workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {}) });
-  try { parentPort.postMessage({ ok: true, value: String(db.pragma('integrity_check', { simple: true })) }); } finally { db.close(); }
+  const db = new Database(workerData.file, { readonly: workerData.readonly, fileMustExist: true, ...(workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {}) });
+  try {
+    db.pragma('busy_timeout = 5000');
+    parentPort.postMessage({ ok: true, value: String(db.pragma(workerData.pragma, { simple: true })) });
+  } finally { db.close(); }
 } catch (e) {
   parentPort.postMessage({ ok: false, error: String((e && e.message) || e) });
 }`;
@@ -301,16 +306,28 @@ export async function integrityCheckOffThread(file: string, nativeBinding?: stri
 }
 
 function integrityInWorker(file: string, nativeBinding?: string): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
-  const module = createRequire(import.meta.url).resolve('better-sqlite3').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  return pragmaInWorker(file, 'integrity_check', true, nativeBinding);
+}
+
+/**
+ * One pragma on a connection of a worker thread's own to a database file: `{ ok: false }` when it
+ * failed there; rejects only when no worker could start (the caller then runs it on this thread).
+ */
+export function pragmaInWorker(file: string, pragma: string, readonly: boolean, nativeBinding?: string): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
+  const module = betterSqlitePath();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, nativeBinding: bindingOptions(nativeBinding).nativeBinding, module } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, pragma, readonly, nativeBinding: bindingOptions(nativeBinding).nativeBinding, module } });
     worker.once('message', (m: { ok: true; value: string } | { ok: false; error: string }) => {
       resolve(m);
       void worker.terminate();
     });
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`integrity worker exited with ${code}`)));
+    worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });
+}
+
+function betterSqlitePath(): string {
+  return createRequire(import.meta.url).resolve('better-sqlite3').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 }
 
 type BackupWorkerResult =
@@ -363,7 +380,7 @@ let stage = 'copy';
 
 /** The backup in a worker; rejects only when the worker could not start or died without answering. */
 function backupInWorker(source: string, partial: string, nativeBinding?: string): Promise<BackupWorkerResult> {
-  const module = createRequire(import.meta.url).resolve('better-sqlite3').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  const module = betterSqlitePath();
   return new Promise((resolve, reject) => {
     const worker = new Worker(BACKUP_WORKER_SOURCE, {
       eval: true,
