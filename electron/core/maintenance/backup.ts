@@ -368,7 +368,9 @@ let stage = 'copy';
     const integrity = String(check.pragma('integrity_check', { simple: true }));
     if (integrity !== 'ok') return { stage: 'done', integrity, schemaVersion: 0, stats: { events: 0, newestEventAt: null } };
     const schemaVersion = check.pragma('user_version', { simple: true });
-    const row = schemaVersion === 0 ? { n: 0, newest: null } : check.prepare(w.eventStatsSql).get();
+    // A schema this version does not know is judged by its number alone, as on the main thread.
+    const known = schemaVersion > 0 && schemaVersion <= w.latestVersion;
+    const row = known ? check.prepare(w.eventStatsSql).get() : { n: 0, newest: null };
     return { stage: 'done', integrity, schemaVersion, stats: { events: row.n, newestEventAt: row.newest } };
   } finally {
     check.close();
@@ -385,7 +387,7 @@ function backupInWorker(source: string, partial: string, nativeBinding?: string)
     const worker = new Worker(BACKUP_WORKER_SOURCE, {
       eval: true,
       name: 'passdesk-backup',
-      workerData: { source, partial, nativeBinding: bindingOptions(nativeBinding).nativeBinding, module, eventStatsSql: EVENT_STATS_SQL },
+      workerData: { source, partial, nativeBinding: bindingOptions(nativeBinding).nativeBinding, module, eventStatsSql: EVENT_STATS_SQL, latestVersion: latestVersion() },
     });
     worker.once('message', (m: BackupWorkerResult) => {
       resolve(m);
