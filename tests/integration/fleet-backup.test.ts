@@ -55,6 +55,35 @@ describe('nightly backup', () => {
     expect(checkBackup(info.file)).toMatchObject({ ok: true });
   });
 
+  it('is one snapshot of what was committed when it started, in a self-contained file, while sign-ins go on', async () => {
+    const { core, clock, dataDir } = kiosk();
+    const before = await signIns(core, ['demo-1', 'demo-2', 'demo-3']);
+    let done = false;
+    const backingUp = backupDatabase(core.db, backupsDirOf(dataDir), { keep: 3, clock }).finally(() => (done = true));
+    const during: string[] = [];
+    for (const s of ['demo-4', 'demo-5', 'demo-6', 'demo-7', 'demo-8']) {
+      if (done) break;
+      during.push(...(await signIns(core, [s])));
+      await new Promise((r) => setImmediate(r));
+    }
+    const info = await backingUp;
+
+    const copy = new Database(info.file, { readonly: true });
+    try {
+      expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
+      const inCopy = (copy.prepare('SELECT id FROM events').all() as { id: string }[]).map((r) => r.id);
+      expect(inCopy).toEqual(expect.arrayContaining(before));
+      expect(inCopy.every((id) => before.includes(id) || during.includes(id))).toBe(true);
+      expect(info.events).toBe(inCopy.length);
+      // Never half a sign-in: each event in the copy has its writeback job.
+      expect(copy.prepare('SELECT COUNT(*) AS n FROM events WHERE id NOT IN (SELECT event_id FROM outbox)').get()).toEqual({ n: 0 });
+    } finally {
+      copy.close();
+    }
+    expect(fs.readdirSync(backupsDirOf(dataDir))).toEqual([path.basename(info.file)]);
+    expect(eventIds(core)).toEqual([...before, ...during].sort()); // the kiosk's own database has them all
+  });
+
   it('keeps the newest N and lists them newest first', async () => {
     const { core, clock, dataDir } = kiosk();
     for (const day of ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24']) {

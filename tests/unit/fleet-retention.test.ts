@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestCore } from '../helpers/core';
-import { purgeExpiredEvents, retentionCutoff } from '../../electron/core/maintenance/retention';
+import { purgeExpiredEvents, purgeInBatches, retentionCutoff } from '../../electron/core/maintenance/retention';
 import type { KioskCore } from '../../electron/core/kiosk';
 
 const disposers: (() => void)[] = [];
@@ -107,5 +107,35 @@ describe('retention purge', () => {
     const second = purgeExpiredEvents(t.core.db, { days: 60, now: NOW, timeZone: 'Europe/London' });
     expect(second).toMatchObject({ events: 0, scanRejections: 0 });
     expect(t.core.db.prepare('SELECT hash FROM scan_rejections').all()).toEqual([{ hash: t.core.scanRejections.fingerprint('999998') }]);
+  });
+
+  it('purges in batches (the nightly) with the same outcome: one audit row, and the data gone from the file and its WAL', async () => {
+    const t = openTestCore(OLD_DAY);
+    disposers.push(t.dispose);
+    const { core } = t;
+    const set = (at: string) => t.clock.set(at);
+    const old: string[] = [];
+    for (const student of ['demo-1', 'demo-2', 'demo-3', 'demo-4', 'demo-5']) old.push(await signIn(core, set, OLD_DAY, student, 'QZXW bus broke down'));
+    const pending = await signIn(core, set, OLD_DAY, 'demo-6');
+    const recent = await signIn(core, set, RECENT_DAY, 'demo-7');
+    for (const id of [...old, recent]) setOutbox(core, id, 'done');
+    const fileBytes = () =>
+      Buffer.concat(
+        ['', '-wal'].filter((s) => fs.existsSync(path.join(t.dataDir, 'passdesk.sqlite' + s))).map((s) => fs.readFileSync(path.join(t.dataDir, 'passdesk.sqlite' + s))),
+      );
+    expect(fileBytes().includes('QZXW')).toBe(true);
+
+    const result = await purgeInBatches(core.db, { days: 60, now: NOW, timeZone: 'Europe/London', batch: 2 });
+
+    expect(result).toMatchObject({ cutoffDate: '2026-09-25', events: 5, keptAwaitingWriteback: 1 });
+    expect(result.related).toMatchObject({ outbox: 5 });
+    expect(old.map((id) => exists(core, id))).toEqual([false, false, false, false, false]);
+    expect([pending, recent].map((id) => exists(core, id))).toEqual([true, true]);
+    const audit = core.db.prepare(`SELECT after FROM audit_log WHERE action = 'retention.purge'`).all() as { after: string }[];
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.after)).toMatchObject({ events: 5, keptAwaitingWriteback: 1 });
+    expect(fileBytes().includes('QZXW')).toBe(false);
+    // The kiosk goes on signing students in on the same connection.
+    expect(exists(core, await signIn(core, set, RECENT_DAY, 'demo-8'))).toBe(true);
   });
 });

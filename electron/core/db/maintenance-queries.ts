@@ -3,9 +3,14 @@
 import Database from 'better-sqlite3';
 import { bindingOptions, type Db } from './database';
 
-/** How many sign-in events a database holds, and when the newest was made. */
+/**
+ * How many sign-in events a database holds, and when the newest was made. The text is exported
+ * for the backup's worker thread (maintenance/backup.ts), which runs it on a connection of its own.
+ */
+export const EVENT_STATS_SQL = 'SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM events';
+
 export function eventStats(db: Db): { events: number; newestEventAt: string | null } {
-  const row = db.prepare('SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM events').get() as { n: number; newest: string | null };
+  const row = db.prepare(EVENT_STATS_SQL).get() as { n: number; newest: string | null };
   return { events: row.n, newestEventAt: row.newest };
 }
 

@@ -8,7 +8,8 @@
 import { addDays, startOfDay, todayIn } from '../../../shared/school-time';
 import type { Db } from '../db/database';
 import { appendAudit } from '../db/audit';
-import { checkpointWal, purgeEventsBefore, UNFINISHED_WRITEBACK } from '../db/retention';
+import { checkpointWal, purgeEventsBefore, UNFINISHED_WRITEBACK, walCheckpointPragma } from '../db/retention';
+import { pragmaInWorker } from './backup';
 import { silentLogger, type Logger } from '../logging/logger';
 
 export { UNFINISHED_WRITEBACK };
@@ -63,16 +64,22 @@ export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
 
 /**
  * The same purge in batches, yielding to the event loop between them: a kiosk's first purge
- * after a year (or a catch-up run in the school day) never freezes the desk. Issue 16: the batch
- * size follows the time a batch takes (aiming at 10–30 ms, from 50 to `batch` events), the
- * checkpoint that folds each batch into the file is a step of its own, and the count of events
- * kept for their writeback (a join over the outbox) is made once at the end, not per batch.
- * One audit row for the whole run.
+ * after a year (or a catch-up run in the school day) never freezes the desk. Issue 16: each batch
+ * (its transaction and commit's fsync) is a stall of the main thread, so the batch size follows
+ * the time the last one took, in proportion, aiming at about 10 ms (from 25 to `batch` events):
+ * the disk's pace varies, and a fixed size tuned on a quiet machine is a long stall on a busy one.
+ * The checkpoint that folds each batch into the file is a step of its own, as is the last one
+ * before the WAL is truncated (which then has nothing left to copy), and the count of events kept
+ * for their writeback (a join over the outbox) is made once, at the end. One audit row for the run.
  */
+/** What one batch of purgeInBatches aims to take (its transaction, with the commit's fsync). */
+const BATCH_AIM_MS = 10;
+
 export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: number }): Promise<PurgeResult> {
   const total: PurgeResult = { cutoffDate: retentionCutoff(options.now, options.days, options.timeZone).date, events: 0, related: {}, scanRejections: 0, keptAwaitingWriteback: 0 };
   const yieldNow = () => new Promise((resolve) => setImmediate(resolve));
   const most = options.batch ?? 500;
+  const least = Math.min(25, most);
   let size = Math.min(100, most);
   for (;;) {
     const t0 = performance.now();
@@ -82,7 +89,8 @@ export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: n
     total.scanRejections += r.scanRejections;
     for (const [table, n] of Object.entries(r.related)) total.related[table] = (total.related[table] ?? 0) + n;
     if (r.events === 0) break;
-    size = took > 30 ? Math.max(50, Math.floor(size / 2)) : took < 10 ? Math.min(most, size * 2) : size;
+    // Towards 10 ms a batch; never more than doubling, so one quick batch cannot make the next a long one.
+    size = Math.round(Math.min(most, Math.max(least, size * Math.min(2, BATCH_AIM_MS / Math.max(took, 1)))));
     await yieldNow();
     // Fold each batch into the file as it goes: one big checkpoint at the end would be the stall.
     checkpointWal(db, 'PASSIVE');
@@ -90,10 +98,36 @@ export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: n
   }
   // Nothing left to delete: this last pass only counts what waits for its writeback.
   total.keptAwaitingWriteback = purgeExpiredEvents(db, { ...options, limit: 0, audit: false }).keptAwaitingWriteback;
+  await yieldNow();
   auditPurge(db, options, total);
   await yieldNow();
-  finishPurge(db, options, total, options.log ?? silentLogger);
+  // The last batches and the audit row into the file, so the truncation below only truncates.
+  checkpointWal(db, 'PASSIVE');
+  await yieldNow();
+  if (total.events > 0) await truncateWalOffThread(db);
+  logPurge(options, total, options.log ?? silentLogger);
   return total;
+}
+
+/**
+ * checkpointWal(db, 'TRUNCATE') on a worker's connection: truncating a WAL that grew to tens of
+ * megabytes (a big import, a long backup holding its snapshot) is tens of milliseconds of the
+ * file system freeing blocks. The kiosk's connection is idle between scans, so the worker gets the
+ * locks at once; a scan that comes meanwhile waits for the truncation (busy_timeout), as it would
+ * have waited behind it on this thread. In-memory, or when no worker starts: here.
+ */
+async function truncateWalOffThread(db: Db): Promise<void> {
+  if (!db.memory) {
+    try {
+      const r = await pragmaInWorker(db.name, walCheckpointPragma('TRUNCATE'), false);
+      // busy_timeout ran out (a reader, such as a backup, still on an older snapshot): the
+      // truncation is tried once more here, as it always was.
+      if (r.ok && r.value === '0') return;
+    } catch {
+      // No worker: below, on this thread.
+    }
+  }
+  checkpointWal(db, 'TRUNCATE');
 }
 
 function auditPurge(db: Db, options: PurgeOptions, outcome: PurgeResult): void {
@@ -110,5 +144,9 @@ function auditPurge(db: Db, options: PurgeOptions, outcome: PurgeResult): void {
 function finishPurge(db: Db, options: PurgeOptions, result: PurgeResult, log: Logger): void {
   // The WAL still holds copies of the deleted pages until a checkpoint folds it into the file.
   if (result.events > 0) checkpointWal(db, 'TRUNCATE');
+  logPurge(options, result, log);
+}
+
+function logPurge(options: PurgeOptions, result: PurgeResult, log: Logger): void {
   log.info('retention purge', { days: options.days, cutoff: result.cutoffDate, events: result.events, kept: result.keptAwaitingWriteback, ...result.related });
 }
