@@ -1,8 +1,10 @@
 // Writing a roster plan in short transactions (issue 16). The import runs in a worker thread on
 // its own connection; one transaction for 50,000 students would hold SQLite's write lock for a
 // second or more, and a scan on the main thread would wait behind it. So the plan is written in
-// chunks of a few milliseconds each, and before each chunk the worker lets any waiting
-// main-thread transaction go first (write-gate.ts).
+// chunks of a few milliseconds each; before each chunk the worker lets any waiting
+// main-thread transaction go first, and a chunk ends early (commits what it has) as soon as one
+// waits; the chunk's flag on the gate lets that transaction wait for the commit without sleeping
+// in SQLite's busy handler (write-gate.ts).
 //
 // All or nothing still holds for a failure: if a chunk fails (disk full, a constraint), the
 // chunks already committed are undone from the roster as it was read for the plan, and the
@@ -39,6 +41,16 @@ export interface ChunkedWriteOptions {
   between?: (done: number, total: number) => Promise<void> | void;
   /** Runs in the LAST chunk's transaction (claiming demo students, clearing a staged year). */
   alsoInLastChunk?: (db: Db) => void;
+}
+
+/** One transaction of the worker's, flagged on the gate so a main-thread writer waits for its commit, not in the busy handler. */
+function inChunk<T>(db: Db, gate: WriteGate | undefined, fn: () => T): T {
+  gate?.beginChunk();
+  try {
+    return db.transaction(fn).immediate();
+  } finally {
+    gate?.endChunk();
+  }
 }
 
 type Op = { kind: 'clearBadge'; id: string } | { kind: 'upsert'; s: Student } | { kind: 'deactivate'; id: string } | { kind: 'contacts'; id: string; json: string };
@@ -84,27 +96,25 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
 
   if (ops.length === 0) {
     // Nothing to write (the usual night); the last-chunk work still runs, in its own transaction.
-    if (o.alsoInLastChunk) {
-      o.gate?.waitClear();
-      db.transaction(() => o.alsoInLastChunk!(db)).immediate();
-    }
+    if (o.alsoInLastChunk) inChunk(db, o.gate, () => o.alsoInLastChunk!(db));
     return;
   }
   const chunkMs = o.chunkMs ?? 4;
+  const gate = o.gate;
   let done = 0;
   try {
     do {
-      o.gate?.waitClear();
       const from = done;
-      const last = db.transaction(() => {
+      const last = inChunk(db, gate, () => {
         const t0 = performance.now();
         let i = from;
-        // At least one write per chunk; then as many as fit in chunkMs (checked every 16).
+        // At least one write per chunk; then as many as fit in chunkMs (checked every 16), unless
+        // a main-thread transaction starts waiting (checked after every write: one atomic read).
         do run(ops[i++]!);
-        while (i < ops.length && ((i - from) & 15 || performance.now() - t0 < chunkMs));
+        while (i < ops.length && !(gate && gate.waiting() > 0) && ((i - from) & 15 || performance.now() - t0 < chunkMs));
         if (i >= ops.length) o.alsoInLastChunk?.(db);
         return i;
-      }).immediate();
+      });
       done = last;
       if (o.between) await o.between(done, ops.length);
     } while (done < ops.length);
@@ -136,10 +146,9 @@ async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void
   const dropContacts = db.prepare('DELETE FROM student_contacts WHERE student_id = ?');
   const inChunks = async <T>(items: T[], each: (x: T) => void) => {
     for (let i = 0; i < items.length; i += 200) {
-      o.gate?.waitClear();
-      db.transaction(() => {
+      inChunk(db, o.gate, () => {
         for (const x of items.slice(i, i + 200)) each(x);
-      }).immediate();
+      });
       if (o.between) await o.between(0, 0);
     }
   };
