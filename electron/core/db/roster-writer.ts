@@ -139,11 +139,11 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
       const last = inChunk(db, gate, () => {
         const t0 = performance.now();
         let i = from;
-        let statements = 0;
-        // At least one statement per chunk; then as many as fit in chunkMs (checked every 8), unless
-        // a main-thread transaction starts waiting (checked after every statement: one atomic read).
+        // At least one statement per chunk; then as many as fit in chunkMs, unless a main-thread
+        // transaction starts waiting (both checked after every statement: a statement of BATCH
+        // rows takes a good fraction of a millisecond, the checks a few nanoseconds).
         do i = runBatch(i);
-        while (i < ops.length && !(gate && gate.waiting() > 0) && (++statements & 7 || performance.now() - t0 < chunkMs));
+        while (i < ops.length && !(gate && gate.waiting() > 0) && performance.now() - t0 < chunkMs);
         if (i >= ops.length) o.alsoInLastChunk?.(db);
         return i;
       });
