@@ -73,4 +73,24 @@ describe('the roster import in its worker thread', () => {
     expect(run).toMatchObject({ outcome: 'applied', counts: { added: 19_999, unchanged: 1 } });
     expect(core.students.count()).toBe(20_000);
   }, 240_000);
+
+  it('a failure late in the writing (after many chunks were committed) leaves the roster exactly as it was', async () => {
+    const { core, roster } = setup(false);
+    await roster.importNow(csv(rows(1500)));
+    const before = snapshot(core);
+    // Tonight: every name changes and 1500 students arrive; the disk fills up at the very last
+    // write (the last new student's contacts), long after the students were written.
+    core.db.exec(`CREATE TRIGGER boom BEFORE INSERT ON student_contacts WHEN NEW.student_id = 's2999' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    const run = await roster.importNow(csv(rows(3000, 'Jones')));
+    expect(run).toMatchObject({ outcome: 'failed' });
+    expect(run.message).toMatch(/disk is full.*left as it was/);
+    core.db.exec('DROP TRIGGER boom');
+    const after = snapshot(core);
+    // updated_at of the students put back is the import's time; everything else is as it was.
+    const strip = (x: typeof before) => ({ ...x, students: x.students.map((r) => ({ ...(r as object), updated_at: null })) });
+    expect(strip(after)).toEqual(strip(before));
+    // The next import completes it.
+    expect(await roster.importNow(csv(rows(3000, 'Jones')))).toMatchObject({ outcome: 'applied', counts: { added: 1500, updated: 1500 } });
+    expect(core.students.count()).toBe(3000);
+  }, 240_000);
 });

@@ -1,8 +1,10 @@
 // Writing a roster plan in short transactions (issue 16). The import runs in a worker thread on
 // its own connection; one transaction for 50,000 students would hold SQLite's write lock for a
 // second or more, and a scan on the main thread would wait behind it. So the plan is written in
-// chunks of a few milliseconds each, and before each chunk the worker lets any waiting
-// main-thread transaction go first (write-gate.ts).
+// chunks of a few milliseconds each; before each chunk the worker lets any waiting
+// main-thread transaction go first, and a chunk ends early (commits what it has) as soon as one
+// waits; the chunk's flag on the gate lets that transaction wait for the commit without sleeping
+// in SQLite's busy handler (write-gate.ts).
 //
 // All or nothing still holds for a failure: if a chunk fails (disk full, a constraint), the
 // chunks already committed are undone from the roster as it was read for the plan, and the
@@ -41,6 +43,19 @@ export interface ChunkedWriteOptions {
   alsoInLastChunk?: (db: Db) => void;
 }
 
+/** One transaction of the worker's, flagged on the gate so a main-thread writer waits for its commit, not in the busy handler. */
+function inChunk<T>(db: Db, gate: WriteGate | undefined, fn: () => T): T {
+  gate?.beginChunk();
+  try {
+    return db.transaction(fn).immediate();
+  } finally {
+    gate?.endChunk();
+  }
+}
+
+/** Rows per statement for the bulk of an import (adds, changes, contacts); see runBatch. */
+const BATCH = 32;
+
 type Op = { kind: 'clearBadge'; id: string } | { kind: 'upsert'; s: Student } | { kind: 'deactivate'; id: string } | { kind: 'contacts'; id: string; json: string };
 
 export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWriteOptions): Promise<void> {
@@ -55,25 +70,27 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
 
   const clearBadge = db.prepare('UPDATE students SET badge = NULL, updated_at = ? WHERE id = ?');
   const photo = o.keepPhotos ? 'students.photo' : 'excluded.photo';
-  const upsert = db.prepare(
+  const upsertSql = (rows: number) =>
     `INSERT INTO students (id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+     VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}
      ON CONFLICT(id) DO UPDATE SET mis_id = excluded.mis_id, forename = excluded.forename, surname = excluded.surname,
        year = excluded.year, form = excluded.form, group_id = excluded.group_id, badge = excluded.badge,
-       photo = ${photo}, active = 1, source = excluded.source, updated_at = excluded.updated_at`,
-  );
+       photo = ${photo}, active = 1, source = excluded.source, updated_at = excluded.updated_at`;
+  const contactsSql = (rows: number) =>
+    `INSERT INTO student_contacts (student_id, json, updated_at) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}
+     ON CONFLICT(student_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`;
+  const upsert = db.prepare(upsertSql(1));
   const deactivate = db.prepare('UPDATE students SET active = 0, updated_at = ? WHERE id = ?');
-  const putContacts = db.prepare(
-    `INSERT INTO student_contacts (student_id, json, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT(student_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
-  );
+  const putContacts = db.prepare(contactsSql(1));
+  const upsertArgs = (s: Student, into: unknown[]) => into.push(s.id, s.misId, s.forename, s.surname, s.year, s.form, s.groupId, s.badge, s.photo, o.source, o.nowIso);
   const run = (op: Op) => {
     switch (op.kind) {
       case 'clearBadge':
         return clearBadge.run(o.nowIso, op.id);
       case 'upsert': {
-        const s = op.s;
-        return upsert.run(s.id, s.misId, s.forename, s.surname, s.year, s.form, s.groupId, s.badge, s.photo, o.source, o.nowIso);
+        const args: unknown[] = [];
+        upsertArgs(op.s, args);
+        return upsert.run(...args);
       }
       case 'deactivate':
         return deactivate.run(o.nowIso, op.id);
@@ -81,30 +98,56 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
         return putContacts.run(op.id, op.json, o.nowIso);
     }
   };
+  // Rows of the same kind go BATCH to a statement. A statement that writes students opens a
+  // statement savepoint (its trigger writes the name index, students_fts2), and FTS5 flushes its
+  // pending terms at every savepoint: one student per statement cost ~20 µs of index work per
+  // student against ~4 µs for the same rows inserted in bulk (50,000 students: ~1.3 s → ~0.6 s
+  // with their contacts). Same rows, same order, same all-or-nothing (a failing statement fails
+  // its chunk, which is rolled back whole).
+  const upsertBatch = db.prepare(upsertSql(BATCH));
+  const contactsBatch = db.prepare(contactsSql(BATCH));
+  const runBatch = (i: number): number => {
+    const op = ops[i]!;
+    if ((op.kind === 'upsert' || op.kind === 'contacts') && i + BATCH <= ops.length && ops[i + BATCH - 1]!.kind === op.kind) {
+      const args: unknown[] = [];
+      if (op.kind === 'upsert') {
+        for (let k = i; k < i + BATCH; k++) upsertArgs((ops[k] as Extract<Op, { kind: 'upsert' }>).s, args);
+        upsertBatch.run(...args);
+      } else {
+        for (let k = i; k < i + BATCH; k++) {
+          const c = ops[k] as Extract<Op, { kind: 'contacts' }>;
+          args.push(c.id, c.json, o.nowIso);
+        }
+        contactsBatch.run(...args);
+      }
+      return i + BATCH;
+    }
+    run(op);
+    return i + 1;
+  };
 
   if (ops.length === 0) {
     // Nothing to write (the usual night); the last-chunk work still runs, in its own transaction.
-    if (o.alsoInLastChunk) {
-      o.gate?.waitClear();
-      db.transaction(() => o.alsoInLastChunk!(db)).immediate();
-    }
+    if (o.alsoInLastChunk) inChunk(db, o.gate, () => o.alsoInLastChunk!(db));
     return;
   }
   const chunkMs = o.chunkMs ?? 4;
+  const gate = o.gate;
   let done = 0;
   try {
     do {
-      o.gate?.waitClear();
       const from = done;
-      const last = db.transaction(() => {
+      const last = inChunk(db, gate, () => {
         const t0 = performance.now();
         let i = from;
-        // At least one write per chunk; then as many as fit in chunkMs (checked every 16).
-        do run(ops[i++]!);
-        while (i < ops.length && ((i - from) & 15 || performance.now() - t0 < chunkMs));
+        // At least one statement per chunk; then as many as fit in chunkMs, unless a main-thread
+        // transaction starts waiting (both checked after every statement: a statement of BATCH
+        // rows takes a good fraction of a millisecond, the checks a few nanoseconds).
+        do i = runBatch(i);
+        while (i < ops.length && !(gate && gate.waiting() > 0) && performance.now() - t0 < chunkMs);
         if (i >= ops.length) o.alsoInLastChunk?.(db);
         return i;
-      }).immediate();
+      });
       done = last;
       if (o.between) await o.between(done, ops.length);
     } while (done < ops.length);
@@ -136,10 +179,9 @@ async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void
   const dropContacts = db.prepare('DELETE FROM student_contacts WHERE student_id = ?');
   const inChunks = async <T>(items: T[], each: (x: T) => void) => {
     for (let i = 0; i < items.length; i += 200) {
-      o.gate?.waitClear();
-      db.transaction(() => {
+      inChunk(db, o.gate, () => {
         for (const x of items.slice(i, i + 200)) each(x);
-      }).immediate();
+      });
       if (o.between) await o.between(0, 0);
     }
   };

@@ -79,6 +79,10 @@ export function runInWorker(w: WorkerImport): Promise<JobFinish> {
       }
     });
     worker.on('error', (e) => settle(() => reject(e)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the import worker stopped (exit code ${code})`))));
+    worker.on('exit', (code) => {
+      // A thread that died inside a chunk left its flag up: the main thread must not wait on it.
+      mainWriteGate.reset();
+      settle(() => reject(new Error(`the import worker stopped (exit code ${code})`)));
+    });
   });
 }
