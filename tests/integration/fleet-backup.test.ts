@@ -143,10 +143,8 @@ describe('corrupt database at start-up', () => {
   it('restores the last good backup, reads back later sign-ins, and tells the admin', async () => {
     const { core, clock, dataDir } = kiosk();
     const inBackup = await signIns(core, ['demo-1', 'demo-2', 'demo-3']);
-    core.lateness.counts.catchUp(); // the backup holds their counts, not just their notes
     await backupDatabase(core.db, backupsDirOf(dataDir), { keep: 3, clock });
     const afterBackup = await signIns(core, ['demo-4', 'demo-5']);
-    core.lateness.counts.catchUp();
     core.close();
     damagePageOf(path.join(dataDir, 'passdesk.sqlite'), 'events_day');
 
@@ -169,6 +167,31 @@ describe('corrupt database at start-up', () => {
     // once from the backup and again from the sign-ins read back.
     expect(opened.value.lateness.report('2026-11-23', '2026-11-27').lates).toBe(5);
     expect(opened.value.lateness.counts.count('demo-1', '2026-11-23', '2026-11-29')).toBe(1);
+  });
+
+  // Issue 16: a late is counted from a note (late_pending) until the catch-up folds it into the
+  // counts; the salvage copies the counts and must carry the notes by event id (rowids change).
+  it.each([
+    ['both files still hold their notes', false, false],
+    ['the backup holds counts, the damaged file notes for the later lates', true, false],
+    ['both files hold counts only', true, true],
+  ])('after a salvage each late counts once: %s', async (_, caughtUpBeforeBackup, caughtUpAfter) => {
+    const { core, clock, dataDir } = kiosk();
+    await signIns(core, ['demo-1', 'demo-2', 'demo-3']);
+    if (caughtUpBeforeBackup) core.lateness.counts.catchUp();
+    await backupDatabase(core.db, backupsDirOf(dataDir), { keep: 3, clock });
+    await signIns(core, ['demo-4', 'demo-5']);
+    if (caughtUpAfter) core.lateness.counts.catchUp();
+    core.close();
+    damagePageOf(path.join(dataDir, 'passdesk.sqlite'), 'events_day');
+
+    const opened = openWithRecovery(() => KioskCore.open({ dataDir, clock }), { dataDir, clock });
+    cleanups.push(() => opened.value.close());
+    expect(opened.recovery).toMatchObject({ eventsInBackup: 3, eventsSalvaged: 2 });
+    expect(opened.value.lateness.report('2026-11-23', '2026-11-27').lates).toBe(5);
+    for (const s of ['demo-1', 'demo-4']) expect(opened.value.lateness.counts.count(s, '2026-11-23', '2026-11-29')).toBe(1);
+    opened.value.lateness.counts.catchUp();
+    expect(opened.value.lateness.report('2026-11-23', '2026-11-27').lates).toBe(5);
   });
 
   it('restores the backup even when the damaged file cannot be read at all', async () => {

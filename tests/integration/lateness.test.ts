@@ -177,6 +177,15 @@ describe('counts caught up off the scan path (issue 16)', () => {
     expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(3);
   });
 
+  it('a late still pending over a roll-over counts in the year and form the student had when late', async () => {
+    const { core, late } = setup([]);
+    await late('2026-12-01T09:05:00Z');
+    const before = core.students.get('demo-1')!;
+    core.db.prepare(`UPDATE students SET year = year + 1, form = 'NEW' WHERE id = 'demo-1'`).run();
+    core.lateness.counts.catchUp();
+    expect(core.lateness.counts.byDayYearForm('2026-12-01', '2026-12-01')).toEqual([{ date: '2026-12-01', year: before.year, form: before.form, lates: 1 }]);
+  });
+
   it('a late whose count was still pending when the kiosk stopped is counted after the restart', async () => {
     const first = setup([{ ...WEEKLY, count: 2 }]);
     await first.late('2026-12-01T09:05:00Z');

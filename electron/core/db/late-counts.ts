@@ -23,7 +23,7 @@ export interface DayYearForm {
 const STANDING_LATE = `direction = 'sign_in' AND minutes_late > 0 AND superseded_by IS NULL`;
 
 /** The late sign-ins noted by the insert trigger and not yet in the counts (migration 013), standing ones only. */
-const PENDING = `late_pending p JOIN events e ON e.rowid = p.event_rowid WHERE e.superseded_by IS NULL`;
+const PENDING = `late_pending p JOIN events e ON e.rowid = p.event_rowid WHERE e.${STANDING_LATE.replace(/ AND /g, ' AND e.')}`;
 
 /**
  * Bring the counts up to date with the late sign-ins noted since the last catch-up (migration
@@ -34,11 +34,11 @@ const PENDING = `late_pending p JOIN events e ON e.rowid = p.event_rowid WHERE e
 export function catchUpLateCounts(db: Db): number {
   const pending = db.prepare('SELECT COUNT(*) AS n FROM late_pending').get() as { n: number };
   if (pending.n === 0) return 0;
-  // Year and form as the roster has them now, a second or so after the sign-in (the trigger
-  // read them at the sign-in itself); "WHERE" keeps SQLite's upsert-after-SELECT parse unambiguous.
+  // Year and form as the note has them (the student's at the sign-in); the "WHERE" in PENDING
+  // also keeps SQLite's upsert-after-SELECT parse unambiguous.
   db.prepare(
     `INSERT INTO late_counts (student_id, local_date, year, form, lates)
-     SELECT e.student_id, e.local_date, s.year, s.form, COUNT(*) FROM ${PENDING.replace('WHERE', 'LEFT JOIN students s ON s.id = e.student_id WHERE')}
+     SELECT e.student_id, e.local_date, p.year, p.form, COUNT(*) FROM ${PENDING}
      GROUP BY e.student_id, e.local_date
      ON CONFLICT (student_id, local_date) DO UPDATE SET lates = lates + excluded.lates`,
   ).run();
@@ -62,6 +62,7 @@ export class LateCountRepository {
   private readonly countStmt;
   private readonly insertAlertStmt;
   private readonly alertsOfEventStmt;
+  private readonly anyPendingStmt;
 
   constructor(private readonly db: Db) {
     // The counts plus the student's lates still pending (a second old at most, normally).
@@ -74,17 +75,28 @@ export class LateCountRepository {
        VALUES (@eventId, @ruleId, @periodStart, @count, @message, @emailTo, @emailedAt)`,
     );
     this.alertsOfEventStmt = db.prepare('SELECT * FROM late_alerts WHERE event_id = ? ORDER BY rowid');
+    this.anyPendingStmt = db.prepare('SELECT 1 FROM late_pending LIMIT 1').pluck();
   }
 
   /** Fold the pending lates into the counts (its own transaction); how many there were. Every reader of the counts below calls it first. */
   catchUp(): number {
-    if (this.db.readonly) return 0;
+    // A plain read when nothing is pending (the usual case): a report needs no write lock then.
+    if (this.db.readonly || !this.anyPendingStmt.get()) return 0;
     return this.db.transaction(() => catchUpLateCounts(this.db))();
+  }
+
+  /** Before a read of the counts: caught up, or (another process holding the write lock) as they are, a second's lates short at most. */
+  private fresh(): void {
+    try {
+      this.catchUp();
+    } catch (e) {
+      if (!/^SQLITE_BUSY/.test((e as { code?: string }).code ?? '')) throw e;
+    }
   }
 
   /** The oldest day with a count kept (null: none). */
   oldestDay(): string | null {
-    this.catchUp();
+    this.fresh();
     return (this.db.prepare('SELECT MIN(local_date) AS d FROM late_counts').get() as { d: string | null }).d;
   }
 
@@ -163,7 +175,7 @@ export class LateCountRepository {
 
   /** Lates per day, year and form in [from, to]: everything the charts need from the counts. */
   byDayYearForm(from: string, to: string): DayYearForm[] {
-    this.catchUp();
+    this.fresh();
     return this.db
       .prepare(
         `SELECT local_date AS date, year, form, SUM(lates) AS lates FROM late_counts
@@ -187,7 +199,7 @@ export class LateCountRepository {
    * read from the weekly counts, touching only the weeks that reached it.
    */
   overInWeeks(from: string, to: string, min: number): { studentId: string; count: number }[] {
-    this.catchUp();
+    this.fresh();
     return this.db
       .prepare(
         `SELECT student_id AS studentId, MAX(lates) AS count FROM late_weeks INDEXED BY late_weeks_count
@@ -204,7 +216,7 @@ export class LateCountRepository {
     periods: { start: string; end: string }[],
     min: number[],
   ): { studentId: string; counts: number[] }[] {
-    this.catchUp();
+    this.fresh();
     if (periods.length === 0) return [];
     const cols = periods
       .map(
@@ -264,7 +276,7 @@ export class LateCountRepository {
     starts: string[],
     min: number,
   ): { studentId: string; count: number }[] {
-    this.catchUp();
+    this.fresh();
     if (starts.length === 0) return [];
     return this.db
       .prepare(

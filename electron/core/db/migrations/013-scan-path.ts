@@ -25,7 +25,9 @@ export const migration013 = {
 DROP INDEX events_student_day;
 CREATE INDEX events_student_day ON events(student_id, local_date, occurred_at);
 
-CREATE TABLE late_pending (event_rowid INTEGER PRIMARY KEY);
+-- The year and form are the student's at the sign-in (as migration 011's trigger read them),
+-- so a catch-up after a roll-over still counts the late where it happened.
+CREATE TABLE late_pending (event_rowid INTEGER PRIMARY KEY, year INTEGER, form TEXT);
 
 DROP TRIGGER late_counts_on_insert;
 DROP TRIGGER late_weeks_on_insert;
@@ -33,7 +35,8 @@ DROP TRIGGER late_period_counts_on_insert;
 CREATE TRIGGER late_pending_on_insert AFTER INSERT ON events
 WHEN NEW.direction = 'sign_in' AND NEW.minutes_late > 0 AND NEW.superseded_by IS NULL
 BEGIN
-  INSERT INTO late_pending (event_rowid) VALUES (NEW.rowid);
+  INSERT INTO late_pending (event_rowid, year, form)
+  SELECT NEW.rowid, s.year, s.form FROM (SELECT 1) LEFT JOIN students s ON s.id = NEW.student_id;
 END;
 
 DROP TRIGGER late_counts_on_supersede;
