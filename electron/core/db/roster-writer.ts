@@ -35,7 +35,7 @@ export interface ChunkedWriteOptions {
   contactsBefore: Map<string, string>;
   /** Main-thread transactions go first (absent: in-process, nothing to wait for). */
   gate?: WriteGate;
-  /** Longest a chunk holds the write lock, in ms (default 4). */
+  /** Longest a chunk holds the write lock, in ms (default 2: a scan waits for at most one). */
   chunkMs?: number;
   /** Called between chunks with the writes done so far; may await (the worker yields there). */
   between?: (done: number, total: number) => Promise<void> | void;
@@ -131,7 +131,7 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
     if (o.alsoInLastChunk) inChunk(db, o.gate, () => o.alsoInLastChunk!(db));
     return;
   }
-  const chunkMs = o.chunkMs ?? 4;
+  const chunkMs = o.chunkMs ?? 2;
   const gate = o.gate;
   let done = 0;
   try {
