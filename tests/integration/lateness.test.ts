@@ -159,6 +159,20 @@ describe('counts caught up off the scan path (issue 16)', () => {
     expect(weekCount(core, 'demo-1', '2026-11-30', '2026-12-06')).toBe(2);
   });
 
+  it('a backlog is folded in steps (the background catch-up), the counts right after each', async () => {
+    const { core, late } = setup([]);
+    for (const [i, s] of ['demo-1', 'demo-2', 'demo-1'].entries()) await late(`2026-12-0${i + 1}T09:05:00Z`, s);
+    const week = () => [weekCount(core, 'demo-1', '2026-11-30', '2026-12-06'), weekCount(core, 'demo-2', '2026-11-30', '2026-12-06')];
+    expect(week()).toEqual([2, 1]);
+    expect(core.lateness.counts.catchUp(1)).toBe(1);
+    expect([pending(core), ...week()]).toEqual([2, 2, 1]);
+    expect(core.lateness.counts.catchUp(1)).toBe(1);
+    expect([pending(core), ...week()]).toEqual([1, 2, 1]);
+    expect(core.lateness.counts.catchUp(5)).toBe(1);
+    expect([pending(core), ...week()]).toEqual([0, 2, 1]);
+    expect(core.lateness.report('2026-11-30', '2026-12-04').lates).toBe(3);
+  });
+
   it('an override counts once whether the late was already counted or still pending', async () => {
     const { core, late } = setup([{ ...WEEKLY, count: 3 }]);
     const counted = await late('2026-12-01T09:05:00Z');

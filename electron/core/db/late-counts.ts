@@ -23,39 +23,73 @@ export interface DayYearForm {
 const STANDING_LATE = `direction = 'sign_in' AND minutes_late > 0 AND superseded_by IS NULL`;
 
 /** The late sign-ins noted by the insert trigger and not yet in the counts (migration 013), standing ones only. */
-const PENDING = `late_pending p JOIN events e ON e.rowid = p.event_rowid WHERE e.${STANDING_LATE.replace(/ AND /g, ' AND e.')}`;
+const STANDING_E = `e.${STANDING_LATE.replace(/ AND /g, ' AND e.')}`;
+const PENDING = `late_pending p CROSS JOIN events e ON e.rowid = p.event_rowid WHERE ${STANDING_E}`;
 
 /**
  * Bring the counts up to date with the late sign-ins noted since the last catch-up (migration
- * 013 took this off the scan path), in the caller's transaction. One batch: each student's day,
- * week and periods gain their pending lates, and the notes go. A late superseded while pending
- * is not counted (its replacement, if late, is pending itself).
+ * 013 took this off the scan path), in the caller's transaction: each student's day, week and
+ * periods gain their pending lates, and the notes go. A late superseded while pending is not
+ * counted (its replacement, if late, is pending itself). `limit`: at most this many notes, the
+ * oldest (a backlog is folded in steps of a few ms on the kiosk's main thread). Returns how
+ * many notes were folded in.
  */
-export function catchUpLateCounts(db: Db): number {
-  const pending = db.prepare('SELECT COUNT(*) AS n FROM late_pending').get() as { n: number };
-  if (pending.n === 0) return 0;
-  // Year and form as the note has them (the student's at the sign-in); the "WHERE" in PENDING
+export function catchUpLateCounts(db: Db, limit = Number.MAX_SAFE_INTEGER): number {
+  // The newest note of this step (null: nothing pending).
+  const last = db
+    .prepare(
+      'SELECT MAX(event_rowid) FROM (SELECT event_rowid FROM late_pending ORDER BY event_rowid LIMIT ?)',
+    )
+    .pluck()
+    .get(limit) as number | null;
+  if (last === null) return 0;
+  // CROSS JOIN: the notes drive (a rowid range), never a walk of every standing late.
+  foldNotes(
+    db,
+    `late_pending p CROSS JOIN events e ON e.rowid = p.event_rowid WHERE p.event_rowid <= ? AND ${STANDING_E}`,
+    [last],
+  );
+  return db.prepare('DELETE FROM late_pending WHERE event_rowid <= ?').run(last).changes;
+}
+
+/**
+ * The retention purge's part (in its transaction): fold in the notes of the events it is about
+ * to delete (`ids`: an SQL query of their ids), whatever else is pending, so the counts keep
+ * them and no note outlives its event.
+ */
+export function catchUpLateCountsOf(db: Db, ids: string): void {
+  foldNotes(
+    db,
+    `events e CROSS JOIN late_pending p ON p.event_rowid = e.rowid WHERE e.id IN (${ids}) AND ${STANDING_E}`,
+    [],
+  );
+  db.prepare(
+    `DELETE FROM late_pending WHERE event_rowid IN (SELECT rowid FROM events WHERE id IN (${ids}))`,
+  ).run();
+}
+
+/** The notes' lates into the three counts; `from` joins late_pending p and events e (and ends in a WHERE). */
+function foldNotes(db: Db, from: string, params: unknown[]): void {
+  // Year and form as the note has them (the student's at the sign-in); the WHERE in `from`
   // also keeps SQLite's upsert-after-SELECT parse unambiguous.
   db.prepare(
     `INSERT INTO late_counts (student_id, local_date, year, form, lates)
-     SELECT e.student_id, e.local_date, p.year, p.form, COUNT(*) FROM ${PENDING}
+     SELECT e.student_id, e.local_date, p.year, p.form, COUNT(*) FROM ${from}
      GROUP BY e.student_id, e.local_date
      ON CONFLICT (student_id, local_date) DO UPDATE SET lates = lates + excluded.lates`,
-  ).run();
+  ).run(...params);
   db.prepare(
     `INSERT INTO late_weeks (week_start, student_id, lates)
-     SELECT date(e.local_date, 'weekday 0', '-6 days'), e.student_id, COUNT(*) FROM ${PENDING}
+     SELECT date(e.local_date, 'weekday 0', '-6 days'), e.student_id, COUNT(*) FROM ${from}
      GROUP BY 1, 2
      ON CONFLICT (week_start, student_id) DO UPDATE SET lates = lates + excluded.lates`,
-  ).run();
+  ).run(...params);
   db.prepare(
     `INSERT INTO late_period_counts (kind, period_start, student_id, lates)
-     SELECT lp.kind, lp.first_day, e.student_id, COUNT(*) FROM ${PENDING.replace('WHERE', 'JOIN late_periods lp ON e.local_date BETWEEN lp.first_day AND lp.last_day WHERE')}
+     SELECT lp.kind, lp.first_day, e.student_id, COUNT(*) FROM ${from.replace(' WHERE ', ' JOIN late_periods lp ON e.local_date BETWEEN lp.first_day AND lp.last_day WHERE ')}
      GROUP BY 1, 2, 3
      ON CONFLICT (kind, period_start, student_id) DO UPDATE SET lates = lates + excluded.lates`,
-  ).run();
-  db.prepare('DELETE FROM late_pending').run();
-  return pending.n;
+  ).run(...params);
 }
 
 export class LateCountRepository {
@@ -78,11 +112,15 @@ export class LateCountRepository {
     this.anyPendingStmt = db.prepare('SELECT 1 FROM late_pending LIMIT 1').pluck();
   }
 
-  /** Fold the pending lates into the counts (its own transaction); how many there were. Every reader of the counts below calls it first. */
-  catchUp(): number {
+  /**
+   * Fold the pending lates into the counts (its own transaction); how many notes were folded.
+   * Every reader of the counts below calls it first (all of them); the background catch-up
+   * (LatenessService) takes `limit` at a time.
+   */
+  catchUp(limit?: number): number {
     // A plain read when nothing is pending (the usual case): a report needs no write lock then.
     if (this.db.readonly || !this.anyPendingStmt.get()) return 0;
-    return this.db.transaction(() => catchUpLateCounts(this.db))();
+    return this.db.transaction(() => catchUpLateCounts(this.db, limit))();
   }
 
   /** Before a read of the counts: caught up, or (another process holding the write lock) as they are, a second's lates short at most. */
@@ -137,9 +175,7 @@ export class LateCountRepository {
   }
 
   /** Who an alert is about, for the staff email. */
-  alertStudent(
-    eventId: string,
-  ): {
+  alertStudent(eventId: string): {
     studentId: string;
     forename: string;
     surname: string;

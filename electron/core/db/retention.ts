@@ -3,7 +3,7 @@
 // with secure_delete on so the freed pages are overwritten. When to purge and how far back is
 // decided in maintenance/retention.ts.
 import type { Db } from './database';
-import { catchUpLateCounts } from './late-counts';
+import { catchUpLateCountsOf } from './late-counts';
 
 /** Outbox states in which the MIS does not have the mark yet and a person may still need the event. */
 export const UNFINISHED_WRITEBACK = ['pending', 'in_flight', 'failed_permanent'] as const;
@@ -47,9 +47,9 @@ export function purgeEventsBefore(
   db.pragma('foreign_keys = OFF');
   try {
     return db.transaction((): PurgedRows => {
-      // The lateness counts outlive the purge: a late still pending (migration 013) is counted first.
-      catchUpLateCounts(db);
-      db.exec('DROP TABLE IF EXISTS temp.retention_purge; CREATE TEMP TABLE retention_purge (id TEXT PRIMARY KEY)');
+      db.exec(
+        'DROP TABLE IF EXISTS temp.retention_purge; CREATE TEMP TABLE retention_purge (id TEXT PRIMARY KEY)',
+      );
       db.prepare(
         `INSERT INTO temp.retention_purge (id)
          SELECT e.id FROM events e
@@ -57,15 +57,19 @@ export function purgeEventsBefore(
            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.state IN (${unfinished}))
          ORDER BY e.local_date LIMIT ?`,
       ).run(cutoff.date, limit ?? -1);
+      // The lateness counts outlive the purge: a purged late still pending (migration 013) is counted first.
+      catchUpLateCountsOf(db, 'SELECT id FROM temp.retention_purge');
       // Through the outbox's state index: the old events whose mark the MIS does not have yet.
-      const keptAwaitingWriteback = !countKept ? 0 : (
-        db
-          .prepare(
-            `SELECT COUNT(DISTINCT o.event_id) AS n FROM outbox o JOIN events e ON e.id = o.event_id
+      const keptAwaitingWriteback = !countKept
+        ? 0
+        : (
+            db
+              .prepare(
+                `SELECT COUNT(DISTINCT o.event_id) AS n FROM outbox o JOIN events e ON e.id = o.event_id
              WHERE o.state IN (${unfinished}) AND e.local_date < ?`,
-          )
-          .get(cutoff.date) as { n: number }
-      ).n;
+              )
+              .get(cutoff.date) as { n: number }
+          ).n;
       // An override and the event it replaced go together: never leave a kept event pointing at a purged one.
       const unlinkKept = db.prepare(
         `DELETE FROM temp.retention_purge WHERE id IN (
@@ -75,9 +79,18 @@ export function purgeEventsBefore(
       while (unlinkKept.run().changes > 0);
 
       const related: Record<string, number> = {};
-      const events = deleteWithChildren(db, foreignKeys(db), 'events', 'id IN (SELECT id FROM temp.retention_purge)', related, 0);
+      const events = deleteWithChildren(
+        db,
+        foreignKeys(db),
+        'events',
+        'id IN (SELECT id FROM temp.retention_purge)',
+        related,
+        0,
+      );
       delete related.events;
-      const scanRejections = db.prepare('DELETE FROM scan_rejections WHERE at < ?').run(cutoff.instant).changes;
+      const scanRejections = db
+        .prepare('DELETE FROM scan_rejections WHERE at < ?')
+        .run(cutoff.instant).changes;
       const outcome: PurgedRows = { events, related, scanRejections, keptAwaitingWriteback };
       inTransaction?.(outcome);
       // Every table pointing at events lost its rows above; only links between events could
@@ -88,7 +101,10 @@ export function purgeEventsBefore(
            WHERE supersedes IN (SELECT id FROM temp.retention_purge) OR superseded_by IN (SELECT id FROM temp.retention_purge)`,
         )
         .get() as { n: number };
-      if (dangling) throw new Error(`Retention would leave ${dangling} event(s) linked to a purged one; nothing was purged.`);
+      if (dangling)
+        throw new Error(
+          `Retention would leave ${dangling} event(s) linked to a purged one; nothing was purged.`,
+        );
       db.exec('DROP TABLE temp.retention_purge');
       return outcome;
     })();
@@ -115,7 +131,14 @@ export function walCheckpointPragma(mode: 'PASSIVE' | 'TRUNCATE'): string {
  * Delete rows of `table` matching `where`, after the rows of every table that points at them
  * (found from the schema's foreign keys, so a table another issue adds is covered too).
  */
-function deleteWithChildren(db: Db, keys: ForeignKey[], table: string, where: string, counts: Record<string, number>, depth: number): number {
+function deleteWithChildren(
+  db: Db,
+  keys: ForeignKey[],
+  table: string,
+  where: string,
+  counts: Record<string, number>,
+  depth: number,
+): number {
   if (depth > 4) throw new Error(`Retention: foreign keys nest too deep under ${table}.`);
   // Self-links (supersedes) are handled by keeping chains whole.
   for (const child of keys.filter((k) => k.parent === table && k.table !== table)) {
