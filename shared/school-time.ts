@@ -109,10 +109,10 @@ function bucketOffset(ms: number, timeZone: string): number | null {
   return offset;
 }
 
-/** Offset at a whole second, from Intl (the formatter with seconds). */
+/** The offset at an instant, from Intl (the formatter with seconds; the instant's milliseconds left out). */
 function offsetOf(ms: number, timeZone: string): number {
   const w = formattedParts(ms, timeZone, true);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - ms;
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -203,9 +203,7 @@ export function weekdayOf(date: string): number {
 
 /** The zone's offset from UTC at an instant, in milliseconds (+01:00 → 3 600 000). */
 export function offsetMs(at: number, timeZone: string): number {
-  const w = wallParts(at, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - (at - (((at % 1000) + 1000) % 1000));
+  return bucketOffset(at, timeZone) ?? offsetOf(at, timeZone);
 }
 
 /**

@@ -346,12 +346,8 @@ export class LateCountRepository {
   }
 }
 
-/**
- * The counts again from the events still held (in the caller's transaction): see
- * LateCountRepository.rebuild. Also after a salvage (db/salvage.ts), where the events read back
- * were counted once in the damaged file and would be again from their pending notes.
- */
-export function rebuildLateCounts(db: Db): { from: string | null; rows: number } {
+/** The counts again from the events still held, in the caller's transaction: see LateCountRepository.rebuild. */
+function rebuildLateCounts(db: Db): { from: string | null; rows: number } {
   const first = (db.prepare('SELECT MIN(local_date) AS d FROM events').get() as { d: string | null }).d;
   // Every held event is counted again below: the pending notes are done with.
   db.prepare('DELETE FROM late_pending').run();
@@ -387,6 +383,29 @@ function refillPeriodCounts(db: Db): void {
        JOIN late_counts c ON c.local_date BETWEEN p.first_day AND p.last_day
        GROUP BY 1, 2, 3 HAVING SUM(c.lates) > 0`,
   ).run();
+}
+
+/**
+ * After a salvage (db/salvage.ts), in its transaction: the target's lateness notes (migration
+ * 013) become the damaged file's, by event id (the copy does not keep rowids), with the year and
+ * form they were noted with. The counts were copied as that file had them; only its pending lates
+ * are not in them. A file from before migration 013, or whose notes cannot be read, has none.
+ */
+export function carryLateNotes(source: Db, target: Db): void {
+  let notes: { id: string; year: number | null; form: string | null }[] = [];
+  try {
+    notes = source
+      .prepare('SELECT e.id, p.year, p.form FROM late_pending p JOIN events e ON e.rowid = p.event_rowid')
+      .all() as typeof notes;
+  } catch {
+    // No late_pending in that file, or its pages are gone.
+  }
+  target.prepare('DELETE FROM late_pending').run();
+  const note = target.prepare(
+    `INSERT OR IGNORE INTO late_pending (event_rowid, year, form)
+     SELECT e.rowid, ?, ? FROM events e WHERE e.id = ? AND ${STANDING_E}`,
+  );
+  for (const n of notes) note.run(n.year, n.form, n.id);
 }
 
 interface AlertRow {

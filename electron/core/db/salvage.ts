@@ -5,6 +5,7 @@
 // the damaged file says was sent is not sent again).
 import Database from 'better-sqlite3';
 import { bindingOptions, type Db } from './database';
+import { carryLateNotes } from './late-counts';
 
 export interface SalvageResult {
   /** Rows written into the new database, per table. */
@@ -56,7 +57,7 @@ export function salvageInto(target: Db, damagedFile: string, nativeBinding?: str
         // The lateness counts were copied as the damaged file had them; the insert trigger noted
         // every late read back again. Only the lates still pending in the damaged file are not
         // in those counts: the notes become exactly those.
-        if (targetTables.has('late_pending')) carryPendingLates(source, target);
+        if (targetTables.has('late_pending')) carryLateNotes(source, target);
         if (targetTables.has('students')) {
           // REPLACE of a student does not run the delete trigger on every SQLite build: rebuild the name index
           // (students_fts2 since migration 009, issue 16).
@@ -121,22 +122,3 @@ function dropOrphans(target: Db, inserted: Map<string, number[]>): number {
   return dropped;
 }
 
-/**
- * Make the target's lateness notes (migration 013) the damaged file's: by event id, with the year
- * and form they were noted with. A file from before migration 013, or one whose notes cannot be
- * read, had its counts caught up by its triggers: no notes then.
- */
-function carryPendingLates(source: Db, target: Db): void {
-  let notes: { id: string; year: number | null; form: string | null }[] = [];
-  try {
-    notes = source.prepare('SELECT e.id, p.year, p.form FROM late_pending p JOIN events e ON e.rowid = p.event_rowid').all() as typeof notes;
-  } catch {
-    // No late_pending in that file, or its pages are gone.
-  }
-  target.prepare('DELETE FROM late_pending').run();
-  const note = target.prepare(
-    `INSERT OR IGNORE INTO late_pending (event_rowid, year, form)
-     SELECT rowid, ?, ? FROM events WHERE id = ? AND direction = 'sign_in' AND minutes_late > 0 AND superseded_by IS NULL`,
-  );
-  for (const n of notes) note.run(n.year, n.form, n.id);
-}

@@ -314,15 +314,19 @@ function integrityInWorker(file: string, nativeBinding?: string): Promise<{ ok: 
  * failed there; rejects only when no worker could start (the caller then runs it on this thread).
  */
 export function pragmaInWorker(file: string, pragma: string, readonly: boolean, nativeBinding?: string): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
-  const module = betterSqlitePath();
+  return evalWorker(WORKER_SOURCE, 'passdesk-pragma', { file, pragma, readonly, nativeBinding: bindingOptions(nativeBinding).nativeBinding, module: betterSqlitePath() });
+}
+
+/** An eval'd worker's one answer; rejects when it could not start or died without answering. */
+function evalWorker<T>(source: string, name: string, workerData: Record<string, unknown>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, pragma, readonly, nativeBinding: bindingOptions(nativeBinding).nativeBinding, module } });
-    worker.once('message', (m: { ok: true; value: string } | { ok: false; error: string }) => {
+    const worker = new Worker(source, { eval: true, name, workerData });
+    worker.once('message', (m: T) => {
       resolve(m);
       void worker.terminate();
     });
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    worker.once('exit', (code) => reject(new Error(`${name} worker exited with ${code}`)));
   });
 }
 
@@ -382,19 +386,13 @@ let stage = 'copy';
 
 /** The backup in a worker; rejects only when the worker could not start or died without answering. */
 function backupInWorker(source: string, partial: string, nativeBinding?: string): Promise<BackupWorkerResult> {
-  const module = betterSqlitePath();
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(BACKUP_WORKER_SOURCE, {
-      eval: true,
-      name: 'passdesk-backup',
-      workerData: { source, partial, nativeBinding: bindingOptions(nativeBinding).nativeBinding, module, eventStatsSql: EVENT_STATS_SQL, latestVersion: latestVersion() },
-    });
-    worker.once('message', (m: BackupWorkerResult) => {
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`backup worker exited with ${code}`)));
+  return evalWorker(BACKUP_WORKER_SOURCE, 'passdesk-backup', {
+    source,
+    partial,
+    nativeBinding: bindingOptions(nativeBinding).nativeBinding,
+    module: betterSqlitePath(),
+    eventStatsSql: EVENT_STATS_SQL,
+    latestVersion: latestVersion(),
   });
 }
 
