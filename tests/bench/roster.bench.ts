@@ -40,6 +40,8 @@ interface Figures {
   idleSplit?: ScanSplit[];
   busySplit?: ScanSplit[];
   writeMs?: number;
+  /** When each phase began (first progress of that phase, first page read), s from the start; 'end' the result. */
+  phases?: Record<string, number>;
 }
 interface ScanSplit {
   cpuMs: number;
@@ -113,19 +115,23 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
       });
     const { ms: idleScanMs, split: idleSplit } = await scanLoop(() => false, Math.min(300, Math.floor(SEEDED / 3)));
 
+    let t0 = 0;
     const source = scenario === 'wonde'
       ? new WondeRosterSource({ http, schoolId: fake.schoolId, origin: fake.origin, photos: false, contacts: true, badgeFrom: 'mis_id', perPage: 200 })
       : csvFileSource(csvFile);
     let writeStart = 0;
     let writeMs = 0;
-    const onProgress = (p: { phase: string }) => {
+    const phases: Record<string, number> = {};
+    const onProgress = (p: { phase: string; done?: number }) => {
+      const key = p.phase === 'reading' && p.done ? 'first page' : p.phase;
+      phases[key] ??= (performance.now() - t0) / 1000;
       if (p.phase === 'writing' && !writeStart) writeStart = performance.now();
       if (p.phase === 'done' && writeStart) writeMs = performance.now() - writeStart;
     };
     const idle = await idleBaseline();
     const monitor = startStallMonitor();
     let finished = false;
-    const t0 = performance.now();
+    t0 = performance.now();
     const importing = core.roster.importNow(source, { onProgress }).finally(() => (finished = true));
     const scanning = scanLoop(() => finished, Math.max(100, SEEDED - idleScanMs.length));
     const run = await importing;
@@ -134,7 +140,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
     const stall = monitor.stop();
     if (run.outcome !== 'applied') throw new Error(`import ${run.outcome}: ${run.message}`);
     const students = core.students.count();
-    return { seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, students, stall, idle, idleScanMs, busyScanMs, idleSplit, busySplit, writeMs };
+    return { seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, students, stall, idle, idleScanMs, busyScanMs, idleSplit, busySplit, writeMs, phases };
   } finally {
     core.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -208,6 +214,9 @@ async function main(): Promise<void> {
       const idle = summarise(r.idleScanMs!);
       const busy = summarise(r.busyScanMs!);
       console.log(`import from ${name}: ${f(r.seconds)} s (writing ${f(r.writeMs! / 1000)} s), peak RSS ${f(r.peakRssMb, 0)} MB, ${r.students} students`);
+      // Where the import's time goes: each phase's start, from the first progress it reported.
+      const ph = Object.entries(r.phases ?? {}).sort((a, b) => a[1] - b[1]);
+      console.log(`  phases (s from the start): ${ph.map(([k, v]) => `${k} ${f(v)}`).join(', ')}, end ${f(r.seconds)}`);
       console.log(
         `  event-loop stall during the import: own ${f(r.stall!.maxOwnMs, 1)} ms; longest gap ${f(r.stall!.maxGapMs, 1)} ms of which ${f(r.stall!.queueAtMaxGapMs, 1)} ms waiting for a CPU` +
           ` (idle baseline: gap ${f(r.idle!.maxGapMs, 1)} ms, own ${f(r.idle!.maxOwnMs, 1)} ms)`,
