@@ -32,12 +32,22 @@ export function normaliseScan(raw: string, rules: BadgeRules): NormalisedScan {
   if (code.length === 0) return { ok: false, reason: 'empty' };
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(code)) return { ok: false, reason: 'control_chars' };
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(rules.badgePattern);
-  } catch {
-    return { ok: false, reason: 'bad_pattern' };
-  }
-  if (!pattern.test(code)) return { ok: false, reason: 'bad_pattern' };
+  const pattern = badgeRegExp(rules.badgePattern);
+  if (!pattern || !pattern.test(code)) return { ok: false, reason: 'bad_pattern' };
   return { ok: true, badge: code };
+}
+
+/** The site's badge pattern, compiled once while it stays the same (a roster import checks 50,000 badges); null if it does not compile. */
+let compiled: { source: string; pattern: RegExp | null } | null = null;
+function badgeRegExp(source: string): RegExp | null {
+  if (compiled?.source !== source) {
+    let pattern: RegExp | null = null;
+    try {
+      pattern = new RegExp(source); // no flags: test() keeps no state between badges
+    } catch {
+      pattern = null;
+    }
+    compiled = { source, pattern };
+  }
+  return compiled.pattern;
 }

@@ -14,7 +14,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { summarise, target } from './stats';
 import { idleBaseline, startStallMonitor, type StallFigures } from './stall';
@@ -185,6 +185,15 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(figures) + '\n');
     process.exit(0); // the fake's keep-alive sockets would hold the child open
   }
+  // The import worker as the kiosk ships it (dist/electron/roster-worker.mjs, one bundled file),
+  // not the TypeScript sources compiled on the fly by tsx at every start (~1 s more here). Built
+  // inside the project so that its better-sqlite3 import resolves from node_modules.
+  const { buildElectron } = (await import(pathToFileURL(path.join(root, 'scripts/build-electron.mjs')).href)) as {
+    buildElectron: (o: { outDir: string; logLevel: string }) => Promise<unknown>;
+  };
+  const built = path.join(root, 'dist', 'bench-electron');
+  await buildElectron({ outDir: built, logLevel: 'warning' });
+  process.env.PASSDESK_ROSTER_WORKER = path.join(built, 'roster-worker.mjs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passdesk-roster-csv-'));
   const csvFile = path.join(dir, `roster-${STUDENTS}.csv`);
   const seedFile = path.join(dir, 'roster-seed.csv');

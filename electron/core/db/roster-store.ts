@@ -93,6 +93,12 @@ export class RosterStore {
     }));
   }
 
+  /** The photos the kiosk holds, by student id (read only when a source brings photos to compare with). */
+  currentPhotos(): Map<string, string> {
+    const rows = this.db.prepare('SELECT id, photo FROM students WHERE photo IS NOT NULL').raw().all() as [string, string][];
+    return new Map(rows);
+  }
+
   currentContacts(): Map<string, string> {
     const rows = this.db.prepare('SELECT student_id, json FROM student_contacts').raw().all() as [string, string][];
     return new Map(rows);

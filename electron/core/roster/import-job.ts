@@ -4,13 +4,14 @@
 // thread but what it is given. The caller logs the run's end (finishRun) from what it returns.
 import type { Db } from '../db/database';
 import { syncWrites } from '../db/database';
-import { writePlanInChunks } from '../db/roster-writer';
+import { undoPlan, writePlanInChunks } from '../db/roster-writer';
 import type { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
 import { localClock } from '../../../shared/school-time';
 import type { SiteSettings } from '../../../shared/settings';
-import type { ImportProgress, ProgressListener, RosterIssue, SourceContext, SourceResult } from './model';
-import { freezePlan, planImport, type PlanCounts, type RosterPlan } from './plan';
+import type { Student } from '../../../shared/model';
+import type { ImportProgress, ProgressListener, RosterIssue, RosterRecord, SourceContext, SourceResult } from './model';
+import { EarlyAdds, freezePlan, planImport, sameStudent, type ContactChange, type PlanCounts, type RosterPlan } from './plan';
 import { detectRollover, rosterMode, type RolloverVerdict } from './seasons';
 import type { ImportRun, ImportTrigger, RosterStore } from '../db/roster-store';
 
@@ -63,73 +64,16 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: SourceContext) => Promise<SourceResult>): Promise<JobFinish> {
   const { store, progress } = deps;
-  const result = await read({ progress, signal: deps.signal });
-  progress({ phase: 'checking', done: 0, total: result.records.length, message: `Checking ${result.records.length} students against the roster` });
-  await yieldToEventLoop();
-
   const settings = input.settings;
+  // The roster as it stands, read before the source: the plan is made against it, and so are the
+  // new students written while the source is still being read. Photos are large: they are read
+  // after the source, and only if it brings photos to compare with.
   const config = store.config();
-  const photos = result.records.some((r) => r.photoGiven);
-  const current = store.currentStudents(photos);
+  const current = store.currentStudents(false);
   const currentContacts = store.currentContacts();
-  let plan: RosterPlan = planImport({
-    current,
-    incoming: result.records,
-    sourceIssues: result.issues,
-    settings,
-    currentContacts,
-    requireBadge: !config.allowNoBadge,
-  });
-  const finish = (outcome: JobFinish['outcome'], message: string | null, extra: Record<string, unknown> = {}): JobFinish => ({
-    outcome,
-    message,
-    counts: { ...plan.counts, groups: plan.groups, ...extra } as ImportRun['counts'],
-    issues: plan.issues,
-    sourceLabel: result.label,
-    received: result.records.length,
-  });
-  const write = async (p: RosterPlan, alsoInLastChunk?: () => void) => {
-    const total = p.added.length + p.updated.length + p.leavers.length + p.contacts.length;
-    progress({ phase: 'writing', done: 0, total, message: `Saving ${total} change(s)` });
-    await yieldToEventLoop();
-    const step = Math.max(1000, Math.ceil(total / 20));
-    let reported = 0;
-    await writePlanInChunks(deps.db, p, {
-      source: input.sourceKind,
-      nowIso: input.nowIso,
-      keepPhotos: !photos,
-      before: new Map(current.map((s) => [s.id, s])),
-      contactsBefore: currentContacts,
-      gate: deps.gate,
-      alsoInLastChunk: alsoInLastChunk ? () => alsoInLastChunk() : undefined,
-      between: async (done, all) => {
-        // The worker's connection commits without fsync (db/database.ts openSideConnection):
-        // each chunk is synced and checkpointed here, holding no lock a scan would wait for.
-        // After every chunk, not every 50 ms: with the WAL folded back each time, a scan during
-        // the import had a p99 (CPU wait taken out) of 4.0–5.4 ms instead of 6.3–8.3 ms (issue
-        // 16's bench), for a slower import (a checkpoint per chunk).
-        if (deps.syncBetween) syncWrites(deps.db);
-        if (all && done - reported >= step && done < all) {
-          reported = done;
-          progress({ phase: 'writing', done, total: all, message: `Saving ${done} of ${all}` } satisfies ImportProgress);
-        }
-        // Let a stop request or a page answer in (the worker's own loop), between chunks.
-        await yieldToEventLoop();
-      },
-    });
-    if (deps.syncBetween) syncWrites(deps.db);
-  };
-
   const isDemo = (s: { source: string }) => s.source === 'demo';
   const active = current.filter((s) => s.active && s.source !== 'manual' && !isDemo(s)).length;
   const demoActive = current.filter((s) => s.active && isDemo(s)).length;
-  if (result.records.length === 0 && active + demoActive > 0) {
-    return finish('refused', `${result.label} gave no usable students, so nothing was changed (${plan.counts.skipped} row(s) had problems). Check the file or the mapping.`);
-  }
-  // Demo students (seeded so a new kiosk can be tried) that this roster does not list.
-  const demoIds = new Set(current.filter(isDemo).map((s) => s.id));
-  const demoLeaving = plan.leavers.filter((l) => demoIds.has(l.id)).length;
-
   const approval = input.trigger === 'rollover_approval';
   // The first real roster into a kiosk that has none (a school installing in August) is never
   // frozen by the summer pause: there is nothing to protect, and the school needs its students.
@@ -137,76 +81,221 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   const paused = rosterMode(localClock(input.nowIso, settings.timeZone).date, config.summerPause) === 'frozen';
   const mode = approval || firstRoster ? 'open' : paused ? 'frozen' : 'open';
 
-  let verdict: RolloverVerdict | null = null;
-  if (!approval) {
-    verdict = detectRollover(current, result.records.map((r) => r.student));
-    if (verdict.isRollover) {
-      store.stageRollover({
-        importId: input.runId,
-        detectedAt: input.nowIso,
-        sourceKind: input.sourceKind,
-        sourceLabel: result.label,
-        verdict,
-        records: result.records,
+  const before = new Map(current.map((s) => [s.id, s]));
+  const writeOptions = (keepPhotos: boolean) => ({
+    source: input.sourceKind,
+    nowIso: input.nowIso,
+    keepPhotos,
+    before,
+    contactsBefore: currentContacts,
+    gate: deps.gate,
+  });
+  // The worker's connection commits without fsync (db/database.ts openSideConnection): each chunk
+  // is synced and checkpointed before the next, holding no lock a scan would wait for. After every
+  // chunk, not every 50 ms: with the WAL folded back each time, a scan during the import had a p99
+  // (CPU wait taken out) of 4.0–5.4 ms instead of 6.3–8.3 ms (issue 16's bench), for a slower
+  // import (a checkpoint per chunk).
+  const syncChunk = () => {
+    if (deps.syncBetween) syncWrites(deps.db);
+  };
+
+  // Writing while reading (issue 16): new students that no later page can change are written as
+  // each page arrives, while the next is fetched (plan.ts EarlyAdds). Only where the import will
+  // almost surely apply: the roster is open (no summer freeze), this is not a new year being
+  // approved, and no demo students wait for the admin's confirmation. If the import is refused or
+  // fails after all, they are undone (undoEarly) and the roster is as it was.
+  const early: { added: Student[]; contacts: ContactChange[] } = { added: [], contacts: [] };
+  const earlyAdds =
+    mode === 'open' && !approval && (demoActive === 0 || input.replaceDemo)
+      ? new EarlyAdds({ current, settings, currentContacts, requireBadge: !config.allowNoBadge })
+      : null;
+  const onPage = earlyAdds
+    ? async (records: RosterRecord[]) => {
+        const page = earlyAdds.page(records);
+        if (!page.added.length && !page.contacts.length) return;
+        const plan = { added: page.added, updated: [], leavers: [], releasedBadges: [], contacts: page.contacts };
+        await writePlanInChunks(deps.db, plan, { ...writeOptions(true), between: yieldToEventLoop });
+        early.added.push(...page.added);
+        early.contacts.push(...page.contacts);
+        // Synced once a page, not after each of its chunks: a page is a few chunks, and a scan's
+        // own fsync then has at most one page of the import's writes to flush.
+        syncChunk();
+      }
+    : undefined;
+  /** Undo what was written early: all of it, or only the students `keep` turns down. */
+  const undoEarly = async (keep: (id: string) => boolean = () => false) => {
+    const added = early.added.filter((s) => !keep(s.id));
+    const contacts = early.contacts.filter((c) => !keep(c.studentId));
+    if (!added.length && !contacts.length) return;
+    early.added = early.added.filter((s) => keep(s.id));
+    early.contacts = early.contacts.filter((c) => keep(c.studentId));
+    await undoPlan(deps.db, { added, updated: [], leavers: [], releasedBadges: [], contacts }, { ...writeOptions(true), between: betweenChunks });
+    syncChunk();
+  };
+  async function betweenChunks(): Promise<void> {
+    syncChunk();
+    // Let a stop request or a page answer in (the worker's own loop), between chunks.
+    await yieldToEventLoop();
+  }
+
+  try {
+    return await planAndWrite();
+  } catch (e) {
+    // A failure (a page that never came, a stop request, a full disk) leaves the roster as it was.
+    await undoEarly().catch((u: Error) => deps.logger.error('roster: the students written early could not be undone', { error: u.message }));
+    throw e;
+  }
+
+  async function planAndWrite(): Promise<JobFinish> {
+    const result = await read({ progress, signal: deps.signal, onPage });
+    progress({ phase: 'checking', done: 0, total: result.records.length, message: `Checking ${result.records.length} students against the roster` });
+    await yieldToEventLoop();
+
+    const photos = result.records.some((r) => r.photoGiven);
+    if (photos) {
+      const held = store.currentPhotos();
+      for (const s of current) s.photo = held.get(s.id) ?? null;
+    }
+    let plan: RosterPlan = planImport({
+      current,
+      incoming: result.records,
+      sourceIssues: result.issues,
+      settings,
+      currentContacts,
+      requireBadge: !config.allowNoBadge,
+    });
+    const finish = (outcome: JobFinish['outcome'], message: string | null, extra: Record<string, unknown> = {}): JobFinish => ({
+      outcome,
+      message,
+      counts: { ...plan.counts, groups: plan.groups, ...extra } as ImportRun['counts'],
+      issues: plan.issues,
+      sourceLabel: result.label,
+      received: result.records.length,
+    });
+    // Refused: nothing of this import stays, including what was written early.
+    const refuse = async (message: string, extra?: Record<string, unknown>) => {
+      await undoEarly();
+      return finish('refused', message, extra);
+    };
+    const write = async (p: RosterPlan, alsoInLastChunk?: () => void) => {
+      // Every student written early is one the plan adds (EarlyAdds' rule); should one ever not be,
+      // it is taken out again, so that what lands is exactly the plan.
+      const planned = new Set(p.added.map((s) => s.id));
+      await undoEarly((id) => planned.has(id));
+      const rest = withoutEarly(p, early);
+      const total = rest.added.length + rest.updated.length + rest.leavers.length + rest.contacts.length;
+      progress({ phase: 'writing', done: 0, total, message: `Saving ${total} change(s)` });
+      await yieldToEventLoop();
+      const step = Math.max(1000, Math.ceil(total / 20));
+      let reported = 0;
+      await writePlanInChunks(deps.db, rest, {
+        ...writeOptions(!photos),
+        alsoInLastChunk: alsoInLastChunk ? () => alsoInLastChunk() : undefined,
+        between: async (done, all) => {
+          if (all && done - reported >= step && done < all) {
+            reported = done;
+            progress({ phase: 'writing', done, total: all, message: `Saving ${done} of ${all}` } satisfies ImportProgress);
+          }
+          await betweenChunks();
+        },
       });
-      // Until the admin approves, the old roster stays; contact details still come in.
+      syncChunk();
+    };
+
+    if (result.records.length === 0 && active + demoActive > 0) {
+      return refuse(`${result.label} gave no usable students, so nothing was changed (${plan.counts.skipped} row(s) had problems). Check the file or the mapping.`);
+    }
+    // Demo students (seeded so a new kiosk can be tried) that this roster does not list.
+    const demoIds = new Set(current.filter(isDemo).map((s) => s.id));
+    const demoLeaving = plan.leavers.filter((l) => demoIds.has(l.id)).length;
+
+    let verdict: RolloverVerdict | null = null;
+    if (!approval) {
+      verdict = detectRollover(current, result.records.map((r) => r.student));
+      if (verdict.isRollover) {
+        // The new intake written early is not on the kiosk until the admin approves the new year.
+        await undoEarly();
+        store.stageRollover({
+          importId: input.runId,
+          detectedAt: input.nowIso,
+          sourceKind: input.sourceKind,
+          sourceLabel: result.label,
+          verdict,
+          records: result.records,
+        });
+        // Until the admin approves, the old roster stays; contact details still come in.
+        const frozen = freezePlan(plan);
+        plan = frozen;
+        await write(plan);
+        return finish('rollover_pending', 'A new academic year was found in the roster. It waits for approval in Admin → Roster before it replaces this year\'s roster.', {
+          held: frozen.held,
+          rollover: verdict,
+        });
+      }
+    }
+
+    // The demo students leave when the first real roster arrives, once the admin has said so
+    // (approving a new academic year is itself that confirmation); their events stay, as every
+    // leaver's do (deactivated, never deleted).
+    if (demoLeaving > 0 && !input.replaceDemo && !approval && mode === 'open') {
+      return refuse(
+        `The kiosk still holds the ${demoLeaving} demo students. They leave when this first real roster comes in: confirm to replace them ` +
+          '(Admin → Roster: "Replace the demo students"; command line: import-roster --replace-demo). Nothing was changed.',
+        { demo: demoLeaving },
+      );
+    }
+
+    if (mode === 'frozen') {
       const frozen = freezePlan(plan);
       plan = frozen;
       await write(plan);
-      return finish('rollover_pending', 'A new academic year was found in the roster. It waits for approval in Admin → Roster before it replaces this year\'s roster.', {
-        held: frozen.held,
-        rollover: verdict,
-      });
+      return finish('frozen', frozenMessage(config.summerPause, frozen.held, plan.counts.contactsChanged), { held: frozen.held });
     }
-  }
 
-  // The demo students leave when the first real roster arrives, once the admin has said so
-  // (approving a new academic year is itself that confirmation); their events stay, as every
-  // leaver's do (deactivated, never deleted).
-  if (demoLeaving > 0 && !input.replaceDemo && !approval && mode === 'open') {
-    return finish(
-      'refused',
-      `The kiosk still holds the ${demoLeaving} demo students. They leave when this first real roster comes in: confirm to replace them ` +
-        '(Admin → Roster: "Replace the demo students"; command line: import-roster --replace-demo). Nothing was changed.',
-      { demo: demoLeaving },
-    );
-  }
+    // Demo students leaving are expected (confirmed above): the guard counts real students only.
+    const realLeavers = plan.leavers.length - demoLeaving;
+    const guard = Math.max(LEAVER_GUARD_MIN, Math.floor(config.maxLeaverShare * active));
+    if (!input.confirmLeavers && realLeavers > guard) {
+      return refuse(
+        `This import would deactivate ${realLeavers} of ${active} students (more than ${Math.round(config.maxLeaverShare * 100)}%). ` +
+          'Nothing was changed. If that is right (e.g. a whole year group left), run the import again and confirm the leavers.',
+      );
+    }
 
-  if (mode === 'frozen') {
-    const frozen = freezePlan(plan);
-    plan = frozen;
-    await write(plan);
-    return finish('frozen', frozenMessage(config.summerPause, frozen.held, plan.counts.contactsChanged), { held: frozen.held });
+    // Demo students this roster lists (same ids) now belong to it, even when nothing else changed.
+    const claimed = demoIds.size ? result.records.map((r) => r.student.id).filter((id) => demoIds.has(id)) : [];
+    const staged = !approval && verdict ? store.pendingRollover(false) !== null : false;
+    await write(plan, () => {
+      if (input.sourceKind !== 'demo') store.claimDemo(claimed, input.sourceKind);
+      // A normal year's roster came in after a staged roll-over: the MIS went back; the stage is stale.
+      if (staged || approval) store.clearRollover();
+    });
+    const notes: string[] = [];
+    if (demoLeaving > 0) notes.push(`The ${demoLeaving} demo students were replaced by this roster (their test sign-ins are kept).`);
+    if (firstRoster && paused && !approval) {
+      notes.push(
+        'This was the kiosk’s first roster, so it was imported in full although the summer pause is on. ' +
+          'Until the pause ends, later imports update contact details only.',
+      );
+    }
+    return finish('applied', notes.length ? notes.join(' ') : null, demoLeaving > 0 ? { demoReplaced: demoLeaving } : {});
   }
+}
 
-  // Demo students leaving are expected (confirmed above): the guard counts real students only.
-  const realLeavers = plan.leavers.length - demoLeaving;
-  const guard = Math.max(LEAVER_GUARD_MIN, Math.floor(config.maxLeaverShare * active));
-  if (!input.confirmLeavers && realLeavers > guard) {
-    return finish(
-      'refused',
-      `This import would deactivate ${realLeavers} of ${active} students (more than ${Math.round(config.maxLeaverShare * 100)}%). ` +
-        'Nothing was changed. If that is right (e.g. a whole year group left), run the import again and confirm the leavers.',
-    );
-  }
-
-  // Demo students this roster lists (same ids) now belong to it, even when nothing else changed.
-  const claimed = demoIds.size ? result.records.map((r) => r.student.id).filter((id) => demoIds.has(id)) : [];
-  const staged = !approval && verdict ? store.pendingRollover(false) !== null : false;
-  await write(plan, () => {
-    if (input.sourceKind !== 'demo') store.claimDemo(claimed, input.sourceKind);
-    // A normal year's roster came in after a staged roll-over: the MIS went back; the stage is stale.
-    if (staged || approval) store.clearRollover();
-  });
-  const notes: string[] = [];
-  if (demoLeaving > 0) notes.push(`The ${demoLeaving} demo students were replaced by this roster (their test sign-ins are kept).`);
-  if (firstRoster && paused && !approval) {
-    notes.push(
-      'This was the kiosk’s first roster, so it was imported in full although the summer pause is on. ' +
-        'Until the pause ends, later imports update contact details only.',
-    );
-  }
-  return finish('applied', notes.length ? notes.join(' ') : null, demoLeaving > 0 ? { demoReplaced: demoLeaving } : {});
+/** The plan less what was written early and is planned exactly so (see EarlyAdds); anything that differs is written again. */
+function withoutEarly(plan: RosterPlan, early: { added: Student[]; contacts: ContactChange[] }): RosterPlan {
+  if (!early.added.length && !early.contacts.length) return plan;
+  const added = new Map(early.added.map((s) => [s.id, s]));
+  const contacts = new Map(early.contacts.map((c) => [c.studentId, c.contacts]));
+  return {
+    ...plan,
+    added: plan.added.filter((s) => {
+      const e = added.get(s.id);
+      return !e || !sameStudent(e, s);
+    }),
+    // The same array as written early (EarlyAdds hands on the record's own), or written again.
+    contacts: plan.contacts.filter((c) => contacts.get(c.studentId) !== c.contacts),
+  };
 }
 
 export type { PlanCounts };

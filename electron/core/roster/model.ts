@@ -74,6 +74,13 @@ export type ProgressListener = (p: ImportProgress) => void;
 export interface SourceContext {
   progress: ProgressListener;
   signal?: AbortSignal;
+  /**
+   * A source that reads in pages (Wonde, a connector's roster pages) hands each page's records
+   * here as soon as they are converted, while the next page is on its way: the import writes the
+   * students it already can (issue 16). It must not change the records; the source still returns
+   * them all at the end. If it throws, the read stops with that error.
+   */
+  onPage?: (records: RosterRecord[]) => Promise<void>;
 }
 
 /** Anything the roster can be read from. `kind` is stored with each student as its source. */

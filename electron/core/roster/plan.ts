@@ -80,6 +80,41 @@ export function matchSiteGroup(groups: Group[], name: string | null): Group | nu
   return groups.find((g) => slug(g.id) === n || slug(g.name) === n) ?? null;
 }
 
+/**
+ * The site group of a record: the group it names, else the first of its hints that is a site
+ * group. Memoised by name: a Wonde student lists several groups, and 50,000 students name the same
+ * few hundred.
+ */
+function siteGroupOf(groups: Group[]): (r: RosterRecord) => Group | null {
+  const byName = new Map<string, Group | null>();
+  const match = (name: string | null): Group | null => {
+    if (!name) return null;
+    let g = byName.get(name);
+    if (g === undefined) byName.set(name, (g = matchSiteGroup(groups, name)));
+    return g;
+  };
+  return (r) => {
+    let g = match(r.groupName);
+    for (const hint of r.groupHints ?? []) g ??= match(hint);
+    return g;
+  };
+}
+
+/**
+ * Why a row is refused on its own, or null (the rules of step 1 below that need no other row): a
+ * badge the desk could never accept, or no badge where the school does not allow that.
+ */
+function rowRefusal(r: RosterRecord, badgeOk: (b: string) => boolean, settings: SiteSettings, requireBadge: boolean | undefined): string | null {
+  const id = r.student.id;
+  if (r.badgeGiven && r.student.badge && !badgeOk(r.student.badge)) {
+    return `The badge of ${id} (${shownBadge(r.student.badge)}) can never be scanned: it does not fit this site’s badge pattern ${settings.scanner.badgePattern}. Correct the badge in the export, or the pattern in Settings → Scanner.`;
+  }
+  if (r.badgeGiven && !r.student.badge && requireBadge) {
+    return `${id} has no badge, and this school does not allow students without a badge. Add the badge in the export, or allow students without a badge in Admin → Roster.`;
+  }
+  return null;
+}
+
 export function planImport(input: PlanInput): RosterPlan {
   const { current, settings } = input;
   const issues: RosterIssue[] = [...(input.sourceIssues ?? [])];
@@ -100,22 +135,9 @@ export function planImport(input: PlanInput): RosterPlan {
       continue;
     }
     firstLine.set(id, r.line);
-    if (r.badgeGiven && r.student.badge && !badgeOk(r.student.badge)) {
-      issues.push({
-        line: r.line,
-        severity: 'error',
-        studentId: id,
-        message: `The badge of ${id} (${shownBadge(r.student.badge)}) can never be scanned: it does not fit this site’s badge pattern ${settings.scanner.badgePattern}. Correct the badge in the export, or the pattern in Settings → Scanner.`,
-      });
-      continue;
-    }
-    if (r.badgeGiven && !r.student.badge && input.requireBadge) {
-      issues.push({
-        line: r.line,
-        severity: 'error',
-        studentId: id,
-        message: `${id} has no badge, and this school does not allow students without a badge. Add the badge in the export, or allow students without a badge in Admin → Roster.`,
-      });
+    const refusal = rowRefusal(r, badgeOk, settings, input.requireBadge);
+    if (refusal) {
+      issues.push({ line: r.line, severity: 'error', studentId: id, message: refusal });
       continue;
     }
     records.push(r);
@@ -127,9 +149,9 @@ export function planImport(input: PlanInput): RosterPlan {
   // 2. Groups the source names: matched to site groups; an unknown name falls back to the year rule.
   const unknownGroups = new Map<string, { line: number; count: number }>();
   const groupIdOf = new Map<string, string | null>();
+  const siteGroup = siteGroupOf(settings.groups);
   for (const r of records) {
-    let g = matchSiteGroup(settings.groups, r.groupName);
-    for (const hint of r.groupHints ?? []) g ??= matchSiteGroup(settings.groups, hint);
+    const g = siteGroup(r);
     groupIdOf.set(r.student.id, g?.id ?? null);
     if (r.groupName && !g) {
       const u = unknownGroups.get(r.groupName) ?? { line: r.line, count: 0 };
@@ -218,8 +240,10 @@ export function planImport(input: PlanInput): RosterPlan {
       active: true,
     };
     if (r.contacts !== undefined) {
-      const json = JSON.stringify(r.contacts);
-      if (input.currentContacts?.get(r.student.id) !== json && !(r.contacts.length === 0 && !input.currentContacts?.has(r.student.id))) {
+      // Changed: different from the contacts the kiosk holds, or some where it holds none (the
+      // JSON is only made to compare with what is held: 50,000 students, most of them new).
+      const held = input.currentContacts?.get(r.student.id);
+      if (held === undefined ? r.contacts.length > 0 : held !== JSON.stringify(r.contacts)) {
         contacts.push({ studentId: r.student.id, contacts: r.contacts, existing: before !== undefined });
       }
     }
@@ -321,4 +345,60 @@ export function freezePlan(plan: RosterPlan): RosterPlan & { held: PlanCounts } 
     held: plan.counts,
     counts: { ...plan.counts, added: 0, updated: 0, returned: 0, leavers: 0, badgesReleased: 0, contactsChanged: contacts.length },
   };
+}
+
+/**
+ * Writing while reading (issue 16): from each page of a source, as it arrives, the new students
+ * whose entry in the final plan no later row can change, exactly as planImport will add them. A
+ * student qualifies when they are not on the kiosk, are listed for the first time, pass the
+ * row's own checks, and carry no badge or a badge that nobody on the kiosk holds and no earlier
+ * row claims (planImport gives such a badge to its first claimant). Anything else (changes,
+ * leavers, clashes) waits for the whole roster. The import still plans the whole roster at the
+ * end and writes only what differs from what was written early; if the import is then refused
+ * (a new academic year, the leaver guard), what was written early is undone.
+ */
+export class EarlyAdds {
+  private readonly currentById: Map<string, CurrentStudent>;
+  private readonly heldBadges: Set<string>;
+  private readonly seen = new Set<string>();
+  private readonly claimed = new Set<string>();
+  private readonly badgeOk: (b: string) => boolean;
+  private readonly siteGroup: (r: RosterRecord) => Group | null;
+
+  constructor(private readonly input: Omit<PlanInput, 'incoming' | 'sourceIssues'>) {
+    this.currentById = new Map(input.current.map((s) => [s.id, s]));
+    this.heldBadges = new Set(input.current.map((s) => s.badge).filter((b): b is string => !!b));
+    this.badgeOk = badgeChecker(input.settings.scanner.badgePattern);
+    this.siteGroup = siteGroupOf(input.settings.groups);
+  }
+
+  /** The new students of this page (in the source's order) that can be written now, with their contacts. */
+  page(records: RosterRecord[]): { added: Student[]; contacts: ContactChange[] } {
+    const added: Student[] = [];
+    const contacts: ContactChange[] = [];
+    for (const r of records) {
+      const id = r.student.id;
+      if (this.seen.has(id)) continue; // a repeat: planImport skips it, the first row counts
+      this.seen.add(id);
+      if (rowRefusal(r, this.badgeOk, this.input.settings, this.input.requireBadge)) continue;
+      const before = this.currentById.get(id);
+      // The badge this row claims (planImport's step 3): a source without badges claims the one the student has.
+      const badge = r.badgeGiven ? r.student.badge : (before?.badge ?? null);
+      const first = badge ? !this.claimed.has(badge) : true;
+      if (badge) this.claimed.add(badge);
+      if (before || !first || (badge && this.heldBadges.has(badge))) continue;
+      added.push({ ...r.student, groupId: this.siteGroup(r)?.id ?? null, badge, photo: r.photoGiven ? r.student.photo : null, active: true });
+      // A new student's contacts are new too (the JSON compared only if the kiosk holds some under that id).
+      const held = this.input.currentContacts?.get(id);
+      if (r.contacts !== undefined && r.contacts.length > 0 && (held === undefined || held !== JSON.stringify(r.contacts))) {
+        contacts.push({ studentId: id, contacts: r.contacts, existing: false });
+      }
+    }
+    return { added, contacts };
+  }
+}
+
+/** Is this planned student exactly the one written early? (Then the import need not write it again.) */
+export function sameStudent(a: Student, b: Student): boolean {
+  return a.id === b.id && COMPARED.every((f) => a[f] === b[f]);
 }

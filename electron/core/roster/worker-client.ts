@@ -18,6 +18,9 @@ import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
 const fromSources = import.meta.url.endsWith('.ts');
 
 function workerEntry(): URL {
+  // A built roster-worker.mjs run from the sources (the roster bench measures the worker the kiosk ships).
+  const built = process.env.PASSDESK_ROSTER_WORKER;
+  if (built) return pathToFileURL(built);
   if (!fromSources) return new URL('./roster-worker.mjs', import.meta.url);
   const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
   const entry = new URL('./import-worker.ts', import.meta.url).href;

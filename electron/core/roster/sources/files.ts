@@ -66,15 +66,19 @@ export function connectorRosterSource(connector: MisConnector): DescribedSource 
 export async function readConnectorPages(name: string, fetchPage: (cursor: string | null) => Promise<RosterPage>, ctx: SourceContext): Promise<SourceResult> {
   const records: RosterRecord[] = [];
   const issues: RosterIssue[] = [];
-  let cursor: string | null = null;
-  do {
+  const fetch = (cursor: string | null): Promise<RosterPage> =>
+    fetchPage(cursor).catch((e: Error) => {
+      throw new RosterError('source_failed', `The roster could not be read from the MIS: ${e.message}`);
+    });
+  let ahead: Promise<RosterPage> | null = fetch(null);
+  while (ahead) {
     if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
-    let page: RosterPage;
-    try {
-      page = await fetchPage(cursor);
-    } catch (e) {
-      throw new RosterError('source_failed', `The roster could not be read from the MIS: ${(e as Error).message}`);
-    }
+    const page: RosterPage = await ahead;
+    // The next page is asked for before this one is converted and written (issue 16); a failure
+    // of it surfaces when the loop comes to it.
+    ahead = page.next ? fetch(page.next) : null;
+    ahead?.catch(() => undefined);
+    const from = records.length;
     for (const s of page.students) {
       const line = records.length + issues.length + 1;
       const parsed = student.safeParse({ id: s.misId, misId: s.misId, forename: s.forename, surname: s.surname, year: s.year, form: s.form });
@@ -82,7 +86,7 @@ export async function readConnectorPages(name: string, fetchPage: (cursor: strin
       else issues.push({ line, severity: 'error', studentId: s.misId, message: `MIS student ${s.misId}: ${describeRowIssues(parsed.error)}` });
     }
     ctx.progress({ phase: 'reading', done: records.length + issues.length, total: null, message: `Read ${records.length} students from the MIS` });
-    cursor = page.next;
-  } while (cursor);
+    if (ctx.onPage) await ctx.onPage(records.slice(from));
+  }
   return { records, issues, label: `MIS (${name})` };
 }

@@ -175,6 +175,7 @@ export class WondeRosterSource implements DescribedSource {
     // A student's "line" is its place in the MIS list (warnings about a kept student add none).
     let position = 0;
     for await (const page of this.pages(`${base}/students`, { include, per_page: o.perPage }, ctx)) {
+      const from = records.length;
       for (const s of page) {
         const r = wondeStudentToRecord(s, ++position, o, issues);
         if ('student' in r) records.push(r);
@@ -182,6 +183,8 @@ export class WondeRosterSource implements DescribedSource {
       }
       pages++;
       ctx.progress({ phase: 'reading', done: position, total: null, message: `Read ${records.length} students from the MIS (page ${pages})` });
+      // The next page is already asked for (pages()): the import writes this one's new students meanwhile.
+      if (ctx.onPage) await ctx.onPage(records.slice(from));
     }
     if (o.photos) await this.addPhotos(base, records, ctx);
     return { records, issues, label: 'MIS (Wonde)' };
