@@ -243,6 +243,9 @@ async function main(): Promise<void> {
         const own = (ms: number[], sp: ScanSplit[]) => summarise(ms.map((m, i) => m - sp[i]!.queueMs)).p99;
         console.log(`  scan + record mean, idle: ${parts(r.idleScanMs!, r.idleSplit)}; during the import: ${parts(r.busyScanMs!, r.busySplit)}`);
         console.log(`  scan + record p99 less the wait for a CPU: ${f(own(r.busyScanMs!, r.busySplit))} ms during the import vs ${f(own(r.idleScanMs!, r.idleSplit))} ms idle`);
+        // The slowest 1% during the import, each as wall = CPU + wait for a CPU + blocked: what makes the p99.
+        const slow = r.busyScanMs!.map((ms, i) => ({ ms, ...r.busySplit![i]! })).sort((a, b) => b.ms - a.ms).slice(0, Math.max(1, Math.ceil(r.busyScanMs!.length / 100)));
+        console.log(`  slowest 1% during the import: ${slow.map((x) => `${f(x.ms, 1)} = ${f(x.cpuMs, 1)} + ${f(x.queueMs, 1)} + ${f(Math.max(0, x.ms - x.cpuMs - x.queueMs), 1)}`).join('; ')} ms`);
       }
     }
     const bad = [wonde, csv].filter((r) => r.students !== STUDENTS);

@@ -4,6 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { student, type Student } from '../../../shared/model';
+import { pauseForDesk } from '../db/write-gate';
 import { byPriority, contact, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 export interface RowError {
@@ -179,6 +180,7 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
   const records: RosterRecord[] = [];
   const issues: RosterIssue[] = [];
   for (const { line, cells } of rows) {
+    pauseForDesk();
     const get = (f: RosterField): string => (index[f] !== undefined ? (cells[index[f]!] ?? '') : '');
     // The student is known by the school's id: a row without one is refused, never given an
     // invented id (it would clash with the real student when the id arrives).
