@@ -180,29 +180,59 @@ describe('a roster read in pages, its new students written while the next page i
     expect(k.store.currentContacts().has('n0')).toBe(false);
   });
 
-  it('the leaver guard refusing at the end leaves the roster exactly as it was, and a student added tonight who already signed in keeps the sign-in', async () => {
+  it('the leaver guard refusing at the end leaves the roster exactly as it was; a newcomer is not on the desk while the roster is read', async () => {
     const k = kiosk();
     await prepare(k);
     const before = k.snapshot();
     // A page of new students, then the MIS lists only five of the forty: far more leavers than the guard allows.
     const newcomers = Array.from({ length: 10 }, (_, i) => record(i + 1, `n${i}`, { badge: String(300000 + i), year: 8, form: '8B', surname: `New${i}`, badgeGiven: true, photo: null }));
-    const reason = k.core.getSettings().rules.reasons.find((r) => r.directions.includes('sign_in'))!;
-    let eventId = '';
-    // A newcomer scans at the desk while the rest of the roster is still being read.
+    // A newcomer scans at the desk while the rest of the roster is still being read: written, but
+    // held off the desk until the import is applied (it will not be).
+    let written = 0;
     const afterPage = async (i: number) => {
       if (i !== 0) return;
-      const scan = k.core.scan({ code: '300003' });
-      expect(scan.ok).toBe(true);
-      eventId = (await k.core.record({ studentId: 'n3', direction: 'sign_in', reasonId: reason.id })).event.id;
+      written = k.core.students.count() - before.students.length;
+      expect(k.core.scan({ code: '300003' })).toMatchObject({ ok: false, reason: 'inactive' });
     };
     const finish = await k.importPages([newcomers, baseRoster().slice(0, 5)], { paged: true, afterPage });
+    expect(written).toBe(10);
     expect(finish.outcome).toBe('refused');
     expect(finish.message).toMatch(/would deactivate/);
-    const after = k.snapshot();
-    // Everyone else exactly as before; the newcomer who signed in is kept, inactive and without the badge, with the sign-in.
-    expect({ ...after, students: after.students.filter((s) => (s as { id: string }).id !== 'n3') }).toEqual(before);
-    expect(after.students.find((s) => (s as { id: string }).id === 'n3')).toMatchObject({ active: 0, badge: null });
-    expect(k.core.events.get(eventId)).toMatchObject({ studentId: 'n3' });
+    expect(k.snapshot()).toEqual(before);
+  });
+
+  it('a kiosk killed while the roster is read keeps nothing on the desk; in the summer pause the next import is still its first roster, in full', async () => {
+    // A new kiosk installed in August (summer pause 07-20 to 09-01): its first roster comes from the MIS.
+    const t = openTestCore('2026-08-10T09:07:00Z', { demo: false });
+    const store = new RosterStore(t.core.db);
+    store.saveConfig({ ...store.config(), summerPause: { from: '07-20', to: '09-01' } }, 'site_admin', '2026-08-10T09:07:00Z');
+    const pages = [0, 1, 2].map((p) => Array.from({ length: 10 }, (_, i) => record(p * 10 + i + 1, `n${p * 10 + i}`, { badge: String(300000 + p * 10 + i), year: 9, form: '9C', surname: 'New', badgeGiven: true, photo: null, contacts: contactOf(i) })));
+    const job = (read: (ctx: SourceContext) => Promise<SourceResult>, db = t.core.db) =>
+      runImportJob(
+        { db, store: new RosterStore(db), logger: silentLogger, progress: () => undefined },
+        { runId: new RosterStore(db).beginRun('scheduled', 'wonde', 'test', '2026-08-10T09:07:00Z'), trigger: 'scheduled', sourceKind: 'wonde', nowIso: '2026-08-10T09:07:00Z', settings: t.core.getSettings() },
+        read,
+      );
+    // The first import writes two pages early, then the kiosk is switched off (the read never ends).
+    let reached!: () => void;
+    const twoPages = new Promise<void>((r) => (reached = r));
+    void job(async (ctx) => {
+      for (const page of pages.slice(0, 2)) await ctx.onPage!(page);
+      reached();
+      return new Promise<SourceResult>(() => undefined);
+    });
+    await twoPages;
+    expect(t.core.students.count()).toBe(20);
+    t.core.close();
+    // Switched on again: nobody of that import is on the desk.
+    const again = openTestCore('2026-08-10T09:07:00Z', { demo: false, dataDir: t.dataDir });
+    disposers.push(again.dispose);
+    expect(again.core.scan({ code: '300000' })).toMatchObject({ ok: false, reason: 'inactive' });
+    // The next import is still the kiosk's first roster: imported in full although the pause is on.
+    const finish = await job(async () => ({ records: pages.flat(), issues: [], label: 'MIS (test)' }), again.core.db);
+    expect(finish.outcome).toBe('applied');
+    expect(again.core.db.prepare('SELECT COUNT(*) FROM students WHERE active = 1').pluck().get()).toBe(30);
+    expect(again.core.scan({ code: '300000' })).toMatchObject({ ok: true });
   });
 
   it('a page that never comes, or a stop request, after new students were written leaves the roster as it was', async () => {
@@ -235,14 +265,13 @@ describe('the Wonde import in its worker thread, over HTTP', () => {
     return { ...t, roster, source, onProgress, seenWhileReading };
   }
 
-  it('writes each page\'s new students while the next page is fetched: students are on the kiosk before the last page is read', async () => {
+  it('writes each page\'s new students while the next page is fetched, and puts them on the desk when the import is applied', async () => {
     const k = await setup();
     const run = await k.roster.importNow(k.source, { onProgress: k.onProgress });
     expect(run).toMatchObject({ outcome: 'applied', counts: { added: 60 } });
-    expect(k.core.students.count()).toBe(60);
-    // Page k's progress is posted after page k-1's students were written.
+    expect(k.core.db.prepare('SELECT COUNT(*) FROM students WHERE active = 1').pluck().get()).toBe(60);
+    // Page k's progress is posted after page k-1's students were written (held off the desk until the end).
     expect(Math.max(...k.seenWhileReading)).toBeGreaterThan(0);
-    expect(k.core.students.get(k.core.db.prepare('SELECT id FROM students LIMIT 1').pluck().get() as string)).toMatchObject({ active: true });
   });
 
   it('a last page the MIS never serves fails the import and takes back every student written early', async () => {
@@ -254,4 +283,213 @@ describe('the Wonde import in its worker thread, over HTTP', () => {
     expect(k.core.students.count()).toBe(0);
     expect(k.core.db.prepare('SELECT COUNT(*) FROM student_contacts').pluck().get()).toBe(0);
   });
+});
+
+// ---- cases from the review of the change (kills, a failing undo, sources that change their records) ----
+
+function rec(line: number, id: string, badge: string | null, year = 9): RosterRecord {
+  return {
+    line,
+    student: { id, misId: id, forename: 'Ava', surname: `S${id}`, year, form: `${year}A`, groupId: null, badge, photo: null, active: true },
+    groupName: null,
+    groupHints: [],
+    badgeGiven: true,
+    photoGiven: false,
+    contacts: undefined,
+  } as RosterRecord;
+}
+
+function kioskAt(at: string) {
+  const t = openTestCore(at, { demo: false });
+  disposers.push(t.dispose);
+  const store = new RosterStore(t.core.db);
+  /** One import in-process, its source handing `pages` to onPage; `hangAfter`: the kiosk is killed after that page (the read never ends). */
+  const run = (pages: RosterRecord[][], o: { hangAfter?: number; afterPage?: (i: number) => void; paged?: boolean; confirmLeavers?: boolean } = {}) => {
+    const runId = store.beginRun('scheduled', 'wonde', 'test', at);
+    const read = async (ctx: SourceContext): Promise<SourceResult> => {
+      const records: RosterRecord[] = [];
+      for (const [i, page] of pages.entries()) {
+        records.push(...page);
+        if (o.paged !== false && ctx.onPage) await ctx.onPage(page);
+        o.afterPage?.(i);
+        if (o.hangAfter === i) await new Promise(() => undefined); // killed here: nothing after this runs
+      }
+      return { records, issues: [], label: 'MIS (test)' };
+    };
+    return runImportJob(
+      { db: t.core.db, store, logger: silentLogger, progress: () => undefined },
+      { runId, trigger: 'scheduled', sourceKind: 'wonde', nowIso: at, confirmLeavers: o.confirmLeavers, settings: t.core.getSettings() },
+      read,
+    );
+  };
+  const students = () => t.core.db.prepare('SELECT id, badge, active, source FROM students ORDER BY id').all() as { id: string; badge: string | null; active: number }[];
+  return { ...t, store, run, students };
+}
+
+const roster = (n: number, from = 0, year = 9) => Array.from({ length: n }, (_, i) => rec(i + 1, `s${from + i}`, String(500000 + from + i), year));
+const pagesOf = (rs: RosterRecord[], size: number) => Array.from({ length: Math.ceil(rs.length / size) }, (_, i) => rs.slice(i * size, (i + 1) * size));
+
+describe('a kill or a failing undo while the pages are read', () => {
+  it('a new academic year killed after the new intake was written: the intake is not on the desk before the admin approves', async () => {
+    const k = kioskAt('2026-11-24T02:30:00Z');
+    const base = roster(40, 0, 8);
+    expect((await k.run([base], { paged: false })).outcome).toBe('applied');
+    const promoted = roster(40, 0, 9);
+    const intake = roster(20, 100, 7);
+    let killed!: () => void;
+    const atKill = new Promise<void>((r) => (killed = r));
+    void k.run([intake, promoted], { hangAfter: 0, afterPage: (i) => i === 0 && killed() }); // killed while the second page is fetched
+    await atKill;
+    expect(k.students().filter((s) => Number(s.id.slice(1)) >= 100)).toHaveLength(20);
+    const again = await k.run([intake, promoted]);
+    expect(again.outcome).toBe('rollover_pending');
+    // "Until the admin approves, the old roster stays": the new intake must not be active.
+    expect(k.students().filter((s) => s.id.startsWith('s1') && Number(s.id.slice(1)) >= 100 && s.active)).toEqual([]);
+  });
+
+  it('the leaver guard refuses and the first attempt to take back the early students fails: the import fails, and the roster still ends as it was', async () => {
+    const k = kioskAt('2026-11-24T02:30:00Z');
+    const base = roster(40);
+    expect((await k.run([base], { paged: false })).outcome).toBe('applied');
+    const before = k.students();
+    // A transient failure (SQLITE_BUSY, an I/O error) the first time the undo clears a badge.
+    let armed = false;
+    k.core.db.function('review_fail_once', () => {
+      if (!armed) return 0;
+      armed = false;
+      throw new Error('disk I/O error');
+    });
+    k.core.db.exec(`CREATE TEMP TRIGGER review_fail BEFORE UPDATE OF badge ON students WHEN NEW.badge IS NULL BEGIN SELECT review_fail_once(); END`);
+    const newcomers = roster(10, 100);
+    const job = k.run([newcomers, base.slice(0, 5)], { afterPage: (i) => { if (i === 1) armed = true; } });
+    const outcome = await job.then(
+      (f) => f.outcome,
+      (e: Error) => e.message,
+    );
+    expect(outcome).toBe('disk I/O error'); // the failure of the undo, not 'refused'
+    // The failed undo is tried again (and succeeds) before the import reports its failure.
+    expect(k.students()).toEqual(before);
+  });
+});
+
+describe('sources that add to their records after handing them over', () => {
+  it('Wonde with photos (added to the records after onPage) and contacts: the paged import lands exactly the roster of the whole-roster import', async () => {
+    const fake = await startFakeWondeRoster({ students: generatedRoster(70), idleMs: 20_000 });
+    disposers.push(() => fake.close());
+    const source = () =>
+      new WondeRosterSource({
+        http: new WondeHttp({ baseUrl: fake.baseUrl, token: () => fake.token, limiter: unlimited, logger: silentLogger, timeoutMs: 10_000 }),
+        schoolId: fake.schoolId,
+        origin: fake.origin,
+        photos: true,
+        contacts: true,
+        badgeFrom: 'mis_id',
+        perPage: 9,
+        backoffMs: 5,
+      });
+    const snap = (k: ReturnType<typeof kioskAt>) => ({
+      students: k.core.db.prepare('SELECT * FROM students ORDER BY id').all(),
+      contacts: k.core.db.prepare('SELECT * FROM student_contacts ORDER BY student_id').all(),
+    });
+    const importInto = async (k: ReturnType<typeof kioskAt>, paged: boolean) => {
+      const runId = k.store.beginRun('scheduled', 'wonde', 'test', '2026-11-24T02:30:00Z');
+      const src = source();
+      return runImportJob(
+        { db: k.core.db, store: k.store, logger: silentLogger, progress: () => undefined },
+        { runId, trigger: 'scheduled', sourceKind: 'wonde', nowIso: '2026-11-24T02:30:00Z', settings: k.core.getSettings() },
+        (ctx) => src.read(paged ? ctx : { ...ctx, onPage: undefined }),
+      );
+    };
+    const a = kioskAt('2026-11-24T02:30:00Z');
+    const b = kioskAt('2026-11-24T02:30:00Z');
+    // Yesterday: 50 students; tonight 70 (20 new), with photos.
+    fake.setStudents(generatedRoster(50));
+    await importInto(a, false);
+    await importInto(b, false);
+    fake.setStudents(generatedRoster(70));
+    const fa = await importInto(a, false);
+    const fb = await importInto(b, true);
+    expect(fb.counts).toEqual(fa.counts);
+    expect(fb.issues).toEqual(fa.issues);
+    expect(snap(b)).toEqual(snap(a));
+    expect(fa.counts).toMatchObject({ added: 20 });
+  });
+});
+
+describe('randomized: sources that copy or touch their records after each page', () => {
+  /** mulberry32, seeded, so a failing case can be replayed. */
+  function rng(seed: number) {
+    let a = seed >>> 0;
+    const next = () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    return { int: (n: number) => Math.floor(next() * n), chance: (p: number) => next() < p };
+  }
+  const contacts = (n: number) => [{ name: `Parent ${n}`, relationship: 'Mother', phone: `07700 9${String(n).padStart(5, '0')}`, email: null, parentalResponsibility: true, priority: 1 }];
+
+  it('paged = whole for 80 seeds: contacts arrays copied at the end, photos added after onPage, badgeless sources, allowNoBadge either way', async () => {
+    let wroteEarly = 0;
+    for (let seed = 1; seed <= 80; seed++) {
+      const r = rng(seed);
+      const badgeGiven = r.chance(0.8);
+      const copy = r.chance(0.5);
+      const latePhotos = r.chance(0.5);
+      const allowNoBadge = r.chance(0.5);
+      const base = Array.from({ length: 30 }, (_, i) => rec(i + 1, `s${i}`, i % 7 === 6 ? null : String(400000 + i)));
+      const tonight: RosterRecord[] = [];
+      for (let i = 0; i < 30; i++) if (r.chance(0.9)) tonight.push({ ...rec(0, `s${i}`, r.chance(0.8) ? String(400000 + i) : String(400000 + r.int(60))), badgeGiven });
+      for (let i = 0; i < 30; i++) {
+        const badge = r.chance(0.2) ? null : r.chance(0.3) ? String(400000 + r.int(60)) : r.chance(0.1) ? 'X-1' : String(410000 + i);
+        tonight.push({ ...rec(0, `n${i}`, badge, 7 + r.int(6)), badgeGiven, contacts: r.chance(0.7) ? contacts(i) : [] });
+      }
+      for (let i = tonight.length - 1; i > 0; i--) {
+        const j = r.int(i + 1);
+        [tonight[i], tonight[j]] = [tonight[j]!, tonight[i]!];
+      }
+      tonight.splice(r.int(tonight.length), 0, { ...tonight[r.int(tonight.length)]!, line: 0 });
+      tonight.forEach((x, i) => (x.line = i + 1));
+      const pages = pagesOf(tonight, 1 + r.int(9));
+      const results = [];
+      let earlyRows = 0;
+      for (const paged of [false, true]) {
+        const k = kioskAt('2026-11-24T02:30:00Z');
+        k.store.saveConfig({ allowNoBadge }, 'site-admin', '2026-11-24T02:30:00Z');
+        expect((await k.run([base], { paged: false })).outcome).toBe('applied');
+        // Fresh objects per kiosk: the source below may change them.
+        const mine = pages.map((p) => p.map((x) => ({ ...x, student: { ...x.student }, contacts: x.contacts?.map((c) => ({ ...c })) })));
+        const runId = k.store.beginRun('scheduled', 'wonde', 'test', '2026-11-24T02:30:00Z');
+        const finish = await runImportJob(
+          { db: k.core.db, store: k.store, logger: silentLogger, progress: () => undefined },
+          { runId, trigger: 'scheduled', sourceKind: 'wonde', nowIso: '2026-11-24T02:30:00Z', confirmLeavers: true, settings: k.core.getSettings() },
+          async (ctx) => {
+            const all: RosterRecord[] = [];
+            for (const p of mine) {
+              all.push(...p);
+              if (paged && ctx.onPage) await ctx.onPage(p);
+            }
+            if (paged) earlyRows = (k.core.db.prepare('SELECT COUNT(*) FROM students').pluck().get() as number) - 30;
+            // As Wonde's photos: added to the records once every page is read.
+            if (latePhotos) all.forEach((x, i) => i % 3 === 0 && ((x.student = { ...x.student, photo: `data:image/jpeg;base64,${i}` }), (x.photoGiven = true)));
+            // A source that hands back copies (new contact arrays, same contents).
+            const records = copy ? all.map((x) => ({ ...x, contacts: x.contacts ? JSON.parse(JSON.stringify(x.contacts)) : undefined })) : all;
+            return { records, issues: [], label: 'MIS (test)' };
+          },
+        );
+        results.push({
+          finish: { outcome: finish.outcome, counts: finish.counts, issues: finish.issues },
+          students: k.core.db.prepare('SELECT * FROM students ORDER BY id').all(),
+          contacts: k.core.db.prepare('SELECT * FROM student_contacts ORDER BY student_id').all(),
+        });
+        for (const d of disposers.splice(0).reverse()) await d();
+      }
+      expect({ seed, ...results[1] }).toEqual({ seed, ...results[0] });
+      if (earlyRows > 0) wroteEarly++;
+    }
+    // The paged imports did write students early (rows there before the end of the read).
+    expect(wroteEarly).toBeGreaterThan(40);
+  }, 240_000);
 });

@@ -23,6 +23,8 @@ export interface PlanToWrite {
   leavers: Student[];
   releasedBadges: { studentId: string; badge: string }[];
   contacts: { studentId: string; contacts: unknown[] }[];
+  /** Students written held (see `held`) by an earlier write of this import, now put on the desk. */
+  activate?: string[];
 }
 
 export interface ChunkedWriteOptions {
@@ -39,6 +41,14 @@ export interface ChunkedWriteOptions {
   chunkMs?: number;
   /** Called between chunks with the writes done so far; may await (the worker yields there). */
   between?: (done: number, total: number) => Promise<void> | void;
+  /**
+   * Write new students held: inactive (off the desk, out of the counts) until the import puts them
+   * on (`activate`). The students an import writes while it still reads are held, so that an import
+   * cut short, refused or failed never leaves half a roster on the desk, and a kiosk killed half-way
+   * is no different, for the next import, from one that never started (its first roster is still
+   * its first; a new year's intake is not on the desk before the admin approves the year).
+   */
+  held?: boolean;
   /** Runs in the LAST chunk's transaction (claiming demo students, clearing a staged year). */
   alsoInLastChunk?: (db: Db) => void;
 }
@@ -58,29 +68,37 @@ function inChunk<T>(db: Db, gate: WriteGate | undefined, fn: () => T): T {
 /** Rows per statement for the bulk of an import (adds, changes, contacts); see runBatch. */
 const BATCH = 32;
 
-type Op = { kind: 'clearBadge'; id: string } | { kind: 'upsert'; s: Student } | { kind: 'deactivate'; id: string } | { kind: 'contacts'; id: string; json: string };
+type Op =
+  | { kind: 'clearBadge'; id: string }
+  | { kind: 'upsert'; s: Student }
+  | { kind: 'activate'; id: string }
+  | { kind: 'deactivate'; id: string }
+  | { kind: 'contacts'; id: string; json: string };
 
 /**
  * The writer's statements, prepared once per connection (an import writing while it reads calls
  * writePlanInChunks once a page: 250 pages preparing six statements each cost ~0.1 s).
  */
-const prepared = new WeakMap<Db, Map<boolean, ReturnType<typeof prepare>>>();
-function statements(db: Db, keepPhotos: boolean) {
-  let byPhotos = prepared.get(db);
-  if (!byPhotos) prepared.set(db, (byPhotos = new Map()));
-  let s = byPhotos.get(keepPhotos);
-  if (!s) byPhotos.set(keepPhotos, (s = prepare(db, keepPhotos)));
+const prepared = new WeakMap<Db, Map<string, ReturnType<typeof prepare>>>();
+function statements(db: Db, keepPhotos: boolean, held: boolean) {
+  let byKind = prepared.get(db);
+  if (!byKind) prepared.set(db, (byKind = new Map()));
+  const key = `${keepPhotos}:${held}`;
+  let s = byKind.get(key);
+  if (!s) byKind.set(key, (s = prepare(db, keepPhotos, held)));
   return s;
 }
 
-function prepare(db: Db, keepPhotos: boolean) {
+function prepare(db: Db, keepPhotos: boolean, held: boolean) {
   const photo = keepPhotos ? 'students.photo' : 'excluded.photo';
+  // Held: a new student comes in inactive; one who is already there (added by hand meanwhile) keeps their state.
   const upsertSql = (rows: number) =>
     `INSERT INTO students (id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source, updated_at)
-     VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}
+     VALUES ${Array(rows).fill(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ${held ? 0 : 1}, ?, ?)`).join(', ')}
      ON CONFLICT(id) DO UPDATE SET mis_id = excluded.mis_id, forename = excluded.forename, surname = excluded.surname,
        year = excluded.year, form = excluded.form, group_id = excluded.group_id, badge = excluded.badge,
-       photo = ${photo}, active = 1, source = excluded.source, updated_at = excluded.updated_at`;
+       photo = ${photo}, active = ${held ? 'students.active' : 1}, source = excluded.source, updated_at = excluded.updated_at`;
+  const activateSql = (rows: number) => `UPDATE students SET active = 1, updated_at = ? WHERE id IN (${Array(rows).fill('?').join(', ')})`;
   const contactsSql = (rows: number) =>
     `INSERT INTO student_contacts (student_id, json, updated_at) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}
      ON CONFLICT(student_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`;
@@ -91,6 +109,8 @@ function prepare(db: Db, keepPhotos: boolean) {
     putContacts: db.prepare(contactsSql(1)),
     upsertBatch: db.prepare(upsertSql(BATCH)),
     contactsBatch: db.prepare(contactsSql(BATCH)),
+    activate: db.prepare(activateSql(1)),
+    activateBatch: db.prepare(activateSql(BATCH)),
   };
 }
 
@@ -101,6 +121,7 @@ function opsOf(plan: PlanToWrite): Op[] {
   for (const u of plan.updated) if (u.before.badge && u.before.badge !== u.after.badge) ops.push({ kind: 'clearBadge', id: u.after.id });
   for (const s of plan.added) ops.push({ kind: 'upsert', s });
   for (const u of plan.updated) ops.push({ kind: 'upsert', s: u.after });
+  for (const id of plan.activate ?? []) ops.push({ kind: 'activate', id });
   for (const s of plan.leavers) ops.push({ kind: 'deactivate', id: s.id });
   for (const c of plan.contacts) ops.push({ kind: 'contacts', id: c.studentId, json: JSON.stringify(c.contacts) });
   return ops;
@@ -118,7 +139,7 @@ export async function undoPlan(db: Db, plan: PlanToWrite, o: ChunkedWriteOptions
 export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWriteOptions): Promise<void> {
   const ops = opsOf(plan);
 
-  const { clearBadge, upsert, deactivate, putContacts, upsertBatch, contactsBatch } = statements(db, o.keepPhotos);
+  const { clearBadge, upsert, deactivate, putContacts, upsertBatch, contactsBatch, activate, activateBatch } = statements(db, o.keepPhotos, o.held ?? false);
   const upsertArgs = (s: Student, into: unknown[]) => into.push(s.id, s.misId, s.forename, s.surname, s.year, s.form, s.groupId, s.badge, s.photo, o.source, o.nowIso);
   const run = (op: Op) => {
     switch (op.kind) {
@@ -129,6 +150,8 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
         upsertArgs(op.s, args);
         return upsert.run(...args);
       }
+      case 'activate':
+        return activate.run(o.nowIso, op.id);
       case 'deactivate':
         return deactivate.run(o.nowIso, op.id);
       case 'contacts':
@@ -143,11 +166,15 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
   // its chunk, which is rolled back whole).
   const runBatch = (i: number): number => {
     const op = ops[i]!;
-    if ((op.kind === 'upsert' || op.kind === 'contacts') && i + BATCH <= ops.length && ops[i + BATCH - 1]!.kind === op.kind) {
+    if ((op.kind === 'upsert' || op.kind === 'contacts' || op.kind === 'activate') && i + BATCH <= ops.length && ops[i + BATCH - 1]!.kind === op.kind) {
       const args: unknown[] = [];
       if (op.kind === 'upsert') {
         for (let k = i; k < i + BATCH; k++) upsertArgs((ops[k] as Extract<Op, { kind: 'upsert' }>).s, args);
         upsertBatch.run(...args);
+      } else if (op.kind === 'activate') {
+        args.push(o.nowIso);
+        for (let k = i; k < i + BATCH; k++) args.push((ops[k] as Extract<Op, { kind: 'activate' }>).id);
+        activateBatch.run(...args);
       } else {
         for (let k = i; k < i + BATCH; k++) {
           const c = ops[k] as Extract<Op, { kind: 'contacts' }>;

@@ -62,6 +62,14 @@ function frozenMessage(pause: { from: string; to: string } | null, held: { added
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
+/**
+ * While the pages are read, the students written early are synced once a page and, within a page,
+ * at least this often (ms of writing): a checkpoint per 2 ms chunk cost the read ~0.3 s of 50,000
+ * students, and a scan's own fsync then has at most this much of the import's writes to flush
+ * (a Wonde page may hold up to 1,000 students).
+ */
+const EARLY_SYNC_MS = 10;
+
 export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: SourceContext) => Promise<SourceResult>): Promise<JobFinish> {
   const { store, progress } = deps;
   const settings = input.settings;
@@ -95,7 +103,9 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   // chunk, not every 50 ms: with the WAL folded back each time, a scan during the import had a p99
   // (CPU wait taken out) of 4.0–5.4 ms instead of 6.3–8.3 ms (issue 16's bench), for a slower
   // import (a checkpoint per chunk).
+  let lastSync = performance.now();
   const syncChunk = () => {
+    lastSync = performance.now();
     if (!deps.syncBetween) return;
     // Not while a student is at the desk: its sign-in's fsync would queue behind the checkpoint's.
     deps.gate?.deskFirst();
@@ -103,10 +113,12 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   };
 
   // Writing while reading (issue 16): new students that no later page can change are written as
-  // each page arrives, while the next is fetched (plan.ts EarlyAdds). Only where the import will
+  // each page arrives, while the next is fetched (plan.ts EarlyAdds), held off the desk (inactive)
+  // until the import is applied, when one cheap update puts them on. Only where the import will
   // almost surely apply: the roster is open (no summer freeze), this is not a new year being
   // approved, and no demo students wait for the admin's confirmation. If the import is refused or
-  // fails after all, they are undone (undoEarly) and the roster is as it was.
+  // fails after all, they are undone (undoEarly) and the roster is as it was; if the kiosk is
+  // killed meanwhile, they stay held, and the next import (which lists them) puts them on.
   const early: { added: Student[]; contacts: ContactChange[] } = { added: [], contacts: [] };
   const earlyAdds =
     mode === 'open' && !approval && (demoActive === 0 || input.replaceDemo)
@@ -117,11 +129,16 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
         const page = earlyAdds.page(records);
         if (!page.added.length && !page.contacts.length) return;
         const plan = { added: page.added, updated: [], leavers: [], releasedBadges: [], contacts: page.contacts };
-        await writePlanInChunks(deps.db, plan, { ...writeOptions(true), between: yieldToEventLoop });
+        await writePlanInChunks(deps.db, plan, {
+          ...writeOptions(true),
+          held: true,
+          between: async () => {
+            if (performance.now() - lastSync >= EARLY_SYNC_MS) syncChunk();
+            await yieldToEventLoop();
+          },
+        });
         early.added.push(...page.added);
         early.contacts.push(...page.contacts);
-        // Synced once a page, not after each of its chunks: a page is a few chunks, and a scan's
-        // own fsync then has at most one page of the import's writes to flush.
         syncChunk();
       }
     : undefined;
@@ -130,9 +147,10 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
     const added = early.added.filter((s) => !keep(s.id));
     const contacts = early.contacts.filter((c) => !keep(c.studentId));
     if (!added.length && !contacts.length) return;
+    await undoPlan(deps.db, { added, updated: [], leavers: [], releasedBadges: [], contacts }, { ...writeOptions(true), between: betweenChunks });
+    // Forgotten only once undone: an undo that failed half-way is tried again (every step of it can be).
     early.added = early.added.filter((s) => keep(s.id));
     early.contacts = early.contacts.filter((c) => keep(c.studentId));
-    await undoPlan(deps.db, { added, updated: [], leavers: [], releasedBadges: [], contacts }, { ...writeOptions(true), between: betweenChunks });
     syncChunk();
   };
   async function betweenChunks(): Promise<void> {
@@ -181,12 +199,19 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
       return finish('refused', message, extra);
     };
     const write = async (p: RosterPlan, alsoInLastChunk?: () => void) => {
-      // Every student written early is one the plan adds (EarlyAdds' rule); should one ever not be,
-      // it is taken out again, so that what lands is exactly the plan.
-      const planned = new Set(p.added.map((s) => s.id));
-      await undoEarly((id) => planned.has(id));
+      // Every student written early is one the plan adds, exactly so (EarlyAdds' rule). Should one
+      // ever not be (a source that changed a record after handing it over, e.g. Wonde's photos,
+      // read after the pages), it is taken out again and the plan writes it afresh: what lands is
+      // exactly the plan, whatever order the plan's badge moves need.
+      const planned = new Map(p.added.map((s) => [s.id, s]));
+      const earlyById = new Map(early.added.map((s) => [s.id, s]));
+      await undoEarly((id) => {
+        const plan = planned.get(id);
+        const wrote = earlyById.get(id);
+        return plan !== undefined && (wrote === undefined || sameStudent(wrote, plan));
+      });
       const rest = withoutEarly(p, early);
-      const total = rest.added.length + rest.updated.length + rest.leavers.length + rest.contacts.length;
+      const total = rest.added.length + rest.updated.length + rest.leavers.length + rest.contacts.length + (rest.activate?.length ?? 0);
       progress({ phase: 'writing', done: 0, total, message: `Saving ${total} change(s)` });
       await yieldToEventLoop();
       const step = Math.max(1000, Math.ceil(total / 20));
@@ -202,6 +227,9 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
           await betweenChunks();
         },
       });
+      // Applied: what was written early is now part of it, never to be undone.
+      early.added = [];
+      early.contacts = [];
       syncChunk();
     };
 
@@ -285,16 +313,23 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   }
 }
 
-/** The plan less what was written early and is planned exactly so (see EarlyAdds); anything that differs is written again. */
-function withoutEarly(plan: RosterPlan, early: { added: Student[]; contacts: ContactChange[] }): RosterPlan {
+/**
+ * The plan less what was written early and is planned exactly so (see EarlyAdds): those students
+ * are only put on the desk (`activate`); anything that differs is written again, in full.
+ */
+function withoutEarly(plan: RosterPlan, early: { added: Student[]; contacts: ContactChange[] }): RosterPlan & { activate?: string[] } {
   if (!early.added.length && !early.contacts.length) return plan;
   const added = new Map(early.added.map((s) => [s.id, s]));
   const contacts = new Map(early.contacts.map((c) => [c.studentId, c.contacts]));
+  const activate: string[] = [];
   return {
     ...plan,
+    activate,
     added: plan.added.filter((s) => {
       const e = added.get(s.id);
-      return !e || !sameStudent(e, s);
+      if (!e || !sameStudent(e, s)) return true;
+      activate.push(s.id);
+      return false;
     }),
     // The same array as written early (EarlyAdds hands on the record's own), or written again.
     contacts: plan.contacts.filter((c) => contacts.get(c.studentId) !== c.contacts),

@@ -70,6 +70,9 @@ async function main(): Promise<void> {
   } finally {
     db.close();
     port.close();
+    // A page asked for ahead when the import had already ended (failed, stopped) must not keep the
+    // thread alive through its retries; a second after the result went out, the thread ends.
+    setTimeout(() => process.exit(0), 1000).unref();
   }
 }
 

@@ -18,10 +18,11 @@ import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
 const fromSources = import.meta.url.endsWith('.ts');
 
 function workerEntry(): URL {
-  // A built roster-worker.mjs run from the sources (the roster bench measures the worker the kiosk ships).
+  if (!fromSources) return new URL('./roster-worker.mjs', import.meta.url);
+  // From the sources only (never in the shipped app, whose fuses shut such doors): a built
+  // roster-worker.mjs instead of the sources, so that the roster bench measures the worker the kiosk ships.
   const built = process.env.PASSDESK_ROSTER_WORKER;
   if (built) return pathToFileURL(built);
-  if (!fromSources) return new URL('./roster-worker.mjs', import.meta.url);
   const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
   const entry = new URL('./import-worker.ts', import.meta.url).href;
   const boot = `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; register(); await import(${JSON.stringify(entry)});`;
@@ -41,10 +42,14 @@ export interface WorkerImport {
 }
 
 /** Run one import in a fresh worker; resolves with what finishRun needs, rejects as the import failed. */
+/** The newest import worker started: only its exit may lower the gate's chunk flag. */
+let newest = 0;
+
 export function runInWorker(w: WorkerImport): Promise<JobFinish> {
   const start: WorkerStart = { file: w.file, nativeBinding: bindingOptions(w.nativeBinding).nativeBinding, gate: mainWriteGate.buffer, job: w.job, spec: w.spec };
   return new Promise<JobFinish>((resolve, reject) => {
     const worker = new Worker(workerEntry(), { workerData: start, name: 'passdesk-roster-import' });
+    const generation = ++newest;
     let settled = false;
     const send = (m: ToWorker) => worker.postMessage(m);
     const onAbort = () => send({ type: 'abort' });
@@ -84,7 +89,8 @@ export function runInWorker(w: WorkerImport): Promise<JobFinish> {
     worker.on('error', (e) => settle(() => reject(e)));
     worker.on('exit', (code) => {
       // A thread that died inside a chunk left its flag up: the main thread must not wait on it.
-      mainWriteGate.reset();
+      // (Not if a newer import has started meanwhile: the flag may be its chunk's.)
+      if (generation === newest) mainWriteGate.reset();
       settle(() => reject(new Error(`the import worker stopped (exit code ${code})`)));
     });
   });

@@ -70,7 +70,9 @@ export async function readConnectorPages(name: string, fetchPage: (cursor: strin
     fetchPage(cursor).catch((e: Error) => {
       throw new RosterError('source_failed', `The roster could not be read from the MIS: ${e.message}`);
     });
+  if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
   let ahead: Promise<RosterPage> | null = fetch(null);
+  ahead.catch(() => undefined); // handled where it is awaited; never "unhandled" meanwhile
   while (ahead) {
     if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
     const page: RosterPage = await ahead;
