@@ -32,10 +32,15 @@ import type { Database as Db } from 'better-sqlite3';
 const WAITING = 0; // main-thread transactions waiting for or holding the lock
 const CHUNK = 1; // 1 while a worker chunk holds (or is about to take) the lock
 const DESK = 2; // the main thread is handling a student (scan, search, sign-in) right now
-const CELLS = 3;
+const DESK_TURN = 3; // counts the desk's turns, so that the worker pauses once a turn
+const CELLS = 4;
 
-/** Longest the worker pauses for the desk at one yield point (a student at the desk takes ~1 ms). */
-const DESK_WAIT_MS = 10;
+/**
+ * Longest the worker pauses for one turn of the desk (a student at the desk takes about 1 ms of
+ * CPU). Once a turn: on a machine so busy that the desk's turn itself waits long for a CPU, the
+ * import is slowed by at most this much per student at the desk, never stopped.
+ */
+const DESK_WAIT_MS = 5;
 
 /** Longest a main-thread transaction waits on a worker chunk before leaving it to the busy handler. */
 const CHUNK_WAIT_MS = 100;
@@ -44,6 +49,8 @@ const CHUNK_WAIT_MS = 100;
 export class WriteGate {
   readonly buffer: SharedArrayBuffer;
   private readonly cell: Int32Array;
+  /** The desk's turn the worker last paused for (deskFirst). */
+  private pausedTurn = -1;
 
   /** `chunkWaitMs`: longest a main-thread transaction waits on a chunk (tests lengthen it). */
   constructor(
@@ -116,6 +123,7 @@ export class WriteGate {
 
   /** Main thread: run `fn` (a scan, a search, a sign-in) with the desk marked busy for the worker. */
   atDesk<T>(fn: () => T): T {
+    Atomics.add(this.cell, DESK_TURN, 1);
     Atomics.add(this.cell, DESK, 1);
     try {
       return fn();
@@ -125,10 +133,16 @@ export class WriteGate {
     }
   }
 
-  /** For the worker, at a yield point of its CPU work: while the desk is busy, wait (bounded), leaving it the CPU. */
+  /**
+   * For the worker, at a yield point of its CPU work: while the desk is busy, wait, leaving it the
+   * CPU; at most `maxMs`, and once per turn of the desk.
+   */
   deskFirst(maxMs = DESK_WAIT_MS): void {
     let v = Atomics.load(this.cell, DESK);
     if (v === 0) return;
+    const turn = Atomics.load(this.cell, DESK_TURN);
+    if (turn === this.pausedTurn) return;
+    this.pausedTurn = turn;
     const until = performance.now() + maxMs;
     for (; v > 0; v = Atomics.load(this.cell, DESK)) {
       const left = until - performance.now();
