@@ -83,12 +83,26 @@ export interface Committed {
   lateAlerts: LateAlert[];
 }
 
+/** What a group's students see and are judged by, worked out once per settings (see `groupView`). */
+interface GroupView {
+  rules: ReturnType<typeof resolveRules>;
+  /** The reason buttons of each direction, as the student screen shows them. */
+  reasons: { sign_in: ReasonView[]; sign_out: ReasonView[] };
+  groupName: string | null;
+}
+
 export class Attendance {
   /**
    * One transaction wrapper, made once: better-sqlite3 builds four functions for every
    * db.transaction(fn) call, which was a tenth of the scan path's JavaScript (issue 16).
    */
   private readonly inTransaction: (work: () => void) => void;
+  /**
+   * A group's rules and reason buttons change only when a site admin saves the settings, which
+   * replaces the settings object: keyed by that object, a scan no longer merges the group's
+   * rules and words its reasons afresh, twice per sign-in (issue 16).
+   */
+  private readonly groupViews = new WeakMap<SiteSettings, Map<string | null, GroupView>>();
 
   constructor(private readonly d: AttendanceDeps) {
     this.inTransaction = d.db.transaction((work: () => void) => work());
@@ -101,7 +115,29 @@ export class Attendance {
 
   /** The rules that apply to a student (their group's, or the site's). */
   rulesFor(student: Student | null, settings = this.d.settings()): ReturnType<typeof resolveRules> {
-    return resolveRules(settings, student ? groupForStudent(settings, student) : null);
+    return this.groupView(settings, student ? groupForStudent(settings, student) : null).rules;
+  }
+
+  /** A group's rules and reason buttons under these settings (null: the site's own). */
+  private groupView(settings: SiteSettings, groupId: string | null): GroupView {
+    let byGroup = this.groupViews.get(settings);
+    if (!byGroup) this.groupViews.set(settings, (byGroup = new Map()));
+    let view = byGroup.get(groupId);
+    if (!view) {
+      const rules = resolveRules(settings, groupId);
+      const reasonsFor = (d: Direction): ReasonView[] =>
+        rules.reasons
+          .filter((r) => r.directions.includes(d))
+          .map((r) => Object.freeze({ id: r.id, label: r.code ? splitReasonLabel(r.label).text : r.label, code: r.code ?? null, prompt: r.prompt }));
+      // Frozen: every scan of the group hands out these same buttons.
+      view = {
+        rules,
+        reasons: Object.freeze({ sign_in: Object.freeze(reasonsFor('sign_in')) as ReasonView[], sign_out: Object.freeze(reasonsFor('sign_out')) as ReasonView[] }),
+        groupName: settings.groups.find((g) => g.id === groupId)?.name ?? null,
+      };
+      byGroup.set(groupId, view);
+    }
+    return view;
   }
 
   /** What the sync engine needs of the rules for an outbox row at send time. */
@@ -117,7 +153,8 @@ export class Attendance {
     if (this.d.rollCall.isBadge(req.code)) return this.d.rollCall.fromBadge();
     const s = this.d.settings();
     const n = normaliseScan(req.code, s.scanner);
-    const now = this.d.clock.now().toISOString();
+    const at = this.d.clock.now();
+    const now = at.toISOString();
     if (!n.ok) {
       // Never store what was scanned: it may be a login QR code (a password). Reason, length, hash.
       this.d.scanRejections.record(now, n.reason, typeof req.code === 'string' ? req.code.replace(/[\r\n]+$/, '') : '');
@@ -131,7 +168,7 @@ export class Attendance {
       this.d.log.info('scan refused', { reason });
       return { ok: false, reason };
     }
-    return { ok: true, flow: this.flowFor(student, s) };
+    return { ok: true, flow: this.flowFor(student, s, at) };
   }
 
   selectStudent(req: CallRequest<'selectStudent'>): StudentFlow {
@@ -360,12 +397,11 @@ export class Attendance {
     return student;
   }
 
-  private flowFor(student: Student, settings: SiteSettings): StudentFlow {
-    const groupId = groupForStudent(settings, student);
-    const rules = resolveRules(settings, groupId);
-    const last = this.d.events.lastOfDay(student.id, this.today());
+  private flowFor(student: Student, settings: SiteSettings, now = this.d.clock.now()): StudentFlow {
+    const { rules, reasons, groupName } = this.groupView(settings, groupForStudent(settings, student));
+    const nowIso = now.toISOString();
+    const last = this.d.events.lastOfDay(student.id, localClock(nowIso, settings.timeZone).date);
     const signedInToday = last?.direction === 'sign_in';
-    const now = this.d.clock.now();
     const { rescanMinutes, onTimeReason, nameDisplay } = settings.kioskFlow;
     // "Did it work?": a scan soon after the last sign-in or sign-out must never lead, by the
     // highlighted choice, to the opposite mark.
@@ -373,27 +409,23 @@ export class Attendance {
       last && rescanMinutes > 0 && now.getTime() - Date.parse(last.occurredAt) <= rescanMinutes * 60_000
         ? { direction: last.direction, localTime: last.localTime }
         : null;
-    const view = (d: Direction): ReasonView[] =>
-      rules.reasons
-        .filter((r) => r.directions.includes(d))
-        .map((r) => ({ id: r.id, label: r.code ? splitReasonLabel(r.label).text : r.label, code: r.code ?? null, prompt: r.prompt }));
     const card: StudentCard = {
       id: student.id,
       forename: student.forename,
       surname: student.surname,
       year: student.year,
       form: student.form,
-      groupName: settings.groups.find((g) => g.id === groupId)?.name ?? null,
+      groupName,
       photo: student.photo,
     };
     return {
       student: card,
       suggested: signedInToday ? 'sign_out' : 'sign_in',
       signedInToday,
-      reasons: { sign_in: view('sign_in'), sign_out: view('sign_out') },
+      reasons,
       displayName: nameForQueue(student, nameDisplay),
       recent,
-      arrival: arrivalAt(rules, now.toISOString(), settings.timeZone),
+      arrival: arrivalAt(rules, nowIso, settings.timeZone),
       onTimeReason,
       // Issue 17: names and relationships only (never phones), for "Who is collecting you?".
       collectors: settings.collectors.offerContacts ? collectorOptions(this.d.collectors, student.id) : [],
