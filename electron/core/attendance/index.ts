@@ -103,9 +103,17 @@ export class Attendance {
    * rules and words its reasons afresh, twice per sign-in (issue 16).
    */
   private readonly groupViews = new WeakMap<SiteSettings, Map<string | null, GroupView>>();
+  /**
+   * A scan's reads (the badge, the day's last event, the contacts) in one read transaction: one
+   * snapshot, and one read lock on the WAL instead of one per statement, each a system call
+   * (issue 16). DEFERRED: it never takes the write lock, so a roster import is not held up.
+   */
+  private readonly inSnapshot: <T>(work: () => T) => T;
 
   constructor(private readonly d: AttendanceDeps) {
     this.inTransaction = d.db.transaction((work: () => void) => work());
+    const snapshot = d.db.transaction((work: () => unknown) => work()).deferred;
+    this.inSnapshot = <T>(work: () => T) => snapshot(work) as T;
   }
 
   /** Today's date in the school's time zone, whatever the kiosk's own clock zone is. */
@@ -160,15 +168,19 @@ export class Attendance {
       this.d.scanRejections.record(now, n.reason, typeof req.code === 'string' ? req.code.replace(/[\r\n]+$/, '') : '');
       return { ok: false, reason: n.reason };
     }
-    const student = this.d.students.findByBadge(n.badge);
-    if (!student || !student.active) {
+    const found = this.inSnapshot(() => {
+      const student = this.d.students.findByBadge(n.badge);
+      return student?.active ? { student, flow: this.flowFor(student, s, at) } : { student, flow: null };
+    });
+    const { student } = found;
+    if (!found.flow) {
       const reason = student ? 'inactive' : 'unknown_badge';
       // A badge-shaped text can still be a password when the pattern is broad: fingerprint only.
       this.d.scanRejections.record(now, reason, n.badge);
       this.d.log.info('scan refused', { reason });
       return { ok: false, reason };
     }
-    return { ok: true, flow: this.flowFor(student, s, at) };
+    return { ok: true, flow: found.flow };
   }
 
   selectStudent(req: CallRequest<'selectStudent'>): StudentFlow {
