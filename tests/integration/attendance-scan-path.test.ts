@@ -59,6 +59,19 @@ describe('the scan path after issue 16', () => {
     await expect(core.record({ studentId: 's2', direction: 'sign_in', reasonId: 'traffic' })).rejects.toThrow(/not offered/);
   });
 
+  it('refuses the sign-in of a student taken off the roster after the scan, and writes nothing', async () => {
+    const t = openTestCore('2026-11-24T09:07:00Z', { demo: false });
+    cleanup.push(() => t.dispose());
+    const { core } = t;
+    core.importStudents([student(1, 9)], 'test');
+    const scan = core.scan({ code: '100001' });
+    expect(scan.ok).toBe(true);
+    core.importStudents([{ ...student(1, 9), active: false }], 'test');
+    await expect(core.record({ studentId: 's1', direction: 'sign_in', reasonId: 'traffic' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(core.record({ studentId: 'nobody', direction: 'sign_in', reasonId: 'traffic' })).rejects.toMatchObject({ code: 'not_found' });
+    expect(core.db.prepare('SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM late_pending) AS n').get()).toEqual({ n: 0 });
+  });
+
   it('a kiosk file from before migration 014 keeps its events, and the writeback log still lists them newest first across days', () => {
     const dataDir = tempDir();
     const file = path.join(dataDir, 'passdesk.sqlite');

@@ -54,7 +54,11 @@ export interface AttendanceDeps {
 
 /** One event to write: a new sign-in/out, or (with `replaces`) a correction of an earlier one. */
 export interface CommitInput {
-  student: Student;
+  /**
+   * The student, or how to read them inside the event's transaction (the kiosk's sign-in: a
+   * read under the write lock needs no read lock of its own, issue 16).
+   */
+  student: Student | (() => Student);
   direction: Direction;
   /** When the decision is made: now for a new event, the ORIGINAL time for a correction. */
   at: string;
@@ -76,6 +80,7 @@ export interface CommitInput {
 
 export interface Committed {
   event: SignEvent;
+  student: Student;
   decision: Decision;
   reason: Reason | null;
   rules: ReturnType<typeof resolveRules>;
@@ -210,18 +215,20 @@ export class Attendance {
   /** A sign-in or sign-out at the kiosk, or by hand at the desk (`actor` = the staff role). */
   async record(req: CallRequest<'record'>, actor = 'kiosk'): Promise<RecordResult> {
     const settings = this.d.settings();
-    const student = this.activeStudent(req.studentId);
+    // Who collects a student at a sign-out is worked out from the student first; a sign-in reads
+    // the student in the event's own transaction (one read lock fewer on the scan path, issue 16).
+    const known = req.collector || req.direction === 'sign_out' ? this.activeStudent(req.studentId) : null;
     // Issue 17: who is collecting. A tapped contact or "someone else", else the typed "collected by".
     let collector: ResolvedCollector | null = null;
     if (req.collector) {
       if (req.direction !== 'sign_out') throw new CoreError('invalid_request', 'Only an early sign-out names who collects the student.');
-      collector = resolveCollector(this.d.collectors, student.id, req.collector);
-    } else if (req.direction === 'sign_out' && req.note?.trim() && this.promptOf(student, req.reasonId) === 'collected_by') {
+      collector = resolveCollector(this.d.collectors, req.studentId, req.collector);
+    } else if (known && req.direction === 'sign_out' && req.note?.trim() && this.promptOf(known, req.reasonId) === 'collected_by') {
       collector = { name: req.note.trim(), relationship: null, kind: 'typed', approval: 'not_needed' };
     }
     const collectedBy = collector ? collectorText(collector) : null;
     const committed = this.commitEvent({
-      student,
+      student: known ?? (() => this.activeStudent(req.studentId)),
       direction: req.direction,
       at: this.d.clock.now().toISOString(),
       reasonId: req.reasonId,
@@ -231,7 +238,7 @@ export class Attendance {
       notOffered: 'That reason is not offered for this student and direction.',
       collector,
     });
-    const { event, decision, reason, rules, lateAlerts } = committed;
+    const { event, student, decision, reason, rules, lateAlerts } = committed;
     const alert = lateAlerts.map((a) => a.message).join('\n');
     const extras = { ...(collector ? { collectedBy, awaitingApproval: collector.approval === 'pending' } : {}), ...(alert ? { alert } : {}) };
     const pass = await this.d.passes.print(event, student, settings, actor, extras);
@@ -309,8 +316,27 @@ export class Attendance {
   // ---- the one way an event is written ----------------------------------------------------------
 
   commitEvent(input: CommitInput): Committed {
+    let committed!: Committed;
+    // The event and its writeback job commit together or not at all (synchronous=FULL): once
+    // this returns, the student's sign-in survives a power cut. The decision is made under the
+    // same write lock, a few microseconds of JavaScript.
+    this.inTransaction(() => {
+      committed = this.decideAndWrite(input);
+    });
+    const { event, student } = committed;
+    const old = input.replaces;
+    if (!old) this.d.log.info('event recorded', { event: event.id, student: student.id, code: event.code, writeback: event.writeback });
+    this.d.sync.kick();
+    if (!old) this.d.messages?.kick();
+    if (old) this.d.onStatus();
+    return committed;
+  }
+
+  /** Inside the event's transaction: rules → reason → decide() → event + outbox payload → writes. */
+  private decideAndWrite(input: CommitInput): Committed {
+    const student = typeof input.student === 'function' ? input.student() : input.student;
     const settings = this.d.settings();
-    const rules = this.rulesFor(input.student, settings);
+    const rules = this.rulesFor(student, settings);
     let reason: Reason | null = null;
     if (input.reasonId === undefined) {
       // No reason: only an on-time sign-in at a school that asks none (the kiosk's one-tap sign-in).
@@ -346,7 +372,7 @@ export class Attendance {
       ? { ...old, ...decided, id: randomUUID(), supersedes: old.id }
       : {
           id: randomUUID(),
-          studentId: input.student.id,
+          studentId: student.id,
           direction: input.direction,
           occurredAt: input.at,
           localDate: decision.localDate,
@@ -360,8 +386,8 @@ export class Attendance {
       event.writeback && event.session && event.code
         ? {
             eventId: event.id,
-            studentId: input.student.id,
-            misId: input.student.misId,
+            studentId: student.id,
+            misId: student.misId,
             date: event.localDate,
             session: event.session,
             localTime: event.localTime,
@@ -376,29 +402,21 @@ export class Attendance {
         : null;
     const nowIso = this.d.clock.now().toISOString();
     let lateAlerts: LateAlert[] = [];
-    // The event and its writeback job commit together or not at all (synchronous=FULL):
-    // once this returns, the student's sign-in survives a power cut.
-    this.inTransaction(() => {
-      this.d.events.insert(event, nowIso);
-      if (input.collector) this.d.collectors.insert({ eventId: event.id, studentId: input.student.id, ...input.collector }, nowIso);
-      // Issue 18: a new late sign-in's thresholds, stored with it (a correction reaches none: the
-      // counts' triggers move the late from the old event to the new one).
-      if (!old && this.d.lateness) lateAlerts = this.d.lateness.onCommitted(event);
-      if (old) {
-        this.d.events.markSuperseded(old.id, event.id);
-        supersede(this.d.db, old.id, payload, nowIso);
-      } else if (payload) enqueueSessionMark(this.d.db, payload, nowIso);
-      // Telling home: a new event's messages commit with it (an override never tells home again).
-      // The collector row above is already written: the messages read it from there.
-      if (!old) this.d.messages?.queueInTransaction(event, input.student);
-      const a = input.audit?.(event);
-      if (a) this.d.audit.append(nowIso, a.actor, a.action, a.subject, a.before, a.after);
-    });
-    if (!old) this.d.log.info('event recorded', { event: event.id, student: input.student.id, code: event.code, writeback: event.writeback });
-    this.d.sync.kick();
-    if (!old) this.d.messages?.kick();
-    if (old) this.d.onStatus();
-    return { event, decision, reason, rules, lateAlerts };
+    this.d.events.insert(event, nowIso);
+    if (input.collector) this.d.collectors.insert({ eventId: event.id, studentId: student.id, ...input.collector }, nowIso);
+    // Issue 18: a new late sign-in's thresholds, stored with it (a correction reaches none: the
+    // counts' triggers move the late from the old event to the new one).
+    if (!old && this.d.lateness) lateAlerts = this.d.lateness.onCommitted(event);
+    if (old) {
+      this.d.events.markSuperseded(old.id, event.id);
+      supersede(this.d.db, old.id, payload, nowIso);
+    } else if (payload) enqueueSessionMark(this.d.db, payload, nowIso);
+    // Telling home: a new event's messages commit with it (an override never tells home again).
+    // The collector row above is already written: the messages read it from there.
+    if (!old) this.d.messages?.queueInTransaction(event, student);
+    const a = input.audit?.(event);
+    if (a) this.d.audit.append(nowIso, a.actor, a.action, a.subject, a.before, a.after);
+    return { event, student, decision, reason, rules, lateAlerts };
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
