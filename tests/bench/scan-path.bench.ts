@@ -3,9 +3,9 @@
 // same pragmas in the same run, interleaved, nothing instrumented. Issue 16: where the time goes,
 // in a second pass where every SQLite statement of the core is timed (better-sqlite3's Statement
 // methods, patched for that pass only; BEGIN and COMMIT are statements too): look-up = the
-// reads (the scan's, in their read transaction, and the record's before it writes), insert = the
-// statements inside the sign-in's write transaction, commit = its BEGIN + COMMIT (the fsync),
-// decision = the rest (JavaScript: rules, decision, building the event). And the forgot-badge
+// scan's reads (in their read transaction), insert = the statements inside the sign-in's write
+// transaction (the student read again, the event, its outbox row), commit = its BEGIN + COMMIT
+// (the fsync), decision = the rest (JavaScript: rules, decision, building the event). And the forgot-badge
 // name search (p99, own time: the run-queue wait of this thread taken out; see stall.ts).
 // Goals: scan path / bare insert median ≤ 2×; name search p99 ≤ 5 ms.
 import fs from 'node:fs';
