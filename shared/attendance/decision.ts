@@ -50,6 +50,26 @@ function commentFor(rules: WritebackRules, reason: Reason | null, note: string |
   return parts.length ? parts.join(' — ').slice(0, 250) : null;
 }
 
+type DecisionBase = Pick<Decision, 'session' | 'comment' | 'localDate' | 'localTime'>;
+
+/**
+ * The decision, built field by field: on Node 20 a spread of `base` followed by more fields
+ * (`{ ...base, code, … }`) took about 5 µs a call, a tenth of the scan path's JavaScript (issue 16).
+ */
+function decision(base: DecisionBase, rest: Omit<Decision, keyof DecisionBase>): Decision {
+  return {
+    session: base.session,
+    comment: base.comment,
+    localDate: base.localDate,
+    localTime: base.localTime,
+    code: rest.code,
+    minutesLate: rest.minutesLate,
+    writeback: rest.writeback,
+    skipReason: rest.skipReason,
+    why: rest.why,
+  };
+}
+
 export function decide(input: DecisionInput): Decision {
   const { rules, direction, reason } = input;
   const clock = localClock(input.at, input.timeZone);
@@ -58,7 +78,7 @@ export function decide(input: DecisionInput): Decision {
   const base = { session, comment, localDate: clock.date, localTime: clock.time };
 
   if (!session) {
-    return { ...base, code: null, minutesLate: null, writeback: false, skipReason: 'outside_sessions', why: 'After the end of the school day: nothing is written to the register.' };
+    return decision(base, { code: null, minutesLate: null, writeback: false, skipReason: 'outside_sessions', why: 'After the end of the school day: nothing is written to the register.' });
   }
 
   const times = rules.sessions[session];
@@ -73,7 +93,7 @@ export function decide(input: DecisionInput): Decision {
   } else if (direction === 'sign_out') {
     code = rules.leaverCode;
     why = code ? `Early sign-out in the ${session} session: the leaver code ${code}.` : 'Early sign-outs are not written back unless the reason carries a code.';
-    if (!code) return { ...base, code: null, minutesLate: null, writeback: false, skipReason: 'no_leaver_code', why };
+    if (!code) return decision(base, { code: null, minutesLate: null, writeback: false, skipReason: 'no_leaver_code', why });
   } else if (clock.minuteOfDay > toMinutes(times.unauthorisedAfter)) {
     code = rules.unauthorisedCode;
     why = `Signed in at ${clock.time}, after the ${session} unauthorised time ${times.unauthorisedAfter}.`;
@@ -84,30 +104,28 @@ export function decide(input: DecisionInput): Decision {
     code = rules.presentCodes[session];
     why = `Signed in at ${clock.time}, before the ${session} late time ${times.lateAfter}: present.`;
   } else {
-    return {
-      ...base,
+    return decision(base, {
       code: null,
       minutesLate: null,
       writeback: false,
       skipReason: 'present_writeback_off',
       why: `Signed in at ${clock.time}, before the late time; present marks are not written back.`,
-    };
+    });
   }
 
   const existing = input.existingMark?.trim();
   // A leaver code follows a present mark by nature: a sign-out may replace the present codes.
   const presentForLeaver = direction === 'sign_out' && (existing === rules.presentCodes.AM || existing === rules.presentCodes.PM);
   if (existing && !presentForLeaver && rules.protectedCodes.includes(existing)) {
-    return {
-      ...base,
+    return decision(base, {
       code,
       minutesLate,
       writeback: false,
       skipReason: 'protected_code',
       why: `The register already holds ${existing}, a protected code: it is not overwritten.`,
-    };
+    });
   }
-  return { ...base, code, minutesLate, writeback: true, skipReason: null, why };
+  return decision(base, { code, minutesLate, writeback: true, skipReason: null, why });
 }
 
 /**

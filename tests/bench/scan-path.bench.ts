@@ -2,8 +2,9 @@
 // its outbox row in one synchronous=FULL transaction), against a bare single-row insert with the
 // same pragmas in the same run, interleaved, nothing instrumented. Issue 16: where the time goes,
 // in a second pass where every SQLite statement of the core is timed (better-sqlite3's Statement
-// methods, patched for that pass only; BEGIN and COMMIT are statements too): look-up =
-// statements outside the transaction, insert = statements inside it, commit = BEGIN + COMMIT
+// methods, patched for that pass only; BEGIN and COMMIT are statements too): look-up = the
+// scan's reads (in their read transaction), insert = the statements inside the sign-in's write
+// transaction (the student read again, the event, its outbox row), commit = its BEGIN + COMMIT
 // (the fsync), decision = the rest (JavaScript: rules, decision, building the event). And the forgot-badge
 // name search (p99, own time: the run-queue wait of this thread taken out; see stall.ts).
 // Goals: scan path / bare insert median ≤ 2×; name search p99 ≤ 5 ms.
@@ -43,11 +44,15 @@ bare.exec('CREATE TABLE t (id TEXT PRIMARY KEY, student_id TEXT, at TEXT, payloa
 const bareInsert = bare.prepare('INSERT INTO t VALUES (?, ?, ?, ?)');
 const reasons = ['traffic', 'overslept', 'medical'];
 let scanned = 0;
+/** Which call is running, for the attribution pass: every statement of `scan` is look-up. */
+let phase: 'scan' | 'record' = 'scan';
 /** One student at the kiosk: badge look-up, decision, the durable record. */
 async function scanOnce(): Promise<void> {
   const badge = String(1_000_000 + ((scanned++ * 7919) % ROSTER));
+  phase = 'scan';
   const scan = core.scan({ code: badge });
   if (!scan.ok) throw new Error(`bench scan refused: ${scan.reason}`);
+  phase = 'record';
   await core.record({ studentId: scan.flow.student.id, direction: 'sign_in', reasonId: reasons[scanned % 3]! });
 }
 function bareOnce(i: number): void {
@@ -76,8 +81,10 @@ for (const m of ['run', 'get', 'all', 'iterate']) {
   const original = statementProto[m]!;
   originals.set(m, original);
   statementProto[m] = function (this: { database: Database.Database; source: string }, ...args: unknown[]) {
-    // BEGIN / COMMIT are statements too (better-sqlite3 runs them so): they are the commit part.
-    const kind = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(this.source) ? 'control' : core.db.inTransaction ? 'inside' : 'outside';
+    // The scan's reads run in a read transaction of their own: all of it is look-up. In the
+    // record, BEGIN / COMMIT (statements too, as better-sqlite3 runs them) are the commit part.
+    const kind =
+      phase === 'scan' ? 'outside' : /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(this.source) ? 'control' : core.db.inTransaction ? 'inside' : 'outside';
     const s = performance.now();
     try {
       return original.apply(this, args);

@@ -54,7 +54,11 @@ export interface AttendanceDeps {
 
 /** One event to write: a new sign-in/out, or (with `replaces`) a correction of an earlier one. */
 export interface CommitInput {
-  student: Student;
+  /**
+   * The student, or how to read them inside the event's transaction (the kiosk's sign-in: a
+   * read under the write lock needs no read lock of its own, issue 16).
+   */
+  student: Student | (() => Student);
   direction: Direction;
   /** When the decision is made: now for a new event, the ORIGINAL time for a correction. */
   at: string;
@@ -76,11 +80,20 @@ export interface CommitInput {
 
 export interface Committed {
   event: SignEvent;
+  student: Student;
   decision: Decision;
   reason: Reason | null;
   rules: ReturnType<typeof resolveRules>;
   /** Issue 18: the lateness thresholds a new late sign-in reached. */
   lateAlerts: LateAlert[];
+}
+
+/** What a group's students see and are judged by, worked out once per settings (see `groupView`). */
+interface GroupView {
+  rules: ReturnType<typeof resolveRules>;
+  /** The reason buttons of each direction, as the student screen shows them. */
+  reasons: { sign_in: ReasonView[]; sign_out: ReasonView[] };
+  groupName: string | null;
 }
 
 export class Attendance {
@@ -89,9 +102,23 @@ export class Attendance {
    * db.transaction(fn) call, which was a tenth of the scan path's JavaScript (issue 16).
    */
   private readonly inTransaction: (work: () => void) => void;
+  /**
+   * A group's rules and reason buttons change only when a site admin saves the settings, which
+   * replaces the settings object: keyed by that object, a scan no longer merges the group's
+   * rules and words its reasons afresh, twice per sign-in (issue 16).
+   */
+  private readonly groupViews = new WeakMap<SiteSettings, Map<string | null, GroupView>>();
+  /**
+   * A scan's reads (the badge, the day's last event, the contacts) in one read transaction: one
+   * snapshot, and one read lock on the WAL instead of one per statement, each a system call
+   * (issue 16). DEFERRED: it never takes the write lock, so a roster import is not held up.
+   */
+  private readonly inSnapshot: <T>(work: () => T) => T;
 
   constructor(private readonly d: AttendanceDeps) {
     this.inTransaction = d.db.transaction((work: () => void) => work());
+    const snapshot = d.db.transaction((work: () => unknown) => work()).deferred;
+    this.inSnapshot = <T>(work: () => T) => snapshot(work) as T;
   }
 
   /** Today's date in the school's time zone, whatever the kiosk's own clock zone is. */
@@ -101,7 +128,29 @@ export class Attendance {
 
   /** The rules that apply to a student (their group's, or the site's). */
   rulesFor(student: Student | null, settings = this.d.settings()): ReturnType<typeof resolveRules> {
-    return resolveRules(settings, student ? groupForStudent(settings, student) : null);
+    return this.groupView(settings, student ? groupForStudent(settings, student) : null).rules;
+  }
+
+  /** A group's rules and reason buttons under these settings (null: the site's own). */
+  private groupView(settings: SiteSettings, groupId: string | null): GroupView {
+    let byGroup = this.groupViews.get(settings);
+    if (!byGroup) this.groupViews.set(settings, (byGroup = new Map()));
+    let view = byGroup.get(groupId);
+    if (!view) {
+      const rules = resolveRules(settings, groupId);
+      const reasonsFor = (d: Direction): ReasonView[] =>
+        rules.reasons
+          .filter((r) => r.directions.includes(d))
+          .map((r) => Object.freeze({ id: r.id, label: r.code ? splitReasonLabel(r.label).text : r.label, code: r.code ?? null, prompt: r.prompt }));
+      // Frozen: every scan of the group hands out these same buttons.
+      view = {
+        rules,
+        reasons: Object.freeze({ sign_in: Object.freeze(reasonsFor('sign_in')) as ReasonView[], sign_out: Object.freeze(reasonsFor('sign_out')) as ReasonView[] }),
+        groupName: settings.groups.find((g) => g.id === groupId)?.name ?? null,
+      };
+      byGroup.set(groupId, view);
+    }
+    return view;
   }
 
   /** What the sync engine needs of the rules for an outbox row at send time. */
@@ -117,21 +166,26 @@ export class Attendance {
     if (this.d.rollCall.isBadge(req.code)) return this.d.rollCall.fromBadge();
     const s = this.d.settings();
     const n = normaliseScan(req.code, s.scanner);
-    const now = this.d.clock.now().toISOString();
+    const at = this.d.clock.now();
+    const now = at.toISOString();
     if (!n.ok) {
       // Never store what was scanned: it may be a login QR code (a password). Reason, length, hash.
       this.d.scanRejections.record(now, n.reason, typeof req.code === 'string' ? req.code.replace(/[\r\n]+$/, '') : '');
       return { ok: false, reason: n.reason };
     }
-    const student = this.d.students.findByBadge(n.badge);
-    if (!student || !student.active) {
+    const found = this.inSnapshot(() => {
+      const student = this.d.students.findByBadge(n.badge);
+      return student?.active ? { student, flow: this.flowFor(student, s, at) } : { student, flow: null };
+    });
+    const { student } = found;
+    if (!found.flow) {
       const reason = student ? 'inactive' : 'unknown_badge';
       // A badge-shaped text can still be a password when the pattern is broad: fingerprint only.
       this.d.scanRejections.record(now, reason, n.badge);
       this.d.log.info('scan refused', { reason });
       return { ok: false, reason };
     }
-    return { ok: true, flow: this.flowFor(student, s) };
+    return { ok: true, flow: found.flow };
   }
 
   selectStudent(req: CallRequest<'selectStudent'>): StudentFlow {
@@ -161,18 +215,20 @@ export class Attendance {
   /** A sign-in or sign-out at the kiosk, or by hand at the desk (`actor` = the staff role). */
   async record(req: CallRequest<'record'>, actor = 'kiosk'): Promise<RecordResult> {
     const settings = this.d.settings();
-    const student = this.activeStudent(req.studentId);
+    // Who collects a student at a sign-out is worked out from the student first; a sign-in reads
+    // the student in the event's own transaction (one read lock fewer on the scan path, issue 16).
+    const known = req.collector || req.direction === 'sign_out' ? this.activeStudent(req.studentId) : null;
     // Issue 17: who is collecting. A tapped contact or "someone else", else the typed "collected by".
     let collector: ResolvedCollector | null = null;
     if (req.collector) {
       if (req.direction !== 'sign_out') throw new CoreError('invalid_request', 'Only an early sign-out names who collects the student.');
-      collector = resolveCollector(this.d.collectors, student.id, req.collector);
-    } else if (req.direction === 'sign_out' && req.note?.trim() && this.promptOf(student, req.reasonId) === 'collected_by') {
+      collector = resolveCollector(this.d.collectors, req.studentId, req.collector);
+    } else if (known && req.direction === 'sign_out' && req.note?.trim() && this.promptOf(known, req.reasonId) === 'collected_by') {
       collector = { name: req.note.trim(), relationship: null, kind: 'typed', approval: 'not_needed' };
     }
     const collectedBy = collector ? collectorText(collector) : null;
     const committed = this.commitEvent({
-      student,
+      student: known ?? (() => this.activeStudent(req.studentId)),
       direction: req.direction,
       at: this.d.clock.now().toISOString(),
       reasonId: req.reasonId,
@@ -182,7 +238,7 @@ export class Attendance {
       notOffered: 'That reason is not offered for this student and direction.',
       collector,
     });
-    const { event, decision, reason, rules, lateAlerts } = committed;
+    const { event, student, decision, reason, rules, lateAlerts } = committed;
     const alert = lateAlerts.map((a) => a.message).join('\n');
     const extras = { ...(collector ? { collectedBy, awaitingApproval: collector.approval === 'pending' } : {}), ...(alert ? { alert } : {}) };
     const pass = await this.d.passes.print(event, student, settings, actor, extras);
@@ -260,8 +316,27 @@ export class Attendance {
   // ---- the one way an event is written ----------------------------------------------------------
 
   commitEvent(input: CommitInput): Committed {
+    let committed!: Committed;
+    // The event and its writeback job commit together or not at all (synchronous=FULL): once
+    // this returns, the student's sign-in survives a power cut. The decision is made under the
+    // same write lock, a few microseconds of JavaScript.
+    this.inTransaction(() => {
+      committed = this.decideAndWrite(input);
+    });
+    const { event, student } = committed;
+    const old = input.replaces;
+    if (!old) this.d.log.info('event recorded', { event: event.id, student: student.id, code: event.code, writeback: event.writeback });
+    this.d.sync.kick();
+    if (!old) this.d.messages?.kick();
+    if (old) this.d.onStatus();
+    return committed;
+  }
+
+  /** Inside the event's transaction: rules → reason → decide() → event + outbox payload → writes. */
+  private decideAndWrite(input: CommitInput): Committed {
+    const student = typeof input.student === 'function' ? input.student() : input.student;
     const settings = this.d.settings();
-    const rules = this.rulesFor(input.student, settings);
+    const rules = this.rulesFor(student, settings);
     let reason: Reason | null = null;
     if (input.reasonId === undefined) {
       // No reason: only an on-time sign-in at a school that asks none (the kiosk's one-tap sign-in).
@@ -297,7 +372,7 @@ export class Attendance {
       ? { ...old, ...decided, id: randomUUID(), supersedes: old.id }
       : {
           id: randomUUID(),
-          studentId: input.student.id,
+          studentId: student.id,
           direction: input.direction,
           occurredAt: input.at,
           localDate: decision.localDate,
@@ -311,8 +386,8 @@ export class Attendance {
       event.writeback && event.session && event.code
         ? {
             eventId: event.id,
-            studentId: input.student.id,
-            misId: input.student.misId,
+            studentId: student.id,
+            misId: student.misId,
             date: event.localDate,
             session: event.session,
             localTime: event.localTime,
@@ -327,29 +402,21 @@ export class Attendance {
         : null;
     const nowIso = this.d.clock.now().toISOString();
     let lateAlerts: LateAlert[] = [];
-    // The event and its writeback job commit together or not at all (synchronous=FULL):
-    // once this returns, the student's sign-in survives a power cut.
-    this.inTransaction(() => {
-      this.d.events.insert(event, nowIso);
-      if (input.collector) this.d.collectors.insert({ eventId: event.id, studentId: input.student.id, ...input.collector }, nowIso);
-      // Issue 18: a new late sign-in's thresholds, stored with it (a correction reaches none: the
-      // counts' triggers move the late from the old event to the new one).
-      if (!old && this.d.lateness) lateAlerts = this.d.lateness.onCommitted(event);
-      if (old) {
-        this.d.events.markSuperseded(old.id, event.id);
-        supersede(this.d.db, old.id, payload, nowIso);
-      } else if (payload) enqueueSessionMark(this.d.db, payload, nowIso);
-      // Telling home: a new event's messages commit with it (an override never tells home again).
-      // The collector row above is already written: the messages read it from there.
-      if (!old) this.d.messages?.queueInTransaction(event, input.student);
-      const a = input.audit?.(event);
-      if (a) this.d.audit.append(nowIso, a.actor, a.action, a.subject, a.before, a.after);
-    });
-    if (!old) this.d.log.info('event recorded', { event: event.id, student: input.student.id, code: event.code, writeback: event.writeback });
-    this.d.sync.kick();
-    if (!old) this.d.messages?.kick();
-    if (old) this.d.onStatus();
-    return { event, decision, reason, rules, lateAlerts };
+    this.d.events.insert(event, nowIso);
+    if (input.collector) this.d.collectors.insert({ eventId: event.id, studentId: student.id, ...input.collector }, nowIso);
+    // Issue 18: a new late sign-in's thresholds, stored with it (a correction reaches none: the
+    // counts' triggers move the late from the old event to the new one).
+    if (!old && this.d.lateness) lateAlerts = this.d.lateness.onCommitted(event);
+    if (old) {
+      this.d.events.markSuperseded(old.id, event.id);
+      supersede(this.d.db, old.id, payload, nowIso);
+    } else if (payload) enqueueSessionMark(this.d.db, payload, nowIso);
+    // Telling home: a new event's messages commit with it (an override never tells home again).
+    // The collector row above is already written: the messages read it from there.
+    if (!old) this.d.messages?.queueInTransaction(event, student);
+    const a = input.audit?.(event);
+    if (a) this.d.audit.append(nowIso, a.actor, a.action, a.subject, a.before, a.after);
+    return { event, student, decision, reason, rules, lateAlerts };
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -360,12 +427,11 @@ export class Attendance {
     return student;
   }
 
-  private flowFor(student: Student, settings: SiteSettings): StudentFlow {
-    const groupId = groupForStudent(settings, student);
-    const rules = resolveRules(settings, groupId);
-    const last = this.d.events.lastOfDay(student.id, this.today());
+  private flowFor(student: Student, settings: SiteSettings, now = this.d.clock.now()): StudentFlow {
+    const { rules, reasons, groupName } = this.groupView(settings, groupForStudent(settings, student));
+    const nowIso = now.toISOString();
+    const last = this.d.events.lastOfDay(student.id, localClock(nowIso, settings.timeZone).date);
     const signedInToday = last?.direction === 'sign_in';
-    const now = this.d.clock.now();
     const { rescanMinutes, onTimeReason, nameDisplay } = settings.kioskFlow;
     // "Did it work?": a scan soon after the last sign-in or sign-out must never lead, by the
     // highlighted choice, to the opposite mark.
@@ -373,27 +439,23 @@ export class Attendance {
       last && rescanMinutes > 0 && now.getTime() - Date.parse(last.occurredAt) <= rescanMinutes * 60_000
         ? { direction: last.direction, localTime: last.localTime }
         : null;
-    const view = (d: Direction): ReasonView[] =>
-      rules.reasons
-        .filter((r) => r.directions.includes(d))
-        .map((r) => ({ id: r.id, label: r.code ? splitReasonLabel(r.label).text : r.label, code: r.code ?? null, prompt: r.prompt }));
     const card: StudentCard = {
       id: student.id,
       forename: student.forename,
       surname: student.surname,
       year: student.year,
       form: student.form,
-      groupName: settings.groups.find((g) => g.id === groupId)?.name ?? null,
+      groupName,
       photo: student.photo,
     };
     return {
       student: card,
       suggested: signedInToday ? 'sign_out' : 'sign_in',
       signedInToday,
-      reasons: { sign_in: view('sign_in'), sign_out: view('sign_out') },
+      reasons,
       displayName: nameForQueue(student, nameDisplay),
       recent,
-      arrival: arrivalAt(rules, now.toISOString(), settings.timeZone),
+      arrival: arrivalAt(rules, nowIso, settings.timeZone),
       onTimeReason,
       // Issue 17: names and relationships only (never phones), for "Who is collecting you?".
       collectors: settings.collectors.offerContacts ? collectorOptions(this.d.collectors, student.id) : [],

@@ -91,6 +91,7 @@ const FROM = `FROM events e
 export function writebackLogPage(db: Db, filter: WritebackLogFilter, offset: number, limit: number): { rows: WritebackLogRawRow[]; total: number } {
   const w = whereClause(filter);
   const total = (db.prepare(`SELECT COUNT(*) AS n ${FROM} ${w.sql}`).get(...w.params) as { n: number }).n;
+  // Newest first, day by day: events_day's order (migration 014), read without sorting.
   const rows = db
     .prepare(
       `SELECT e.id AS eventId, o.id AS outboxId, e.direction AS type, s.forename || ' ' || s.surname AS studentName, s.mis_id AS misId,
@@ -98,7 +99,7 @@ export function writebackLogPage(db: Db, filter: WritebackLogFilter, offset: num
               ${STATUS_SQL} AS status, o.state AS state, o.last_error AS lastError, e.skip_reason AS skipReason,
               COALESCE(o.attempts, 0) AS attempts, e.superseded_by IS NOT NULL AS superseded
        ${FROM} ${w.sql}
-       ORDER BY e.occurred_at DESC, e.rowid DESC LIMIT ? OFFSET ?`,
+       ORDER BY e.local_date DESC, e.occurred_at DESC, e.rowid DESC LIMIT ? OFFSET ?`,
     )
     .all(...w.params, limit, offset) as WritebackLogRawRow[];
   return { rows, total };

@@ -16,6 +16,8 @@ import { migration011 } from './011-late-counts';
 import { migration012 } from './012-messages';
 // issue 16: the scan path's index
 import { migration013 } from './013-scan-path';
+// issue 16: one index fewer on the sign-in's write
+import { migration014 } from './014-scan-path-occurred';
 
 export interface Migration {
   version: number;
@@ -23,4 +25,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, /* issue 16: */ migration009, /* issue 17: */ migration010, /* issue 18: */ migration011, /* issue 17 (messages): */ migration012, /* issue 16: */ migration013];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, /* issue 16: */ migration009, /* issue 17: */ migration010, /* issue 18: */ migration011, /* issue 17 (messages): */ migration012, /* issue 16: */ migration013, /* issue 16: */ migration014];
