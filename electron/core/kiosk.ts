@@ -18,7 +18,6 @@ import type { Maintenance, DiagnosticProbes } from './maintenance';
 import type { MisPort } from './sync/mis-port';
 import type { MessageService } from './messages/service';
 import { Runtime, type RuntimeOptions, type StartOptions } from './runtime';
-import { mainWriteGate } from './db/write-gate';
 import type { CollectorRepository } from './db/collectors';
 import type { RollCall } from '../../shared/roll-call';
 import type { SearchHit, SignEvent, Student } from '../../shared/model';
@@ -133,22 +132,20 @@ export class KioskCore {
     return this.runtime.status.get();
   }
 
-  // A student at the desk goes first, for the CPU too: a roster import's worker pauses while
-  // these run (db/write-gate.ts atDesk; record's synchronous part, which writes the sign-in).
   scan(req: CallRequest<'scan'>): ScanResult {
-    return mainWriteGate.atDesk(() => this.attendance.scan(req));
+    return this.attendance.scan(req);
   }
 
   selectStudent(req: CallRequest<'selectStudent'>): StudentFlow {
-    return mainWriteGate.atDesk(() => this.attendance.selectStudent(req));
+    return this.attendance.selectStudent(req);
   }
 
   searchStudents(req: CallRequest<'searchStudents'>): SearchHit[] {
-    return mainWriteGate.atDesk(() => this.attendance.searchStudents(req));
+    return this.attendance.searchStudents(req);
   }
 
   record(req: CallRequest<'record'>, actor = 'kiosk'): Promise<RecordResult> {
-    return mainWriteGate.atDesk(() => this.attendance.record(req, actor));
+    return this.attendance.record(req, actor);
   }
 
   todayEvents(): SignEvent[] {

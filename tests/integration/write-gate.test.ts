@@ -98,42 +98,4 @@ describe('the write gate', () => {
     gate.leave();
     expect(gate.waiting()).toBe(0);
   });
-  it('while the desk handles a student, the worker pauses at its yield points, and goes on once the desk is done', async () => {
-    const gate = new WriteGate(undefined, 60_000);
-    const seen = new Int32Array(new SharedArrayBuffer(12));
-    // The worker converts students one by one; before each it comes to a yield point (deskFirst).
-    const w = gateWorker(
-      gate,
-      seen,
-      `post('started');
-       for (let i = 1; Atomics.load(seen, 2) === 0; i++) { // until the test says stop
-         if (gate.deskBusy()) Atomics.store(seen, 1, 1); // it has seen the desk busy: the yield point comes next
-         gate.deskFirst(60_000);
-         Atomics.store(seen, 0, i);
-       }
-       post('done');`,
-    );
-    const done = message(w, 'done');
-    await message(w, 'started');
-    let during = 0;
-    gate.atDesk(() => {
-      expect(gate.deskBusy()).toBe(true);
-      // The worker comes to its next yield point and stays there while the student is handled.
-      while (Atomics.load(seen, 1) === 0) {
-        /* until it has seen the desk busy */
-      }
-      during = Atomics.load(seen, 0);
-      // Meanwhile (the desk's own work) the worker converts no further student.
-      let furthest = during;
-      for (let k = 0; k < 2_000_000; k++) furthest = Math.max(furthest, Atomics.load(seen, 0));
-      expect(furthest).toBe(during);
-    });
-    expect(gate.deskBusy()).toBe(false);
-    // The desk is done: the worker goes on converting.
-    while (Atomics.load(seen, 0) === during) {
-      /* until it has passed its yield point */
-    }
-    Atomics.store(seen, 2, 1);
-    await done;
-  });
 });

@@ -55,8 +55,6 @@ export interface ChunkedWriteOptions {
 
 /** One transaction of the worker's, flagged on the gate so a main-thread writer waits for its commit, not in the busy handler. */
 function inChunk<T>(db: Db, gate: WriteGate | undefined, fn: () => T): T {
-  // Not while the desk handles a student: its CPU (and its write) go first; never paused holding the lock.
-  gate?.deskFirst();
   gate?.beginChunk();
   try {
     return db.transaction(fn).immediate();
@@ -206,7 +204,7 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
         // transaction starts waiting (both checked after every statement: a statement of BATCH
         // rows takes a good fraction of a millisecond, the checks a few nanoseconds).
         do i = runBatch(i);
-        while (i < ops.length && !(gate && (gate.waiting() > 0 || gate.deskBusy())) && performance.now() - t0 < chunkMs);
+        while (i < ops.length && !(gate && gate.waiting() > 0) && performance.now() - t0 < chunkMs);
         if (i >= ops.length) o.alsoInLastChunk?.(db);
         return i;
       });

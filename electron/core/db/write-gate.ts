@@ -16,13 +16,6 @@
 // The two sides set their own cell and then read the other's (sequentially consistent atomics),
 // so they never both go ahead. A scan waits at most for the chunk's last write and its commit.
 //
-// The desk also goes first for the CPU. On a kiosk with two cores, the import worker (and the
-// MIS, a printer driver, the renderer) keep both busy; a scan that lost its core half-way waited
-// a whole time slice for it (8–10 ms in issue 16's bench, the p99). So while the main thread
-// handles a student (a scan, a search, a sign-in: atDesk), a third cell says so, and the worker
-// pauses its own CPU work at its next yield point (pauseForDesk: between students it converts,
-// plans or writes), for at most a few ms, leaving a core free.
-//
 // The main connection's transactions also become BEGIN IMMEDIATE: with another writer about, a
 // deferred transaction that reads first and then writes can fail with SQLITE_BUSY_SNAPSHOT (the
 // worker committed in between) instead of waiting; IMMEDIATE takes the write lock up front, with
@@ -31,30 +24,18 @@ import type { Database as Db } from 'better-sqlite3';
 
 const WAITING = 0; // main-thread transactions waiting for or holding the lock
 const CHUNK = 1; // 1 while a worker chunk holds (or is about to take) the lock
-const DESK = 2; // the main thread is handling a student (scan, search, sign-in) right now
-const DESK_TURN = 3; // counts the desk's turns, so that the worker pauses once a turn
-const CELLS = 4;
-
-/**
- * Longest the worker pauses for one turn of the desk (a student at the desk takes about 1 ms of
- * CPU). Once a turn: on a machine so busy that the desk's turn itself waits long for a CPU, the
- * import is slowed by at most this much per student at the desk, never stopped.
- */
-const DESK_WAIT_MS = 5;
 
 /** Longest a main-thread transaction waits on a worker chunk before leaving it to the busy handler. */
 const CHUNK_WAIT_MS = 100;
 
-/** Three cells in shared memory: main-thread writers waiting, a worker chunk under way, the desk busy. */
+/** Two cells in shared memory: main-thread writers waiting, and a worker chunk under way. */
 export class WriteGate {
   readonly buffer: SharedArrayBuffer;
   private readonly cell: Int32Array;
-  /** The desk's turn the worker last paused for (deskFirst). */
-  private pausedTurn = -1;
 
   /** `chunkWaitMs`: longest a main-thread transaction waits on a chunk (tests lengthen it). */
   constructor(
-    buffer: SharedArrayBuffer = new SharedArrayBuffer(4 * CELLS),
+    buffer: SharedArrayBuffer = new SharedArrayBuffer(8),
     private readonly chunkWaitMs = CHUNK_WAIT_MS,
   ) {
     this.buffer = buffer;
@@ -75,11 +56,6 @@ export class WriteGate {
   /** Main-thread writers waiting or writing right now. */
   waiting(): number {
     return Atomics.load(this.cell, WAITING);
-  }
-
-  /** The desk is handling a student right now (the worker ends its chunk and pauses). */
-  deskBusy(): boolean {
-    return Atomics.load(this.cell, DESK) !== 0;
   }
 
   /** A worker chunk holds (or is about to take) the write lock. */
@@ -121,36 +97,6 @@ export class WriteGate {
     Atomics.notify(this.cell, CHUNK);
   }
 
-  /** Main thread: run `fn` (a scan, a search, a sign-in) with the desk marked busy for the worker. */
-  atDesk<T>(fn: () => T): T {
-    Atomics.add(this.cell, DESK_TURN, 1);
-    Atomics.add(this.cell, DESK, 1);
-    try {
-      return fn();
-    } finally {
-      Atomics.sub(this.cell, DESK, 1);
-      Atomics.notify(this.cell, DESK);
-    }
-  }
-
-  /**
-   * For the worker, at a yield point of its CPU work: while the desk is busy, wait, leaving it the
-   * CPU; at most `maxMs`, and once per turn of the desk.
-   */
-  deskFirst(maxMs = DESK_WAIT_MS): void {
-    let v = Atomics.load(this.cell, DESK);
-    if (v === 0) return;
-    const turn = Atomics.load(this.cell, DESK_TURN);
-    if (turn === this.pausedTurn) return;
-    this.pausedTurn = turn;
-    const until = performance.now() + maxMs;
-    for (; v > 0; v = Atomics.load(this.cell, DESK)) {
-      const left = until - performance.now();
-      if (left <= 0) return;
-      Atomics.wait(this.cell, DESK, v, left);
-    }
-  }
-
   /** The worker's import has ended (or its thread died): no chunk can be under way. */
   reset(): void {
     this.endChunk();
@@ -173,22 +119,6 @@ export class WriteGate {
 
 /** The process's gate: the main connection(s) announce on it; a worker is handed its buffer. */
 export const mainWriteGate = new WriteGate();
-
-let yieldGate: WriteGate | null = null;
-
-/** The import worker, at its start: its yield points (pauseForDesk) wait on this gate's desk. */
-export function pauseForDeskOn(gate: WriteGate | null): void {
-  yieldGate = gate;
-}
-
-/**
- * A yield point in the import's long CPU work (converting a page, planning, writing a chunk): if
- * the desk is handling a student, wait until it is done (a few ms at most). Nothing outside the
- * import worker (on the main thread the gate is never set: it must not block).
- */
-export function pauseForDesk(): void {
-  yieldGate?.deskFirst();
-}
 
 type TxFn = ((...args: unknown[]) => unknown) & { deferred: unknown; immediate: unknown; exclusive: unknown };
 

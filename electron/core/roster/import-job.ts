@@ -106,10 +106,7 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   let lastSync = performance.now();
   const syncChunk = () => {
     lastSync = performance.now();
-    if (!deps.syncBetween) return;
-    // Not while a student is at the desk: its sign-in's fsync would queue behind the checkpoint's.
-    deps.gate?.deskFirst();
-    syncWrites(deps.db);
+    if (deps.syncBetween) syncWrites(deps.db);
   };
 
   // Writing while reading (issue 16): new students that no later page can change are written as

@@ -4,7 +4,7 @@
 // connector's pages) and the result. Started by worker-client.ts; bundled as roster-worker.mjs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSideConnection } from '../db/database';
-import { pauseForDeskOn, WriteGate } from '../db/write-gate';
+import { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
 import type { RosterPage } from '../mis/types';
 import { runImportJob } from './import-job';
@@ -39,9 +39,6 @@ port.on('message', (m: ToWorker) => {
 
 async function main(): Promise<void> {
   const db = openSideConnection(start.file, start.nativeBinding);
-  const gate = new WriteGate(start.gate);
-  // The import's long CPU work pauses at its yield points while the desk handles a student.
-  pauseForDeskOn(gate);
   try {
     const store = new RosterStore(db);
     const read = readerFor(start.spec, {
@@ -59,7 +56,7 @@ async function main(): Promise<void> {
       },
     });
     const finish = await runImportJob(
-      { db, store, logger, progress: (p) => post({ type: 'progress', progress: p }), gate, signal: abort.signal, syncBetween: true },
+      { db, store, logger, progress: (p) => post({ type: 'progress', progress: p }), gate: new WriteGate(start.gate), signal: abort.signal, syncBetween: true },
       start.job,
       read,
     );

@@ -5,7 +5,6 @@ import { groupForStudent, type Group, type SiteSettings } from '../../../shared/
 import type { Student } from '../../../shared/model';
 import { normaliseScan } from '../../../shared/badge';
 import type { Contact, RosterIssue, RosterRecord } from './model';
-import { pauseForDesk } from '../db/write-gate';
 
 /** A student as the kiosk holds it, with where it came from ('manual' students are never made leavers). */
 export type CurrentStudent = Student & { source: string };
@@ -129,7 +128,6 @@ export function planImport(input: PlanInput): RosterPlan {
   const firstLine = new Map<string, number>();
   const records: RosterRecord[] = [];
   for (const r of input.incoming) {
-    pauseForDesk();
     const id = r.student.id;
     const seen = firstLine.get(id);
     if (seen !== undefined) {
@@ -233,7 +231,6 @@ export function planImport(input: PlanInput): RosterPlan {
   let unchanged = 0;
   let returned = 0;
   for (const r of records) {
-    pauseForDesk();
     const before = currentById.get(r.student.id);
     const after: Student = {
       ...r.student,
@@ -380,7 +377,6 @@ export class EarlyAdds {
     const added: Student[] = [];
     const contacts: ContactChange[] = [];
     for (const r of records) {
-      pauseForDesk();
       const id = r.student.id;
       if (this.seen.has(id)) continue; // a repeat: planImport skips it, the first row counts
       this.seen.add(id);

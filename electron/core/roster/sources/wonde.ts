@@ -10,7 +10,6 @@ import type { Logger } from '../../logging/logger';
 import { isMisError, MisError } from '../../mis/errors';
 import { unlimited } from '../../mis/rate-limit';
 import { WondeHttp, type WondePage } from '../../mis/wonde/http';
-import { pauseForDesk } from '../../db/write-gate';
 import type { SecretStore } from '../../security/secrets';
 import { parseYear } from '../csv';
 import type { DescribedSource, SourceSpec } from './spec-types';
@@ -178,7 +177,6 @@ export class WondeRosterSource implements DescribedSource {
     for await (const page of this.pages(`${base}/students`, { include, per_page: o.perPage }, ctx)) {
       const from = records.length;
       for (const s of page) {
-        pauseForDesk();
         const r = wondeStudentToRecord(s, ++position, o, issues);
         if ('student' in r) records.push(r);
         else issues.push(r);
