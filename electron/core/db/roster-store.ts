@@ -2,11 +2,12 @@
 // (a failed import leaves yesterday's roster intact), the import log, saved column mappings,
 // the pending new academic year, contacts, and the roster settings document.
 import type { Db } from './database';
+import { HELD_SOURCE } from './roster-writer';
 import { saveSettingsDocument } from './settings-store';
 import { columnMapping, type ColumnMapping } from '../roster/csv';
 import { rosterConfig, type RosterConfig } from '../roster/config';
-import type { ImportProgress, RosterIssue, RosterRecord } from '../roster/model';
-import type { CurrentStudent, PlanCounts, RosterPlan } from '../roster/plan';
+import type { RosterIssue, RosterRecord } from '../roster/model';
+import type { CurrentStudent, PlanCounts } from '../roster/plan';
 import type { RolloverVerdict } from '../roster/seasons';
 
 export type ImportTrigger = 'scheduled' | 'manual' | 'rollover_approval';
@@ -93,6 +94,11 @@ export class RosterStore {
     }));
   }
 
+  /** Students an import wrote while reading and never applied (it was cut short by a kill): HELD_SOURCE. */
+  heldStudents(): string[] {
+    return this.db.prepare('SELECT id FROM students WHERE source = ?').pluck().all(HELD_SOURCE) as string[];
+  }
+
   /** The photos the kiosk holds, by student id (read only when a source brings photos to compare with). */
   currentPhotos(): Map<string, string> {
     const rows = this.db.prepare('SELECT id, photo FROM students WHERE photo IS NOT NULL').raw().all() as [string, string][];
@@ -107,55 +113,6 @@ export class RosterStore {
   contactsOf(studentId: string): unknown[] {
     const r = this.db.prepare('SELECT json FROM student_contacts WHERE student_id = ?').get(studentId) as { json: string } | undefined;
     return r ? (JSON.parse(r.json) as unknown[]) : [];
-  }
-
-  /**
-   * Apply a plan in one transaction. Badges that move are cleared first, so a swap (A↔B) never
-   * trips the unique badge index half-way. Progress is reported between chunks of the same
-   * transaction (the transaction is synchronous; listeners must not touch the database).
-   */
-  apply(plan: RosterPlan, source: string, nowIso: string, progress?: (p: ImportProgress) => void, options: { keepPhotos?: boolean } = {}): void {
-    const clearBadge = this.db.prepare('UPDATE students SET badge = NULL, updated_at = ? WHERE id = ?');
-    // keepPhotos: the plan was made without reading photos (the source has none), so leave them be.
-    const photo = options.keepPhotos ? 'students.photo' : 'excluded.photo';
-    const upsert = this.db.prepare(
-      `INSERT INTO students (id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET mis_id = excluded.mis_id, forename = excluded.forename, surname = excluded.surname,
-         year = excluded.year, form = excluded.form, group_id = excluded.group_id, badge = excluded.badge,
-         photo = ${photo}, active = 1, source = excluded.source, updated_at = excluded.updated_at`,
-    );
-    const deactivate = this.db.prepare('UPDATE students SET active = 0, updated_at = ? WHERE id = ?');
-    // Issue 17 (privacy): a leaver's contacts (who may collect them, phones, e-mails) go with them.
-    const dropContacts = this.db.prepare('DELETE FROM student_contacts WHERE student_id = ?');
-    const putContacts = this.db.prepare(
-      `INSERT INTO student_contacts (student_id, json, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(student_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
-    );
-    const writes = [...plan.added, ...plan.updated.map((u) => u.after)];
-    const total = writes.length + plan.leavers.length + plan.contacts.length;
-    const step = Math.max(1000, Math.ceil(total / 20));
-    let done = 0;
-    const tick = () => {
-      if (++done % step === 0) progress?.({ phase: 'writing', done, total, message: `Saving ${done} of ${total}` });
-    };
-    this.db.transaction(() => {
-      for (const r of plan.releasedBadges) clearBadge.run(nowIso, r.studentId);
-      for (const u of plan.updated) if (u.before.badge && u.before.badge !== u.after.badge) clearBadge.run(nowIso, u.after.id);
-      for (const s of writes) {
-        upsert.run(s.id, s.misId, s.forename, s.surname, s.year, s.form, s.groupId, s.badge, s.photo, source, nowIso);
-        tick();
-      }
-      for (const s of plan.leavers) {
-        deactivate.run(nowIso, s.id);
-        dropContacts.run(s.id);
-        tick();
-      }
-      for (const c of plan.contacts) {
-        putContacts.run(c.studentId, JSON.stringify(c.contacts), nowIso);
-        tick();
-      }
-    })();
   }
 
   /** Demo students a real roster lists (same ids) become that source's, so they never leave as demo. */

@@ -14,6 +14,13 @@ import type { Database as Db } from 'better-sqlite3';
 import type { Student } from '../../../shared/model';
 import type { WriteGate } from './write-gate';
 
+/**
+ * The source of a student an import wrote while still reading, not yet applied (`held`). Put on
+ * the desk with the import's own source when it is applied; left by an import cut short by a kill,
+ * they are taken off by the next import before it reads the roster (RosterStore.heldStudents).
+ */
+export const HELD_SOURCE = 'held';
+
 /** A student as the roster held it before the import (CurrentStudent, kept structural here). */
 export type StudentBefore = Student & { source: string };
 
@@ -71,6 +78,7 @@ type Op =
   | { kind: 'upsert'; s: Student }
   | { kind: 'activate'; id: string }
   | { kind: 'deactivate'; id: string }
+  | { kind: 'dropContacts'; id: string }
   | { kind: 'contacts'; id: string; json: string };
 
 /**
@@ -89,14 +97,15 @@ function statements(db: Db, keepPhotos: boolean, held: boolean) {
 
 function prepare(db: Db, keepPhotos: boolean, held: boolean) {
   const photo = keepPhotos ? 'students.photo' : 'excluded.photo';
-  // Held: a new student comes in inactive; one who is already there (added by hand meanwhile) keeps their state.
+  // Held: a new student comes in inactive, marked HELD_SOURCE; one who is already there (added by
+  // hand meanwhile) keeps their state and origin.
   const upsertSql = (rows: number) =>
     `INSERT INTO students (id, mis_id, forename, surname, year, form, group_id, badge, photo, active, source, updated_at)
-     VALUES ${Array(rows).fill(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ${held ? 0 : 1}, ?, ?)`).join(', ')}
+     VALUES ${Array(rows).fill(held ? `(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '${HELD_SOURCE}', ?)` : '(?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}
      ON CONFLICT(id) DO UPDATE SET mis_id = excluded.mis_id, forename = excluded.forename, surname = excluded.surname,
        year = excluded.year, form = excluded.form, group_id = excluded.group_id, badge = excluded.badge,
-       photo = ${photo}, active = ${held ? 'students.active' : 1}, source = excluded.source, updated_at = excluded.updated_at`;
-  const activateSql = (rows: number) => `UPDATE students SET active = 1, updated_at = ? WHERE id IN (${Array(rows).fill('?').join(', ')})`;
+       photo = ${photo}, active = ${held ? 'students.active' : 1}, source = ${held ? 'students.source' : 'excluded.source'}, updated_at = excluded.updated_at`;
+  const activateSql = (rows: number) => `UPDATE students SET active = 1, source = ?, updated_at = ? WHERE id IN (${Array(rows).fill('?').join(', ')})`;
   const contactsSql = (rows: number) =>
     `INSERT INTO student_contacts (student_id, json, updated_at) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}
      ON CONFLICT(student_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`;
@@ -104,6 +113,7 @@ function prepare(db: Db, keepPhotos: boolean, held: boolean) {
     clearBadge: db.prepare('UPDATE students SET badge = NULL, updated_at = ? WHERE id = ?'),
     upsert: db.prepare(upsertSql(1)),
     deactivate: db.prepare('UPDATE students SET active = 0, updated_at = ? WHERE id = ?'),
+    dropContacts: db.prepare('DELETE FROM student_contacts WHERE student_id = ?'),
     putContacts: db.prepare(contactsSql(1)),
     upsertBatch: db.prepare(upsertSql(BATCH)),
     contactsBatch: db.prepare(contactsSql(BATCH)),
@@ -121,6 +131,8 @@ function opsOf(plan: PlanToWrite): Op[] {
   for (const u of plan.updated) ops.push({ kind: 'upsert', s: u.after });
   for (const id of plan.activate ?? []) ops.push({ kind: 'activate', id });
   for (const s of plan.leavers) ops.push({ kind: 'deactivate', id: s.id });
+  // Issue 17 (docs/privacy.md): a leaver's contacts (who may collect them, phones, e-mails) go with them.
+  for (const s of plan.leavers) ops.push({ kind: 'dropContacts', id: s.id });
   for (const c of plan.contacts) ops.push({ kind: 'contacts', id: c.studentId, json: JSON.stringify(c.contacts) });
   return ops;
 }
@@ -137,8 +149,10 @@ export async function undoPlan(db: Db, plan: PlanToWrite, o: ChunkedWriteOptions
 export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWriteOptions): Promise<void> {
   const ops = opsOf(plan);
 
-  const { clearBadge, upsert, deactivate, putContacts, upsertBatch, contactsBatch, activate, activateBatch } = statements(db, o.keepPhotos, o.held ?? false);
-  const upsertArgs = (s: Student, into: unknown[]) => into.push(s.id, s.misId, s.forename, s.surname, s.year, s.form, s.groupId, s.badge, s.photo, o.source, o.nowIso);
+  const { clearBadge, upsert, deactivate, dropContacts, putContacts, upsertBatch, contactsBatch, activate, activateBatch } = statements(db, o.keepPhotos, o.held ?? false);
+  const held = o.held ?? false;
+  const upsertArgs = (s: Student, into: unknown[]) =>
+    held ? into.push(s.id, s.misId, s.forename, s.surname, s.year, s.form, s.groupId, s.badge, s.photo, o.nowIso) : into.push(s.id, s.misId, s.forename, s.surname, s.year, s.form, s.groupId, s.badge, s.photo, o.source, o.nowIso);
   const run = (op: Op) => {
     switch (op.kind) {
       case 'clearBadge':
@@ -149,9 +163,11 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
         return upsert.run(...args);
       }
       case 'activate':
-        return activate.run(o.nowIso, op.id);
+        return activate.run(o.source, o.nowIso, op.id);
       case 'deactivate':
         return deactivate.run(o.nowIso, op.id);
+      case 'dropContacts':
+        return dropContacts.run(op.id);
       case 'contacts':
         return putContacts.run(op.id, op.json, o.nowIso);
     }
@@ -170,7 +186,7 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
         for (let k = i; k < i + BATCH; k++) upsertArgs((ops[k] as Extract<Op, { kind: 'upsert' }>).s, args);
         upsertBatch.run(...args);
       } else if (op.kind === 'activate') {
-        args.push(o.nowIso);
+        args.push(o.source, o.nowIso);
         for (let k = i; k < i + BATCH; k++) args.push((ops[k] as Extract<Op, { kind: 'activate' }>).id);
         activateBatch.run(...args);
       } else {
@@ -222,7 +238,7 @@ async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void
   const students = new Set<string>();
   const contacts = new Set<string>();
   for (const op of written) {
-    if (op.kind === 'contacts') contacts.add(op.id);
+    if (op.kind === 'contacts' || op.kind === 'dropContacts') contacts.add(op.id);
     else students.add(op.kind === 'upsert' ? op.s.id : op.id);
   }
   const ids = [...students];
@@ -235,12 +251,25 @@ async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void
   // A student added tonight who already signed in (a scan during the import) cannot be deleted:
   // they are deactivated instead, their sign-in kept.
   const retire = db.prepare('UPDATE students SET active = 0, badge = NULL, updated_at = ? WHERE id = ?');
-  const putContacts = db.prepare('UPDATE student_contacts SET json = ? WHERE student_id = ?');
+  // Put back as they were, whether the import changed them or deleted them (a leaver's).
+  const putContacts = db.prepare(
+    `INSERT INTO student_contacts (student_id, json, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT(student_id) DO UPDATE SET json = excluded.json`,
+  );
   const dropContacts = db.prepare('DELETE FROM student_contacts WHERE student_id = ?');
+  const savepoint = db.prepare('SAVEPOINT undo_one');
+  const release = db.prepare('RELEASE undo_one');
+  const rollbackTo = db.prepare('ROLLBACK TO undo_one');
+  // Short gated chunks, as the writing: a scan waits for at most one of them.
+  const chunkMs = o.chunkMs ?? 2;
   const inChunks = async <T>(items: T[], each: (x: T) => void) => {
-    for (let i = 0; i < items.length; i += 200) {
-      inChunk(db, o.gate, () => {
-        for (const x of items.slice(i, i + 200)) each(x);
+    for (let i = 0; i < items.length; ) {
+      i = inChunk(db, o.gate, () => {
+        const t0 = performance.now();
+        let k = i;
+        do each(items[k++]!);
+        while (k < items.length && !(o.gate && o.gate.waiting() > 0) && performance.now() - t0 < chunkMs);
+        return k;
       });
       if (o.between) await o.between(0, 0);
     }
@@ -250,7 +279,7 @@ async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void
   await inChunks([...contacts], (id) => {
     const json = o.contactsBefore.get(id);
     if (json === undefined) dropContacts.run(id);
-    else putContacts.run(json, id);
+    else putContacts.run(id, json, o.nowIso);
   });
   await inChunks(ids, (id) => {
     const b = o.before.get(id);
@@ -259,12 +288,12 @@ async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void
       return;
     }
     try {
-      db.prepare('SAVEPOINT undo_one').run();
+      savepoint.run();
       remove.run(id);
-      db.prepare('RELEASE undo_one').run();
+      release.run();
     } catch {
-      db.prepare('ROLLBACK TO undo_one').run();
-      db.prepare('RELEASE undo_one').run();
+      rollbackTo.run();
+      release.run();
       retire.run(o.nowIso, id);
     }
   });

@@ -77,6 +77,20 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   // new students written while the source is still being read. Photos are large: they are read
   // after the source, and only if it brings photos to compare with.
   const config = store.config();
+  // Students an earlier import wrote while reading and never applied (a kill cut it short): off
+  // the roster before anything else, so that to this import they were never there (a new student
+  // is counted as new, one the MIS has dropped since leaves no row and no contacts behind).
+  const leftover = store.heldStudents();
+  if (leftover.length) {
+    const none = new Map();
+    await undoPlan(
+      deps.db,
+      { added: leftover.map((id) => ({ id }) as Student), updated: [], leavers: [], releasedBadges: [], contacts: leftover.map((id) => ({ studentId: id, contacts: [] })) },
+      { source: input.sourceKind, nowIso: input.nowIso, keepPhotos: true, before: none, contactsBefore: none, gate: deps.gate, between: yieldToEventLoop },
+    );
+    if (deps.syncBetween) syncWrites(deps.db);
+    deps.logger.info('roster: students held by an import cut short were taken off', { count: leftover.length });
+  }
   const current = store.currentStudents(false);
   const currentContacts = store.currentContacts();
   const isDemo = (s: { source: string }) => s.source === 'demo';

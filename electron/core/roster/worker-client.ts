@@ -41,9 +41,10 @@ export interface WorkerImport {
   signal?: AbortSignal;
 }
 
-/** Run one import in a fresh worker; resolves with what finishRun needs, rejects as the import failed. */
 /** The newest import worker started: only its exit may lower the gate's chunk flag. */
 let newest = 0;
+
+/** Run one import in a fresh worker; resolves with what finishRun needs, rejects as the import failed. */
 
 export function runInWorker(w: WorkerImport): Promise<JobFinish> {
   const start: WorkerStart = { file: w.file, nativeBinding: bindingOptions(w.nativeBinding).nativeBinding, gate: mainWriteGate.buffer, job: w.job, spec: w.spec };
