@@ -417,18 +417,7 @@ describe('sources that add to their records after handing them over', () => {
 });
 
 describe('randomized: sources that copy or touch their records after each page', () => {
-  /** mulberry32, seeded, so a failing case can be replayed. */
-  function rng(seed: number) {
-    let a = seed >>> 0;
-    const next = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    return { int: (n: number) => Math.floor(next() * n), chance: (p: number) => next() < p };
-  }
+  const rng = random; // the seeded generator above
   const contacts = (n: number) => [{ name: `Parent ${n}`, relationship: 'Mother', phone: `07700 9${String(n).padStart(5, '0')}`, email: null, parentalResponsibility: true, priority: 1 }];
 
   it('paged = whole for 80 seeds: contacts arrays copied at the end, photos added after onPage, badgeless sources, allowNoBadge either way', async () => {
