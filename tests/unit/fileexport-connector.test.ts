@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { utils } from 'ssh2';
 import { FileExportConnector } from '../../electron/core/mis/fileexport/connector';
 import { folderDestination, type Destination } from '../../electron/core/mis/fileexport/destination';
 import { ExportLedger } from '../../electron/core/db/file-export-ledger';
@@ -14,7 +13,7 @@ import { fixedClock } from '../../electron/core/clock';
 import { memorySecretStore } from '../../electron/core/security/secrets';
 import { exportCron, fileExportUsSettings, usSecretKeys, type FileExportUsSettingsInput } from '../../shared/mis-us';
 import type { Period } from '../../shared/settings';
-import { FakeSftp } from '../fakes/sftp/server';
+import { FakeSftp, ed25519KeyPair } from '../fakes/sftp/server';
 import { tempDir } from '../helpers/core';
 
 const bell: Period[] = [
@@ -203,7 +202,7 @@ describe('file export over SFTP', () => {
   async function sftpSetup(o: { password?: string; pinned?: string; key?: boolean } = {}) {
     const root = tempDir('passdesk-sftp-');
     fs.mkdirSync(path.join(root, 'inbox'));
-    const client = utils.generateKeyPairSync('ed25519');
+    const client = ed25519KeyPair();
     const server = await new FakeSftp({ root, username: 'sis', password: 'pw', authorizedKey: client.public }).start();
     cleanup.push(async () => {
       await server.close();
