@@ -42,12 +42,16 @@ interface Figures {
   writeMs?: number;
   /** When each phase began (first progress of that phase, first page read), s from the start; 'end' the result. */
   phases?: Record<string, number>;
+  /** CPU used during the import, s: the import worker, the main thread, the process's other threads, the fake's process. */
+  cpu?: { worker: number; main: number; helpers: number; fake: number | null };
 }
 interface ScanSplit {
   cpuMs: number;
   queueMs: number;
 }
 interface Fake {
+  /** The fake's process (its CPU during the import is counted). */
+  pid?: number;
   baseUrl: string;
   origin: string;
   schoolId: string;
@@ -131,16 +135,38 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
     const idle = await idleBaseline();
     const monitor = startStallMonitor();
     let finished = false;
+    clockTicks();
+    const fakeCpu = () => {
+      try {
+        return scenario === 'wonde' && fake.pid ? procCpu(`/proc/${fake.pid}/stat`) : null;
+      } catch {
+        return null;
+      }
+    };
+    const cpu0 = threadCpu();
+    const fake0 = fakeCpu();
     t0 = performance.now();
     const importing = core.roster.importNow(source, { onProgress }).finally(() => (finished = true));
     const scanning = scanLoop(() => finished, Math.max(100, SEEDED - idleScanMs.length));
     const run = await importing;
     const seconds = (performance.now() - t0) / 1000;
+    const cpu1 = threadCpu();
+    const fake1 = fakeCpu();
+    let cpu: Figures['cpu'];
+    if (cpu0 && cpu1) {
+      // The import worker is the thread born during the import that used the most CPU; the other
+      // threads are V8's (garbage collection, compilation) and libuv's.
+      const used = [...cpu1].map(([tid, s]) => ({ tid, s: s - (cpu0.get(tid) ?? 0), born: !cpu0.has(tid) }));
+      const worker = used.filter((u) => u.born).sort((a, b) => b.s - a.s)[0];
+      const main = used.find((u) => u.tid === process.pid);
+      const helpers = used.filter((u) => u !== worker && u !== main).reduce((a, u) => a + u.s, 0);
+      cpu = { worker: worker?.s ?? 0, main: main?.s ?? 0, helpers, fake: fake0 !== null && fake1 !== null ? fake1 - fake0 : null };
+    }
     const { ms: busyScanMs, split: busySplit } = await scanning;
     const stall = monitor.stop();
     if (run.outcome !== 'applied') throw new Error(`import ${run.outcome}: ${run.message}`);
     const students = core.students.count();
-    return { seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, students, stall, idle, idleScanMs, busyScanMs, idleSplit, busySplit, writeMs, phases };
+    return { seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, students, stall, idle, idleScanMs, busyScanMs, idleSplit, busySplit, writeMs, phases, cpu };
   } finally {
     core.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -148,7 +174,9 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
 }
 
 function runChild(scenario: Scenario, fakeJson: string, csvFile: string, seedFile: string): Figures {
-  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', scenario, fakeJson, csvFile, seedFile], {
+  // PASSDESK_BENCH_PROFILE=<folder>: a V8 CPU profile of each measured run (main thread and import worker).
+  const prof = process.env.PASSDESK_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PASSDESK_BENCH_PROFILE}`] : [];
+  const out = execFileSync(process.execPath, [...process.execArgv, ...prof, fileURLToPath(import.meta.url), '--child', scenario, fakeJson, csvFile, seedFile], {
     cwd: root,
     encoding: 'utf8',
     timeout: 300_000,
@@ -168,6 +196,43 @@ async function writeCsv(file: string, count: number): Promise<void> {
 }
 
 const f = (n: number, d = 2) => n.toFixed(d);
+
+/** CPU time (user + system) so far of each thread of this process, s, by thread id (Linux /proc), or null. */
+function threadCpu(): Map<number, number> | null {
+  try {
+    const out = new Map<number, number>();
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      try {
+        out.set(Number(tid), procCpu(`/proc/self/task/${tid}/stat`));
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of a /proc stat file, s (fields 14 and 15, counted after the command name's closing parenthesis). */
+function procCpu(file: string): number {
+  const stat = fs.readFileSync(file, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+let ticks = 0;
+/** The kernel's clock ticks per second, the unit of /proc's CPU times (100 on every Linux seen). */
+function clockTicks(): number {
+  if (!ticks) {
+    try {
+      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticks = 100;
+    }
+  }
+  return ticks;
+}
 
 /** The main thread's [time on a CPU, time waiting for one] so far, ms (Linux schedstat), or null. */
 function schedstat(): [number, number] | null {
@@ -204,12 +269,13 @@ async function main(): Promise<void> {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   try {
-    const fakeJson = await new Promise<string>((resolve, reject) => {
+    const fakeLine = await new Promise<string>((resolve, reject) => {
       const rl = createInterface({ input: fakeProc.stdout! });
       rl.once('line', resolve);
       fakeProc.once('exit', (code) => reject(new Error(`the fake Wonde stopped (${code})`)));
       setTimeout(() => reject(new Error('the fake Wonde did not start')), 20_000).unref();
     });
+    const fakeJson = JSON.stringify({ ...(JSON.parse(fakeLine) as Fake), pid: fakeProc.pid });
     fakeProc.on('exit', (code, signal) => console.error(`(the fake Wonde exited: ${code ?? signal})`));
     const raw: Figures[] = [runChild('raw', fakeJson, csvFile, seedFile)];
     const wonde = runChild('wonde', fakeJson, csvFile, seedFile);
@@ -226,6 +292,11 @@ async function main(): Promise<void> {
       // Where the import's time goes: each phase's start, from the first progress it reported.
       const ph = Object.entries(r.phases ?? {}).sort((a, b) => a[1] - b[1]);
       console.log(`  phases (s from the start): ${ph.map(([k, v]) => `${k} ${f(v)}`).join(', ')}, end ${f(r.seconds)}`);
+      // Where the CPU went during the import (2 cores here: the import's wall time is at least the worker's CPU).
+      if (r.cpu) {
+        const c = r.cpu;
+        console.log(`  CPU during the import: worker ${f(c.worker)} s, main thread ${f(c.main)} s, other threads (V8, libuv) ${f(c.helpers)} s${c.fake !== null ? `, the fake's process ${f(c.fake)} s` : ''}`);
+      }
       console.log(
         `  event-loop stall during the import: own ${f(r.stall!.maxOwnMs, 1)} ms; longest gap ${f(r.stall!.maxGapMs, 1)} ms of which ${f(r.stall!.queueAtMaxGapMs, 1)} ms waiting for a CPU` +
           ` (idle baseline: gap ${f(r.idle!.maxGapMs, 1)} ms, own ${f(r.idle!.maxOwnMs, 1)} ms)`,
