@@ -180,4 +180,14 @@ export const test = base.extend<{ kiosk: KioskHarness }>({
   },
 });
 
+/**
+ * Where a spec's screenshots of new screens go: docs/screenshots/<sub> under `npm run screenshots`
+ * (which sets PASSDESK_SCREENSHOTS), else test-results/, so that `npm test` never rewrites the
+ * pictures the README shows (a clean checkout stays clean after a test run).
+ */
+export function screenshotDir(sub: string): string {
+  const root = path.resolve(import.meta.dirname, '../..');
+  return process.env.PASSDESK_SCREENSHOTS === '1' ? path.join(root, 'docs/screenshots', sub) : path.join(root, 'test-results/e2e-screenshots', sub);
+}
+
 export { expect };

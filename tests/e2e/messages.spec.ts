@@ -1,16 +1,17 @@
 // Settings → Messages home (issue 17, part 3), in both locales, against a REAL SMTP server on
 // 127.0.0.1 (tests/fakes/smtp): the message log shows what was sent, what waits and why, what
 // failed and why; "Send a test e-mail" reaches the server and says so. Screenshots into
-// docs/screenshots/staff/landscape/<locale>-messages-NN-<screen>.png, opened and looked at.
+// docs/screenshots/staff/landscape/<locale>-messages-NN-<screen>.png under `npm run screenshots`
+// (test-results/ under `npm test`), opened and looked at.
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { AVA_SMITH, expect, test } from './fixtures';
+import { AVA_SMITH, expect, test, screenshotDir } from './fixtures';
 import type { PageGlobals } from './page-globals';
 import { ADMIN_PIN, setPins, signInStaff } from './staff-helpers';
 import { startFakeSmtp } from '../fakes/smtp/server';
 
-const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots/staff/landscape');
+const OUT = screenshotDir('staff/landscape');
 
 /** Every visible button big enough for a finger (64 px), as the staff screenshots check. */
 async function assertTouchable(page: Page) {

@@ -2,16 +2,16 @@
 // ESC/POS printer emulator over TCP, through the real PassPrinter), the roll call badge at the
 // idle screen with no PIN, "Who is collecting you?" with the student's contacts, and "Someone
 // else" approved by reception. Screenshots of each new screen in both locales go to
-// docs/screenshots/rollcall/.
+// docs/screenshots/rollcall/ under `npm run screenshots` (test-results/ under `npm test`).
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { PassPrinter } from '../../electron/core/hardware/printer';
 import { startPrinterEmulator, type PrinterEmulator } from '../fakes/printer/emulator';
-import { AVA_SMITH, IVY_HUGHES, MAJA_PATEL, expect, test, type KioskHarness } from './fixtures';
+import { AVA_SMITH, IVY_HUGHES, MAJA_PATEL, expect, test, type KioskHarness, screenshotDir } from './fixtures';
 import { ADMIN_PIN, RECEPTION_PIN, setPins, signInStaff } from './staff-helpers';
 
-const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots/rollcall');
+const OUT = screenshotDir('rollcall');
 /** Every new screen: no serious or critical axe-core finding (the a11y budget of issue 15), then its screenshot. */
 async function shot(page: Page, locale: string, name: string) {
   const result = await new AxeBuilder({ page }).analyze();
