@@ -232,13 +232,12 @@ export function planImport(input: PlanInput): RosterPlan {
   let returned = 0;
   for (const r of records) {
     const before = currentById.get(r.student.id);
-    const after: Student = {
-      ...r.student,
-      groupId: groupIdOf.get(r.student.id) ?? null,
-      badge: badgeOf.has(r.student.id) ? badgeOf.get(r.student.id)! : r.badgeGiven ? r.student.badge : (before?.badge ?? null),
-      photo: r.photoGiven ? r.student.photo : (before?.photo ?? null),
-      active: true,
-    };
+    const after = plannedStudent(
+      r.student,
+      groupIdOf.get(r.student.id) ?? null,
+      badgeOf.has(r.student.id) ? badgeOf.get(r.student.id)! : r.badgeGiven ? r.student.badge : (before?.badge ?? null),
+      r.photoGiven ? r.student.photo : (before?.photo ?? null),
+    );
     if (r.contacts !== undefined) {
       // Changed: different from the contacts the kiosk holds, or some where it holds none (the
       // JSON is only made to compare with what is held: 50,000 students, most of them new).
@@ -324,6 +323,14 @@ function shownBadge(badge: string): string {
   return /^[A-Za-z0-9-]{1,24}$/.test(badge) ? badge : `${badge.length} characters, not shown: it may be a login code`;
 }
 
+/**
+ * A student as the import will hold them (on the desk), built field by field: an object spread
+ * per student cost about 5 µs on Node 20, a quarter of a second of the worker's time at 50,000.
+ */
+function plannedStudent(s: Student, groupId: string | null, badge: string | null, photo: string | null): Student {
+  return { id: s.id, misId: s.misId, forename: s.forename, surname: s.surname, year: s.year, form: s.form, groupId, badge, photo, active: true };
+}
+
 function stripSource(s: Student | CurrentStudent): Student {
   const { source: _source, ...rest } = s as CurrentStudent;
   return rest;
@@ -387,7 +394,7 @@ export class EarlyAdds {
       const first = badge ? !this.claimed.has(badge) : true;
       if (badge) this.claimed.add(badge);
       if (before || !first || (badge && this.heldBadges.has(badge))) continue;
-      added.push({ ...r.student, groupId: this.siteGroup(r)?.id ?? null, badge, photo: r.photoGiven ? r.student.photo : null, active: true });
+      added.push(plannedStudent(r.student, this.siteGroup(r)?.id ?? null, badge, r.photoGiven ? r.student.photo : null));
       // A new student's contacts are new too (the JSON compared only if the kiosk holds some under that id).
       const held = this.input.currentContacts?.get(id);
       if (r.contacts !== undefined && r.contacts.length > 0 && (held === undefined || held !== JSON.stringify(r.contacts))) {
