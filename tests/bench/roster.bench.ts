@@ -126,16 +126,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
     let writeStart = 0;
     let writeMs = 0;
     const phases: Record<string, number> = {};
-    const onProgress = (p: { phase: string; done?: number }) => {
-      const key = p.phase === 'reading' && p.done ? 'first page' : p.phase;
-      phases[key] ??= (performance.now() - t0) / 1000;
-      if (p.phase === 'writing' && !writeStart) writeStart = performance.now();
-      if (p.phase === 'done' && writeStart) writeMs = performance.now() - writeStart;
-    };
-    const idle = await idleBaseline();
-    const monitor = startStallMonitor();
-    let finished = false;
-    clockTicks();
+    let atDone: { threads: Map<number, number> | null; fake: number | null } | undefined;
     const fakeCpu = () => {
       try {
         return scenario === 'wonde' && fake.pid ? procCpu(`/proc/${fake.pid}/stat`) : null;
@@ -143,6 +134,18 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
         return null;
       }
     };
+    const onProgress = (p: { phase: string; done?: number }) => {
+      const key = p.phase === 'reading' && p.done ? 'first page' : p.phase;
+      phases[key] ??= (performance.now() - t0) / 1000;
+      if (p.phase === 'writing' && !writeStart) writeStart = performance.now();
+      if (p.phase === 'done' && writeStart) writeMs = performance.now() - writeStart;
+      // The threads' CPU as the worker reports its end (it exits soon after, taking its count with it).
+      if (p.phase === 'done') atDone ??= { threads: threadCpu(), fake: fakeCpu() };
+    };
+    const idle = await idleBaseline();
+    const monitor = startStallMonitor();
+    let finished = false;
+    clockTicks();
     const cpu0 = threadCpu();
     const fake0 = fakeCpu();
     t0 = performance.now();
@@ -150,8 +153,8 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
     const scanning = scanLoop(() => finished, Math.max(100, SEEDED - idleScanMs.length));
     const run = await importing;
     const seconds = (performance.now() - t0) / 1000;
-    const cpu1 = threadCpu();
-    const fake1 = fakeCpu();
+    const cpu1 = atDone?.threads ?? threadCpu();
+    const fake1 = atDone ? atDone.fake : fakeCpu();
     let cpu: Figures['cpu'];
     if (cpu0 && cpu1) {
       // The import worker is the thread born during the import that used the most CPU; the other
