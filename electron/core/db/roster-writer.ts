@@ -233,6 +233,14 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
   }
 }
 
+/**
+ * Take students that an import cut short had written held (never put on the desk) off the roster,
+ * with their contacts: nothing was there before them.
+ */
+export async function removeHeld(db: Db, ids: string[], o: ChunkedWriteOptions): Promise<void> {
+  await undoStudents(db, ids, ids, o);
+}
+
 /** Put back what the committed chunks changed, from the roster as it was read for the plan. */
 async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void> {
   const students = new Set<string>();
@@ -241,7 +249,11 @@ async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void
     if (op.kind === 'contacts' || op.kind === 'dropContacts') contacts.add(op.id);
     else students.add(op.kind === 'upsert' ? op.s.id : op.id);
   }
-  const ids = [...students];
+  await undoStudents(db, [...students], [...contacts], o);
+}
+
+/** Students and contacts back as `o.before` / `o.contactsBefore` hold them; one not there before is deleted. */
+async function undoStudents(db: Db, ids: string[], contacts: string[], o: ChunkedWriteOptions): Promise<void> {
   const clear = db.prepare('UPDATE students SET badge = NULL WHERE id = ?');
   const restore = db.prepare(
     `UPDATE students SET mis_id = ?, forename = ?, surname = ?, year = ?, form = ?, group_id = ?, badge = ?,
@@ -276,7 +288,7 @@ async function undo(db: Db, written: Op[], o: ChunkedWriteOptions): Promise<void
   };
   // Badges first (all of them), so that putting one back never meets a badge moved tonight.
   await inChunks(ids, (id) => clear.run(id));
-  await inChunks([...contacts], (id) => {
+  await inChunks(contacts, (id) => {
     const json = o.contactsBefore.get(id);
     if (json === undefined) dropContacts.run(id);
     else putContacts.run(id, json, o.nowIso);

@@ -4,7 +4,7 @@
 // thread but what it is given. The caller logs the run's end (finishRun) from what it returns.
 import type { Db } from '../db/database';
 import { syncWrites } from '../db/database';
-import { undoPlan, writePlanInChunks } from '../db/roster-writer';
+import { removeHeld, undoPlan, writePlanInChunks } from '../db/roster-writer';
 import type { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
 import { localClock } from '../../../shared/school-time';
@@ -83,11 +83,15 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   const leftover = store.heldStudents();
   if (leftover.length) {
     const none = new Map();
-    await undoPlan(
-      deps.db,
-      { added: leftover.map((id) => ({ id }) as Student), updated: [], leavers: [], releasedBadges: [], contacts: leftover.map((id) => ({ studentId: id, contacts: [] })) },
-      { source: input.sourceKind, nowIso: input.nowIso, keepPhotos: true, before: none, contactsBefore: none, gate: deps.gate, between: yieldToEventLoop },
-    );
+    await removeHeld(deps.db, leftover, {
+      source: input.sourceKind,
+      nowIso: input.nowIso,
+      keepPhotos: true,
+      before: none,
+      contactsBefore: none,
+      gate: deps.gate,
+      between: yieldToEventLoop,
+    });
     if (deps.syncBetween) syncWrites(deps.db);
     deps.logger.info('roster: students held by an import cut short were taken off', { count: leftover.length });
   }
