@@ -17,16 +17,17 @@ import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
 
 const fromSources = import.meta.url.endsWith('.ts');
 
-function workerEntry(): URL {
-  if (!fromSources) return new URL('./roster-worker.mjs', import.meta.url);
+/** The worker's entry, and whether it is the bundle (which needs none of this process's loader flags). */
+function workerEntry(): { url: URL; bundled: boolean } {
+  if (!fromSources) return { url: new URL('./roster-worker.mjs', import.meta.url), bundled: true };
   // From the sources only (never in the shipped app, whose fuses shut such doors): a built
   // roster-worker.mjs instead of the sources, so that the roster bench measures the worker the kiosk ships.
   const built = process.env.PASSDESK_ROSTER_WORKER;
-  if (built) return pathToFileURL(built);
+  if (built) return { url: pathToFileURL(built), bundled: true };
   const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
   const entry = new URL('./import-worker.ts', import.meta.url).href;
   const boot = `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; register(); await import(${JSON.stringify(entry)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+  return { url: new URL(`data:text/javascript,${encodeURIComponent(boot)}`), bundled: false };
 }
 
 export interface WorkerImport {
@@ -49,7 +50,10 @@ let newest = 0;
 export function runInWorker(w: WorkerImport): Promise<JobFinish> {
   const start: WorkerStart = { file: w.file, nativeBinding: bindingOptions(w.nativeBinding).nativeBinding, gate: mainWriteGate.buffer, job: w.job, spec: w.spec };
   return new Promise<JobFinish>((resolve, reject) => {
-    const worker = new Worker(workerEntry(), { workerData: start, name: 'passdesk-roster-import' });
+    const entry = workerEntry();
+    // The bundle starts as it does in Electron, whose main process has no loader flags: under tsx
+    // (the bench) inheriting them would load tsx's hooks and source maps into the worker too.
+    const worker = new Worker(entry.url, { workerData: start, name: 'passdesk-roster-import', ...(entry.bundled ? { execArgv: [] } : {}) });
     const generation = ++newest;
     let settled = false;
     const send = (m: ToWorker) => worker.postMessage(m);
