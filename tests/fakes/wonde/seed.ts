@@ -85,5 +85,6 @@ export function outboxRow(db: Db, id: number) {
     target: string | null;
     previous_mark: string | null;
     next_attempt_at: string;
+    updated_at: string;
   };
 }
