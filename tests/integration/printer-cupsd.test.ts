@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until<T>(what: string, probe: () => T | null | undefined | false, ms = 5000): Promise<T> {
+async function until<T>(what: string, probe: () => T | null | undefined | false, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = probe();

@@ -306,7 +306,9 @@ describe('the nightly schedule', () => {
     roster.saveConfig({ source: { kind: 'csv', path: '/srv/mis/roster.csv' }, schedule: { enabled: true, at: '02:30' } }, 'site-admin');
     const next = roster.schedule.nextRunAt()!;
     expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(next)).toBe('02:30');
-    await vi.waitFor(() => expect(roster.lastImport()).toMatchObject({ trigger: 'scheduled', outcome: 'applied', sourceLabel: 'nightly.csv' }), { timeout: 5_000 });
+    // A ceiling, not a wait: the scheduled import runs in a worker thread loaded through tsx, 1 s here
+    // idle and 3–4 s with the machine busy (CI runs beside a CPU hog).
+    await vi.waitFor(() => expect(roster.lastImport()).toMatchObject({ trigger: 'scheduled', outcome: 'applied', sourceLabel: 'nightly.csv' }), { timeout: 60_000 });
     expect(imported).toEqual(['csv']);
     roster.schedule.stop();
     expect(roster.schedule.nextRunAt()).toBeNull();

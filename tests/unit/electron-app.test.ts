@@ -159,7 +159,7 @@ describe('runKiosk', () => {
     expect(powerSaveBlocker.stop).toHaveBeenCalledWith(42);
     expect(ipcHandlers.size).toBe(0);
     // The services finish first, then the database closes and the app exits.
-    await vi.waitFor(() => expect(() => running!.core.students.count()).toThrow());
+    await vi.waitFor(() => expect(() => running!.core.students.count()).toThrow(), { timeout: 30_000 }); // a ceiling for a busy machine
     expect(app.exit).toHaveBeenCalledWith(0);
   });
 

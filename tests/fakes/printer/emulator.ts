@@ -76,7 +76,7 @@ export async function startPrinterEmulator(options: EmulatorOptions = {}): Promi
     setMode(m) {
       mode = m;
     },
-    waitForReceipts(count, ms = 5000) {
+    waitForReceipts(count, ms = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (emulator.receipts.length >= count) {

@@ -67,7 +67,7 @@ export async function harness(
 }
 
 /** Wait until `cond` holds (the engine works on timers); fails with `what` after `ms`. */
-export async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+export async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`Timed out waiting for: ${what}`);
