@@ -70,6 +70,11 @@ function inChunk<T>(db: Db, gate: WriteGate | undefined, fn: () => T): T {
   }
 }
 
+/** May a chunk begun at `t0` take another step? Not once a main-thread transaction waits, nor past `chunkMs`. */
+function roomLeft(gate: WriteGate | undefined, t0: number, chunkMs: number): boolean {
+  return !(gate && gate.waiting() > 0) && performance.now() - t0 < chunkMs;
+}
+
 /** Rows per statement for the bulk of an import (adds, changes, contacts); see runBatch. */
 const BATCH = 32;
 
@@ -220,7 +225,7 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
         // transaction starts waiting (both checked after every statement: a statement of BATCH
         // rows takes a good fraction of a millisecond, the checks a few nanoseconds).
         do i = runBatch(i);
-        while (i < ops.length && !(gate && gate.waiting() > 0) && performance.now() - t0 < chunkMs);
+        while (i < ops.length && roomLeft(gate, t0, chunkMs));
         if (i >= ops.length) o.alsoInLastChunk?.(db);
         return i;
       });
@@ -237,8 +242,9 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
  * Take students that an import cut short had written held (never put on the desk) off the roster,
  * with their contacts: nothing was there before them.
  */
-export async function removeHeld(db: Db, ids: string[], o: ChunkedWriteOptions): Promise<void> {
-  await undoStudents(db, ids, ids, o);
+export async function removeHeld(db: Db, ids: string[], o: Pick<ChunkedWriteOptions, 'nowIso' | 'gate' | 'between' | 'chunkMs'>): Promise<void> {
+  const none = new Map();
+  await undoStudents(db, ids, ids, { ...o, source: HELD_SOURCE, keepPhotos: true, before: none, contactsBefore: none });
 }
 
 /** Put back what the committed chunks changed, from the roster as it was read for the plan. */
@@ -280,7 +286,7 @@ async function undoStudents(db: Db, ids: string[], contacts: string[], o: Chunke
         const t0 = performance.now();
         let k = i;
         do each(items[k++]!);
-        while (k < items.length && !(o.gate && o.gate.waiting() > 0) && performance.now() - t0 < chunkMs);
+        while (k < items.length && roomLeft(o.gate, t0, chunkMs));
         return k;
       });
       if (o.between) await o.between(0, 0);

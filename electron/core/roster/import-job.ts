@@ -82,16 +82,7 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   // is counted as new, one the MIS has dropped since leaves no row and no contacts behind).
   const leftover = store.heldStudents();
   if (leftover.length) {
-    const none = new Map();
-    await removeHeld(deps.db, leftover, {
-      source: input.sourceKind,
-      nowIso: input.nowIso,
-      keepPhotos: true,
-      before: none,
-      contactsBefore: none,
-      gate: deps.gate,
-      between: yieldToEventLoop,
-    });
+    await removeHeld(deps.db, leftover, { nowIso: input.nowIso, gate: deps.gate, between: yieldToEventLoop });
     if (deps.syncBetween) syncWrites(deps.db);
     deps.logger.info('roster: students held by an import cut short were taken off', { count: leftover.length });
   }
@@ -133,7 +124,8 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
   // almost surely apply: the roster is open (no summer freeze), this is not a new year being
   // approved, and no demo students wait for the admin's confirmation. If the import is refused or
   // fails after all, they are undone (undoEarly) and the roster is as it was; if the kiosk is
-  // killed meanwhile, they stay held, and the next import (which lists them) puts them on.
+  // killed meanwhile, they stay held, off the desk, and the next import takes them off first
+  // (removeHeld above) and adds again those it lists.
   const early: { added: Student[]; contacts: ContactChange[] } = { added: [], contacts: [] };
   const earlyAdds =
     mode === 'open' && !approval && (demoActive === 0 || input.replaceDemo)
@@ -225,6 +217,7 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
         const wrote = earlyById.get(id);
         return plan !== undefined && (wrote === undefined || sameStudent(wrote, plan));
       });
+      // What is left of the early writes is exactly as planned.
       const rest = withoutEarly(p, early);
       const total = rest.added.length + rest.updated.length + rest.leavers.length + rest.contacts.length + (rest.activate?.length ?? 0);
       progress({ phase: 'writing', done: 0, total, message: `Saving ${total} change(s)` });
@@ -329,20 +322,19 @@ export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: S
 }
 
 /**
- * The plan less what was written early and is planned exactly so (see EarlyAdds): those students
- * are only put on the desk (`activate`); anything that differs is written again, in full.
+ * The plan less what was written early, which `write` has already cut down to the students planned
+ * exactly so (see EarlyAdds): those are only put on the desk (`activate`); the rest is written.
  */
 function withoutEarly(plan: RosterPlan, early: { added: Student[]; contacts: ContactChange[] }): RosterPlan & { activate?: string[] } {
   if (!early.added.length && !early.contacts.length) return plan;
-  const added = new Map(early.added.map((s) => [s.id, s]));
+  const added = new Set(early.added.map((s) => s.id));
   const contacts = new Map(early.contacts.map((c) => [c.studentId, c.contacts]));
   const activate: string[] = [];
   return {
     ...plan,
     activate,
     added: plan.added.filter((s) => {
-      const e = added.get(s.id);
-      if (!e || !sameStudent(e, s)) return true;
+      if (!added.has(s.id)) return true;
       activate.push(s.id);
       return false;
     }),

@@ -238,13 +238,8 @@ export function planImport(input: PlanInput): RosterPlan {
       badgeOf.has(r.student.id) ? badgeOf.get(r.student.id)! : r.badgeGiven ? r.student.badge : (before?.badge ?? null),
       r.photoGiven ? r.student.photo : (before?.photo ?? null),
     );
-    if (r.contacts !== undefined) {
-      // Changed: different from the contacts the kiosk holds, or some where it holds none (the
-      // JSON is only made to compare with what is held: 50,000 students, most of them new).
-      const held = input.currentContacts?.get(r.student.id);
-      if (held === undefined ? r.contacts.length > 0 : held !== JSON.stringify(r.contacts)) {
-        contacts.push({ studentId: r.student.id, contacts: r.contacts, existing: before !== undefined });
-      }
+    if (r.contacts !== undefined && contactsChanged(input.currentContacts?.get(r.student.id), r.contacts)) {
+      contacts.push({ studentId: r.student.id, contacts: r.contacts, existing: before !== undefined });
     }
     if (!before) {
       added.push(after);
@@ -331,6 +326,15 @@ function plannedStudent(s: Student, groupId: string | null, badge: string | null
   return { id: s.id, misId: s.misId, forename: s.forename, surname: s.surname, year: s.year, form: s.form, groupId, badge, photo, active: true };
 }
 
+/**
+ * Are a student's contacts from the source a change? Different from the contacts the kiosk holds,
+ * or some where it holds none. The JSON is made only to compare with what is held (50,000
+ * students, most of them new, hold none).
+ */
+function contactsChanged(held: string | undefined, contacts: unknown[]): boolean {
+  return held === undefined ? contacts.length > 0 : held !== JSON.stringify(contacts);
+}
+
 function stripSource(s: Student | CurrentStudent): Student {
   const { source: _source, ...rest } = s as CurrentStudent;
   return rest;
@@ -395,9 +399,8 @@ export class EarlyAdds {
       if (badge) this.claimed.add(badge);
       if (before || !first || (badge && this.heldBadges.has(badge))) continue;
       added.push(plannedStudent(r.student, this.siteGroup(r)?.id ?? null, badge, r.photoGiven ? r.student.photo : null));
-      // A new student's contacts are new too (the JSON compared only if the kiosk holds some under that id).
-      const held = this.input.currentContacts?.get(id);
-      if (r.contacts !== undefined && r.contacts.length > 0 && (held === undefined || held !== JSON.stringify(r.contacts))) {
+      // A new student's contacts, by planImport's own rule.
+      if (r.contacts !== undefined && contactsChanged(this.input.currentContacts?.get(id), r.contacts)) {
         contacts.push({ studentId: id, contacts: r.contacts, existing: false });
       }
     }

@@ -46,7 +46,6 @@ export interface WorkerImport {
 let newest = 0;
 
 /** Run one import in a fresh worker; resolves with what finishRun needs, rejects as the import failed. */
-
 export function runInWorker(w: WorkerImport): Promise<JobFinish> {
   const start: WorkerStart = { file: w.file, nativeBinding: bindingOptions(w.nativeBinding).nativeBinding, gate: mainWriteGate.buffer, job: w.job, spec: w.spec };
   return new Promise<JobFinish>((resolve, reject) => {
