@@ -2,6 +2,16 @@
 // (password or public key), serving a temporary folder. Enough of SFTP v3 for an upload: OPEN,
 // WRITE, CLOSE, STAT/LSTAT/FSTAT, REALPATH, REMOVE, RENAME (which, like OpenSSH's, refuses to
 // replace an existing file). Bounded: it closes itself after `lifetimeMs`.
+// Sources of the wire facts:
+// - SFTP v3, its packets and status codes: draft-ietf-secsh-filexfer-02
+//   (https://www.openssh.com/txt/draft-ietf-secsh-filexfer-02.txt), which OpenSSH implements;
+//   ssh2's `utils.sftp` (STATUS_CODE, OPEN_MODE) carries the same numbers.
+// - RENAME refusing an existing target: the same draft, SSH_FXP_RENAME ("It is an error if there
+//   already exists a file with the name specified by newpath"); libssh2's libssh2_sftp_rename_ex(3)
+//   documents the same. OpenSSH offers an overwriting rename only as the posix-rename@openssh.com
+//   extension, which this fake does not serve.
+// - The host key fingerprint as "SHA256:" + unpadded base64 of the key blob's SHA-256, as
+//   `ssh-keygen -l` prints it (electron/core/mis/fileexport/destination.ts hostKeyFingerprint).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
