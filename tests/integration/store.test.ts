@@ -9,7 +9,7 @@ import { migrations } from '../../electron/core/db/migrations';
 import { KioskCore } from '../../electron/core/kiosk';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { SettingsValidationError } from '../../electron/core/db/settings-store';
-import { STATE_SQL, claimDue, outboxCounts } from '../../electron/core/sync/outbox';
+import { STATE_SQL, claimDue, outboxCounts, queueCounts } from '../../electron/core/sync/outbox';
 import { dueConfirmations } from '../../electron/core/db/outbox-confirmations';
 import { queueMark } from '../fakes/wonde/seed';
 
@@ -86,6 +86,36 @@ describe('database and migrations', () => {
     // Sent before read-back existed: no read is due, and the sent row is not claimed again.
     expect(dueConfirmations(db, '2099-01-01T00:00:00Z', 100)).toHaveLength(0);
     expect(claimDue(db, '2099-01-01T00:00:00Z', 100).map((r) => r.id)).toEqual([ids[3]]);
+    db.close();
+  });
+});
+
+describe('the status chips', () => {
+  it('count the marks still to send and the failed ones, as the full count does, without reading every sent mark', () => {
+    const db = openDatabase(path.join(tempDir(), 'chips.sqlite'));
+    const states: [string, string | null, string][] = [
+      ['pending', null, '2026-11-24T08:10:00.000Z'],
+      ['in_flight', null, '2026-11-24T08:05:00.000Z'],
+      ['pending', null, '2026-11-24T08:20:00.000Z'],
+      ['failed_permanent', null, '2026-11-24T08:01:00.000Z'],
+      ['done', null, '2026-11-24T08:00:00.000Z'],
+      ['done', 'confirmed', '2026-11-24T07:00:00.000Z'],
+      ['done', 'changed_in_mis', '2026-11-24T07:30:00.000Z'],
+      ['skipped_protected', 'not_sent', '2026-11-24T07:40:00.000Z'],
+      ['skipped_protected', null, '2026-11-24T07:50:00.000Z'],
+      ['superseded', null, '2026-11-24T07:55:00.000Z'],
+    ];
+    expect(queueCounts(db)).toEqual({ waiting: 0, failed: 0, oldestPendingAt: null });
+    states.forEach(([state, outcome, at], i) => {
+      const id = queueMark(db, { eventId: `e${i}`, studentId: `S${i}` }, at);
+      db.prepare(`UPDATE outbox SET state = ?, outcome = ? WHERE id = ?`).run(state, outcome, id);
+    });
+    const full = outboxCounts(db);
+    expect(queueCounts(db)).toEqual({ waiting: full.pending + full.in_flight, failed: full.failed_permanent, oldestPendingAt: full.oldestPendingAt });
+    expect(queueCounts(db)).toEqual({ waiting: 3, failed: 1, oldestPendingAt: '2026-11-24T08:05:00.000Z' });
+    // Issue 16: through the state index, so a kiosk with years of sent marks pays for its backlog only.
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'in_flight', 'failed_permanent')`).all() as { detail: string }[];
+    expect(plan.map((r) => r.detail).join(' ')).toMatch(/USING (COVERING )?INDEX outbox_due/);
     db.close();
   });
 });

@@ -3,7 +3,7 @@ import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging/logger';
 import type { SyncPort } from '../sync/mis-port';
-import { awaitingRegister, outboxCounts } from '../sync/outbox';
+import { awaitingRegister, queueCounts } from '../sync/outbox';
 import { recoveryStatus } from '../maintenance/recovery';
 import type { KioskEvents } from './events';
 import type { PrinterSlot, ScannerSlot } from './ports';
@@ -29,15 +29,17 @@ export class StatusReporter {
   constructor(private readonly d: StatusDeps) {}
 
   async get(): Promise<KioskStatus> {
-    const counts = outboxCounts(this.d.db);
+    // Issue 16: computed 50 ms after every sign-in and every sent batch, so only what the chips
+    // show, through the state index (queueCounts), never a count of every mark ever sent.
+    const counts = queueCounts(this.d.db);
     // Sent marks still not shown by the register after the confirmation window (issue 12).
     const windowStart = new Date(this.d.clock.now().getTime() - this.d.settings().confirmation.windowMinutes * 60_000).toISOString();
     const printer = await this.d.printer.status();
     return {
       online: this.d.mis.online(),
       outbox: {
-        pending: counts.pending + counts.in_flight,
-        failed: counts.failed_permanent,
+        pending: counts.waiting,
+        failed: counts.failed,
         oldestPendingAt: counts.oldestPendingAt,
         sentWaiting: awaitingRegister(this.d.db, windowStart),
       },

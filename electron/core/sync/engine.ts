@@ -148,9 +148,20 @@ export class SyncEngine {
     };
   }
 
+  /** Whether the MIS answered last time (null until tried): what the idle screen's chip shows, without counting the outbox. */
+  isOnline(): boolean | null {
+    return this.online;
+  }
+
+  /**
+   * 'change': something in the status changed (a batch settled, the MIS went away or came back);
+   * the listener reads what it needs. 'status' hands over the whole status, counted afresh for
+   * every change: the full count scans the outbox (tests, the bench's detail).
+   */
+  on(event: 'change', fn: () => void): () => void;
   on(event: 'status', fn: (s: SyncStatus) => void): () => void;
   on(event: 'writeback', fn: (w: WritebackEvent) => void): () => void;
-  on(event: 'status' | 'writeback', fn: ((s: SyncStatus) => void) | ((w: WritebackEvent) => void)): () => void {
+  on(event: 'change' | 'status' | 'writeback', fn: (() => void) | ((s: SyncStatus) => void) | ((w: WritebackEvent) => void)): () => void {
     const listener = fn as (arg: unknown) => void;
     this.emitter.on(event, listener);
     return () => this.emitter.off(event, listener);
@@ -361,6 +372,7 @@ export class SyncEngine {
   }
 
   private emitStatus(): void {
+    this.emitter.emit('change');
     if (this.emitter.listenerCount('status') === 0) return;
     this.emitter.emit('status', this.status());
   }

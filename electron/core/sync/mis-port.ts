@@ -121,7 +121,8 @@ export class MisPort implements SyncPort {
     });
     this.connectorNow = c;
     this.engineNow = eng;
-    eng.on('status', () => this.o.onStatus());
+    // Issue 16: 'change', not 'status': the status chips count only what they show (runtime/status.ts).
+    eng.on('change', () => this.o.onStatus());
     if (this.schedules) eng.start();
     log.info('sync engine ready', { connector: c.name });
   }
@@ -133,7 +134,7 @@ export class MisPort implements SyncPort {
   }
 
   online(): boolean | null {
-    return this.engineNow ? this.engineNow.status().online : null;
+    return this.engineNow ? this.engineNow.isOnline() : null;
   }
 
   async testConnection(): Promise<{ ok: boolean; message: string }> {

@@ -302,7 +302,18 @@ export async function startFakeWonde(options: FakeWondeOptions = {}): Promise<Fa
     const filterStudent = options.honourReadFilters === false ? null : url.searchParams.get('student_id');
     const filterDate = options.honourReadFilters === false ? null : url.searchParams.get('date');
     if (method === 'GET' && rest === '/attendance/session') {
-      const items = [...school.sessionMarks]
+      // A student's day has two keys (AM, PM): looked up, not found by scanning every mark the
+      // school holds, so that serving a backlog's reads stays cheap (the sync bench shares two
+      // cores between this process, the kiosk and a CPU hog; a scan made the fake the bottleneck).
+      const entries: [string, SessionMarkRecord][] =
+        filterStudent && filterDate
+          ? ['AM', 'PM'].flatMap((session) => {
+              const key = `${filterStudent}|${filterDate}|${session}`;
+              const mark = school.sessionMarks.get(key);
+              return mark ? [[key, mark] as [string, SessionMarkRecord]] : [];
+            })
+          : [...school.sessionMarks];
+      const items = entries
         .map(([key, mark]) => {
           const [student, date, session] = key.split('|') as [string, string, string];
           return { key, student, date, session, mark };
