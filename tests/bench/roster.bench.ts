@@ -48,6 +48,8 @@ interface Figures {
 interface ScanSplit {
   cpuMs: number;
   queueMs: number;
+  /** When the scan began, s from the import's start (so a slow one can be set beside the phases). */
+  atS: number;
 }
 interface Fake {
   /** The fake's process (its CPU during the import is counted). */
@@ -91,6 +93,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
     const reasons = core.getSettings().rules.reasons.filter((r) => r.directions.includes('sign_in'));
     // Each scan is a different seeded student (a second sign-in the same day would be refused).
     let next = 0;
+    let importStart = 0;
     const scanOnce = async (): Promise<[number, ScanSplit | null]> => {
       const badge = String(200000 + (next++ % SEEDED));
       const s0 = schedstat();
@@ -100,7 +103,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
       await core.record({ studentId: scan.flow.student.id, direction: 'sign_in', reasonId: reasons[next % reasons.length]!.id });
       const ms = performance.now() - t0;
       const s1 = schedstat();
-      return [ms, s0 && s1 ? { cpuMs: s1[0] - s0[0], queueMs: s1[1] - s0[1] } : null];
+      return [ms, s0 && s1 ? { cpuMs: s1[0] - s0[0], queueMs: s1[1] - s0[1], atS: importStart ? (t0 - importStart) / 1000 : 0 } : null];
     };
     // A student every 10 ms at most: far more than a desk sees, enough samples for a p99.
     const scanLoop = (until: () => boolean, max: number) =>
@@ -149,6 +152,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
     const cpu0 = threadCpu();
     const fake0 = fakeCpu();
     t0 = performance.now();
+    importStart = t0;
     const importing = core.roster.importNow(source, { onProgress }).finally(() => (finished = true));
     const scanning = scanLoop(() => finished, Math.max(100, SEEDED - idleScanMs.length));
     const run = await importing;
@@ -319,7 +323,9 @@ async function main(): Promise<void> {
         console.log(`  scan + record p99 less the wait for a CPU: ${f(own(r.busyScanMs!, r.busySplit))} ms during the import vs ${f(own(r.idleScanMs!, r.idleSplit))} ms idle`);
         // The slowest 1% during the import, each as wall = CPU + wait for a CPU + blocked: what makes the p99.
         const slow = r.busyScanMs!.map((ms, i) => ({ ms, ...r.busySplit![i]! })).sort((a, b) => b.ms - a.ms).slice(0, Math.max(1, Math.ceil(r.busyScanMs!.length / 100)));
-        console.log(`  slowest 1% during the import: ${slow.map((x) => `${f(x.ms, 1)} = ${f(x.cpuMs, 1)} + ${f(x.queueMs, 1)} + ${f(Math.max(0, x.ms - x.cpuMs - x.queueMs), 1)}`).join('; ')} ms`);
+        console.log(
+          `  slowest 1% during the import (wall = CPU + waiting for a CPU + blocked, ms, @ s from the start): ${slow.map((x) => `${f(x.ms, 1)} = ${f(x.cpuMs, 1)} + ${f(x.queueMs, 1)} + ${f(Math.max(0, x.ms - x.cpuMs - x.queueMs), 1)} @ ${f(x.atS)}`).join('; ')}`,
+        );
       }
     }
     const bad = [wonde, csv].filter((r) => r.students !== STUDENTS);
