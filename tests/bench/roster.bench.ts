@@ -133,7 +133,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
         };
         tick();
       });
-    // The idle baseline from 1,000 scans: its p99 from 300 ranged 2.2–9.8 ms run to run on this
+    // The idle baseline from 1,000 scans (at the default 50,000 students): its p99 from 300 ranged 2.2–9.8 ms run to run on this
     // machine (one stray hiccup decides the third-slowest of 300), which swung the ratio below
     // more than anything the import did.
     const { ms: idleScanMs, split: idleSplit } = await scanLoop(() => false, Math.min(1000, Math.floor(SEEDED / 5)));

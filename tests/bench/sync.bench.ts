@@ -164,8 +164,8 @@ async function drain(n: number, label: string, confirm: ConfirmSettings = OFF, b
     const done = (c.done + c.confirmed) / n;
     for (const mark of [0.1, 0.5, 0.9]) if (done >= mark && byProgress[mark] === undefined) byProgress[mark] = m.heapUsed;
   };
-  // Memory is sampled in the idle-machine runs only (it is reported for them): each sample is a
-  // full collection on this thread, which the busy-machine figure should not pay for.
+  // Memory is sampled only in the runs whose memory is reported (warm and bench): each sample is a
+  // full collection on this thread, which the busy-CPU and confirmation runs should not pay for.
   const sampler = measureMemory ? setInterval(sample, 1_000) : undefined;
   const batchMs: number[] = [];
   let lastBatch = performance.now();

@@ -2,8 +2,6 @@
 // exactly the roster the in-process import wrote, and a student who scans while it writes must
 // be signed in (the scan never waits for the import to end). No timings: events only.
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import { openTestCore } from '../helpers/core';
 import { RosterService } from '../../electron/core/roster/service';
 import { csvTextSource } from '../../electron/core/roster/sources/files';
@@ -95,42 +93,4 @@ describe('the roster import in its worker thread', () => {
     expect(await roster.importNow(csv(rows(3000, 'Jones')))).toMatchObject({ outcome: 'applied', counts: { added: 1500, updated: 1500 } });
     expect(core.students.count()).toBe(3000);
   }, 240_000);
-
-  // Linux: the scheduling policy (stat field 41; 5 is SCHED_IDLE) and nice value (field 19) of
-  // each of this process's threads, read while the import writes.
-  const hasChrt = (() => {
-    try {
-      execFileSync('chrt', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  it.runIf(process.platform === 'linux' && hasChrt)('the import thread gives way to the desk: idle scheduling policy and niced, while this thread keeps its own', async () => {
-    const { roster } = setup(false);
-    const threads = () =>
-      fs.readdirSync('/proc/self/task').flatMap((tid) => {
-        try {
-          const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          return [{ tid: Number(tid), nice: Number(f[16]), policy: Number(f[38]) }];
-        } catch {
-          return []; // the thread ended meanwhile
-        }
-      });
-    const own = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    let seen: ReturnType<typeof threads> | null = null;
-    const result = await roster.importNow(csv(rows(3000)), {
-      onProgress: (p) => {
-        if (p.phase === 'writing' && !seen) seen = threads();
-      },
-    });
-    expect(result.outcome).toBe('applied');
-    const during = seen as ReturnType<typeof threads> | null;
-    expect(during).not.toBeNull();
-    const background = during!.filter((t) => t.policy === 5);
-    expect(background.length).toBeGreaterThanOrEqual(1);
-    for (const t of background) expect(t.nice).toBeGreaterThanOrEqual(10);
-    expect(during!.find((t) => t.tid === own)).toMatchObject({ policy: 0 });
-  }, 120_000);
 });

@@ -9,7 +9,7 @@ import { migrations } from '../../electron/core/db/migrations';
 import { KioskCore } from '../../electron/core/kiosk';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { SettingsValidationError } from '../../electron/core/db/settings-store';
-import { STATE_SQL, claimDue, outboxCounts, queueCounts } from '../../electron/core/sync/outbox';
+import { QUEUE_COUNTS_SQL, STATE_SQL, claimDue, outboxCounts, queueCounts } from '../../electron/core/sync/outbox';
 import { dueConfirmations } from '../../electron/core/db/outbox-confirmations';
 import { queueMark } from '../fakes/wonde/seed';
 
@@ -114,7 +114,7 @@ describe('the status chips', () => {
     expect(queueCounts(db)).toEqual({ waiting: full.pending + full.in_flight, failed: full.failed_permanent, oldestPendingAt: full.oldestPendingAt });
     expect(queueCounts(db)).toEqual({ waiting: 3, failed: 1, oldestPendingAt: '2026-11-24T08:05:00.000Z' });
     // Issue 16: through the state index, so a kiosk with years of sent marks pays for its backlog only.
-    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'in_flight', 'failed_permanent')`).all() as { detail: string }[];
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${QUEUE_COUNTS_SQL}`).all() as { detail: string }[];
     expect(plan.map((r) => r.detail).join(' ')).toMatch(/USING (COVERING )?INDEX outbox_due/);
     db.close();
   });

@@ -3,7 +3,6 @@
 // transactions go first. The main thread hears only progress, log lines, page requests (a
 // connector's pages) and the result. Started by worker-client.ts; bundled as roster-worker.mjs.
 import { parentPort, workerData } from 'node:worker_threads';
-import { giveWayToTheDesk } from '../background';
 import { openSideConnection } from '../db/database';
 import { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
@@ -39,8 +38,6 @@ port.on('message', (m: ToWorker) => {
 });
 
 async function main(): Promise<void> {
-  // The desk's scans first: this thread takes a lower CPU priority (Linux; see background.ts).
-  logger.debug('roster import thread priority', { priority: giveWayToTheDesk() });
   const db = openSideConnection(start.file, start.nativeBinding);
   try {
     const store = new RosterStore(db);

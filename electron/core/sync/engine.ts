@@ -156,7 +156,7 @@ export class SyncEngine {
   /**
    * 'change': something in the status changed (a batch settled, the MIS went away or came back);
    * the listener reads what it needs. 'status' hands over the whole status, counted afresh for
-   * every change: the full count scans the outbox (tests, the bench's detail).
+   * every change: the full count scans the outbox (tests use it).
    */
   on(event: 'change', fn: () => void): () => void;
   on(event: 'status', fn: (s: SyncStatus) => void): () => void;

@@ -89,6 +89,12 @@ export function outboxCounts(db: Db): Record<OutboxState, number> & { oldestPend
   return { ...counts, oldestPendingAt: oldest.t };
 }
 
+const queueStatements = new WeakMap<Db, Statement<unknown[]>>();
+/** queueCounts' statement (a test checks its query plan uses the state index). */
+export const QUEUE_COUNTS_SQL = `SELECT SUM(state != 'failed_permanent') AS waiting, SUM(state = 'failed_permanent') AS failed,
+       MIN(CASE WHEN state != 'failed_permanent' THEN created_at END) AS oldest
+  FROM outbox WHERE state IN ('pending', 'in_flight', 'failed_permanent')`;
+
 /**
  * What the idle screen's chips need after every sign-in and every sent batch: the marks still to
  * send and the failed ones. Read through the state index (outbox_due), so its cost follows the
@@ -100,17 +106,12 @@ export function outboxCounts(db: Db): Record<OutboxState, number> & { oldestPend
 export function queueCounts(db: Db): { waiting: number; failed: number; oldestPendingAt: string | null } {
   let stmt = queueStatements.get(db);
   if (!stmt) {
-    stmt = db.prepare(
-      `SELECT SUM(state != 'failed_permanent') AS waiting, SUM(state = 'failed_permanent') AS failed,
-              MIN(CASE WHEN state != 'failed_permanent' THEN created_at END) AS oldest
-         FROM outbox WHERE state IN ('pending', 'in_flight', 'failed_permanent')`,
-    );
+    stmt = db.prepare(QUEUE_COUNTS_SQL);
     queueStatements.set(db, stmt);
   }
   const r = stmt.get() as { waiting: number | null; failed: number | null; oldest: string | null };
   return { waiting: r.waiting ?? 0, failed: r.failed ?? 0, oldestPendingAt: r.oldest };
 }
-const queueStatements = new WeakMap<Db, Statement<unknown[]>>();
 
 // ---------------------------------------------------------------------------------------------
 // The engine's side of the queue. Every state change is one short transaction, so that a kill at
