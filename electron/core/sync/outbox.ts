@@ -51,19 +51,25 @@ export function idempotencyKey(eventId: string, kind: string): string {
   return `${eventId}:${kind}`;
 }
 
-// Issue 16: the scan path prepares its statements once per connection, not once per sign-in.
-const enqueueStatements = new WeakMap<Db, Statement<unknown[]>>();
+// Issue 16: the scan path and the status chips prepare their statements once per connection,
+// not once per sign-in.
+function oncePerConnection(sql: string): (db: Db) => Statement<unknown[]> {
+  const byDb = new WeakMap<Db, Statement<unknown[]>>();
+  return (db) => {
+    let stmt = byDb.get(db);
+    if (!stmt) byDb.set(db, (stmt = db.prepare(sql)));
+    return stmt;
+  };
+}
+
+const enqueueStatement = oncePerConnection(
+  `INSERT INTO outbox (event_id, student_id, idempotency_key, kind, payload, state, attempts, next_attempt_at, created_at, updated_at)
+   VALUES (?, ?, ?, 'session_mark', ?, 'pending', 0, ?, ?, ?)`,
+);
 
 /** Call inside the event's transaction. */
 export function enqueueSessionMark(db: Db, payload: SessionMarkPayload, nowIso: string): number {
-  let insert = enqueueStatements.get(db);
-  if (!insert) {
-    insert = db.prepare(
-      `INSERT INTO outbox (event_id, student_id, idempotency_key, kind, payload, state, attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, 'session_mark', ?, 'pending', 0, ?, ?, ?)`,
-    );
-    enqueueStatements.set(db, insert);
-  }
+  const insert = enqueueStatement(db);
   const info = insert.run(payload.eventId, payload.studentId, idempotencyKey(payload.eventId, 'session_mark'), JSON.stringify(payload), nowIso, nowIso, nowIso);
   return Number(info.lastInsertRowid);
 }
@@ -89,11 +95,11 @@ export function outboxCounts(db: Db): Record<OutboxState, number> & { oldestPend
   return { ...counts, oldestPendingAt: oldest.t };
 }
 
-const queueStatements = new WeakMap<Db, Statement<unknown[]>>();
 /** queueCounts' statement (a test checks its query plan uses the state index). */
 export const QUEUE_COUNTS_SQL = `SELECT SUM(state != 'failed_permanent') AS waiting, SUM(state = 'failed_permanent') AS failed,
        MIN(CASE WHEN state != 'failed_permanent' THEN created_at END) AS oldest
   FROM outbox WHERE state IN ('pending', 'in_flight', 'failed_permanent')`;
+const queueStatement = oncePerConnection(QUEUE_COUNTS_SQL);
 
 /**
  * What the idle screen's chips need after every sign-in and every sent batch: the marks still to
@@ -104,12 +110,7 @@ export const QUEUE_COUNTS_SQL = `SELECT SUM(state != 'failed_permanent') AS wait
  * refines finished rows only), so `state` is their state here.
  */
 export function queueCounts(db: Db): { waiting: number; failed: number; oldestPendingAt: string | null } {
-  let stmt = queueStatements.get(db);
-  if (!stmt) {
-    stmt = db.prepare(QUEUE_COUNTS_SQL);
-    queueStatements.set(db, stmt);
-  }
-  const r = stmt.get() as { waiting: number | null; failed: number | null; oldest: string | null };
+  const r = queueStatement(db).get() as { waiting: number | null; failed: number | null; oldest: string | null };
   return { waiting: r.waiting ?? 0, failed: r.failed ?? 0, oldestPendingAt: r.oldest };
 }
 
