@@ -4,7 +4,7 @@
 // thread but what it is given. The caller logs the run's end (finishRun) from what it returns.
 import type { Db } from '../db/database';
 import { syncWrites } from '../db/database';
-import { removeHeld, undoPlan, writePlanInChunks } from '../db/roster-writer';
+import { pauseNameMerges, removeHeld, resumeNameMerges, undoPlan, writePlanInChunks } from '../db/roster-writer';
 import type { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
 import { localClock } from '../../../shared/school-time';
@@ -71,6 +71,23 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 const EARLY_SYNC_MS = 10;
 
 export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: SourceContext) => Promise<SourceResult>): Promise<JobFinish> {
+  // The name index merges in small steps between the import's chunks, not in one long statement
+  // inside one (db/roster-writer.ts NAMES_PER_MERGE), for as long as the import runs.
+  pauseNameMerges(deps.db, deps.gate);
+  try {
+    return await importWithMergesPaused(deps, input, read);
+  } finally {
+    try {
+      resumeNameMerges(deps.db, deps.gate);
+      if (deps.syncBetween) syncWrites(deps.db);
+    } catch (e) {
+      // Whatever the import's outcome, it stands: the index works either way (see resumeNameMerges).
+      deps.logger.warn('roster: the name index\'s automatic merging could not be put back', { error: (e as Error).message });
+    }
+  }
+}
+
+async function importWithMergesPaused(deps: JobDeps, input: JobInput, read: (ctx: SourceContext) => Promise<SourceResult>): Promise<JobFinish> {
   const { store, progress } = deps;
   const settings = input.settings;
   // The roster as it stands, read before the source: the plan is made against it, and so are the
