@@ -253,7 +253,9 @@ describe('the Wonde import in its worker thread, over HTTP', () => {
     const t = openTestCore(NOW, { demo: false });
     disposers.push(t.dispose);
     const roster = new RosterService({ db: t.core.db, settings: () => t.core.getSettings(), clock: t.clock });
-    const fake = await startFakeWondeRoster({ students: generatedRoster(60), idleMs: 20_000, faults });
+    // A page takes 200 ms to come, as across the internet: the import writes while it waits (on
+    // 127.0.0.1 the next page is in before the import would begin, and it reads on instead).
+    const fake = await startFakeWondeRoster({ students: generatedRoster(60), idleMs: 20_000, faults, latencyMs: 200 });
     disposers.push(() => fake.close());
     const http = new WondeHttp({ baseUrl: fake.baseUrl, token: () => fake.token, limiter: unlimited, logger: silentLogger, timeoutMs: 10_000 });
     const source = new WondeRosterSource({ http, schoolId: fake.schoolId, origin: fake.origin, photos: false, contacts: true, badgeFrom: 'mis_id', perPage: 10, backoffMs: 5, attempts: 2 });

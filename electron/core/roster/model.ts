@@ -78,9 +78,12 @@ export interface SourceContext {
    * A source that reads in pages (Wonde, a connector's roster pages) hands each page's records
    * here as soon as they are converted, while the next page is on its way: the import writes the
    * students it already can (issue 16). It must not change the records; the source still returns
-   * them all at the end. If it throws, the read stops with that error.
+   * them all at the end. If it throws, the read stops with that error. `nextPage` settles when the
+   * next page is in (the import writes only until then, so that the reading never waits for the
+   * writing); null after the last page; absent if the source cannot say (the import then writes
+   * all it can of this page before the source reads on).
    */
-  onPage?: (records: RosterRecord[]) => Promise<void>;
+  onPage?: (records: RosterRecord[], nextPage?: Promise<unknown> | null) => Promise<void>;
 }
 
 /** Anything the roster can be read from. `kind` is stored with each student as its source. */

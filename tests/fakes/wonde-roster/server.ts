@@ -85,6 +85,11 @@ export interface FakeWondeRosterOptions {
   yearShape?: 'code' | 'name';
   /** Issue 17: where a contact's relationship, parental responsibility and priority sit (UNCONFIRMED). */
   contactShape?: ContactShape;
+  /**
+   * Each answer held this long, as from a MIS across the internet (the fake on 127.0.0.1 answers
+   * in milliseconds). A network condition, not a wire fact: no source to name.
+   */
+  latencyMs?: number;
 }
 
 const FORENAMES = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Ivy', 'Leo', 'Freya', 'Oscar', 'Aarav', 'Maja', 'Zara', 'Kofi'];
@@ -233,8 +238,12 @@ export async function startFakeWondeRoster(options: FakeWondeRosterOptions): Pro
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
-      res.end(text);
+      const answer = () => {
+        res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+        res.end(text);
+      };
+      if (options.latencyMs) setTimeout(answer, options.latencyMs);
+      else answer();
     };
     if (req.headers.authorization !== `Bearer ${token}`) {
       requests.unauthorised++;

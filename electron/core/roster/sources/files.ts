@@ -88,7 +88,7 @@ export async function readConnectorPages(name: string, fetchPage: (cursor: strin
       else issues.push({ line, severity: 'error', studentId: s.misId, message: `MIS student ${s.misId}: ${describeRowIssues(parsed.error)}` });
     }
     ctx.progress({ phase: 'reading', done: records.length + issues.length, total: null, message: `Read ${records.length} students from the MIS` });
-    if (ctx.onPage) await ctx.onPage(records.slice(from));
+    if (ctx.onPage) await ctx.onPage(records.slice(from), ahead);
   }
   return { records, issues, label: `MIS (${name})` };
 }

@@ -174,7 +174,7 @@ export class WondeRosterSource implements DescribedSource {
     let pages = 0;
     // A student's "line" is its place in the MIS list (warnings about a kept student add none).
     let position = 0;
-    for await (const page of this.pages(`${base}/students`, { include, per_page: o.perPage }, ctx)) {
+    for await (const { data: page, next } of this.pages(`${base}/students`, { include, per_page: o.perPage }, ctx)) {
       const from = records.length;
       for (const s of page) {
         const r = wondeStudentToRecord(s, ++position, o, issues);
@@ -183,8 +183,8 @@ export class WondeRosterSource implements DescribedSource {
       }
       pages++;
       ctx.progress({ phase: 'reading', done: position, total: null, message: `Read ${records.length} students from the MIS (page ${pages})` });
-      // The next page is already asked for (pages()): the import writes this one's new students meanwhile.
-      if (ctx.onPage) await ctx.onPage(records.slice(from));
+      // The next page is already asked for (pages()): the import writes new students until it is in.
+      if (ctx.onPage) await ctx.onPage(records.slice(from), next);
     }
     if (o.photos) await this.addPhotos(base, records, ctx);
     return { records, issues, label: 'MIS (Wonde)' };
@@ -194,7 +194,7 @@ export class WondeRosterSource implements DescribedSource {
   private async addPhotos(base: string, records: RosterRecord[], ctx: SourceContext): Promise<void> {
     const byId = new Map(records.map((r) => [r.student.id, r]));
     try {
-      for await (const page of this.pages(`${base}/photos`, { per_page: this.opts.perPage }, ctx)) {
+      for await (const { data: page } of this.pages(`${base}/photos`, { per_page: this.opts.perPage }, ctx)) {
         for (const p of page) {
           const owner = str(p.student_id) ?? str(p.person_id) ?? str(obj(unwrap(p.student))?.id) ?? str(p.id);
           const r = owner ? byId.get(owner) : undefined;
@@ -212,8 +212,11 @@ export class WondeRosterSource implements DescribedSource {
     }
   }
 
-  /** Pages of a Wonde list; a transient failure is retried so one bad page does not lose the night. */
-  private async *pages(path: string, params: Record<string, string | number>, ctx: SourceContext): AsyncGenerator<Obj[]> {
+  /**
+   * Pages of a Wonde list, each with the next page's fetch (null after the last page); a transient
+   * failure is retried so one bad page does not lose the night.
+   */
+  private async *pages(path: string, params: Record<string, string | number>, ctx: SourceContext): AsyncGenerator<{ data: Obj[]; next: Promise<unknown> | null }> {
     if (ctx.signal?.aborted) throw new RosterError('source_failed', 'The import was stopped.');
     // The next page is asked for as soon as this one's `next` link is known, so the MIS (or the
     // network) works on it while this page is converted (issue 16). A failure of the page ahead
@@ -226,7 +229,7 @@ export class WondeRosterSource implements DescribedSource {
       const offHost = next !== null && new URL(next, this.opts.origin).origin !== this.opts.origin;
       pending = next && !offHost ? this.withRetry(next) : null;
       pending?.catch(() => undefined); // handled where it is awaited; never "unhandled" meanwhile
-      yield (page.data ?? []).map(obj).filter(Boolean) as Obj[];
+      yield { data: (page.data ?? []).map(obj).filter(Boolean) as Obj[], next: pending };
       if (offHost) {
         throw new RosterError('source_failed', `Wonde pointed the next page at another host (${new URL(next, this.opts.origin).host}); the import stopped.`);
       }
