@@ -82,7 +82,7 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
   try {
-    return await Promise.race([p.then(() => true), late]);
+    return await Promise.race([p.then(() => true, () => true), late]);
   } finally {
     clearTimeout(timer);
   }
@@ -91,7 +91,12 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 export async function runImportJob(deps: JobDeps, input: JobInput, read: (ctx: SourceContext) => Promise<SourceResult>): Promise<JobFinish> {
   // The name index merges in small steps between the import's chunks, not in one long statement
   // inside one (db/roster-writer.ts NAMES_PER_MERGE), for as long as the import runs.
-  pauseNameMerges(deps.db, deps.gate);
+  try {
+    pauseNameMerges(deps.db, deps.gate);
+  } catch (e) {
+    // Only the import's smoothness is lost: FTS5 merges as it writes, as it always did.
+    deps.logger.warn('roster: the name index\'s automatic merging could not be paused', { error: (e as Error).message });
+  }
   try {
     return await importWithMergesPaused(deps, input, read);
   } finally {
@@ -209,7 +214,7 @@ async function importWithMergesPaused(deps: JobDeps, input: JobInput, read: (ctx
           () => (arrived = true),
         );
         if (await within(settled, EARLY_WAIT_MS)) return;
-        while (queued.length && !arrived) await writeEarly(queued.splice(0, EARLY_BATCH));
+        while (queued.length && !arrived && !deps.signal?.aborted) await writeEarly(queued.splice(0, EARLY_BATCH));
         if (performance.now() - lastSync >= EARLY_SYNC_MS) syncChunk();
       }
     : undefined;

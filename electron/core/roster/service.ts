@@ -6,6 +6,7 @@
 // could start at all (another is running, no source configured).
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
+import { nameMergesAfterKill } from '../db/roster-writer';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';
 import type { SiteSettings } from '../../../shared/settings';
@@ -58,6 +59,12 @@ export class RosterService {
     this.log = opts.logger ?? silentLogger;
     const closed = this.store.closeAbandonedRuns(this.nowIso());
     if (closed) this.log.warn('roster: an import was interrupted by a restart', { imports: closed });
+    try {
+      // Such an import left the name index's automatic merging off (db/roster-writer.ts).
+      nameMergesAfterKill(opts.db);
+    } catch (e) {
+      this.log.warn('roster: the name index\'s automatic merging could not be put back', { error: (e as Error).message });
+    }
     this.schedule = new RosterSchedule({
       config: () => this.store.config(),
       timeZone: () => opts.settings().timeZone,
