@@ -233,6 +233,8 @@ export async function startFakeWondeRoster(options: FakeWondeRosterOptions): Pro
     return (cache = out);
   };
 
+  /** Answers held back by `latencyMs`, dropped on close. */
+  const held = new Set<ReturnType<typeof setTimeout>>();
   const server = http.createServer((req, res) => {
     idle.refresh();
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
@@ -242,8 +244,12 @@ export async function startFakeWondeRoster(options: FakeWondeRosterOptions): Pro
         res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
         res.end(text);
       };
-      if (options.latencyMs) setTimeout(answer, options.latencyMs);
-      else answer();
+      if (!options.latencyMs) return answer();
+      const t = setTimeout(() => {
+        held.delete(t);
+        answer();
+      }, options.latencyMs);
+      held.add(t);
     };
     if (req.headers.authorization !== `Bearer ${token}`) {
       requests.unauthorised++;
@@ -282,6 +288,8 @@ export async function startFakeWondeRoster(options: FakeWondeRosterOptions): Pro
   const close = () =>
     new Promise<void>((resolve) => {
       clearTimeout(idle);
+      for (const t of held) clearTimeout(t);
+      held.clear();
       server.closeAllConnections?.();
       server.close(() => resolve());
     });
