@@ -270,8 +270,10 @@ function schedstat(): [number, number] | null {
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
     const figures = await child(process.argv[3] as Scenario, JSON.parse(process.argv[4]!) as Fake, process.argv[5]!, process.argv[6]!);
-    process.stdout.write(JSON.stringify(figures) + '\n');
-    process.exit(0); // the fake's keep-alive sockets would hold the child open
+    // Exit once the figures are written: to a pipe, stdout is asynchronous, and an exit at once cut
+    // off the figures of a long run. The exit itself: the fake's keep-alive sockets would hold the child open.
+    process.stdout.write(JSON.stringify(figures) + '\n', () => process.exit(0));
+    return;
   }
   // The import worker as the kiosk ships it (dist/electron/roster-worker.mjs, one bundled file),
   // not the TypeScript sources compiled on the fly by tsx at every start (~1 s more here). Built
