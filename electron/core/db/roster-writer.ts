@@ -90,19 +90,27 @@ const BATCH = 32;
 const NAMES_PER_MERGE = 200;
 const MERGE_PAGES = 8;
 /** FTS5's own default for 'automerge', put back when the import ends. */
-const AUTOMERGE_DEFAULT = 4;
+const AUTOMERGE_DEFAULT = 4 as const;
 /** Names written on a connection since its last merge step (kept across the calls of one import: one per page). */
 const namesSinceMerge = new WeakMap<Db, number>();
+
+/**
+ * FTS5's own setting for the name index's automatic merging (0: off), kept in the index's config
+ * table. In the SQL as a literal: FTS5 wants an integer, and better-sqlite3 binds a number as a real.
+ */
+function setAutomerge(db: Db, value: 0 | typeof AUTOMERGE_DEFAULT): void {
+  db.prepare(`INSERT INTO students_fts2(students_fts2, rank) VALUES ('automerge', ${value})`).run();
+}
 
 /** At the kiosk's start: merging left off by an import a kill cut short is put back (a read, and a write only then). */
 export function nameMergesAfterKill(db: Db): void {
   const v = db.prepare(`SELECT v FROM students_fts2_config WHERE k = 'automerge'`).pluck().get();
-  if (v !== undefined && Number(v) === 0) db.prepare(`INSERT INTO students_fts2(students_fts2, rank) VALUES ('automerge', ${AUTOMERGE_DEFAULT})`).run();
+  if (v !== undefined && Number(v) === 0) setAutomerge(db, AUTOMERGE_DEFAULT);
 }
 
 /** Turn the name index's automatic merging off for an import (writePlanInChunks then merges in steps). */
 export function pauseNameMerges(db: Db, gate?: WriteGate): void {
-  inChunk(db, gate, () => db.prepare(`INSERT INTO students_fts2(students_fts2, rank) VALUES ('automerge', 0)`).run());
+  inChunk(db, gate, () => setAutomerge(db, 0));
 }
 
 /**
@@ -113,7 +121,7 @@ export function pauseNameMerges(db: Db, gate?: WriteGate): void {
  */
 export function resumeNameMerges(db: Db, gate?: WriteGate): void {
   namesSinceMerge.delete(db);
-  inChunk(db, gate, () => db.prepare(`INSERT INTO students_fts2(students_fts2, rank) VALUES ('automerge', ${AUTOMERGE_DEFAULT})`).run());
+  inChunk(db, gate, () => setAutomerge(db, AUTOMERGE_DEFAULT));
 }
 
 type Op =
@@ -263,7 +271,6 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
       if (names >= NAMES_PER_MERGE) {
         inChunk(db, gate, () => mergeNames.run());
         names = 0;
-        namesSinceMerge.set(db, 0);
         if (o.between) await o.between(done, ops.length);
       }
       const from = done;

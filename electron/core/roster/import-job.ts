@@ -64,9 +64,9 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * While the pages are read, the students written early are synced at least this often (ms of
- * writing): a checkpoint per 2 ms chunk cost the read ~0.3 s of 50,000
- * students, and a scan's own fsync then has at most this much of the import's writes to flush
- * (a Wonde page may hold up to 1,000 students).
+ * writing): a checkpoint per 2 ms chunk cost the read ~0.3 s of 50,000 students, and a scan's own
+ * fsync then has at most this much of the import's writes to flush (a Wonde page may hold up to
+ * 1,000 students).
  */
 const EARLY_SYNC_MS = 10;
 /** While the pages are read and nothing is written, the WAL is still folded back this often (see onPage). */
