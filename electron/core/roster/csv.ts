@@ -3,8 +3,8 @@
 // stop the good ones; a file-level problem (not CSV, a mapped column missing) is a RosterError.
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { student, type Student } from '../../../shared/model';
-import { byPriority, contact, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
+import type { Student } from '../../../shared/model';
+import { byPriority, checkContact, checkStudent, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 export interface RowError {
   line: number;
@@ -194,7 +194,7 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
       year = null;
     }
     const text = fitStudentText({ forename: get('forename'), surname: get('surname'), form: get('form') || null }, line, issues, id);
-    const parsed = student.safeParse({
+    const parsed = checkStudent({
       id,
       misId: get('misId') || null,
       forename: text.forename,
@@ -211,7 +211,7 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
     }
     let contacts: Contact[] | undefined;
     if (hasContacts) {
-      const c = contact.safeParse(
+      const c = checkContact(
         fitContactText({
           name: get('contactName') || null,
           relationship: get('contactRelationship') || null,
@@ -224,7 +224,7 @@ export function parseMappedCsv(text: string, mapping?: ColumnMapping): { records
       // Issue 17: contact1_name, contact1_relationship… (see numberedContactColumns).
       for (const n of numbered) {
         const cell = (i: number | undefined) => (i === undefined ? '' : (cells[i] ?? '').trim());
-        const nc = contact.safeParse(
+        const nc = checkContact(
           fitContactText({
             name: cell(n.name) || null,
             relationship: cell(n.relationship) || null,

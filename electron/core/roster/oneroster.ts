@@ -4,9 +4,8 @@
 // and reading it as a full roster would make every student a leaver.
 import fs from 'node:fs';
 import path from 'node:path';
-import { student } from '../../../shared/model';
 import { readCsvRows } from './csv';
-import { contact, describeRowIssues, fitContactText, fitStudentText, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
+import { checkContact, checkStudent, describeRowIssues, fitContactText, fitStudentText, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 export interface OneRosterFiles {
   users: string;
@@ -113,7 +112,7 @@ export function parseOneRoster(files: OneRosterFiles, options: OneRosterOptions 
   for (const r of users.rows) {
     const role = r.get('role').toLowerCase();
     if (!['parent', 'guardian', 'relative'].includes(role) || r.get('status') === 'tobedeleted') continue;
-    const c = contact.safeParse(
+    const c = checkContact(
       fitContactText({
         name: `${r.get('givenName')} ${r.get('familyName')}`.trim() || null,
         relationship: role,
@@ -151,7 +150,7 @@ export function parseOneRoster(files: OneRosterFiles, options: OneRosterOptions 
       year = null;
     }
     const text = fitStudentText({ forename: r.get('preferredFirstName') || r.get('givenName'), surname: r.get('familyName'), form: formOf.get(id) ?? null }, r.line, issues, id);
-    const parsed = student.safeParse({
+    const parsed = checkStudent({
       id,
       misId: r.get('identifier') || null,
       forename: text.forename,

@@ -4,9 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MisConnector, RosterPage } from '../../mis/types';
-import { student } from '../../../../shared/model';
 import { decodeExport, parseMappedCsv, type ColumnMapping } from '../csv';
-import { describeRowIssues, RosterError, type RosterIssue, type RosterRecord, type SourceContext, type SourceResult } from '../model';
+import { checkStudent, describeRowIssues, RosterError, type RosterIssue, type RosterRecord, type SourceContext, type SourceResult } from '../model';
 import { parseOneRoster, readOneRosterFolder } from '../oneroster';
 import type { DescribedSource } from './spec-types';
 
@@ -83,7 +82,7 @@ export async function readConnectorPages(name: string, fetchPage: (cursor: strin
     const from = records.length;
     for (const s of page.students) {
       const line = records.length + issues.length + 1;
-      const parsed = student.safeParse({ id: s.misId, misId: s.misId, forename: s.forename, surname: s.surname, year: s.year, form: s.form });
+      const parsed = checkStudent({ id: s.misId, misId: s.misId, forename: s.forename, surname: s.surname, year: s.year, form: s.form });
       if (parsed.success) records.push({ line, student: parsed.data, groupName: null, badgeGiven: false, photoGiven: false });
       else issues.push({ line, severity: 'error', studentId: s.misId, message: `MIS student ${s.misId}: ${describeRowIssues(parsed.error)}` });
     }

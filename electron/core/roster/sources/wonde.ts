@@ -5,7 +5,6 @@
 // The HTTP layer (auth, regional domain, errors) is the Wonde connector's WondeHttp.
 import type { WondeSettings } from '../../../../shared/mis';
 import { secretKeys } from '../../../../shared/mis';
-import { student } from '../../../../shared/model';
 import type { Logger } from '../../logging/logger';
 import { isMisError, MisError } from '../../mis/errors';
 import { unlimited } from '../../mis/rate-limit';
@@ -13,7 +12,7 @@ import { WondeHttp, type WondePage } from '../../mis/wonde/http';
 import type { SecretStore } from '../../security/secrets';
 import { parseYear } from '../csv';
 import type { DescribedSource, SourceSpec } from './spec-types';
-import { byPriority, contact, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord, type SourceContext } from '../model';
+import { byPriority, checkContact, checkStudent, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord, type SourceContext } from '../model';
 
 /** The one call the roster needs of Wonde's HTTP layer (WondeHttp has it). */
 export interface WondeGet {
@@ -91,7 +90,7 @@ export function wondeContacts(s: Obj): Contact[] {
     const emails = obj(details?.emails);
     const phones = obj(details?.telephones) ?? obj(details?.phones);
     const rel = obj(unwrap(c.relationship));
-    const parsed = contact.safeParse(
+    const parsed = checkContact(
       fitContactText({
         name: [str(c.forename), str(c.surname)].filter(Boolean).join(' ') || null,
         relationship: str(rel?.relationship) ?? str(rel?.relationship_type) ?? str(rel?.type) ?? str(c.relationship) ?? null,
@@ -127,7 +126,7 @@ export function wondeStudentToRecord(
     warnings.push({ line, severity: 'warning', studentId: id, message: `MIS student ${id}: year "${unreadable}" cannot be read as a year; imported without a year.` });
   }
   const text = fitStudentText({ forename: str(s.forename) ?? str(s.legal_forename) ?? '', surname: str(s.surname) ?? str(s.legal_surname) ?? '', form }, line, warnings, id);
-  const parsed = student.safeParse({
+  const parsed = checkStudent({
     id,
     misId: id, // writeback refers to the student by Wonde's id
     forename: text.forename,
