@@ -366,7 +366,12 @@ async function undoStudents(db: Db, ids: string[], contacts: string[], o: Chunke
       savepoint.run();
       remove.run(id);
       release.run();
-    } catch {
+    } catch (e) {
+      // Only a sign-in of their own (the events' foreign key) keeps a student; any other failure
+      // is the undo's own and is thrown as it came. So is one after which SQLite rolled back the
+      // whole transaction (a full disk, an I/O error): the savepoint is gone with it, and going
+      // back to it would throw "no such savepoint" in place of the error that matters.
+      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY' || !db.inTransaction) throw e;
       rollbackTo.run();
       release.run();
       retire.run(o.nowIso, id);
