@@ -333,10 +333,12 @@ async function importWithMergesPaused(deps: JobDeps, input: JobInput, read: (ctx
       let reported = 0;
       await writePlanInChunks(deps.db, rest, {
         ...writeOptions(!photos),
-        // Longer chunks than the writer's default 2 ms, with fewer syncs: a chunk still ends as soon
-        // as a scan waits (db/write-gate.ts), so a scan waits no longer. Measured (issue 16's bench,
-        // medians of 5, with the WAL-only sync): 5 ms 4.22 s and 2.84 s of the thread's CPU, against
-        // 2 ms and a checkpoint per chunk 5.00 s and 3.28 s; 10 ms lengthened the scans' p99.
+        // Longer chunks than the writer's default 2 ms, so fewer commits, syncs and name-index
+        // segments: a chunk still ends as soon as a scan waits (db/write-gate.ts), so a scan waits
+        // no longer. Measured (issue 16's bench, medians of 5 runs): 5 ms chunks with the WAL-only
+        // sync, 4.22 s and 2.84 s of the thread's CPU, against 5.00 s and 3.28 s for 2 ms chunks
+        // and a checkpoint after each; 10 ms chunks with a checkpoint every 100 ms made the scans'
+        // p99 longer (12.1 ms against 9.3 ms).
         chunkMs: FINAL_CHUNK_MS,
         alsoInLastChunk: alsoInLastChunk ? () => alsoInLastChunk() : undefined,
         between: async (done, all) => {
