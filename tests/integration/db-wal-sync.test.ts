@@ -55,7 +55,8 @@ describe('the import connection syncing its WAL', () => {
     wal.close();
   });
 
-  it('falls back to a checkpoint where the WAL file cannot be opened', () => {
+  // Renaming a file SQLite holds open is refused on Windows; the fallback itself is the same there.
+  it.skipIf(process.platform === 'win32')('falls back to a checkpoint where the WAL file cannot be opened', () => {
     const { side, file } = kiosk();
     const wal = walSyncer(side);
     addStudents(side, 0, 200);
@@ -74,6 +75,7 @@ describe('the import connection syncing its WAL', () => {
     wal.close();
   });
 
+  // (What reaches the disk is the OS's business; this holds the WAL left unfolded to be complete and replayed.)
   it('leaves every written student in the database after the connections are dropped without a checkpoint', () => {
     const { side, main, file } = kiosk();
     const wal = walSyncer(side);

@@ -44,6 +44,17 @@ describe('taking back an import', () => {
     expect(db.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(1);
   });
 
+  it('deletes a student it put on the desk whose contacts were written early (their contacts go with them)', async () => {
+    const db = kiosk();
+    const s = student('s1');
+    await writePlanInChunks(db, { ...plan([s]), contacts: [{ studentId: 's1', contacts: [{ name: 'Parent', phone: '07700 900001' }] }] }, { ...options(), held: true });
+    await writePlanInChunks(db, { ...plan([]), activate: ['s1'] }, options());
+    // Taking back the activation alone (the early write's contacts are not in this undo's plan).
+    await undoPlan(db, { ...plan([]), activate: ['s1'] }, options());
+    expect(db.prepare('SELECT COUNT(*) FROM students').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT COUNT(*) FROM student_contacts').pluck().get()).toBe(0);
+  });
+
   it('reports its own failure as it came, when SQLite rolled the whole step back', async () => {
     const db = kiosk();
     const added = [student('s1'), student('s2')];

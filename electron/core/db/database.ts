@@ -107,6 +107,9 @@ export function openSideConnection(file: string, nativeBinding?: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Its checkpoints are its own calls, between its chunks (syncWrites): SQLite's automatic one
+  // would run inside a chunk's commit, with a scan waiting on the chunk.
+  db.pragma('wal_autocheckpoint = 0');
   return db;
 }
 
@@ -126,19 +129,19 @@ export function syncWrites(db: Db): void {
  */
 export function walSyncer(db: Db): { sync: () => void; close: () => void } {
   let fd: number | null = null;
-  let failed = false;
+  let unopened = false;
   return {
     sync: () => {
-      if (!failed) {
+      if (fd === null && !unopened) {
         try {
-          fd ??= fs.openSync(`${db.name}-wal`, 'r+');
-          fs.fdatasyncSync(fd);
-          return;
+          fd = fs.openSync(`${db.name}-wal`, 'r+');
         } catch {
-          failed = true;
+          unopened = true;
         }
       }
-      syncWrites(db);
+      // A failed sync (an I/O error, a full disk) is thrown, as a failed checkpoint would be.
+      if (fd !== null) fs.fdatasyncSync(fd);
+      else syncWrites(db);
     },
     close: () => {
       if (fd !== null) fs.closeSync(fd);

@@ -290,7 +290,14 @@ export async function writePlanInChunks(db: Db, plan: PlanToWrite, o: ChunkedWri
       if (o.between) await o.between(done, ops.length);
     } while (done < ops.length);
   } catch (e) {
-    if (done > 0) await undo(db, ops.slice(0, done), o);
+    if (done > 0) {
+      try {
+        await undo(db, ops.slice(0, done), o);
+      } catch (u) {
+        // The failure that stopped the write is the one to report; the undo's goes with it.
+        if (e instanceof Error) e.message += `; taking back what was already written failed too: ${(u as Error).message}`;
+      }
+    }
     throw e;
   }
 }
@@ -364,6 +371,9 @@ async function undoStudents(db: Db, ids: string[], contacts: string[], o: Chunke
     }
     try {
       savepoint.run();
+      // Contacts first (written early and already applied, they may not be in `contacts`): so a
+      // sign-in is the only thing that can keep the student.
+      dropContacts.run(id);
       remove.run(id);
       release.run();
     } catch (e) {

@@ -73,8 +73,9 @@ const EARLY_SYNC_MS = 10;
 const READ_SYNC_MS = 200;
 /**
  * How often the import folds the WAL back into the database (between its syncs of the WAL alone).
- * Often enough that the WAL stays well under SQLite's 1,000-page autocheckpoint, which would
- * otherwise run inside a scan's commit, on the desk's thread.
+ * Nothing else does while it runs (the import's connection and, meanwhile, the desk's have SQLite's
+ * automatic checkpoint off: database.ts openSideConnection, service.ts), and a long WAL slows
+ * every read of the desk's.
  */
 const CHECKPOINT_MS = 50;
 /** Longest chunk of the write after the reading (see its call). */
@@ -171,7 +172,9 @@ async function importWithMergesPaused(deps: JobDeps, input: JobInput, read: (ctx
   const syncChunk = () => {
     lastSync = performance.now();
     if (!wal) return;
-    if (lastSync - lastCheckpoint < CHECKPOINT_MS) return wal.sync();
+    // First the WAL, always: a PASSIVE checkpoint that readers keep from copying skips its sync.
+    wal.sync();
+    if (lastSync - lastCheckpoint < CHECKPOINT_MS) return;
     lastCheckpoint = lastSync;
     syncWrites(deps.db);
   };
@@ -231,9 +234,9 @@ async function importWithMergesPaused(deps: JobDeps, input: JobInput, read: (ctx
   };
   const onPage = earlyAdds
     ? async (records: RosterRecord[], nextPage?: Promise<unknown> | null) => {
-        // The desk's own commits fill the WAL meanwhile; folded back from here, so that no scan's
-        // commit reaches SQLite's 1,000-page mark and checkpoints on the desk's thread (a 38 ms
-        // stall in issue 16's bench once the import no longer wrote, and synced, every page).
+        // The desk's own commits fill the WAL meanwhile, and nothing else folds it back while the
+        // import runs (see CHECKPOINT_MS): a 38 ms stall of the desk in issue 16's bench, once the
+        // import no longer wrote, and synced, every page.
         if (performance.now() - lastSync >= READ_SYNC_MS) syncChunk();
         // The last page: nothing to wait for, so nothing to write meanwhile.
         if (nextPage === null) return;
