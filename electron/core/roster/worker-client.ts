@@ -51,8 +51,10 @@ export function runInWorker(w: WorkerImport): Promise<JobFinish> {
   return new Promise<JobFinish>((resolve, reject) => {
     const entry = workerEntry();
     // The bundle starts as it does in Electron, whose main process has no loader flags: under tsx
-    // (the bench) inheriting them would load tsx's hooks and source maps into the worker too.
-    const worker = new Worker(entry.url, { workerData: start, name: 'passdesk-roster-import', ...(entry.bundled ? { execArgv: [] } : {}) });
+    // (the bench) inheriting them would load tsx's hooks and source maps into the worker too. A
+    // CPU profile asked of this process (the bench's PASSDESK_BENCH_PROFILE) is asked of it too.
+    const profile = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
+    const worker = new Worker(entry.url, { workerData: start, name: 'passdesk-roster-import', ...(entry.bundled ? { execArgv: profile } : {}) });
     const generation = ++newest;
     let settled = false;
     const send = (m: ToWorker) => worker.postMessage(m);
