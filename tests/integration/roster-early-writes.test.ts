@@ -19,6 +19,7 @@ import { WondeRosterSource } from '../../electron/core/roster/sources/wonde';
 import { WondeHttp } from '../../electron/core/mis/wonde/http';
 import { unlimited } from '../../electron/core/mis/rate-limit';
 import { generatedRoster, startFakeWondeRoster } from '../fakes/wonde-roster/server';
+import { seededRandom } from '../helpers/random';
 
 const NOW = '2026-11-24T09:07:00Z';
 const disposers: (() => unknown)[] = [];
@@ -26,18 +27,7 @@ afterEach(async () => {
   for (const d of disposers.splice(0).reverse()) await d();
 });
 
-/** A small seeded generator (mulberry32), so that a failing case can be run again by its seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!, chance: (p: number) => next() < p };
-}
+const random = seededRandom;
 
 function record(line: number, id: string, o: { badge: string | null; year: number | null; form: string; surname: string; badgeGiven: boolean; photo: string | null; contacts?: Contact[] }): RosterRecord {
   return {

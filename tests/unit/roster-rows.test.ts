@@ -3,24 +3,12 @@
 // into exactly what the schemas make of it, and leave every other row (and its error message) to
 // the schemas. Held side by side here on thousands of random rows, edge cases first.
 import { describe, expect, it, vi } from 'vitest';
+import type { z } from 'zod';
 import { student } from '../../shared/model';
 import { checkContact, checkStudent, contact } from '../../electron/core/roster/model';
+import { seededRandom, type SeededRandom } from '../helpers/random';
 
-/** A small seeded generator (mulberry32): the same rows every run, so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  return { next, pick };
-}
-
-type Rng = ReturnType<typeof random>;
+type Rng = SeededRandom;
 
 /** Text around a limit: empty, blank, padded, exactly at it, one over, non-ASCII, odd values. */
 function text(r: Rng, limit: number): unknown {
@@ -70,44 +58,40 @@ function contactRow(r: Rng): Record<string, unknown> {
   return row;
 }
 
+/**
+ * Our check and the schema's, side by side on `n` random rows: the same verdict, the same value
+ * (and key order), the same issues. Returns how many rows were accepted.
+ */
+function sideBySide<T>(n: number, row: () => Record<string, unknown>, ours: (r: never) => z.ZodSafeParseResult<T>, schema: z.ZodType<T>): number {
+  let accepted = 0;
+  for (let i = 0; i < n; i++) {
+    const r = row();
+    const a = ours(r as never);
+    const b = schema.safeParse(r);
+    expect(a.success, JSON.stringify(r)).toBe(b.success);
+    if (a.success && b.success) {
+      expect(a.data).toEqual(b.data);
+      expect(Object.keys(a.data as object)).toEqual(Object.keys(b.data as object));
+      accepted++;
+    } else if (!a.success && !b.success) {
+      expect(a.error.issues).toEqual(b.error.issues);
+    }
+  }
+  return accepted;
+}
+
 describe('roster row checks', () => {
   it('accept, shape and refuse every student row exactly as the student schema does', () => {
-    const r = random(16);
-    let accepted = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const row = studentRow(r);
-      const ours = checkStudent(row as never);
-      const zods = student.safeParse(row);
-      expect(ours.success, JSON.stringify(row)).toBe(zods.success);
-      if (ours.success && zods.success) {
-        expect(ours.data).toEqual(zods.data);
-        expect(Object.keys(ours.data)).toEqual(Object.keys(zods.data));
-        accepted++;
-      } else if (!ours.success && !zods.success) {
-        expect(ours.error.issues).toEqual(zods.error.issues);
-      }
-    }
+    const r = seededRandom(16);
+    const accepted = sideBySide(10_000, () => studentRow(r), checkStudent, student);
     // Both sides were exercised.
     expect(accepted).toBeGreaterThan(1000);
     expect(accepted).toBeLessThan(9_000);
   });
 
   it('accept, shape and refuse every contact exactly as the contact schema does', () => {
-    const r = random(17);
-    let accepted = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const row = contactRow(r);
-      const ours = checkContact(row as never);
-      const zods = contact.safeParse(row);
-      expect(ours.success, JSON.stringify(row)).toBe(zods.success);
-      if (ours.success && zods.success) {
-        expect(ours.data).toEqual(zods.data);
-        expect(Object.keys(ours.data)).toEqual(Object.keys(zods.data));
-        accepted++;
-      } else if (!ours.success && !zods.success) {
-        expect(ours.error.issues).toEqual(zods.error.issues);
-      }
-    }
+    const r = seededRandom(17);
+    const accepted = sideBySide(10_000, () => contactRow(r), checkContact, contact);
     expect(accepted).toBeGreaterThan(1000);
     expect(accepted).toBeLessThan(9_000);
   });
