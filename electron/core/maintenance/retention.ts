@@ -66,14 +66,19 @@ export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
  * The same purge in batches, yielding to the event loop between them: a kiosk's first purge
  * after a year (or a catch-up run in the school day) never freezes the desk. Issue 16: each batch
  * (its transaction and commit's fsync) is a stall of the main thread, so the batch size follows
- * the time the last one took, in proportion, aiming at about 10 ms (from 25 to `batch` events):
+ * the time the last one took, in proportion, aiming at about 5 ms (from 25 to `batch` events):
  * the disk's pace varies, and a fixed size tuned on a quiet machine is a long stall on a busy one.
  * The checkpoint that folds each batch into the file is a step of its own, as is the last one
  * before the WAL is truncated (which then has nothing left to copy), and the count of events kept
  * for their writeback (a join over the outbox) is made once, at the end. One audit row for the run.
  */
-/** What one batch of purgeInBatches aims to take (its transaction, with the commit's fsync). */
-const BATCH_AIM_MS = 10;
+/**
+ * What one batch of purgeInBatches aims to take (its transaction, with the commit's fsync). A batch
+ * that meets a slow fsync takes several times its aim: purging 60,000 events (issue 16's bench,
+ * three runs each), aiming at 10 ms gave longest stalls of 30, 31 and 59 ms; at 5 ms, 24, 25 and
+ * 29 ms, for a purge ~20% longer (10.6–13.5 s against 9.3–10.7 s), at night.
+ */
+const BATCH_AIM_MS = 5;
 
 export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: number }): Promise<PurgeResult> {
   const total: PurgeResult = { cutoffDate: retentionCutoff(options.now, options.days, options.timeZone).date, events: 0, related: {}, scanRejections: 0, keptAwaitingWriteback: 0 };
@@ -89,7 +94,7 @@ export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: n
     total.scanRejections += r.scanRejections;
     for (const [table, n] of Object.entries(r.related)) total.related[table] = (total.related[table] ?? 0) + n;
     if (r.events === 0) break;
-    // Towards 10 ms a batch; never more than doubling, so one quick batch cannot make the next a long one.
+    // Towards BATCH_AIM_MS a batch; never more than doubling, so one quick batch cannot make the next a long one.
     size = Math.round(Math.min(most, Math.max(least, size * Math.min(2, BATCH_AIM_MS / Math.max(took, 1)))));
     await yieldNow();
     // Fold each batch into the file as it goes: one big checkpoint at the end would be the stall.
