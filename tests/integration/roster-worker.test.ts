@@ -7,18 +7,23 @@ import { RosterService } from '../../electron/core/roster/service';
 import { csvTextSource } from '../../electron/core/roster/sources/files';
 import type { ImportProgress } from '../../electron/core/roster/model';
 import { fixedClock } from '../../electron/core/clock';
+import type { Worker } from 'node:worker_threads';
 
 const disposers: (() => unknown)[] = [];
 afterEach(async () => {
   for (const d of disposers.splice(0).reverse()) await d();
 });
 
-function setup(inProcess: boolean) {
+function setup(inProcess: boolean, workerAhead?: boolean) {
   const t = openTestCore('2026-11-24T09:07:00Z', { demo: false });
   disposers.push(t.dispose);
-  const roster = new RosterService({ db: t.core.db, settings: () => t.core.getSettings(), clock: t.clock, inProcess });
+  const roster = new RosterService({ db: t.core.db, settings: () => t.core.getSettings(), clock: t.clock, inProcess, workerAhead });
+  disposers.push(() => roster.close());
   return { ...t, roster };
 }
+
+/** The import worker the service holds ready (prepareImport), if any. */
+const ahead = (roster: RosterService) => (roster as unknown as { ahead: { worker: Worker } | null }).ahead?.worker ?? null;
 
 const HEADER = 'id,forename,surname,year,form,badge,group,contact_phone';
 const rows = (n: number, surname = 'Smith') =>
@@ -130,4 +135,41 @@ describe('the roster import in its worker thread', () => {
     new RosterService({ db: core.db, settings: () => core.getSettings(), clock: fixedClock('2026-11-24T09:07:00Z') });
     expect(automerge(core)).toBe('4');
   });
+
+  it('an import started after the admin opened the roster screen runs in the worker started then, and only one is started', async () => {
+    const { core, roster } = setup(false, true);
+    const ready = roster.prepareImport();
+    const started = ahead(roster)!;
+    expect(started).not.toBeNull();
+    await ready;
+    void roster.prepareImport();
+    expect(ahead(roster)).toBe(started);
+    const exited = new Promise<number>((r) => started.once('exit', r));
+    expect(await roster.importNow(csv(rows(300)))).toMatchObject({ outcome: 'applied', counts: { added: 300 } });
+    // Its job done, that very thread ends; none is left waiting.
+    await exited;
+    expect(ahead(roster)).toBeNull();
+    expect(core.students.count()).toBe(300);
+  }, 120_000);
+
+  it('a worker started ahead that stopped meanwhile costs nothing: the import starts its own', async () => {
+    const { core, roster } = setup(false, true);
+    void roster.prepareImport();
+    await ahead(roster)!.terminate();
+    expect(await roster.importNow(csv(rows(50)))).toMatchObject({ outcome: 'applied', counts: { added: 50 } });
+    expect(core.students.count()).toBe(50);
+  }, 120_000);
+
+  it('a worker started ahead is let go when the kiosk closes, and none starts where the import runs in-process', async () => {
+    const { roster } = setup(false, true);
+    void roster.prepareImport();
+    const started = ahead(roster)!;
+    const exited = new Promise<number>((r) => started.once('exit', r));
+    roster.close();
+    await exited;
+    expect(ahead(roster)).toBeNull();
+    const inline = setup(true, true);
+    await inline.roster.prepareImport();
+    expect(ahead(inline.roster)).toBeNull();
+  }, 120_000);
 });

@@ -1,8 +1,10 @@
 // The roster import's worker thread (issue 16): its own SQLite connection, the source read and
 // converted here, the plan made here, the writes in short chunks that let the main thread's
 // transactions go first. The main thread hears only progress, log lines, page requests (a
-// connector's pages) and the result. Started by worker-client.ts; bundled as roster-worker.mjs.
-import { parentPort, workerData } from 'node:worker_threads';
+// connector's pages) and the result. Started by worker-client.ts, possibly ahead of its import
+// (RosterService.prepareImport): it waits for its job in a 'start' message. Bundled as
+// roster-worker.mjs.
+import { parentPort } from 'node:worker_threads';
 import { openSideConnection } from '../db/database';
 import { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
@@ -14,7 +16,6 @@ import { RosterStore } from '../db/roster-store';
 import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
 
 const port = parentPort!;
-const start = workerData as WorkerStart;
 const post = (m: FromWorker) => port.postMessage(m);
 
 const logger: Logger = {
@@ -27,7 +28,13 @@ const logger: Logger = {
 const abort = new AbortController();
 const pageWaits = new Map<number, { resolve: (p: RosterPage) => void; reject: (e: Error) => void }>();
 let nextPage = 0;
+let started = false;
 port.on('message', (m: ToWorker) => {
+  // One job per thread (a second start is a caller's mistake, and ignored).
+  if (m.type === 'start' && !started) {
+    started = true;
+    void main(m.start);
+  }
   if (m.type === 'abort') abort.abort();
   if (m.type === 'page') {
     const w = pageWaits.get(m.id);
@@ -37,7 +44,7 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
-async function main(): Promise<void> {
+async function main(start: WorkerStart): Promise<void> {
   const db = openSideConnection(start.file, start.nativeBinding);
   try {
     const store = new RosterStore(db);
@@ -73,4 +80,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Loaded: a worker started ahead of its import (RosterService.prepareImport) says it is ready.
+post({ type: 'ready' });

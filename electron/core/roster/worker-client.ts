@@ -30,6 +30,14 @@ function workerEntry(): { url: URL; bundled: boolean } {
   return { url: new URL(`data:text/javascript,${encodeURIComponent(boot)}`), bundled: false };
 }
 
+/**
+ * Is the worker the built bundle (the kiosk as shipped, or the bench)? From the sources (tests,
+ * development) a worker compiles TypeScript for a second or more as it starts.
+ */
+export function workerIsBundled(): boolean {
+  return workerEntry().bundled;
+}
+
 export interface WorkerImport {
   file: string;
   nativeBinding?: string;
@@ -40,6 +48,23 @@ export interface WorkerImport {
   progress: ProgressListener;
   logger: Logger;
   signal?: AbortSignal;
+  /** A worker started ahead (startImportWorker) and not yet given a job; else one is started now. */
+  worker?: Worker;
+}
+
+/**
+ * A worker thread running the import worker's code, idle until runInWorker hands it its job. It
+ * does not keep the process alive while it waits (runInWorker takes it back).
+ */
+export function startImportWorker(): Worker {
+  const entry = workerEntry();
+  // The bundle starts as it does in Electron, whose main process has no loader flags: under tsx
+  // (the bench) inheriting them would load tsx's hooks and source maps into the worker too. A
+  // CPU profile asked of this process (the bench's PASSDESK_BENCH_PROFILE) is asked of it too.
+  const profile = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
+  const worker = new Worker(entry.url, { name: 'passdesk-roster-import', ...(entry.bundled ? { execArgv: profile } : {}) });
+  worker.unref();
+  return worker;
 }
 
 /** The newest import worker started: only its exit may lower the gate's chunk flag. */
@@ -49,12 +74,9 @@ let newest = 0;
 export function runInWorker(w: WorkerImport): Promise<JobFinish> {
   const start: WorkerStart = { file: w.file, nativeBinding: bindingOptions(w.nativeBinding).nativeBinding, gate: mainWriteGate.buffer, job: w.job, spec: w.spec };
   return new Promise<JobFinish>((resolve, reject) => {
-    const entry = workerEntry();
-    // The bundle starts as it does in Electron, whose main process has no loader flags: under tsx
-    // (the bench) inheriting them would load tsx's hooks and source maps into the worker too. A
-    // CPU profile asked of this process (the bench's PASSDESK_BENCH_PROFILE) is asked of it too.
-    const profile = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
-    const worker = new Worker(entry.url, { workerData: start, name: 'passdesk-roster-import', ...(entry.bundled ? { execArgv: profile } : {}) });
+    const worker = w.worker ?? startImportWorker();
+    // An import in progress keeps the process alive (the CLI's, a test's) until it ends.
+    worker.ref();
     const generation = ++newest;
     let settled = false;
     const send = (m: ToWorker) => worker.postMessage(m);
@@ -68,6 +90,8 @@ export function runInWorker(w: WorkerImport): Promise<JobFinish> {
     };
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
+        case 'ready':
+          return;
         case 'progress':
           w.progress(m.progress);
           return;
@@ -93,6 +117,7 @@ export function runInWorker(w: WorkerImport): Promise<JobFinish> {
       }
     });
     worker.on('error', (e) => settle(() => reject(e)));
+    send({ type: 'start', start });
     worker.on('exit', (code) => {
       // A thread that died inside a chunk left its flag up: the main thread must not wait on it.
       // (Not if a newer import has started meanwhile: the flag may be its chunk's.)

@@ -14,9 +14,11 @@ export interface WorkerStart {
   spec: SourceSpec;
 }
 
-export type ToWorker = { type: 'abort' } | { type: 'page'; id: number; page?: RosterPage; error?: string };
+export type ToWorker = { type: 'start'; start: WorkerStart } | { type: 'abort' } | { type: 'page'; id: number; page?: RosterPage; error?: string };
 
 export type FromWorker =
+  /** Its code is loaded: it waits for its 'start'. */
+  | { type: 'ready' }
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   | { type: 'page'; id: number; cursor: string | null }

@@ -315,6 +315,7 @@ export class Runtime {
 
   /** Close the database (after stop()). */
   close(): void {
+    this.roster.close();
     void this.messages.stop();
     this.lateness.stop();
     this.status.stop();

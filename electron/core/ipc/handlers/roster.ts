@@ -36,6 +36,8 @@ async function importing(run: () => Promise<ImportRun>): Promise<ImportRunView> 
 
 export const rosterHandlers: Handlers<typeof rosterCalls> = {
   rosterStatus: ({ core }) => {
+    // The admin is on the roster screen: an import may well follow (see prepareImport).
+    void core.roster.prepareImport();
     const pending = core.roster.pendingRollover();
     const last = core.roster.lastImport();
     return {
