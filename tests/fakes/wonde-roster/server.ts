@@ -21,6 +21,12 @@
 // lives_with_pupil}}}, telephones), 'bare' (the same object without {data}), or 'flat'
 // (relationship a string, parental_responsibility and priority on the contact, phones), and the
 // connector is tested against all three (tests/integration/roster-contacts.test.ts).
+// The order of a list page's members: the reference (reference/mis-apis.md) and every public sample
+// we found show `data` before `meta`, but no public source says the order is fixed; the roster import
+// reads the `next` link from the page's end where it can (roster/sources/wonde.ts peekNextLink), so
+// the fake serves `pageShape` 'data-first' (default), 'meta-first' and 'pretty' (indented, data
+// first), and the import is tested against all three (tests/integration/roster-wonde-pages.test.ts).
+// Fault `html`: a 200 whose body is an HTML page (a captive portal or proxy login page), not JSON.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -68,6 +74,8 @@ export interface Fault {
   /** How many requests of that page fail before it answers; Infinity: always. */
   times: number;
   retryAfter?: string;
+  /** With status 200: the body is an HTML page (a proxy's or captive portal's), not JSON. */
+  html?: boolean;
 }
 
 export interface FakeWondeRosterOptions {
@@ -90,6 +98,8 @@ export interface FakeWondeRosterOptions {
    * in milliseconds). A network condition, not a wire fact: no source to name.
    */
   latencyMs?: number;
+  /** Order and layout of a list page's members (see the header): UNCONFIRMED, so each is served. */
+  pageShape?: 'data-first' | 'meta-first' | 'pretty';
 }
 
 const FORENAMES = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Ivy', 'Leo', 'Freya', 'Oscar', 'Aarav', 'Maja', 'Zara', 'Kofi'];
@@ -238,10 +248,10 @@ export async function startFakeWondeRoster(options: FakeWondeRosterOptions): Pro
   const server = http.createServer((req, res) => {
     idle.refresh();
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      const text = JSON.stringify(body);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}, html = false) => {
+      const text = html ? '<!doctype html><html><body><form action="/login">Sign in to the network</form></body></html>' : JSON.stringify(body, null, options.pageShape === 'pretty' ? 2 : undefined);
       const answer = () => {
-        res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+        res.writeHead(status, { 'Content-Type': html ? 'text/html' : 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
         res.end(text);
       };
       if (!options.latencyMs) return answer();
@@ -264,7 +274,7 @@ export async function startFakeWondeRoster(options: FakeWondeRosterOptions): Pro
     const fault = faults.find((f) => f.path === kind && f.page === page && f.times > 0);
     if (fault) {
       fault.times--;
-      return send(fault.status, { error: 'fault injected' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+      return send(fault.status, { error: 'fault injected' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}, fault.html);
     }
     const include = new Set((url.searchParams.get('include') ?? '').split(',').filter(Boolean));
     const all = kind === 'students' ? roster() : roster().filter((s) => s.photo);
@@ -280,7 +290,8 @@ export async function startFakeWondeRoster(options: FakeWondeRosterOptions): Pro
       kind === 'students'
         ? slice.map((s) => wire(s, include, options.yearShape ?? 'code', options.contactShape))
         : slice.map((s) => ({ id: `P-${s.id}`, student_id: s.id, content: PHOTO, updated_at: { date: '2025-09-01 08:00:00.000000' } }));
-    send(200, { data, meta: { pagination: { next: more ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, more, per_page: perPage, current_page: page } } });
+    const meta = { pagination: { next: more ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, more, per_page: perPage, current_page: page } };
+    send(200, options.pageShape === 'meta-first' ? { meta, data } : { data, meta });
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -50,6 +50,15 @@ export class WondeHttp {
     return this.request<T>({ method: 'GET', url: pathOrUrl, params });
   }
 
+  /**
+   * A GET's body as text, unparsed (issue 16): the roster import reads a page's `next` link from
+   * its end and asks for that page before it parses this one (roster/sources/wonde.ts).
+   */
+  async getText(pathOrUrl: string, params?: Record<string, string | number>): Promise<string> {
+    const body = await this.request<unknown>({ method: 'GET', url: pathOrUrl, params, responseType: 'text', transformResponse: (data: unknown) => data });
+    return typeof body === 'string' ? body : JSON.stringify(body);
+  }
+
   /** `refs[i]` is our outbox row behind record i of the body, so that a 422 can name rows. */
   async post<T>(path: string, body: unknown, refs?: readonly number[]): Promise<T> {
     return this.request<T>({ method: 'POST', url: path, data: body, headers: { 'Content-Type': 'application/json' }, refs });
@@ -84,6 +93,8 @@ export class WondeHttp {
     }
     const { status } = res;
     if (status >= 200 && status < 300) return res.data as T;
+    // An error's body, asked for as text (getText), is read as the JSON it usually is.
+    if (typeof res.data === 'string' && config.responseType === 'text') res.data = jsonOrText(res.data);
     const what = `${config.method} ${String(config.url).replace(/^https?:\/\/[^/]+/, '')}`;
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
@@ -112,6 +123,14 @@ function networkError(e: unknown): MisError {
   return new MisError('network', `Cannot reach Wonde (${code || ax.message || 'network error'}).`);
 }
 
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Retry-After is seconds or an HTTP date. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | null {
   if (typeof value !== 'string' || value.trim() === '') return null;
@@ -125,7 +144,7 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | null
  * login page, a body cut short) is not "an empty list": taking it for one would read a register as
  * "no mark" and write over a protected code. It is a transient error, so the read is retried.
  */
-function listPage<T>(body: unknown, path: string): WondePage<T> {
+export function listPage<T>(body: unknown, path: string): WondePage<T> {
   const b = body as WondePage<T> | null;
   if (!b || typeof b !== 'object' || !Array.isArray(b.data)) {
     throw new MisError('server_error', `Wonde answered ${path.replace(/^https?:\/\/[^/]+/, '').split('?')[0]} with something that is not a list; will try again.`, { body });
