@@ -133,20 +133,40 @@ export function detectDelimiter(text: string): string {
  * delimiter detection). Throws RosterError when it is not CSV.
  */
 export function readCsvRows(text: string, what = 'The file'): { header: string[]; rows: { line: number; cells: string[] }[] } {
-  let parsed: { record: string[]; info: { lines: number } }[];
+  const options = { bom: true, delimiter: detectDelimiter(text), skip_empty_lines: true, relax_column_count: true, trim: true };
   try {
-    parsed = parse(text, { bom: true, delimiter: detectDelimiter(text), skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof parsed;
+    // Without a quote, every record is one line of the file: where there are as many records as
+    // lines (none was skipped as empty), record k is on line k + 1, and csv-parse need not tell
+    // each record's line (its `info`, an object per record: 0.63-0.70 s of 50,000 rows against
+    // 0.35-0.47 s without, on the import's thread, and garbage its collector then clears; issue 16's
+    // bench, 50,000 rows, medians of 6: the CSV import 2.97 -> 2.50 s, its thread's CPU 2.42 -> 2.07 s).
+    if (!text.includes('"')) {
+      const records = parse(text, options) as string[][];
+      if (records.length === physicalLines(text)) {
+        const [head, ...rest] = records;
+        return { header: head ?? [], rows: rest.map((cells, i) => ({ line: i + 2, cells })) };
+      }
+    }
+    const parsed = parse(text, { ...options, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const [head, ...rest] = parsed;
+    // info.lines is the line a record ends on; a quoted field may span lines, so count back.
+    const rows = rest.map((r) => {
+      let inner = 0;
+      for (const c of r.record) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) inner++;
+      return { line: r.info.lines - inner, cells: r.record };
+    });
+    return { header: head?.record ?? [], rows };
   } catch (e) {
     throw new RosterError('source_unreadable', `${what} is not readable as CSV: ${(e as Error).message}`);
   }
-  const [head, ...rest] = parsed;
-  // info.lines is the line a record ends on; a quoted field may span lines, so count back.
-  const rows = rest.map((r) => {
-    let inner = 0;
-    for (const c of r.record) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) inner++;
-    return { line: r.info.lines - inner, cells: r.record };
-  });
-  return { header: head?.record ?? [], rows };
+}
+
+/** Lines of a text, as csv-parse numbers them: a last line end closes the last line, it opens none. */
+function physicalLines(text: string): number {
+  if (text === '' || text === '\ufeff') return 0;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') ? n - 1 : n;
 }
 
 /** Parse with a saved (or suggested) mapping. Every row either becomes a record or an issue. */
