@@ -148,11 +148,13 @@ export function planImport(input: PlanInput): RosterPlan {
 
   // 2. Groups the source names: matched to site groups; an unknown name falls back to the year rule.
   const unknownGroups = new Map<string, { line: number; count: number }>();
-  const groupIdOf = new Map<string, string | null>();
+  // By the record's place in `records` (an array, not a map by id: 50,000 map entries cost the
+  // plan ~0.1 s of its ~0.3 s, issue 16).
+  const groupIdOf: (string | null)[] = [];
   const siteGroup = siteGroupOf(settings.groups);
   for (const r of records) {
     const g = siteGroup(r);
-    groupIdOf.set(r.student.id, g?.id ?? null);
+    groupIdOf.push(g?.id ?? null);
     if (r.groupName && !g) {
       const u = unknownGroups.get(r.groupName) ?? { line: r.line, count: 0 };
       u.count++;
@@ -221,7 +223,7 @@ export function planImport(input: PlanInput): RosterPlan {
         message: `Badge ${badge} passed from former student ${holder.id} to ${winner.student.id}.`,
       });
     }
-    badgeOf.set(winner.student.id, badge);
+    // The winner keeps the badge it claimed, which is what step 4 gives a student not in badgeOf.
   }
 
   // 4. Added, changed, unchanged.
@@ -230,11 +232,12 @@ export function planImport(input: PlanInput): RosterPlan {
   const contacts: ContactChange[] = [];
   let unchanged = 0;
   let returned = 0;
-  for (const r of records) {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
     const before = currentById.get(r.student.id);
     const after = plannedStudent(
       r.student,
-      groupIdOf.get(r.student.id) ?? null,
+      groupIdOf[i]!,
       badgeOf.has(r.student.id) ? badgeOf.get(r.student.id)! : r.badgeGiven ? r.student.badge : (before?.badge ?? null),
       r.photoGiven ? r.student.photo : (before?.photo ?? null),
     );
