@@ -29,7 +29,8 @@ export interface PlanToWrite {
   updated: { before: Student; after: Student }[];
   leavers: Student[];
   releasedBadges: { studentId: string; badge: string }[];
-  contacts: { studentId: string; contacts: unknown[] }[];
+  /** `json`: the contacts as stored, where the plan has it already. */
+  contacts: { studentId: string; contacts: unknown[]; json?: string }[];
   /** Students written held (see `held`) by an earlier write of this import, now put on the desk. */
   activate?: string[];
 }
@@ -185,7 +186,7 @@ function opsOf(plan: PlanToWrite): Op[] {
   for (const s of plan.leavers) ops.push({ kind: 'deactivate', id: s.id });
   // Issue 17 (docs/privacy.md): a leaver's contacts (who may collect them, phones, e-mails) go with them.
   for (const s of plan.leavers) ops.push({ kind: 'dropContacts', id: s.id });
-  for (const c of plan.contacts) ops.push({ kind: 'contacts', id: c.studentId, json: JSON.stringify(c.contacts) });
+  for (const c of plan.contacts) ops.push({ kind: 'contacts', id: c.studentId, json: c.json ?? JSON.stringify(c.contacts) });
   return ops;
 }
 

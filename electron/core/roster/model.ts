@@ -235,10 +235,25 @@ export function readPriority(v: unknown): number | null {
   return Number.isInteger(n) && n >= 0 && n <= 99 ? n : null;
 }
 
-/** Contacts in the order the school wants them called: priority first (1, 2…), then as given. */
+/** Contacts in the order the school wants them called: priority first (1, 2…), then as given (a new array). */
 export function byPriority<C extends { priority: number | null }>(contacts: C[]): C[] {
+  // Most students have one contact: no sort to make.
+  if (contacts.length < 2) return contacts.slice();
   return contacts
     .map((c, i) => ({ c, i }))
     .sort((a, b) => (a.c.priority ?? 1000) - (b.c.priority ?? 1000) || a.i - b.i)
     .map((x) => x.c);
+}
+
+const storedJson = new WeakMap<readonly Contact[], string>();
+/**
+ * A student's contacts as the kiosk stores them (student_contacts.json), made once per array: a
+ * source makes it as it reads (the Wonde import's thread waits for the next page then), and the
+ * plan (is it changed?) and the writer use it after (issue 16: 45,000 new students' contacts
+ * cost the write ~0.13 s of JSON, after the last page).
+ */
+export function contactsJson(contacts: readonly Contact[]): string {
+  let json = storedJson.get(contacts);
+  if (json === undefined) storedJson.set(contacts, (json = JSON.stringify(contacts)));
+  return json;
 }

@@ -4,7 +4,7 @@
 import { groupForStudent, type Group, type SiteSettings } from '../../../shared/settings';
 import type { Student } from '../../../shared/model';
 import { normaliseScan } from '../../../shared/badge';
-import type { Contact, RosterIssue, RosterRecord } from './model';
+import { contactsJson, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 /** A student as the kiosk holds it, with where it came from ('manual' students are never made leavers). */
 export type CurrentStudent = Student & { source: string };
@@ -20,6 +20,8 @@ export interface StudentChange {
 export interface ContactChange {
   studentId: string;
   contacts: Contact[];
+  /** `contacts` as stored (contactsJson). */
+  json: string;
   /** false: the student is new in this import (a frozen roster cannot take their contacts). */
   existing: boolean;
 }
@@ -242,7 +244,7 @@ export function planImport(input: PlanInput): RosterPlan {
       r.photoGiven ? r.student.photo : (before?.photo ?? null),
     );
     if (r.contacts !== undefined && contactsChanged(input.currentContacts?.get(r.student.id), r.contacts)) {
-      contacts.push({ studentId: r.student.id, contacts: r.contacts, existing: before !== undefined });
+      contacts.push({ studentId: r.student.id, contacts: r.contacts, json: contactsJson(r.contacts), existing: before !== undefined });
     }
     if (!before) {
       added.push(after);
@@ -334,8 +336,8 @@ function plannedStudent(s: Student, groupId: string | null, badge: string | null
  * or some where it holds none. The JSON is made only to compare with what is held (50,000
  * students, most of them new, hold none).
  */
-function contactsChanged(held: string | undefined, contacts: unknown[]): boolean {
-  return held === undefined ? contacts.length > 0 : held !== JSON.stringify(contacts);
+function contactsChanged(held: string | undefined, contacts: Contact[]): boolean {
+  return held === undefined ? contacts.length > 0 : held !== contactsJson(contacts);
 }
 
 function stripSource(s: Student | CurrentStudent): Student {
@@ -404,7 +406,7 @@ export class EarlyAdds {
       added.push(plannedStudent(r.student, this.siteGroup(r)?.id ?? null, badge, r.photoGiven ? r.student.photo : null));
       // A new student's contacts, by planImport's own rule.
       if (r.contacts !== undefined && contactsChanged(this.input.currentContacts?.get(id), r.contacts)) {
-        contacts.push({ studentId: id, contacts: r.contacts, existing: false });
+        contacts.push({ studentId: id, contacts: r.contacts, json: contactsJson(r.contacts), existing: false });
       }
     }
     return { added, contacts };

@@ -12,7 +12,7 @@ import { listPage, WondeHttp, type WondePage } from '../../mis/wonde/http';
 import type { SecretStore } from '../../security/secrets';
 import { parseYear } from '../csv';
 import type { DescribedSource, SourceSpec } from './spec-types';
-import { byPriority, checkContact, checkStudent, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord, type SourceContext } from '../model';
+import { byPriority, checkContact, contactsJson, checkStudent, describeRowIssues, fitContactText, fitStudentText, readFlag, readPriority, RosterError, type Contact, type RosterIssue, type RosterRecord, type SourceContext } from '../model';
 
 /** The one call the roster needs of Wonde's HTTP layer (WondeHttp has it): a page's body, unparsed. */
 export interface WondeGet {
@@ -141,6 +141,9 @@ export function wondeContacts(s: Obj): Contact[] {
  * One Wonde student → a record, or the reason it cannot be one. Caveats that keep the student (a
  * year code that cannot be read, a name cut short) go to `warnings`.
  */
+/** Contacts with their stored JSON made now, while the next page is on its way (contactsJson). */
+const stored = (contacts: Contact[]): Contact[] => (contactsJson(contacts), contacts);
+
 export function wondeStudentToRecord(
   s: Obj,
   line: number,
@@ -176,7 +179,7 @@ export function wondeStudentToRecord(
     groupHints: names,
     badgeGiven: opts.badgeFrom !== 'none',
     photoGiven: false,
-    contacts: opts.contacts ? wondeContacts(s) : undefined,
+    contacts: opts.contacts ? stored(wondeContacts(s)) : undefined,
   };
 }
 
