@@ -43,8 +43,8 @@ export interface RosterServiceOptions {
 }
 
 /**
- * How long a worker started ahead (prepareImport) waits for its import before it is let go: the
- * admin left the roster screen open without importing. Its memory is then returned.
+ * How long a worker started ahead (prepareImport) waits for its import, after the last call, before
+ * it is let go: the admin left the roster screen open without importing. Its memory is then returned.
  */
 const WORKER_AHEAD_MS = 5 * 60_000;
 
@@ -67,6 +67,7 @@ export class RosterService {
   private current: ImportProgress | null = null;
   /** The import worker started ahead (prepareImport), waiting for the next import. */
   private ahead: { worker: Worker; ready: Promise<void>; timer: NodeJS.Timeout; release: () => void } | null = null;
+  private closed = false;
 
   constructor(private readonly opts: RosterServiceOptions) {
     this.store = new RosterStore(opts.db);
@@ -167,24 +168,38 @@ export class RosterService {
    * An import is likely soon (the admin opened the roster screen): start its worker thread now, so
    * that the import starts at once. The worker's start (a thread, and 1.5 MB of code to load) took
    * 0.27–0.30 s of the Wonde import's 4.3–4.9 s in issue 16's bench, on a CPU the desk's scans
-   * share. One worker waits at most WORKER_AHEAD_MS, holding no database connection (~34 MB of
-   * memory while it waits, measured under Node 20). Resolves
-   * once it is ready (or could not start, or none was needed); never rejects.
+   * share. One worker waits, holding no database connection (~34 MB of memory, measured under
+   * Node 20), until WORKER_AHEAD_MS after the last call. Resolves once it is ready (or could not
+   * start, or none was needed); never rejects, never throws.
    */
   prepareImport(): Promise<void> {
-    if (this.opts.db.memory || this.opts.inProcess === true || !(this.opts.workerAhead ?? workerIsBundled())) return Promise.resolve();
+    if (this.closed || this.opts.db.memory || this.opts.inProcess === true) return Promise.resolve();
     // Never a second thread starting beside a running import: its CPU is the desk's.
     if (this.current) return Promise.resolve();
     if (this.ahead) {
       this.ahead.timer.refresh();
       return this.ahead.ready;
     }
+    try {
+      if (!(this.opts.workerAhead ?? workerIsBundled())) return Promise.resolve();
+      return this.startWorkerAhead();
+    } catch (e) {
+      // No thread to be had (memory short): only a head start is lost; the screen still opens.
+      this.log.warn('roster: the import worker could not be started ahead', { error: (e as Error).message });
+      return Promise.resolve();
+    }
+  }
+
+  private startWorkerAhead(): Promise<void> {
     const worker = startImportWorker();
     const ready = new Promise<void>((resolve) => {
       worker.once('message', () => resolve()).once('exit', () => resolve());
     });
-    // A worker that could not even load is only a lost head start: the import starts its own.
-    const onError = (e: Error) => this.log.warn('roster: the import worker started ahead failed', { error: e.message });
+    // A worker that failed (it could not load) is let go at once: the import starts its own.
+    const onError = (e: Error) => {
+      this.log.warn('roster: the import worker started ahead failed', { error: e.message });
+      if (this.ahead === ahead) this.dropWorkerAhead();
+    };
     const onExit = () => {
       if (this.ahead === ahead) this.dropWorkerAhead();
     };
@@ -208,17 +223,22 @@ export class RosterService {
     this.ahead = null;
     clearTimeout(ahead.timer);
     ahead.release();
-    // threadId is -1 once the thread has stopped, which may be before its 'exit' event.
+    // A thread that has stopped (its 'exit' on its way) is not handed on.
     if (ahead.worker.threadId < 0) return undefined;
     return ahead.worker;
   }
 
   private dropWorkerAhead(): void {
-    void this.takeWorkerAhead()?.terminate();
+    const worker = this.takeWorkerAhead();
+    if (!worker) return;
+    // An error it reports as it stops must find a listener (an unheard 'error' would throw here).
+    worker.on('error', () => undefined);
+    void worker.terminate();
   }
 
-  /** Let go of a worker started ahead (the kiosk is closing). An import under way runs on. */
+  /** Let go of a worker started ahead, and start no more (the kiosk is closing). An import under way runs on. */
   close(): void {
+    this.closed = true;
     this.dropWorkerAhead();
   }
 

@@ -36,8 +36,9 @@ async function importing(run: () => Promise<ImportRun>): Promise<ImportRunView> 
 
 export const rosterHandlers: Handlers<typeof rosterCalls> = {
   rosterStatus: ({ core }) => {
-    // The admin is on the roster screen: an import may well follow (see prepareImport).
-    void core.roster.prepareImport();
+    // The admin is on the roster screen: an import may well follow (see prepareImport), once a
+    // source is set up (until then no import can start).
+    if (core.roster.config().source) void core.roster.prepareImport();
     const pending = core.roster.pendingRollover();
     const last = core.roster.lastImport();
     return {

@@ -308,14 +308,16 @@ export class WondeRosterSource implements DescribedSource {
       return parse(text);
     } catch (e) {
       if (!isMisError(e)) throw e;
-      this.opts.logger?.warn('roster: MIS page unreadable, asking again', { error: e.message });
-      return this.withRetry(async () => parse(await this.opts.http.getText(url, query)));
+      // That answer was the page's first try: the retries are the usual ones, with their waits.
+      this.opts.logger?.warn('roster: MIS page failed, retrying', { attempt: 1, kind: e.kind });
+      await new Promise((r) => setTimeout(r, this.opts.backoffMs ?? 1000));
+      return this.withRetry(async () => parse(await this.opts.http.getText(url, query)), 2);
     }
   }
 
-  private async withRetry<T>(get: () => Promise<T>): Promise<T> {
+  private async withRetry<T>(get: () => Promise<T>, firstAttempt = 1): Promise<T> {
     const attempts = this.opts.attempts ?? 4;
-    for (let i = 1; ; i++) {
+    for (let i = firstAttempt; ; i++) {
       try {
         return await get();
       } catch (e) {
