@@ -117,12 +117,13 @@ export function runInWorker(w: WorkerImport): Promise<JobFinish> {
       }
     });
     worker.on('error', (e) => settle(() => reject(e)));
-    send({ type: 'start', start });
     worker.on('exit', (code) => {
       // A thread that died inside a chunk left its flag up: the main thread must not wait on it.
       // (Not if a newer import has started meanwhile: the flag may be its chunk's.)
       if (generation === newest) mainWriteGate.reset();
       settle(() => reject(new Error(`the import worker stopped (exit code ${code})`)));
     });
+    // Its job: a worker started ahead has been waiting for it (messages queue until it listens).
+    send({ type: 'start', start });
   });
 }

@@ -56,7 +56,8 @@ export class WondeHttp {
    */
   async getText(pathOrUrl: string, params?: Record<string, string | number>): Promise<string> {
     const body = await this.request<unknown>({ method: 'GET', url: pathOrUrl, params, responseType: 'text', transformResponse: (data: unknown) => data });
-    return typeof body === 'string' ? body : JSON.stringify(body);
+    // Always text (responseType 'text', no transform); anything else is read as the JSON it would be.
+    return typeof body === 'string' ? body : JSON.stringify(body ?? null);
   }
 
   /** `refs[i]` is our outbox row behind record i of the body, so that a 422 can name rows. */

@@ -137,13 +137,13 @@ export function wondeContacts(s: Obj): Contact[] {
   return byPriority(out);
 }
 
+/** Contacts with their stored JSON made now, while the next page is on its way (contactsJson). */
+const stored = (contacts: Contact[]): Contact[] => (contactsJson(contacts), contacts);
+
 /**
  * One Wonde student → a record, or the reason it cannot be one. Caveats that keep the student (a
  * year code that cannot be read, a name cut short) go to `warnings`.
  */
-/** Contacts with their stored JSON made now, while the next page is on its way (contactsJson). */
-const stored = (contacts: Contact[]): Contact[] => (contactsJson(contacts), contacts);
-
 export function wondeStudentToRecord(
   s: Obj,
   line: number,
@@ -279,11 +279,9 @@ export class WondeRosterSource implements DescribedSource {
       }
       const page = await this.parsed(text, url, query);
       const next = nextOf(page);
-      if (hint === undefined) ahead = ask(next);
-      else if (next !== hint) {
-        // Cannot happen (the link was read from this very text); if it ever did, the page's own link counts.
-        ahead = ask(next);
-      }
+      // Not asked for yet, or (it cannot happen: the link was read from this very text) asked for
+      // another page than the parsed page names: the page's own link counts.
+      if (hint === undefined || next !== hint) ahead = ask(next);
       pending = ahead;
       if (next) [url, query] = [next, undefined];
       yield { data: (page.data ?? []).map(obj).filter(Boolean) as Obj[], next: pending };
