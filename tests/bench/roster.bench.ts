@@ -400,10 +400,62 @@ async function main(): Promise<void> {
     } finally {
       slow.stop();
     }
+    await machineFloor(dir);
   } finally {
     fake.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Not a target: what this machine's scheduler alone does to a scan-sized task. Every 10 ms, ~1 ms
+ * of CPU with a 4 KB write and its fdatasync in the middle (a scan's commit), 400 times: alone, then
+ * beside one busy-looping process (one core of two still free), then beside two. The wait for a
+ * CPU (schedstat) is what the scans during an import lose most (the split above); a p99 of several
+ * ms beside ONE busy process means part of the import's ratio is this machine's floor, not the
+ * kiosk's (the tenth pass: ~2 ms p99, up to ~9 ms, with a core free; ~8 ms p99 with none).
+ */
+async function machineFloor(dir: string): Promise<void> {
+  if (!schedstat()) return;
+  const file = path.join(dir, 'floor.tmp');
+  const fd = fs.openSync(file, 'w+');
+  const block = Buffer.alloc(4096, 1);
+  let sink = 0;
+  const spin = () => {
+    for (let k = 0; k < 300_000; k++) sink += k;
+  };
+  const loop = async (label: string) => {
+    const wall: number[] = [];
+    const wait: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      const s0 = schedstat()!;
+      const t0 = performance.now();
+      spin();
+      fs.writeSync(fd, block, 0, block.length, 0);
+      fs.fdatasyncSync(fd);
+      spin();
+      const s1 = schedstat()!;
+      wall.push(performance.now() - t0);
+      wait.push(s1[1] - s0[1]);
+    }
+    const w = summarise(wall);
+    const q = summarise(wait);
+    return `${label}: wall median ${f(w.median)} / p99 ${f(w.p99)} ms, waiting for a CPU p99 ${f(q.p99)} / max ${f(q.max)} ms`;
+  };
+  const busy = (n: number) => Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  const out = [await loop('alone')];
+  for (const n of [1, 2]) {
+    const hogs = busy(n);
+    try {
+      out.push(await loop(`beside ${n} busy process${n > 1 ? 'es' : ''}`));
+    } finally {
+      for (const h of hogs) h.kill();
+    }
+  }
+  fs.closeSync(fd);
+  if (sink < 0) console.log(sink);
+  console.log(`this machine's floor (not a target), a 1 ms task with an fsync every 10 ms: ${out.join('; ')}`);
 }
 
 /** How long the slow fake MIS takes to answer a page, ms (see the last figure). */
