@@ -113,6 +113,48 @@ export function openSideConnection(file: string, nativeBinding?: string): Db {
   return db;
 }
 
+/**
+ * Issue 16: a write the kiosk can simply do again commits without its fsync, so a background job
+ * never blocks the main thread on the disk: folding the late notes into their counts (the notes
+ * stay until folded), a batch of the retention purge (what a power cut undoes is purged on the
+ * next run). On this VM such a commit's fsync took up to 25-80 ms while a backup was writing,
+ * measured as the desk's longest stall. Still atomic and consistent (WAL); only the last such
+ * commits before a power cut may be undone, never one before a later FULL commit (a sign-in's):
+ * that commit's sync carries the WAL up to itself. Inside a transaction, or on a connection that
+ * already commits without a sync, `fn` runs as it is (the pragma cannot change in a transaction).
+ */
+export function withoutCommitSync<T>(db: Db, fn: () => T): T {
+  if (db.memory || db.readonly || db.inTransaction) return fn();
+  const level = db.pragma('synchronous', { simple: true }) as number;
+  if (level <= 1) return fn();
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`synchronous = ${level}`);
+  }
+}
+
+/**
+ * Sync a database's WAL file on libuv's threads (the caller awaits, the event loop runs): what
+ * withoutCommitSync's commits wrote is then on the disk, and the checkpoint after them has only the
+ * database file to sync. No WAL file (in memory, or not yet written): nothing to do.
+ */
+export async function syncWalOffThread(db: Db): Promise<void> {
+  if (db.memory) return;
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(`${db.name}-wal`, 'r+');
+  } catch {
+    return;
+  }
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** For a side connection between its write steps: sync the WAL and fold it into the file, taking no write lock. */
 export function syncWrites(db: Db): void {
   db.pragma('wal_checkpoint(PASSIVE)');

@@ -1,6 +1,6 @@
 // The lateness counts and threshold alerts (issue 18; schema and triggers in migration 011).
 // All the SQL of the lateness feature lives here; electron/core/attendance/lateness/ decides.
-import type { Db } from './database';
+import { withoutCommitSync, type Db } from './database';
 
 export interface LateAlertRow {
   eventId: string;
@@ -120,7 +120,8 @@ export class LateCountRepository {
   catchUp(limit?: number): number {
     // A plain read when nothing is pending (the usual case): a report needs no write lock then.
     if (this.db.readonly || !this.anyPendingStmt.get()) return 0;
-    return this.db.transaction(() => catchUpLateCounts(this.db, limit))();
+    // Counts are folded from notes that stay until folded: a fold a power cut undoes is done again.
+    return withoutCommitSync(this.db, () => this.db.transaction(() => catchUpLateCounts(this.db, limit))());
   }
 
   /** Before a read of the counts: caught up, or (another process holding the write lock) as they are, a second's lates short at most. */

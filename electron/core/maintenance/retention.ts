@@ -6,7 +6,7 @@
 // The count goes in the audit log; SQLite's secure_delete overwrites the freed pages so the
 // data is gone from the file, not only from the tables.
 import { addDays, startOfDay, todayIn } from '../../../shared/school-time';
-import type { Db } from '../db/database';
+import { syncWalOffThread, withoutCommitSync, type Db } from '../db/database';
 import { appendAudit } from '../db/audit';
 import { checkpointWal, purgeEventsBefore, UNFINISHED_WRITEBACK, walCheckpointPragma } from '../db/retention';
 import { pragmaInWorker } from './backup';
@@ -65,7 +65,8 @@ export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
 /**
  * The same purge in batches, yielding to the event loop between them: a kiosk's first purge
  * after a year (or a catch-up run in the school day) never freezes the desk. Issue 16: each batch
- * (its transaction and commit's fsync) is a stall of the main thread, so the batch size follows
+ * (its transaction; since the tenth pass without the commit's fsync, the WAL synced off this thread
+ * before the checkpoint) is a stall of the main thread, so the batch size follows
  * the time the last one took, in proportion, aiming at about 5 ms (from 25 to `batch` events):
  * the disk's pace varies, and a fixed size tuned on a quiet machine is a long stall on a busy one.
  * The checkpoint that folds each batch into the file is a step of its own, as is the last one
@@ -88,7 +89,9 @@ export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: n
   let size = Math.min(100, most);
   for (;;) {
     const t0 = performance.now();
-    const r = purgeExpiredEvents(db, { ...options, limit: size, audit: false, countKept: false });
+    // Without the commit's fsync (a batch a power cut undoes is purged on the next run); the WAL
+    // is synced off this thread below, before the checkpoint, which then syncs only the file.
+    const r = withoutCommitSync(db, () => purgeExpiredEvents(db, { ...options, limit: size, audit: false, countKept: false }));
     const took = performance.now() - t0;
     total.events += r.events;
     total.scanRejections += r.scanRejections;
@@ -96,7 +99,7 @@ export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: n
     if (r.events === 0) break;
     // Towards BATCH_AIM_MS a batch; never more than doubling, so one quick batch cannot make the next a long one.
     size = Math.round(Math.min(most, Math.max(least, size * Math.min(2, BATCH_AIM_MS / Math.max(took, 1)))));
-    await yieldNow();
+    await syncWalOffThread(db);
     // Fold each batch into the file as it goes: one big checkpoint at the end would be the stall.
     checkpointWal(db, 'PASSIVE');
     await yieldNow();
