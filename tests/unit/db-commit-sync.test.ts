@@ -1,6 +1,8 @@
 // Background writes that can be done again (the late counts' fold, a purge batch) commit without
-// their fsync (db/database.ts withoutCommitSync, issue 16). What must never change: a sign-in is
-// still committed with its fsync, whatever ran before it, and the fold and the purge still land.
+// their fsync (db/database.ts withoutCommitSync, issue 16). What must never change: the connection
+// is back at its synced commit level (FULL) for the next sign-in, whatever ran before it, and the
+// fold and the purge still land. (Whether the disk syncs cannot be seen from here: the level is.)
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestCore } from '../helpers/core';
 import { syncWalOffThread, withoutCommitSync } from '../../electron/core/db/database';
@@ -39,13 +41,22 @@ describe('commits without their fsync, for writes the kiosk can redo', () => {
     const late = await core.record({ studentId: 'demo-1', direction: 'sign_in', reasonId: 'overslept' });
     expect(late.event.minutesLate).toBeGreaterThan(0);
     // The fold (a second after the sign-in on the kiosk; called here) counts the late.
+    // What the fold and the purge set the level to, and back (the kiosk's commit level, not its disk).
+    const levels: string[] = [];
+    const pragma = core.db.pragma.bind(core.db);
+    core.db.pragma = ((source: string, options?: { simple?: boolean }) => {
+      if (/^synchronous\s*=/.test(source)) levels.push(source);
+      return pragma(source, options);
+    }) as typeof core.db.pragma;
     const counts = new LateCountRepository(core.db);
     counts.catchUp();
+    expect(levels).toEqual(['synchronous = NORMAL', 'synchronous = 2']);
     expect(level(core.db)).toBe(FULL);
     expect(core.db.prepare('SELECT SUM(lates) AS n FROM late_counts').get()).toEqual({ n: 1 });
     core.db.prepare(`UPDATE outbox SET state = 'done'`).run();
     const purged = await purgeInBatches(core.db, { days: 60, now: new Date('2026-11-24T02:30:00Z'), timeZone: 'Europe/London' });
     expect(purged.events).toBe(1);
+    expect(levels.slice(2, 4)).toEqual(['synchronous = NORMAL', 'synchronous = 2']);
     expect(core.db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 0 });
     // The count outlives the purge (db/retention.ts).
     expect(core.db.prepare('SELECT SUM(lates) AS n FROM late_counts').get()).toEqual({ n: 1 });
@@ -54,6 +65,15 @@ describe('commits without their fsync, for writes the kiosk can redo', () => {
     const next = await core.record({ studentId: 'demo-2', direction: 'sign_in', reasonId: 'overslept' });
     expect(core.db.prepare('SELECT id FROM events').pluck().all()).toEqual([next.event.id]);
     expect(level(core.db)).toBe(FULL);
-    await syncWalOffThread(core.db);
+  });
+
+  it('syncs the WAL off the main thread, and does nothing where there is no WAL file', async () => {
+    const t = openTestCore();
+    disposers.push(t.dispose);
+    await t.core.record({ studentId: 'demo-1', direction: 'sign_in', reasonId: 'overslept' });
+    await expect(syncWalOffThread(t.core.db)).resolves.toBeUndefined();
+    const memory = new Database(':memory:');
+    disposers.push(() => memory.close());
+    await expect(syncWalOffThread(memory)).resolves.toBeUndefined();
   });
 });

@@ -137,8 +137,9 @@ export function withoutCommitSync<T>(db: Db, fn: () => T): T {
 
 /**
  * Sync a database's WAL file on libuv's threads (the caller awaits, the event loop runs): what
- * withoutCommitSync's commits wrote is then on the disk, and the checkpoint after them has only the
- * database file to sync. No WAL file (in memory, or not yet written): nothing to do.
+ * withoutCommitSync's commits wrote is then on the disk, and a checkpoint after them finds the WAL
+ * clean (its own sync of it is then cheap). No WAL file (in memory, or not yet written): nothing to
+ * do; durability never depends on this (a checkpoint syncs the WAL itself before copying).
  */
 export async function syncWalOffThread(db: Db): Promise<void> {
   if (db.memory) return;

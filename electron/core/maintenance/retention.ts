@@ -74,10 +74,12 @@ export function purgeExpiredEvents(db: Db, options: PurgeOptions): PurgeResult {
  * for their writeback (a join over the outbox) is made once, at the end. One audit row for the run.
  */
 /**
- * What one batch of purgeInBatches aims to take (its transaction, with the commit's fsync). A batch
- * that meets a slow fsync takes several times its aim: purging 60,000 events (issue 16's bench,
- * three runs each), aiming at 10 ms gave longest stalls of 30, 31 and 59 ms; at 5 ms, 24, 25 and
- * 29 ms, for a purge ~20% longer (10.6–13.5 s against 9.3–10.7 s), at night.
+ * What one batch of purgeInBatches aims to take on the main thread: the longer of its transaction
+ * and the checkpoint after it (copying its pages into the file and syncing the file). A step that
+ * meets a slow fsync takes several times its aim: purging 60,000 events (issue 16's bench, three
+ * runs each, when each batch's commit still synced), aiming at 10 ms gave longest stalls of 30, 31
+ * and 59 ms; at 5 ms, 24, 25 and 29 ms, for a purge ~20% longer (10.6–13.5 s against 9.3–10.7 s),
+ * at night.
  */
 const BATCH_AIM_MS = 5;
 
@@ -90,18 +92,22 @@ export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: n
   for (;;) {
     const t0 = performance.now();
     // Without the commit's fsync (a batch a power cut undoes is purged on the next run); the WAL
-    // is synced off this thread below, before the checkpoint, which then syncs only the file.
+    // is synced off this thread below, so the checkpoint finds it already on the disk.
     const r = withoutCommitSync(db, () => purgeExpiredEvents(db, { ...options, limit: size, audit: false, countKept: false }));
     const took = performance.now() - t0;
     total.events += r.events;
     total.scanRejections += r.scanRejections;
     for (const [table, n] of Object.entries(r.related)) total.related[table] = (total.related[table] ?? 0) + n;
     if (r.events === 0) break;
-    // Towards BATCH_AIM_MS a batch; never more than doubling, so one quick batch cannot make the next a long one.
-    size = Math.round(Math.min(most, Math.max(least, size * Math.min(2, BATCH_AIM_MS / Math.max(took, 1)))));
     await syncWalOffThread(db);
+    await yieldNow();
     // Fold each batch into the file as it goes: one big checkpoint at the end would be the stall.
+    const c0 = performance.now();
     checkpointWal(db, 'PASSIVE');
+    // The checkpoint (which syncs the file) grows with the batch: the next size follows the longer step.
+    const longest = Math.max(took, performance.now() - c0);
+    // Towards BATCH_AIM_MS a step; never more than doubling, so one quick batch cannot make the next a long one.
+    size = Math.round(Math.min(most, Math.max(least, size * Math.min(2, BATCH_AIM_MS / Math.max(longest, 1)))));
     await yieldNow();
   }
   // Nothing left to delete: this last pass only counts what waits for its writeback.
