@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestCore } from '../helpers/core';
 import { purgeExpiredEvents, purgeInBatches, retentionCutoff } from '../../electron/core/maintenance/retention';
+import { purgeEventsBefore } from '../../electron/core/db/retention';
 import type { KioskCore } from '../../electron/core/kiosk';
 
 const disposers: (() => void)[] = [];
@@ -137,5 +138,56 @@ describe('retention purge', () => {
     expect(fileBytes().includes('QZXW')).toBe(false);
     // The kiosk goes on signing students in on the same connection.
     expect(exists(core, await signIn(core, set, RECENT_DAY, 'demo-8'))).toBe(true);
+  });
+
+  it('prepares its statements once per connection, however many batches, and a purge rolled back leaves the next one whole', async () => {
+    // Issue 16: statements prepared afresh for every batch were finalized by the garbage collector
+    // in 27-32 ms pauses of the desk's thread during a big purge.
+    const t = openTestCore(OLD_DAY);
+    disposers.push(t.dispose);
+    const { core } = t;
+    const set = (at: string) => t.clock.set(at);
+    const oldOnes = async (students: string[]) => {
+      const ids: string[] = [];
+      for (const s of students) ids.push(await signIn(core, set, OLD_DAY, s));
+      for (const id of ids) setOutbox(core, id, 'done');
+      return ids;
+    };
+    let prepared = 0;
+    const prepare = core.db.prepare.bind(core.db);
+    core.db.prepare = ((sql: string) => {
+      prepared++;
+      return prepare(sql);
+    }) as typeof core.db.prepare;
+    const purge = async (batch: number) => {
+      prepared = 0;
+      const r = await purgeInBatches(core.db, { days: 60, now: NOW, timeZone: 'Europe/London', batch });
+      return { events: r.events, prepared };
+    };
+
+    // A purge rolled back (here its audit step throws) takes its temp table with it...
+    const first = await oldOnes(['demo-1']);
+    expect(() =>
+      purgeEventsBefore(core.db, retentionCutoff(NOW, 60, 'Europe/London'), undefined, () => {
+        throw new Error('the disk is full');
+      }),
+    ).toThrow('the disk is full');
+    expect(exists(core, first[0]!)).toBe(true);
+    // ...and the next one makes it again and purges.
+    expect((await purge(10)).events).toBe(1);
+    expect(exists(core, first[0]!)).toBe(false);
+
+    // One batch, then six: the same statements, prepared no more often.
+    await oldOnes(['demo-2']);
+    const one = await purge(10);
+    const six = await oldOnes(['demo-3', 'demo-4', 'demo-5', 'demo-6', 'demo-7', 'demo-8']);
+    const many = await purge(1);
+    expect(one.events).toBe(1);
+    expect(many.events).toBe(6);
+    expect(many.prepared).toBe(one.prepared);
+    expect(six.map((id) => exists(core, id))).toEqual([false, false, false, false, false, false]);
+    // The desk goes on, with foreign keys checked again.
+    expect(core.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(exists(core, await signIn(core, set, RECENT_DAY, 'demo-9'))).toBe(true);
   });
 });

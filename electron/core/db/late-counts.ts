@@ -1,6 +1,6 @@
 // The lateness counts and threshold alerts (issue 18; schema and triggers in migration 011).
 // All the SQL of the lateness feature lives here; electron/core/attendance/lateness/ decides.
-import { withoutCommitSync, type Db } from './database';
+import { keptStatement, withoutCommitSync, type Db } from './database';
 
 export interface LateAlertRow {
   eventId: string;
@@ -63,7 +63,8 @@ export function catchUpLateCountsOf(db: Db, ids: string): void {
     `events e CROSS JOIN late_pending p ON p.event_rowid = e.rowid WHERE e.id IN (${ids}) AND ${STANDING_E}`,
     [],
   );
-  db.prepare(
+  keptStatement(
+    db,
     `DELETE FROM late_pending WHERE event_rowid IN (SELECT rowid FROM events WHERE id IN (${ids}))`,
   ).run();
 }
@@ -72,19 +73,22 @@ export function catchUpLateCountsOf(db: Db, ids: string): void {
 function foldNotes(db: Db, from: string, params: unknown[]): void {
   // Year and form as the note has them (the student's at the sign-in); the WHERE in `from`
   // also keeps SQLite's upsert-after-SELECT parse unambiguous.
-  db.prepare(
+  keptStatement(
+    db,
     `INSERT INTO late_counts (student_id, local_date, year, form, lates)
      SELECT e.student_id, e.local_date, p.year, p.form, COUNT(*) FROM ${from}
      GROUP BY e.student_id, e.local_date
      ON CONFLICT (student_id, local_date) DO UPDATE SET lates = lates + excluded.lates`,
   ).run(...params);
-  db.prepare(
+  keptStatement(
+    db,
     `INSERT INTO late_weeks (week_start, student_id, lates)
      SELECT date(e.local_date, 'weekday 0', '-6 days'), e.student_id, COUNT(*) FROM ${from}
      GROUP BY 1, 2
      ON CONFLICT (week_start, student_id) DO UPDATE SET lates = lates + excluded.lates`,
   ).run(...params);
-  db.prepare(
+  keptStatement(
+    db,
     `INSERT INTO late_period_counts (kind, period_start, student_id, lates)
      SELECT lp.kind, lp.first_day, e.student_id, COUNT(*) FROM ${from.replace(' WHERE ', ' JOIN late_periods lp ON e.local_date BETWEEN lp.first_day AND lp.last_day WHERE ')}
      GROUP BY 1, 2, 3

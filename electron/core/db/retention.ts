@@ -2,7 +2,7 @@
 // (with every row that hangs off them, found from the schema's foreign keys), in one transaction,
 // with secure_delete on so the freed pages are overwritten. When to purge and how far back is
 // decided in maintenance/retention.ts.
-import type { Db } from './database';
+import { keptStatement, type Db } from './database';
 import { catchUpLateCountsOf } from './late-counts';
 
 /** Outbox states in which the MIS does not have the mark yet and a person may still need the event. */
@@ -38,19 +38,27 @@ export function purgeEventsBefore(
   countKept = true,
 ): PurgedRows {
   const unfinished = UNFINISHED_WRITEBACK.map((s) => `'${s}'`).join(', ');
+  // Every statement here is kept per connection (keptStatement), and the pragmas are set through
+  // exec (no statement object at all): the purge runs in hundreds of batches on the main thread,
+  // and statements prepared afresh for each were finalized by the garbage collector in long pauses
+  // (issue 16).
   const wasSecure = db.pragma('secure_delete', { simple: true }) as number;
   const hadForeignKeys = db.pragma('foreign_keys', { simple: true }) as number;
-  db.pragma('secure_delete = ON');
+  db.exec('PRAGMA secure_delete = ON');
   // Row-by-row foreign-key checks would scan the whole events table for every deleted event
   // (nothing indexes events.supersedes): minutes for a year of events. Children go first and
   // chains stay whole by construction, and a check before commit proves it.
-  db.pragma('foreign_keys = OFF');
+  db.exec('PRAGMA foreign_keys = OFF');
   try {
     return db.transaction((): PurgedRows => {
-      db.exec(
-        'DROP TABLE IF EXISTS temp.retention_purge; CREATE TEMP TABLE retention_purge (id TEXT PRIMARY KEY)',
-      );
-      db.prepare(
+      // The batch's ids, in a table of this connection's own that stays between batches (emptied,
+      // not dropped: a change to the temp schema expires every prepared statement of the
+      // connection, the scan path's too). Made inside the transaction: a rollback takes it away
+      // and the next batch makes it again.
+      db.exec('CREATE TEMP TABLE IF NOT EXISTS retention_purge (id TEXT PRIMARY KEY)');
+      keptStatement(db, 'DELETE FROM temp.retention_purge').run();
+      keptStatement(
+        db,
         `INSERT INTO temp.retention_purge (id)
          SELECT e.id FROM events e
          WHERE e.local_date < ?
@@ -59,19 +67,9 @@ export function purgeEventsBefore(
       ).run(cutoff.date, limit ?? -1);
       // The lateness counts outlive the purge: a purged late still pending (migration 013) is counted first.
       catchUpLateCountsOf(db, 'SELECT id FROM temp.retention_purge');
-      // Through the outbox's state index: the old events whose mark the MIS does not have yet.
-      const keptAwaitingWriteback = !countKept
-        ? 0
-        : (
-            db
-              .prepare(
-                `SELECT COUNT(DISTINCT o.event_id) AS n FROM outbox o JOIN events e ON e.id = o.event_id
-             WHERE o.state IN (${unfinished}) AND e.local_date < ?`,
-              )
-              .get(cutoff.date) as { n: number }
-          ).n;
       // An override and the event it replaced go together: never leave a kept event pointing at a purged one.
-      const unlinkKept = db.prepare(
+      const unlinkKept = keptStatement(
+        db,
         `DELETE FROM temp.retention_purge WHERE id IN (
            SELECT supersedes FROM events WHERE supersedes IS NOT NULL AND id NOT IN (SELECT id FROM temp.retention_purge)
            UNION SELECT superseded_by FROM events WHERE superseded_by IS NOT NULL AND id NOT IN (SELECT id FROM temp.retention_purge))`,
@@ -88,29 +86,39 @@ export function purgeEventsBefore(
         0,
       );
       delete related.events;
-      const scanRejections = db
-        .prepare('DELETE FROM scan_rejections WHERE at < ?')
-        .run(cutoff.instant).changes;
+      const scanRejections = keptStatement(db, 'DELETE FROM scan_rejections WHERE at < ?').run(cutoff.instant).changes;
+      // The old events whose mark the MIS does not have yet: counted once the others are gone, from
+      // the events (what is left before the cutoff is few: those kept) to their outbox rows. The
+      // outbox's state index first (SQLite's own choice) looked up every unfinished mark's event,
+      // old or new: 12-30 ms of the main thread at the end of issue 16's fleet purge. The purged
+      // events had no unfinished mark, so the count is the same either side of the delete.
+      const keptAwaitingWriteback = !countKept
+        ? 0
+        : (
+            keptStatement(
+              db,
+              `SELECT COUNT(DISTINCT o.event_id) AS n FROM events e CROSS JOIN outbox o ON o.event_id = e.id
+               WHERE e.local_date < ? AND o.state IN (${unfinished})`,
+            ).get(cutoff.date) as { n: number }
+          ).n;
       const outcome: PurgedRows = { events, related, scanRejections, keptAwaitingWriteback };
       inTransaction?.(outcome);
       // Every table pointing at events lost its rows above; only links between events could
       // still point at a purged one. A throw here rolls the whole purge back.
-      const { n: dangling } = db
-        .prepare(
-          `SELECT COUNT(*) AS n FROM events
-           WHERE supersedes IN (SELECT id FROM temp.retention_purge) OR superseded_by IN (SELECT id FROM temp.retention_purge)`,
-        )
-        .get() as { n: number };
+      const { n: dangling } = keptStatement(
+        db,
+        `SELECT COUNT(*) AS n FROM events
+         WHERE supersedes IN (SELECT id FROM temp.retention_purge) OR superseded_by IN (SELECT id FROM temp.retention_purge)`,
+      ).get() as { n: number };
       if (dangling)
         throw new Error(
           `Retention would leave ${dangling} event(s) linked to a purged one; nothing was purged.`,
         );
-      db.exec('DROP TABLE temp.retention_purge');
+      keptStatement(db, 'DELETE FROM temp.retention_purge').run();
       return outcome;
     })();
   } finally {
-    db.pragma(`secure_delete = ${wasSecure ? 'ON' : 'OFF'}`);
-    db.pragma(`foreign_keys = ${hadForeignKeys ? 'ON' : 'OFF'}`);
+    db.exec(`PRAGMA secure_delete = ${wasSecure ? 'ON' : 'OFF'}; PRAGMA foreign_keys = ${hadForeignKeys ? 'ON' : 'OFF'}`);
   }
 }
 
@@ -119,7 +127,7 @@ export function purgeEventsBefore(
  * deleted pages until then. PASSIVE between batches: never waits for a reader.
  */
 export function checkpointWal(db: Db, mode: 'PASSIVE' | 'TRUNCATE'): void {
-  db.pragma(walCheckpointPragma(mode));
+  db.exec(`PRAGMA ${walCheckpointPragma(mode)}`);
 }
 
 /** The pragma checkpointWal runs (maintenance/retention.ts runs it on a worker's connection too). */
@@ -146,7 +154,7 @@ function deleteWithChildren(
     const childWhere = `"${child.from}" IN (SELECT "${parentKey}" FROM "${table}" WHERE ${where})`;
     deleteWithChildren(db, keys, child.table, childWhere, counts, depth + 1);
   }
-  const n = db.prepare(`DELETE FROM "${table}" WHERE ${where}`).run().changes;
+  const n = keptStatement(db, `DELETE FROM "${table}" WHERE ${where}`).run().changes;
   if (n) counts[table] = (counts[table] ?? 0) + n;
   return n;
 }
@@ -164,11 +172,10 @@ interface ForeignKey {
  * batch of the purge, was a few milliseconds of every batch).
  */
 function foreignKeys(db: Db): ForeignKey[] {
-  return db
-    .prepare(
-      `SELECT m.name AS "table", f."from" AS "from", f."table" AS parent, f."to" AS "to"
-       FROM sqlite_master m, pragma_foreign_key_list(m.name) f
-       WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`,
-    )
-    .all() as ForeignKey[];
+  return keptStatement(
+    db,
+    `SELECT m.name AS "table", f."from" AS "from", f."table" AS parent, f."to" AS "to"
+     FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`,
+  ).all() as ForeignKey[];
 }
