@@ -23,6 +23,8 @@ const EVENTS = 100_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passdesk-fleet-bench-'));
 const clock = fixedClock('2026-11-24T09:07:00Z');
 let core = KioskCore.open({ dataDir: dir, clock, demo: false });
+// As the kiosk runs once started: the WAL folded back on a worker thread (maintenance/checkpointer.ts).
+core.runtime.startCheckpointer();
 
 const students: Student[] = Array.from({ length: STUDENTS }, (_, i) => ({
   id: `s${i}`, misId: `m${i}`, forename: `F${i}`, surname: `S${i}`, year: 7 + (i % 7), form: null, groupId: null,
@@ -113,6 +115,7 @@ const purgeMs = performance.now() - t0;
 const purgeStall = purgeLoop.stop();
 
 // 5. Recovery: a damaged index page at start-up; restore the newest backup and salvage.
+await core.stop();
 core.close();
 const file = path.join(dir, 'passdesk.sqlite');
 const raw = new Database(file, { readonly: true });

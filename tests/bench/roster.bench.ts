@@ -104,6 +104,8 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passdesk-roster-bench-'));
   const core = KioskCore.open({ dataDir: dir, clock: fixedClock('2026-11-24T09:07:00Z'), demo: false });
+  // As the kiosk runs once started: the WAL folded back on a worker thread (maintenance/checkpointer.ts).
+  core.runtime.startCheckpointer();
   try {
     const seeded = await core.roster.importNow(csvFileSource(seedFile));
     if (seeded.outcome !== 'applied') throw new Error(`seed import ${seeded.outcome}: ${seeded.message}`);
@@ -200,6 +202,7 @@ async function child(scenario: Scenario, fake: Fake, csvFile: string, seedFile: 
     const students = core.students.count();
     return { seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, students, stall, idle, idleScanMs, busyScanMs, idleSplit, busySplit, writeMs, phases, cpu };
   } finally {
+    await core.stop();
     core.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

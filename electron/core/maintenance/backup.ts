@@ -330,7 +330,7 @@ function evalWorker<T>(source: string, name: string, workerData: Record<string, 
   });
 }
 
-function betterSqlitePath(): string {
+export function betterSqlitePath(): string {
   return createRequire(import.meta.url).resolve('better-sqlite3').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 }
 

@@ -27,6 +27,7 @@ import { LatenessService } from '../attendance/lateness/service';
 import { StaffDesk } from '../staff/desk';
 import { SettingsService, loadDistrictPolicy } from '../settings';
 import { Maintenance } from '../maintenance';
+import { startCheckpointer, type WalCheckpointer } from '../maintenance/checkpointer';
 import { PassPrinter, type OsPrint } from '../hardware/printer';
 import { kioskPrinterStatus } from '../hardware/printer/status';
 import { HidScannerService, loadNodeHidBackend, toKioskScannerStatus } from '../hardware/scanner';
@@ -112,6 +113,7 @@ export class Runtime {
   readonly messages: MessageService;
 
   private running: { stop(): Promise<void> } | null = null;
+  private checkpointer: WalCheckpointer | null = null;
   /** The real pass printer while started (for electron/main and tests). */
   passPrinter: PassPrinter | null = null;
   hid: HidScannerService | null = null;
@@ -240,6 +242,7 @@ export class Runtime {
     if (this.running) return;
     const log = this.log;
     const schedules = options.schedules ?? true;
+    this.startCheckpointer();
     const onStatus = () => this.status.schedule();
 
     // ---- printer: attendance prints through the port; status chips follow the printer --------
@@ -306,11 +309,27 @@ export class Runtime {
     };
   }
 
+  /**
+   * Issue 16: the WAL folded back into the database file on a worker thread, not inside a
+   * sign-in's commit (maintenance/checkpointer.ts). Part of start(); a bench that measures the
+   * kiosk without its printer and MIS starts it alone.
+   */
+  startCheckpointer(): void {
+    this.checkpointer ??= startCheckpointer(this.db, { nativeBinding: this.nativeBinding, log: this.log });
+  }
+
+  private async stopCheckpointer(): Promise<void> {
+    const c = this.checkpointer;
+    this.checkpointer = null;
+    await c?.stop();
+  }
+
   /** Stop what start() started (in-flight work finishes first); the database stays open. */
   async stop(): Promise<void> {
     const r = this.running;
     this.running = null;
     await r?.stop();
+    await this.stopCheckpointer();
   }
 
   /** Close the database (after stop()). */
@@ -320,6 +339,8 @@ export class Runtime {
     this.lateness.stop();
     this.status.stop();
     this.bus.clear();
+    // Closed without stop(): the worker closes its own connection as it ends.
+    void this.stopCheckpointer();
     this.db.close();
   }
 }
