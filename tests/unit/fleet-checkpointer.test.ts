@@ -8,7 +8,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openTestCore, tempDir } from '../helpers/core';
-import { FALLBACK_PAGES, startCheckpointer } from '../../electron/core/maintenance/checkpointer';
+import { startCheckpointer } from '../../electron/core/maintenance/checkpointer';
+import { checkpointWorkerRunning, FALLBACK_AUTOCHECKPOINT_PAGES as FALLBACK_PAGES, pauseAutoCheckpoint } from '../../electron/core/db/database';
 import type { Logger } from '../../electron/core/logging/logger';
 
 const disposers: (() => void)[] = [];
@@ -84,6 +85,26 @@ describe('the WAL checkpoint on its own thread', () => {
     await vi.waitFor(() => expect(warnings).toContain('checkpoint worker: the WAL was not folded back'), { timeout: 30_000, interval: 20 });
     await c.stop();
     expect(autoPages(core.db)).toBe(1000);
+  });
+
+  it('keeps the desk\'s own checkpoint off while a roster import writes, whenever the worker starts or stops', () => {
+    const t = openTestCore();
+    disposers.push(t.dispose);
+    const db = t.core.db;
+    // The worker ready during an import: still off until the import ends, then the fallback.
+    const resume = pauseAutoCheckpoint(db);
+    expect(autoPages(db)).toBe(0);
+    checkpointWorkerRunning(db, true);
+    expect(autoPages(db)).toBe(0);
+    resume();
+    resume(); // once is enough
+    expect(autoPages(db)).toBe(FALLBACK_PAGES);
+    // The worker stopped during an import: SQLite's own once the import ends, not the fallback.
+    const again = pauseAutoCheckpoint(db);
+    checkpointWorkerRunning(db, false);
+    expect(autoPages(db)).toBe(0);
+    again();
+    expect(autoPages(db)).toBe(1000);
   });
 
   it('does nothing for a database in memory', async () => {

@@ -113,6 +113,69 @@ export function openSideConnection(file: string, nativeBinding?: string): Db {
   return db;
 }
 
+/** SQLite's own threshold for a connection's automatic checkpoint, in pages. */
+export const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+/**
+ * The main connection's threshold while a worker folds the WAL back (maintenance/checkpointer.ts):
+ * a fallback for a worker that lags or dies (pages of 4 KiB: 32 MiB).
+ */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 8192;
+const walOwners = new WeakMap<Db, { worker: boolean; paused: number }>();
+
+/**
+ * The connection's automatic checkpoint has two owners, each saying what it needs, and this one
+ * setting from both: off while a roster import writes from its worker (pauseAutoCheckpoint), a
+ * fallback while the checkpoint worker runs, SQLite's own otherwise.
+ */
+function applyAutoCheckpoint(db: Db): void {
+  if (!db.open) return;
+  const o = walOwners.get(db) ?? { worker: false, paused: 0 };
+  db.pragma(`wal_autocheckpoint = ${o.paused > 0 ? 0 : o.worker ? FALLBACK_AUTOCHECKPOINT_PAGES : SQLITE_AUTOCHECKPOINT_PAGES}`);
+}
+
+function ownersOf(db: Db): { worker: boolean; paused: number } {
+  let o = walOwners.get(db);
+  if (!o) walOwners.set(db, (o = { worker: false, paused: 0 }));
+  return o;
+}
+
+/** The checkpoint worker started (ready) or stopped for this connection. */
+export function checkpointWorkerRunning(db: Db, running: boolean): void {
+  ownersOf(db).worker = running;
+  applyAutoCheckpoint(db);
+}
+
+/** The connection's automatic checkpoint off until the returned function is called (once is enough). */
+export function pauseAutoCheckpoint(db: Db): () => void {
+  ownersOf(db).paused++;
+  applyAutoCheckpoint(db);
+  let resumed = false;
+  return () => {
+    if (resumed) return;
+    resumed = true;
+    ownersOf(db).paused--;
+    applyAutoCheckpoint(db);
+  };
+}
+
+/**
+ * Fold the WAL into the database file and truncate it (after a purge or a rewrite with
+ * secure_delete: the WAL still holds the old pages). Only one checkpoint runs at a time, and a
+ * TRUNCATE that meets another (the checkpoint worker's, every 2 s) answers busy at once, without
+ * waiting: it is tried again, a few ms apart, for up to ~1 s. Returns whether the WAL was truncated.
+ */
+export function truncateWal(db: Db): boolean {
+  if (db.memory) return true;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    const row = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (!row[0] || row[0].busy === 0) return true;
+    if (attempt >= 40) return false;
+    // A synchronous pause (callers are synchronous): the other checkpoint is a few ms of copying.
+    Atomics.wait(pause, 0, 0, 25);
+  }
+}
+
 const kept = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
 
 /**

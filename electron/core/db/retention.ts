@@ -52,9 +52,10 @@ export function purgeEventsBefore(
   try {
     return db.transaction((): PurgedRows => {
       // The batch's ids, in a table of this connection's own that stays between batches (emptied,
-      // not dropped: a change to the temp schema expires every prepared statement of the
-      // connection, the scan path's too). Made inside the transaction: a rollback takes it away
-      // and the next batch makes it again.
+      // not dropped: no schema change per batch; the foreign_keys pragma around each batch expires
+      // the connection's statements anyway, and SQLite prepares them again in place, which also
+      // keeps the kept DELETEs compiled with foreign keys off). Made inside the transaction: a
+      // rollback takes it away and the next batch makes it again.
       db.exec('CREATE TEMP TABLE IF NOT EXISTS retention_purge (id TEXT PRIMARY KEY)');
       keptStatement(db, 'DELETE FROM temp.retention_purge').run();
       keptStatement(

@@ -7,7 +7,7 @@
 // database file alone does not let anyone test guesses against the hashes. An admin who wants
 // to know whether badge 100123 was refused can compute its fingerprint on the kiosk.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from './database';
+import { truncateWal, type Db } from './database';
 import type { SecretStore } from '../security/secrets';
 import type { Logger } from '../logging/logger';
 
@@ -82,7 +82,7 @@ export class ScanRejectionLog {
     } finally {
       this.db.pragma(`secure_delete = ${wasSecure ? 'ON' : 'OFF'}`);
     }
-    if (!this.db.memory) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    truncateWal(this.db);
     return rows.length;
   }
 }

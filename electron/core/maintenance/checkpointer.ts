@@ -8,22 +8,18 @@
 // as a fallback, at a higher threshold, for a worker that lags or dies. An eval'd worker like the
 // backup's (maintenance/backup.ts), so no bundle entry.
 import { Worker } from 'node:worker_threads';
-import { bindingOptions, type Db } from '../db/database';
+import { bindingOptions, checkpointWorkerRunning, type Db } from '../db/database';
 import type { Logger } from '../logging/logger';
 import { betterSqlitePath } from './backup';
 
 /** How often the worker folds the WAL back (a desk's sign-ins between two: a few dozen pages at most). */
 const EVERY_MS = 2000;
-/**
- * The main connection's own automatic checkpoint while the worker runs: only a WAL this long
- * (pages of 4 KiB; 32 MiB) is folded back on the main thread. SQLite's default is 1,000.
- */
-export const FALLBACK_PAGES = 8192;
-const SQLITE_DEFAULT_PAGES = 1000;
 
-// The worker: one connection (synchronous FULL, SQLite's default: a checkpoint syncs the WAL before
-// it copies and the database file after), the checkpoint on a timer, a first one at once. A failed
-// checkpoint (the disk) is reported once and tried again at the next tick; 'stop' closes it.
+// The worker: one connection (synchronous NORMAL, better-sqlite3's default in WAL mode: a
+// checkpoint still syncs the WAL before it copies and the database file before it marks the frames
+// copied, so the WAL is never restarted over frames not yet in the file; only OFF would skip
+// that), the checkpoint on a timer, a first one at once. A failed checkpoint (the disk) is
+// reported once and tried again at the next tick; 'stop' closes it.
 const SOURCE = `
 const { parentPort, workerData: w } = require('node:worker_threads');
 let db;
@@ -83,29 +79,21 @@ export function startCheckpointer(db: Db, options: { nativeBinding?: string; log
   }
   // It never keeps the process alive (a CLI, a test): the main connection's fallback covers its absence.
   worker.unref();
-  let raised = false;
-  const setPages = (pages: number) => {
-    if (!db.open) return;
-    try {
-      db.pragma(`wal_autocheckpoint = ${pages}`);
-    } catch {
-      // The database is closing: nothing to put back.
-    }
-  };
+  // The main connection's own checkpoint (db/database.ts: a fallback while the worker runs, off
+  // while a roster import writes, SQLite's own otherwise) follows the worker's life.
+  let running = false;
   const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('message', (m: { type: string; error?: string }) => {
     if (m.type === 'ready') {
-      // Not while a roster import has the main connection's checkpoint off (it puts it back itself).
-      if (db.open && (db.pragma('wal_autocheckpoint', { simple: true }) as number) > 0) setPages(FALLBACK_PAGES);
-      raised = true;
+      running = true;
+      checkpointWorkerRunning(db, true);
     } else if (m.type === 'failed' || m.type === 'error') {
       log.warn('checkpoint worker: the WAL was not folded back', { error: m.error });
     }
   });
   worker.on('error', (e) => log.warn('checkpoint worker stopped', { error: e.message }));
   void ended.then(() => {
-    // SQLite's default again, unless a roster import has it off meanwhile (it puts back what it found).
-    if (raised && db.open && db.pragma('wal_autocheckpoint', { simple: true }) === FALLBACK_PAGES) setPages(SQLITE_DEFAULT_PAGES);
+    if (running) checkpointWorkerRunning(db, false);
   });
   return {
     stop: async () => {

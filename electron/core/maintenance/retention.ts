@@ -6,7 +6,7 @@
 // The count goes in the audit log; SQLite's secure_delete overwrites the freed pages so the
 // data is gone from the file, not only from the tables.
 import { addDays, startOfDay, todayIn } from '../../../shared/school-time';
-import { syncWalOffThread, withoutCommitSync, type Db } from '../db/database';
+import { syncWalOffThread, truncateWal, withoutCommitSync, type Db } from '../db/database';
 import { appendAudit } from '../db/audit';
 import { checkpointWal, purgeEventsBefore, UNFINISHED_WRITEBACK, walCheckpointPragma } from '../db/retention';
 import { pragmaInWorker } from './backup';
@@ -121,7 +121,7 @@ export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: n
   // The last batches and the audit row into the file, so the truncation below only truncates.
   checkpointWal(db, 'PASSIVE');
   await yieldNow();
-  if (total.events > 0) await truncateWalOffThread(db);
+  if (total.events > 0) await truncateWalOffThread(db, options.log ?? silentLogger);
   logPurge(options, total, options.log ?? silentLogger);
   return total;
 }
@@ -133,18 +133,21 @@ export async function purgeInBatches(db: Db, options: PurgeOptions & { batch?: n
  * locks at once; a scan that comes meanwhile waits for the truncation (busy_timeout), as it would
  * have waited behind it on this thread. In-memory, or when no worker starts: here.
  */
-async function truncateWalOffThread(db: Db): Promise<void> {
+async function truncateWalOffThread(db: Db, log: Logger): Promise<void> {
   if (!db.memory) {
-    try {
-      const r = await pragmaInWorker(db.name, walCheckpointPragma('TRUNCATE'), false);
-      // busy_timeout ran out (a reader, such as a backup, still on an older snapshot): the
-      // truncation is tried once more here, as it always was.
-      if (r.ok && r.value === '0') return;
-    } catch {
-      // No worker: below, on this thread.
+    // Only one checkpoint runs at a time: a TRUNCATE that meets another (the checkpoint worker's,
+    // every 2 s; a reader's snapshot) answers busy at once. Tried again a little later, a few times.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const r = await pragmaInWorker(db.name, walCheckpointPragma('TRUNCATE'), false);
+        if (r.ok && r.value === '0') return;
+      } catch {
+        break; // No worker: below, on this thread.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
     }
   }
-  checkpointWal(db, 'TRUNCATE');
+  if (!truncateWal(db)) log.warn('retention purge: the WAL could not be truncated; the next checkpoint folds it back');
 }
 
 function auditPurge(db: Db, options: PurgeOptions, outcome: PurgeResult): void {
@@ -160,7 +163,7 @@ function auditPurge(db: Db, options: PurgeOptions, outcome: PurgeResult): void {
 
 function finishPurge(db: Db, options: PurgeOptions, result: PurgeResult, log: Logger): void {
   // The WAL still holds copies of the deleted pages until a checkpoint folds it into the file.
-  if (result.events > 0) checkpointWal(db, 'TRUNCATE');
+  if (result.events > 0 && !truncateWal(db)) log.warn('retention purge: the WAL could not be truncated; the next checkpoint folds it back');
   logPurge(options, result, log);
 }
 

@@ -73,9 +73,10 @@ const EARLY_SYNC_MS = 10;
 const READ_SYNC_MS = 200;
 /**
  * How often the import folds the WAL back into the database (between its syncs of the WAL alone).
- * Nothing else does while it runs (the import's connection and, meanwhile, the desk's have SQLite's
- * automatic checkpoint off: database.ts openSideConnection, service.ts), and a long WAL slows
- * every read of the desk's.
+ * The import's connection and, meanwhile, the desk's have SQLite's automatic checkpoint off
+ * (database.ts openSideConnection, service.ts); the kiosk's checkpoint worker (every 2 s,
+ * maintenance/checkpointer.ts) may fold it too, and whichever comes second finds the lock taken
+ * and skips (harmless: the WAL is synced first). A long WAL slows every read of the desk's.
  */
 const CHECKPOINT_MS = 50;
 /** Longest chunk of the write after the reading (see its call). */

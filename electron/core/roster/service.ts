@@ -5,7 +5,7 @@
 // (outcome applied | frozen | rollover_pending | refused | failed) and only throws when no import
 // could start at all (another is running, no source configured).
 import { EventEmitter } from 'node:events';
-import type { Db } from '../db/database';
+import { pauseAutoCheckpoint, type Db } from '../db/database';
 import { nameMergesAfterKill } from '../db/roster-writer';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';
@@ -313,8 +313,7 @@ export class RosterService {
       // The worker's writes grow the WAL; SQLite checkpoints on whichever connection commits past
       // the threshold. A scan's commit must not be the one that folds the import into the file:
       // this connection leaves checkpoints to the worker while it runs.
-      const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-      db.pragma('wal_autocheckpoint = 0');
+      const resumeAutoCheckpoint = pauseAutoCheckpoint(db);
       finish = await runInWorker({
         file: db.name,
         nativeBinding: this.opts.nativeBinding,
@@ -325,7 +324,7 @@ export class RosterService {
         logger: this.log,
         signal: options.signal,
         worker: this.takeWorkerAhead(),
-      }).finally(() => db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`));
+      }).finally(resumeAutoCheckpoint);
     } else {
       finish = await runImportJob({ db, store: this.store, logger: this.log, progress, signal: options.signal }, job, (ctx) => src.read(ctx));
     }

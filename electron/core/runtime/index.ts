@@ -328,8 +328,11 @@ export class Runtime {
   async stop(): Promise<void> {
     const r = this.running;
     this.running = null;
+    // Taken now: a start() while the services stop gets a checkpoint worker of its own.
+    const c = this.checkpointer;
+    this.checkpointer = null;
     await r?.stop();
-    await this.stopCheckpointer();
+    await c?.stop();
   }
 
   /** Close the database (after stop()). */
@@ -339,7 +342,10 @@ export class Runtime {
     this.lateness.stop();
     this.status.stop();
     this.bus.clear();
-    // Closed without stop(): the worker closes its own connection as it ends.
+    // Closed without stop(): the worker closes its own connection as it ends, a moment later. Never
+    // move the database aside in this process before that (restore and recovery run with the kiosk
+    // stopped): as the file's last connection it would delete the -wal and -shm by their paths.
+    if (this.checkpointer) this.log.warn('closing the database before the checkpoint worker stopped (call stop() first)');
     void this.stopCheckpointer();
     this.db.close();
   }
