@@ -162,15 +162,18 @@ export function pauseAutoCheckpoint(db: Db): () => void {
  * Fold the WAL into the database file and truncate it (after a purge or a rewrite with
  * secure_delete: the WAL still holds the old pages). Only one checkpoint runs at a time, and a
  * TRUNCATE that meets another (the checkpoint worker's, every 2 s) answers busy at once, without
- * waiting: it is tried again, a few ms apart, for up to ~1 s. Returns whether the WAL was truncated.
+ * waiting: it is tried again, a few ms apart, until ~1 s has gone. One that waits for a reader (a
+ * backup's snapshot) spends the busy timeout in each try: never tried again after that, so the
+ * main thread waits no longer than it always did. Returns whether the WAL was truncated.
  */
 export function truncateWal(db: Db): boolean {
   if (db.memory) return true;
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let attempt = 0; ; attempt++) {
+  const until = performance.now() + 1000;
+  for (;;) {
     const row = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     if (!row[0] || row[0].busy === 0) return true;
-    if (attempt >= 40) return false;
+    if (performance.now() >= until) return false;
     // A synchronous pause (callers are synchronous): the other checkpoint is a few ms of copying.
     Atomics.wait(pause, 0, 0, 25);
   }
