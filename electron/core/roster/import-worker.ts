@@ -6,8 +6,7 @@
 // roster-worker.mjs.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { openSideConnection } from '../db/database';
 import { WriteGate } from '../db/write-gate';
 import type { Logger } from '../logging/logger';
@@ -49,41 +48,52 @@ port.on('message', (m: ToWorker) => {
 
 /**
  * How far below the desk's priority the import's thread runs (a Linux nice value, added to the
- * process's own). On two cores the import's thread, V8's helper threads and the desk's thread are
- * often three that want a CPU, and then the desk's thread waited 5-15 ms for one in the middle of
- * a scan; a scan-sized task beside two busy processes waited p99 5-6 ms for a CPU at their
- * priority, 0.1-1.6 ms with them at nice 19 (issue 16's bench, docs/roster.md). Lowered, the
- * scans' p99 during a 50,000-student import fell from 10.1-12.9 ms (Wonde) and 12.8-13.8 ms (CSV)
- * in five runs to 9.2-11.3 and 9.3-11.2 ms in four. At 10 below, the import still gets about a
- * tenth of a CPU against a busy program at the desk's priority (nice 19 would leave it ~1.5%: a
- * kiosk busy with something else would take hours over its import); on an idle machine it
- * changes nothing. The cost: a scan that waits at the write gate for a chunk to commit may now
- * wait longer for the lowered thread to finish it (seen once, 11.6 ms); chunks end as soon as a
- * scan waits, so that is at most one statement's work.
+ * desk's). On two cores the import's thread, V8's helper threads and the desk's thread are often
+ * three that want a CPU, and then the desk's thread waited 3-15 ms for one in the middle of a
+ * scan; a scan-sized task beside two busy processes waited p99 5-6 ms for a CPU at their priority,
+ * 0.1-1.6 ms with them at nice 19 (issue 16's bench, docs/roster.md). Nice sets shares, not strict
+ * order: at 10 below, the desk's thread gets about nine times the import's share of a contended
+ * CPU. Lowered, the scans' p99 during a 50,000-student CSV import fell from 12.8-13.8 ms in five
+ * runs to 9.3-11.2 ms in four (Wonde: 10.1-12.9 against 9.2-11.3, overlapping). At 19 the import
+ * would get ~1.5% of a CPU against a busy program at the desk's priority and in the same session
+ * (nice counts only within it: autogroup, sched(7)), minutes for a large roster; at 10, a tenth.
+ * On an idle machine it changes nothing. The cost: a scan that waits at the write gate for a chunk
+ * to commit may now wait longer for the lowered thread to finish it (seen once, 11.6 ms). A chunk
+ * ends as soon as a scan waits, so that is at most one statement's work, but its time stretches
+ * with the contention.
  */
 const IMPORT_NICE = 10;
 
 /**
- * Lower this thread's priority (IMPORT_NICE), Linux only: there a thread's nice value is its own
- * (setpriority with the thread's id, read from /proc/thread-self). Elsewhere Node can only set a
- * whole process's priority, which would slow the desk too, so nothing changes. Returns the nice
- * value the thread now has, or null. Never the process's main thread (the desk's).
+ * Lower this thread's priority (IMPORT_NICE), Linux only: there a thread's nice value is its own,
+ * and setpriority's id 0 is the calling thread (setpriority(2), NPTL). Elsewhere Node sets only a
+ * whole process's priority, which would slow the desk too, so nothing changes. Never on the main
+ * thread (the desk's). Threads this thread starts afterwards inherit the value: libuv's pool is
+ * started first (see main), so that the desk's asynchronous file work never runs lowered.
+ * Returns the nice values, or null where nothing was lowered.
  */
-function lowerThisThreadsPriority(): number | null {
-  if (process.platform !== 'linux') return null;
+function lowerThisThreadsPriority(): { nice: number; desk: number } | null {
+  if (process.platform !== 'linux' || isMainThread) return null;
   try {
-    const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
-    if (!Number.isInteger(tid) || tid <= 0 || tid === process.pid) return null;
-    os.setPriority(tid, Math.min(19, os.getPriority(process.pid) + IMPORT_NICE));
-    return os.getPriority(tid);
-  } catch {
+    const desk = os.getPriority(process.pid);
+    const now = os.getPriority(0);
+    // Never a lower nice value than the thread has: that would raise its priority (refused without
+    // privilege, and done as root).
+    os.setPriority(0, Math.max(now, Math.min(19, desk + IMPORT_NICE)));
+    const nice = os.getPriority(0);
+    return nice > desk ? { nice, desk } : null;
+  } catch (e) {
+    logger.debug('roster: the import\'s CPU priority could not be lowered', { code: (e as NodeJS.ErrnoException).code, error: (e as Error).message });
     return null;
   }
 }
 
 async function main(start: WorkerStart): Promise<void> {
-  const nice = lowerThisThreadsPriority();
-  if (nice !== null) logger.info('roster: the import runs at a lower CPU priority than the desk', { nice });
+  // libuv's thread pool is made by the first thread to use it, and its threads take that thread's
+  // priority: it is started (one stat on the pool) before this thread is lowered.
+  await fs.promises.stat(start.file).catch(() => undefined);
+  const lowered = lowerThisThreadsPriority();
+  if (lowered) logger.info('roster: the import runs at a lower CPU priority than the desk', lowered);
   const db = openSideConnection(start.file, start.nativeBinding);
   try {
     const store = new RosterStore(db);
