@@ -128,11 +128,12 @@ export function detectDelimiter(text: string): string {
 }
 
 /**
- * Rows of a CSV text with the line each row starts on. The separator (`,` `;` tab) is detected,
- * Excel's byte-order mark dropped and CRLF line ends read (csv-parse's `bom` and its record
- * delimiter detection). Throws RosterError when it is not CSV.
+ * Rows of a CSV text with the line each row starts on, as a spreadsheet numbers it. The separator
+ * (`,` `;` tab) is detected, Excel's byte-order mark dropped (csv-parse's `bom`), and line ends of
+ * every kind read, mixed in one file too (oneKindOfLineEnd). Throws RosterError when it is not CSV.
  */
-export function readCsvRows(text: string, what = 'The file'): { header: string[]; rows: { line: number; cells: string[] }[] } {
+export function readCsvRows(raw: string, what = 'The file'): { header: string[]; rows: { line: number; cells: string[] }[] } {
+  const text = oneKindOfLineEnd(raw);
   const options = { bom: true, delimiter: detectDelimiter(text), skip_empty_lines: true, relax_column_count: true, trim: true };
   try {
     // Without a quote, every record is one line of the file: where there are as many records as
@@ -140,7 +141,7 @@ export function readCsvRows(text: string, what = 'The file'): { header: string[]
     // each record's line (its `info`, an object per record: 0.63-0.70 s of 50,000 rows against
     // 0.35-0.47 s without, on the import's thread, and garbage its collector then clears; issue 16's
     // bench, 50,000 rows, medians of 6: the CSV import 2.97 -> 2.50 s, its thread's CPU 2.42 -> 2.07 s).
-    const lines = text.includes('"') ? null : uniformLines(text);
+    const lines = text.includes('"') ? null : lineCount(text);
     if (lines !== null) {
       const records = parse(text, options) as string[][];
       if (records.length === lines) {
@@ -163,20 +164,35 @@ export function readCsvRows(text: string, what = 'The file'): { header: string[]
 }
 
 /**
- * Lines of a text whose lines all end alike (LF, or CRLF), as csv-parse numbers them; null where
- * they are mixed or old Mac CRs, which csv-parse counts its own way (a CR after LF lines is a line
- * of its own to it): those files take the slow path, numbered as they always were.
+ * The text with every line end LF, unless they already all end alike and no quote can hold one.
+ * csv-parse takes the first line end it meets for every record's end: in a file edited in two
+ * programs, `id,forename\r\ns1,Ava\ns2,Noah\n`, the LF lines were one record, so s2 ran into s1's
+ * row and was neither imported nor reported, and the rows' lines were off; and it counted a CRLF
+ * inside a quoted cell as two lines, putting every later row a line too far. A spreadsheet ends a
+ * line at each CRLF, LF or CR; so does the import now. A line break inside a quoted cell becomes
+ * LF (no roster field keeps one). A file without quotes whose lines all end alike (LF, or CRLF:
+ * Excel's) is read as it is, without a copy.
  */
-function uniformLines(text: string): number | null {
+function oneKindOfLineEnd(text: string): string {
+  const firstCr = text.indexOf('\r');
+  if (firstCr < 0) return text;
+  const asLf = () => text.replace(/\r\n?/g, '\n');
+  if (text.includes('"')) return asLf();
+  let cr = 0;
+  for (let i = firstCr; i >= 0; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) return asLf();
+    cr++;
+  }
+  let lf = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lf++;
+  return cr === lf ? text : asLf();
+}
+
+/** Lines of a text whose lines all end alike (oneKindOfLineEnd), as a spreadsheet counts them. */
+function lineCount(text: string): number {
   if (text === '' || text === '\ufeff') return 0;
   let lf = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lf++;
-  let cr = 0;
-  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
-    if (text.charCodeAt(i + 1) !== 10) return null;
-    cr++;
-  }
-  if (cr !== 0 && cr !== lf) return null;
   // A last line end closes the last line; it opens none.
   return text.endsWith('\n') ? lf : lf + 1;
 }
