@@ -1,6 +1,6 @@
 // Issue 16: a CSV without quotes is read without csv-parse's per-record `info` (see readCsvRows),
 // each record's line then counted from its place. Every row must still get the line the admin sees
-// in a spreadsheet: here the rows and lines of 3,000 seeded random files (blank and
+// in a text editor: here the rows and lines of 3,000 seeded random files (blank and
 // whitespace-only lines, CRLF and LF, mixed in one file, a byte-order mark, no last line end, old Mac line ends,
 // semicolons and tabs, quoted fields over two lines) are compared with csv-parse's own account of
 // the file with its line ends made alike. A file whose line ends are mixed (a file edited in two
@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { parseMappedCsv, readCsvRows } from '../../electron/core/roster/csv';
 import { seededRandom, type SeededRandom } from '../helpers/random';
 
-/** A spreadsheet's view: every CRLF, LF or CR ends a line. */
+/** A text editor's view: every CRLF, LF or CR ends a line. */
 const lf = (t: string) => t.replace(/\r\n?/g, '\n');
 
 /** What readCsvRows gave before the fast path, of the file with its line ends made alike: every record's line from csv-parse's info. */
@@ -48,7 +48,7 @@ function randomFile(rnd: SeededRandom): { text: string; delimiter: string } {
 }
 
 describe('the line of each CSV row', () => {
-  it('is the line a spreadsheet shows, with or without quotes, blank lines and line ends of every kind (3,000 seeded files)', () => {
+  it('is the line a text editor shows, with or without quotes, blank lines and line ends of every kind (3,000 seeded files)', () => {
     const rnd = seededRandom(1616);
     for (let k = 0; k < 3000; k++) {
       const { text, delimiter } = randomFile(rnd);
@@ -75,7 +75,7 @@ describe('the line of each CSV row', () => {
     expect(rows[49_999]).toEqual({ line: 50_001, cells: ['s49999', 'Ava', 'Smith49999'] });
   });
 
-  it('reads a file whose line ends are mixed as a spreadsheet does: every row its own, on its own line', () => {
+  it('reads a file whose line ends are mixed as a text editor does: every row its own, on its own line', () => {
     // Excel's own CRLF file with a cell over two lines: the rows after it keep their lines.
     expect(readCsvRows('id,forename,surname\r\ns1,"Mary\r\nAnn",Smith\r\ns2,Noah,Okafor\r\n').rows).toEqual([
       { line: 2, cells: ['s1', 'Mary\nAnn', 'Smith'] },
@@ -91,6 +91,16 @@ describe('the line of each CSV row', () => {
         { line: 5, cells: ['s3', 'Zoë', 'Lee'] },
       ],
     });
+    // A lone CR inside a quoted cell of an LF file; blank and space-only lines in a mixed file.
+    expect(readCsvRows('id,forename\ns1,"Mary\rAnn"\ns2,Noah\n').rows).toEqual([
+      { line: 2, cells: ['s1', 'Mary\nAnn'] },
+      { line: 4, cells: ['s2', 'Noah'] },
+    ]);
+    expect(readCsvRows('id,forename\r\n\r\ns1,Ava\n   \rs2,Noah\r\n\ns3,Zoë').rows).toEqual([
+      { line: 3, cells: ['s1', 'Ava'] },
+      { line: 5, cells: ['s2', 'Noah'] },
+      { line: 7, cells: ['s3', 'Zoë'] },
+    ]);
     expect(readCsvRows('id,forename\ns1,Ava\r\ns2,Noah\n').rows).toEqual([
       { line: 2, cells: ['s1', 'Ava'] },
       { line: 3, cells: ['s2', 'Noah'] },

@@ -128,7 +128,8 @@ export function detectDelimiter(text: string): string {
 }
 
 /**
- * Rows of a CSV text with the line each row starts on, as a spreadsheet numbers it. The separator
+ * Rows of a CSV text with the line of the file each row starts on (as a text editor shows it; a
+ * spreadsheet counts a row with a cell over two lines as one). The separator
  * (`,` `;` tab) is detected, Excel's byte-order mark dropped (csv-parse's `bom`), and line ends of
  * every kind read, mixed in one file too (oneKindOfLineEnd). Throws RosterError when it is not CSV.
  */
@@ -164,14 +165,14 @@ export function readCsvRows(raw: string, what = 'The file'): { header: string[];
 }
 
 /**
- * The text with every line end LF, unless they already all end alike and no quote can hold one.
- * csv-parse takes the first line end it meets for every record's end: in a file edited in two
- * programs, `id,forename\r\ns1,Ava\ns2,Noah\n`, the LF lines were one record, so s2 ran into s1's
- * row and was neither imported nor reported, and the rows' lines were off; and it counted a CRLF
- * inside a quoted cell as two lines, putting every later row a line too far. A spreadsheet ends a
- * line at each CRLF, LF or CR; so does the import now. A line break inside a quoted cell becomes
- * LF (no roster field keeps one). A file without quotes whose lines all end alike (LF, or CRLF:
- * Excel's) is read as it is, without a copy.
+ * The text with every line end LF, except a file without quotes whose lines all end alike in LF or
+ * CRLF (Excel's), which is read as it is, without a copy. csv-parse takes the first line end it
+ * meets for every record's end: in a file edited in two programs, `id,forename\r\ns1,Ava\ns2,Noah\n`,
+ * the LF lines were one record, so s2 ran into s1's row and was neither imported nor reported, and
+ * the rows' lines were off; and it counted a CRLF inside a quoted cell as two lines, putting every
+ * later row a line too far. A text editor ends a line at each CRLF, LF or CR; so does the import
+ * now. A line break inside a quoted cell is stored as LF (such a cell read before, as CRLF, shows
+ * as changed once).
  */
 function oneKindOfLineEnd(text: string): string {
   const firstCr = text.indexOf('\r');
@@ -188,7 +189,7 @@ function oneKindOfLineEnd(text: string): string {
   return cr === lf ? text : asLf();
 }
 
-/** Lines of a text whose lines all end alike (oneKindOfLineEnd), as a spreadsheet counts them. */
+/** Lines of a text whose lines all end alike (oneKindOfLineEnd), as a text editor counts them. */
 function lineCount(text: string): number {
   if (text === '' || text === '\ufeff') return 0;
   let lf = 0;
