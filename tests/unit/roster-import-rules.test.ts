@@ -3,6 +3,8 @@
 // could never accept, students without a badge, a refused row that never makes a leaver, and a
 // OneRoster 1.1 bundle in the shape public generators write (no badge entries; parents linked
 // from either side).
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeExport, detectDelimiter, parseMappedCsv, parseYear, readCsvRows } from '../../electron/core/roster/csv';
@@ -213,6 +215,22 @@ describe('a OneRoster 1.1 bundle as public generators write it', () => {
     expect(contacts.Ella).toEqual([{ name: 'Ruth Moreno', relationship: 'parent', phone: '555-0141', email: 'ruth.moreno@example.org', parentalResponsibility: null, priority: null }]);
     expect(contacts.Leo).toEqual([{ name: 'Sam Ibrahim', relationship: 'guardian', phone: '555-0142', email: null, parentalResponsibility: null, priority: null }]);
     expect(contacts.Zoe).toEqual([]);
+  });
+
+  it('reads a users.csv saved again by Excel on a Western European Windows (Windows-1252, CRLF) with its accents', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'passdesk-oneroster-'));
+    try {
+      const users = 'sourcedId,status,enabledUser,orgSourcedIds,role,userIds,givenName,familyName,grades\r\ns1,,true,o,student,,Zoë,Müller,07\r\ns2,,true,o,student,,Émilie,Lefèvre,08\r\n';
+      fs.writeFileSync(path.join(folder, 'users.csv'), Buffer.from(users, 'latin1'));
+      const { records, issues } = parseOneRoster(readOneRosterFolder(folder));
+      expect(issues).toEqual([]);
+      expect(records.map((r) => [r.student.forename, r.student.surname])).toEqual([
+        ['Zoë', 'Müller'],
+        ['Émilie', 'Lefèvre'],
+      ]);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('a file where some student carries {badge:…} is a source of badges', () => {

@@ -4,7 +4,7 @@
 // and reading it as a full roster would make every student a leaver.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readCsvRows } from './csv';
+import { decodeExport, readCsvRows } from './csv';
 import { checkContact, checkStudent, describeRowIssues, fitContactText, fitStudentText, RosterError, type Contact, type RosterIssue, type RosterRecord } from './model';
 
 export interface OneRosterFiles {
@@ -179,7 +179,9 @@ export function readOneRosterFolder(dir: string): OneRosterFiles {
       if (required) throw new RosterError('source_unreadable', `The OneRoster folder ${dir} has no ${name}.`);
       return undefined;
     }
-    return fs.readFileSync(file, 'utf8');
+    // OneRoster files are UTF-8 by the standard, but a users.csv opened and saved in Excel on a
+    // Western European Windows comes back in Windows-1252: read as UTF-8, "Zoë" became "Zo�".
+    return decodeExport(fs.readFileSync(file));
   };
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new RosterError('source_unreadable', `${dir} is not a folder. Unzip the OneRoster bundle into a folder and choose that folder.`);
