@@ -86,6 +86,43 @@ describe('lateness thresholds', () => {
     expect(rows[0]!.body).toContain('The pass said: 2nd late this week — see your head of year at break');
   });
 
+  it('a late that reaches two rules told to the same address sends one staff e-mail naming both (the outbox keeps one per sign-in and address)', async () => {
+    const TERM: LateRule = { ...WEEKLY, id: 'two-a-term', count: 2, period: 'term', message: { 'en-GB': '{ordinal} late this term', 'en-US': '{ordinal} tardy this term' } };
+    const { core, late } = setup([{ ...WEEKLY, count: 2 }, TERM], {
+      messages: { enabled: true, earlyLeave: false, email: { enabled: true, server: 'smtp.school.example', sender: 'office@school.example' } },
+    });
+    await late('2026-11-30T09:15:00Z');
+    expect((await late('2026-12-01T09:05:00Z')).lateAlerts).toEqual(['2nd late this week — see your head of year at break', '2nd late this term']);
+    expect(core.lateness.counts.unsentEmails()).toEqual([]);
+    const rows = core.db.prepare(`SELECT recipient, subject, body FROM message_outbox ORDER BY id`).all() as { recipient: string; subject: string; body: string }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.recipient).toBe('hoy@school.example');
+    expect(rows[0]!.subject).toMatch(/reached "2 lates in a week" and "2 lates in a term"$/);
+    expect(rows[0]!.body).toContain('The pass said: 2nd late this week — see your head of year at break');
+    expect(rows[0]!.body).toContain('The pass said: 2nd late this term');
+  });
+
+  it('a staff notice to the address the parent\'s message about the same sign-in went to is said in the log, not dropped silently', async () => {
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (msg: string) => void warnings.push(msg), error: () => undefined };
+    const t = openTestCore('2026-11-24T09:30:00Z', { logger });
+    disposers.push(t.dispose);
+    const s = structuredClone(t.core.getSettings());
+    s.messages = { ...s.messages, enabled: true, lateArrival: true, email: { ...s.messages.email, enabled: true, server: 'smtp.school.example', sender: 'office@school.example' } };
+    // The head of year is also the student's mother (her own address on both).
+    s.lateness = { terms: [AUTUMN], thresholds: [{ ...WEEKLY, count: 1, staffEmail: 'ann@parents.example' }] };
+    t.core.updateSettings({ settings: s }, 'test');
+    t.core.db
+      .prepare('INSERT INTO student_contacts (student_id, json, updated_at) VALUES (?, ?, ?)')
+      .run('demo-1', JSON.stringify([{ name: 'Ann Novak', relationship: 'Mother', phone: null, email: 'ann@parents.example', priority: 1, parentalResponsibility: true }]), '2026-11-01T00:00:00Z');
+    const r = await t.core.record({ studentId: 'demo-1', direction: 'sign_in', reasonId: 'overslept' });
+    expect(r.lateAlerts).toEqual(['1st late this week — see your head of year at break']);
+    const rows = t.core.db.prepare(`SELECT recipient, subject FROM message_outbox`).all() as { recipient: string; subject: string }[];
+    expect(rows.map((x) => x.recipient)).toEqual(['ann@parents.example']);
+    expect(rows[0]!.subject).not.toMatch(/reached/);
+    expect(warnings).toContain('staff notice not queued: a message about this sign-in to this address is already in the outbox');
+  });
+
   it('a reprint prints the message again', async () => {
     const { core, late, printed } = setup([{ ...WEEKLY, count: 1 }]);
     const r = await late('2026-12-01T09:05:00Z');

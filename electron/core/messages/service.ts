@@ -315,10 +315,14 @@ export class MessageService {
     if (!m.enabled || !m.email.enabled || !m.email.server || !isEmailAddress(n.to)) return false;
     const nowIso = this.now();
     const giveUpAt = new Date(Date.parse(nowIso) + m.giveUpHours * 3_600_000).toISOString();
-    this.o.repo.insert(
+    const queued = this.o.repo.insert(
       [{ eventId: n.eventId, studentId: n.studentId, kind: 'late_arrival', channel: 'email', recipient: n.to, recipientName: null, messageId: newMessageId(m.email.sender), subject: n.subject, body: n.text, giveUpAt }],
       nowIso,
     );
+    // The outbox keeps one message per sign-in and address (migration 012): a notice to the address
+    // the parent's message about this sign-in went to is not queued. Said here, never silently
+    // (asking again would never succeed, and would hold back every later notice).
+    if (queued === 0) this.o.logger.warn('staff notice not queued: a message about this sign-in to this address is already in the outbox', { event: n.eventId });
     this.kick();
     return true;
   }
