@@ -121,6 +121,37 @@ describe('lateness thresholds', () => {
     expect(rows.map((x) => x.recipient)).toEqual(['ann@parents.example']);
     expect(rows[0]!.subject).not.toMatch(/reached/);
     expect(warnings).toContain('staff notice not queued: a message about this sign-in to this address is already in the outbox');
+    // The alert is settled (never asked again, never holding back a later notice)…
+    expect(t.core.lateness.counts.unsentEmails()).toEqual([]);
+    // …and the next student's notice goes.
+    t.clock.set('2026-11-24T09:40:00Z');
+    await t.core.record({ studentId: 'demo-2', direction: 'sign_in', reasonId: 'overslept' });
+    const to = t.core.db.prepare(`SELECT recipient FROM message_outbox ORDER BY id`).all() as { recipient: string }[];
+    expect(to.map((x) => x.recipient)).toEqual(['ann@parents.example', 'ann@parents.example']);
+    expect(t.core.lateness.counts.unsentEmails()).toEqual([]);
+  });
+
+  it('a full page of waiting staff e-mails is cut between sign-ins: every rule reached is named in an e-mail', async () => {
+    const rule = (id: string, to: string): LateRule => ({ ...WEEKLY, id, count: 1, staffEmail: to, message: { 'en-GB': `{ordinal} late ${id}`, 'en-US': `{ordinal} tardy ${id}` } });
+    const { core } = setup([rule('a', 'hoy@school.example'), rule('b', 'office@school.example'), rule('c', 'hoy@school.example')], {
+      messages: { enabled: true, earlyLeave: false, email: { enabled: true, server: 'smtp.school.example', sender: 'office@school.example' } },
+    });
+    // A backlog of 98 waiting notices (as after weeks without e-mail), then one sign-in whose three
+    // alerts straddle the end of the first page of 100: the rows stand in for real sign-ins.
+    core.db.pragma('foreign_keys = OFF');
+    const alert = core.db.prepare('INSERT INTO late_alerts (event_id, rule_id, period_start, count, message, email_to, emailed_at) VALUES (?, ?, ?, 1, ?, ?, NULL)');
+    for (let i = 0; i < 98; i++) alert.run(`earlier-${i}`, 'a', '2026-11-30', `earlier ${i}`, 'z@school.example');
+    alert.run('E', 'a', '2026-11-30', 'msg a', 'hoy@school.example');
+    alert.run('E', 'b', '2026-11-30', 'msg b', 'office@school.example');
+    alert.run('E', 'c', '2026-11-30', 'msg c', 'hoy@school.example');
+    core.db.pragma('foreign_keys = ON');
+    expect(core.lateness.drainEmails('2026-11-30T10:00:00Z')).toEqual({ sent: 98, waiting: 2 });
+    expect(core.lateness.drainEmails('2026-11-30T10:01:00Z')).toEqual({ sent: 3, waiting: 0 });
+    const mails = core.db.prepare(`SELECT recipient, body FROM message_outbox WHERE event_id = 'E' ORDER BY id`).all() as { recipient: string; body: string }[];
+    expect(mails.map((m) => m.recipient)).toEqual(['hoy@school.example', 'office@school.example']);
+    expect(mails[0]!.body).toContain('The pass said: msg a');
+    expect(mails[0]!.body).toContain('The pass said: msg c');
+    expect(mails[1]!.body).toContain('The pass said: msg b');
   });
 
   it('a reprint prints the message again', async () => {

@@ -206,10 +206,12 @@ export class LateCountRepository {
     );
   }
 
-  markEmailed(eventId: string, ruleId: string, at: string): void {
-    this.db
-      .prepare('UPDATE late_alerts SET emailed_at = ? WHERE event_id = ? AND rule_id = ?')
-      .run(at, eventId, ruleId);
+  /** The alerts one e-mail carried, all marked or none. */
+  markEmailed(alerts: readonly { eventId: string; ruleId: string }[], at: string): void {
+    const mark = this.db.prepare('UPDATE late_alerts SET emailed_at = ? WHERE event_id = ? AND rule_id = ?');
+    this.db.transaction(() => {
+      for (const a of alerts) mark.run(at, a.eventId, a.ruleId);
+    })();
   }
 
   // ---- the report --------------------------------------------------------------------------

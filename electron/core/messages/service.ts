@@ -308,7 +308,9 @@ export class MessageService {
    * Issue 18: a staff notice (a lateness threshold reached, to the address its rule names),
    * queued in this outbox so it is sent, retried and given up like a message home, and shows in
    * the message log. False when e-mail is not set up: the caller keeps it and asks again later.
-   * The outbox's kinds are fixed by migration 012, so it goes as a 'late_arrival' message.
+   * True also when the outbox already holds a message about this sign-in to this address (the
+   * parent's, or this notice asked for again): it keeps one per sign-in and address. The outbox's
+   * kinds are fixed by migration 012, so it goes as a 'late_arrival' message.
    */
   queueStaffNotice(n: { eventId: string; studentId: string; to: string; subject: string; text: string }): boolean {
     const m = this.o.settings().messages;

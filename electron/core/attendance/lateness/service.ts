@@ -175,26 +175,34 @@ export class LatenessService {
     // One e-mail per sign-in and address: a late that reaches two rules at once ("3 in a week" and
     // "10 in a term"), both told to the attendance office, is one notice naming both. The outbox
     // keeps one message per sign-in and address (migration 012), and a second notice was dropped
-    // there while its alert was marked as e-mailed. A full page's last sign-in may have alerts on
-    // the next page: it waits for the next drain, whole.
-    const groups = alertsBySignInAndAddress(rows);
-    if (rows.length === EMAILS_PER_DRAIN && groups.length > 1) groups.pop();
+    // there while its alert was marked as e-mailed. So a page is cut between sign-ins: where it is
+    // full, its last sign-in (whose alerts may go on past it) waits for the next drain, whole.
+    let page = rows;
+    if (rows.length === EMAILS_PER_DRAIN) {
+      const last = rows[rows.length - 1]!.eventId;
+      const whole = rows.filter((a) => a.eventId !== last);
+      // (A page of one sign-in cannot happen: at most 20 rules.)
+      if (whole.length) page = whole;
+    }
     let sent = 0;
-    for (const group of groups) {
+    let notSetUp = false;
+    for (const group of alertsBySignInAndAddress(page)) {
       const first = group[0]!;
       const d = this.describe(group);
-      let taken = false;
+      let taken: boolean;
       try {
         taken = this.mail.queue({ eventId: first.eventId, studentId: this.counts.alertStudent(first.eventId)?.studentId ?? '', to: first.emailTo!, subject: d.subject, text: d.text });
+        notSetUp = !taken;
       } catch (e) {
         this.log.warn('lateness email not queued; it will be tried again', { rules: group.map((a) => a.ruleId), error: (e as Error).message });
+        taken = false;
       }
       if (!taken) break;
       // "Emailed" here means handed to the message outbox, which owns the sending from now on.
-      for (const a of group) this.counts.markEmailed(a.eventId, a.ruleId, nowIso);
+      this.counts.markEmailed(group, nowIso);
       sent += group.length;
     }
-    if (sent < rows.length) this.log.warn('lateness emails waiting: e-mail is not set up under Settings → Messages home', { waiting: rows.length - sent });
+    if (notSetUp) this.log.warn('lateness emails waiting: e-mail is not set up under Settings → Messages home', { waiting: rows.length - sent });
     return { sent, waiting: rows.length - sent };
   }
 
@@ -209,17 +217,25 @@ export class LatenessService {
     const group = who ? [who.year !== null ? (s.locale === 'en-US' ? `Grade ${who.year}` : `Year ${who.year}`) : null, who.form].filter(Boolean).join(', ') : '';
     const reached = alerts.map((a) => {
       const rule = this.rule(a.ruleId);
-      return { a, rule, text: rule ? ruleLabel(rule, s.locale) : a.ruleId };
+      return { a, period: rule?.period === 'week' ? 'week' : 'period', text: rule ? ruleLabel(rule, s.locale) : a.ruleId };
     });
+    const whoLine = `${name}${group ? ` (${group})` : ''}`;
+    const date = who?.localDate ?? alerts[0]!.periodStart;
+    const footer = ['', `Sent by the Passdesk kiosk at ${s.schoolName}. The rules are under Settings → Lateness.`];
+    if (reached.length === 1) {
+      const { a, period, text } = reached[0]!;
+      return {
+        subject: `${s.schoolName}: ${name} reached "${text}"`,
+        text: [`${whoLine} signed in late on ${date}: ${a.count} in this ${period} (from ${a.periodStart}).`, `The pass said: ${a.message}`, ...footer].join('\n'),
+      };
+    }
+    const quoted = reached.map((r) => `"${r.text}"`);
     return {
-      subject: `${s.schoolName}: ${name} reached ${reached.map((r) => `"${r.text}"`).join(' and ')}`,
+      subject: `${s.schoolName}: ${name} reached ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`,
       text: [
-        ...reached.flatMap(({ a, rule }) => [
-          `${name}${group ? ` (${group})` : ''} signed in late on ${who?.localDate ?? a.periodStart}: ${a.count} in this ${rule?.period === 'week' ? 'week' : 'period'} (from ${a.periodStart}).`,
-          `The pass said: ${a.message}`,
-        ]),
-        '',
-        `Sent by the Passdesk kiosk at ${s.schoolName}. The rules are under Settings → Lateness.`,
+        `${whoLine} signed in late on ${date} and reached ${reached.length} rules:`,
+        ...reached.map(({ a, period, text }) => `- "${text}": ${a.count} in this ${period} (from ${a.periodStart}). The pass said: ${a.message}`),
+        ...footer,
       ].join('\n'),
     };
   }
